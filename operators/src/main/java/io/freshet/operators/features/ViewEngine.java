@@ -1,0 +1,128 @@
+package io.freshet.operators.features;
+
+import io.freshet.spec.FeatureDef;
+import io.freshet.spec.ViewSpec;
+import io.freshet.state.TiledFeature;
+import io.freshet.state.ViewState;
+import io.freshet.state.agg.Partial;
+import io.freshet.state.agg.Partials;
+import io.freshet.state.agg.Values;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The feature maths of one view, on one entity's {@link ViewState}: apply events, let tiles leave
+ * their windows, read the vector at an event time. Plain Java, shared by the streaming job,
+ * backfills and tests. Semantics: docs/semantics.md.
+ */
+public final class ViewEngine {
+  private final ViewSpec view;
+  private final FeatureDef[] defs;
+  private final int[] fieldIndex; // per feature, index into the event values, -1 for count
+  private final Supplier<Partial>[] empties;
+
+  /**
+   * Orders events of one entity that share an event time by their values, so that the order in
+   * which they are applied (and hence floating sums) does not depend on arrival order.
+   */
+  public static final Comparator<List<Object>> SAME_TIME_ORDER =
+      (a, b) -> {
+        int n = Math.min(a.size(), b.size());
+        for (int i = 0; i < n; i++) {
+          int c = Values.compare(a.get(i), b.get(i));
+          if (c != 0) {
+            return c;
+          }
+        }
+        return Integer.compare(a.size(), b.size());
+      };
+
+  @SuppressWarnings("unchecked")
+  public ViewEngine(ViewSpec view, SourceFields fields) {
+    this.view = view;
+    this.defs = view.features().toArray(new FeatureDef[0]);
+    this.fieldIndex = new int[defs.length];
+    this.empties = new Supplier[defs.length];
+    for (int i = 0; i < defs.length; i++) {
+      FeatureDef f = defs[i];
+      fieldIndex[i] = f.field() == null ? -1 : fields.indexOf(f.field());
+      if (f.field() != null && fieldIndex[i] < 0) {
+        throw new IllegalArgumentException("field " + f.field() + " is not a source field");
+      }
+      empties[i] = () -> Partials.create(f);
+    }
+  }
+
+  public ViewSpec view() {
+    return view;
+  }
+
+  public int featureCount() {
+    return defs.length;
+  }
+
+  public ViewState newState() {
+    Object[] features = new Object[defs.length];
+    for (int i = 0; i < defs.length; i++) {
+      FeatureDef f = defs[i];
+      features[i] =
+          f.isLifetime()
+              ? empties[i].get()
+              : new TiledFeature(f.window().toMillis(), f.tile().toMillis());
+    }
+    return new ViewState(features);
+  }
+
+  /** Applies one event. Null field values are skipped (count counts every event). */
+  public void apply(ViewState s, long eventTime, List<Object> values) {
+    for (int i = 0; i < defs.length; i++) {
+      Object v = fieldIndex[i] < 0 ? Boolean.TRUE : values.get(fieldIndex[i]);
+      if (v == null) {
+        continue;
+      }
+      Object f = s.features[i];
+      if (f instanceof TiledFeature t) {
+        t.add(v, eventTime, empties[i]);
+      } else {
+        ((Partial) f).add(v, eventTime);
+      }
+    }
+    if (eventTime > s.lastEventTime) {
+      s.lastEventTime = eventTime;
+    }
+  }
+
+  /** Drops every tile that has left its window at time t. */
+  public void prune(ViewState s, long t) {
+    for (Object f : s.features) {
+      if (f instanceof TiledFeature tf) {
+        tf.prune(t);
+      }
+    }
+  }
+
+  /** The feature vector at event time t; call {@link #prune} to t first. */
+  public Object[] values(ViewState s, long t) {
+    Object[] out = new Object[defs.length];
+    for (int i = 0; i < defs.length; i++) {
+      Object f = s.features[i];
+      out[i] = f instanceof TiledFeature tf ? tf.value(t, empties[i]) : ((Partial) f).value(t);
+    }
+    return out;
+  }
+
+  /**
+   * The next event time at which a non-empty tile leaves a window (and so a value may change), or
+   * Long.MAX_VALUE if no tile is left. Call {@link #prune} first.
+   */
+  public long nextExit(ViewState s) {
+    long next = Long.MAX_VALUE;
+    for (Object f : s.features) {
+      if (f instanceof TiledFeature tf) {
+        next = Math.min(next, tf.nextExit());
+      }
+    }
+    return next;
+  }
+}

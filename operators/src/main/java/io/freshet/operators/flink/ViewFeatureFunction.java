@@ -1,0 +1,233 @@
+package io.freshet.operators.flink;
+
+import io.freshet.avro.EventRow;
+import io.freshet.avro.FeatureUpdate;
+import io.freshet.operators.features.SourceFields;
+import io.freshet.operators.features.ViewEngine;
+import io.freshet.spec.SourceSpec;
+import io.freshet.spec.ViewSpec;
+import io.freshet.state.ViewState;
+import io.freshet.state.flink.ViewStateSerializer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.ListSerializer;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.formats.avro.typeutils.AvroSerializer;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Computes one view's features for the entity of the current key and emits a {@link FeatureUpdate}
+ * each time the entity's feature vector changes.
+ *
+ * <pre>
+ *  EventRow ──► ts > watermark ──► pending[ts] + timer(ts) ──┐
+ *           ├─► late, within allowed lateness ─► apply now ──┼─► update (correction)
+ *           └─► too late ─► LATE side output                 │
+ *  timer(T): apply pending[T] (sorted), prune tiles, read vector at T ─► update
+ *            re-arm one exit timer (next tile leaving a window) and one ttl cleanup timer
+ * </pre>
+ *
+ * <p>Guarantees: per entity, updates come in non-decreasing valid_from order, one per (entity,
+ * view, valid_from), except that a correction re-emits the latest valid_from with corrected values.
+ * Events that share an event time are applied together, in a canonical order, so replaying the same
+ * input yields the same updates.
+ */
+public final class ViewFeatureFunction
+    extends KeyedProcessFunction<String, EventRow, FeatureUpdate> {
+  private static final long serialVersionUID = 1L;
+
+  /** Events later than the allowed lateness. */
+  public static final OutputTag<EventRow> LATE =
+      new OutputTag<>(
+          "late-events",
+          new org.apache.flink.formats.avro.typeutils.AvroTypeInfo<>(EventRow.class));
+
+  private final ViewSpec view;
+  private final SourceFields fields;
+  private final String specVersion;
+  private final long allowedLatenessMillis;
+  private final long ttlMillis;
+
+  private transient ViewEngine engine;
+
+  /**
+   * This entity's view state: tiles, last vector, armed timers. Cleared ttl after the last event.
+   */
+  private transient ValueState<ViewState> state;
+
+  /** Events not yet passed by the watermark, by event time; each entry has a timer at its key. */
+  private transient MapState<Long, List<EventRow>> pending;
+
+  private transient Counter applied;
+  private transient Counter updates;
+  private transient Counter corrections;
+  private transient Counter tooLate;
+
+  public ViewFeatureFunction(SourceSpec source, ViewSpec view, SourceFields fields) {
+    this.view = view;
+    this.fields = fields;
+    this.specVersion = view.version(source);
+    this.allowedLatenessMillis = source.allowedLateness().toMillis();
+    this.ttlMillis = view.ttl().toMillis();
+  }
+
+  /** State TTL is only a safety net (processing time, twice the view's ttl); timers clean up. */
+  static StateTtlConfig safetyNet(Duration viewTtl) {
+    return StateTtlConfig.newBuilder(viewTtl.multipliedBy(2))
+        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+        .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+        .build();
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    engine = new ViewEngine(view, fields);
+    ValueStateDescriptor<ViewState> stateDesc =
+        new ValueStateDescriptor<>("view-state", ViewStateSerializer.INSTANCE);
+    stateDesc.enableTimeToLive(safetyNet(view.ttl()));
+    state = getRuntimeContext().getState(stateDesc);
+    MapStateDescriptor<Long, List<EventRow>> pendingDesc =
+        new MapStateDescriptor<>(
+            "pending-events",
+            LongSerializer.INSTANCE,
+            new ListSerializer<>(new AvroSerializer<>(EventRow.class)));
+    pendingDesc.enableTimeToLive(safetyNet(view.ttl()));
+    pending = getRuntimeContext().getMapState(pendingDesc);
+    var metrics = getRuntimeContext().getMetricGroup().addGroup("view", view.name());
+    applied = metrics.counter("eventsApplied");
+    updates = metrics.counter("updatesEmitted");
+    corrections = metrics.counter("corrections");
+    tooLate = metrics.counter("lateEventsDropped");
+  }
+
+  @Override
+  public void processElement(EventRow e, Context ctx, Collector<FeatureUpdate> out)
+      throws Exception {
+    long ts = e.getEventTime();
+    long watermark = ctx.timerService().currentWatermark();
+    if (ts > watermark) {
+      List<EventRow> batch = pending.get(ts);
+      if (batch == null) {
+        batch = new ArrayList<>(1);
+        ctx.timerService().registerEventTimeTimer(ts);
+      }
+      batch.add(e);
+      pending.put(ts, batch);
+      return;
+    }
+    if (watermark - ts > allowedLatenessMillis) {
+      tooLate.inc();
+      ctx.output(LATE, e);
+      return;
+    }
+    // Late but allowed: apply now and correct the latest vector (or start a new one).
+    ViewState s = state.value();
+    if (s == null) {
+      s = engine.newState();
+    }
+    engine.apply(s, ts, e.getValues());
+    applied.inc();
+    corrections.inc();
+    long at = Math.max(ts, s.lastValidFrom);
+    engine.prune(s, at);
+    Object[] values = engine.values(s, at);
+    emit(ctx.getCurrentKey(), at, s, values, true, out);
+    rearm(s, at, ctx.timerService());
+    state.update(s);
+  }
+
+  @Override
+  public void onTimer(long t, OnTimerContext ctx, Collector<FeatureUpdate> out) throws Exception {
+    List<EventRow> batch = pending.get(t);
+    ViewState s = state.value();
+    if (s != null && t - s.lastEventTime > ttlMillis) {
+      // Silent for longer than the view's ttl: every value is expired; the entity starts over.
+      if (s.exitTimer != Long.MIN_VALUE && s.exitTimer > t) {
+        ctx.timerService().deleteEventTimeTimer(s.exitTimer);
+      }
+      if (s.cleanupTimer != Long.MIN_VALUE && s.cleanupTimer > t) {
+        ctx.timerService().deleteEventTimeTimer(s.cleanupTimer);
+      }
+      state.clear();
+      s = null;
+    }
+    if (batch == null && s == null) {
+      return;
+    }
+    if (batch != null) {
+      pending.remove(t);
+      if (s == null) {
+        s = engine.newState();
+      }
+      if (batch.size() > 1) {
+        batch.sort((a, b) -> ViewEngine.SAME_TIME_ORDER.compare(a.getValues(), b.getValues()));
+      }
+      for (EventRow e : batch) {
+        engine.apply(s, t, e.getValues());
+      }
+      applied.inc(batch.size());
+    }
+    engine.prune(s, t);
+    Object[] values = engine.values(s, t);
+    if (batch != null || !Arrays.equals(values, s.lastValues)) {
+      emit(ctx.getCurrentKey(), t, s, values, false, out);
+    }
+    rearm(s, t, ctx.timerService());
+    state.update(s);
+  }
+
+  private void emit(
+      String entity,
+      long validFrom,
+      ViewState s,
+      Object[] values,
+      boolean correction,
+      Collector<FeatureUpdate> out) {
+    out.collect(
+        new FeatureUpdate(
+            entity,
+            view.name(),
+            validFrom,
+            s.lastEventTime,
+            Arrays.asList(values.clone()),
+            specVersion,
+            correction));
+    updates.inc();
+    s.lastValues = values;
+    s.lastValidFrom = validFrom;
+  }
+
+  /** Keeps exactly one exit timer (the next tile leaving a window) and one cleanup timer. */
+  private void rearm(ViewState s, long now, org.apache.flink.streaming.api.TimerService timers) {
+    long exit = engine.nextExit(s);
+    long nextExit = exit == Long.MAX_VALUE ? Long.MIN_VALUE : exit;
+    if (nextExit != s.exitTimer) {
+      if (s.exitTimer != Long.MIN_VALUE && s.exitTimer > now) {
+        timers.deleteEventTimeTimer(s.exitTimer);
+      }
+      if (nextExit != Long.MIN_VALUE) {
+        timers.registerEventTimeTimer(nextExit);
+      }
+      s.exitTimer = nextExit;
+    }
+    long cleanup = s.lastEventTime + ttlMillis + 1;
+    if (cleanup != s.cleanupTimer) {
+      if (s.cleanupTimer != Long.MIN_VALUE && s.cleanupTimer > now) {
+        timers.deleteEventTimeTimer(s.cleanupTimer);
+      }
+      timers.registerEventTimeTimer(cleanup);
+      s.cleanupTimer = cleanup;
+    }
+  }
+}

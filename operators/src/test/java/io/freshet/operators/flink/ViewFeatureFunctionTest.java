@@ -1,0 +1,134 @@
+package io.freshet.operators.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.freshet.avro.FeatureUpdate;
+import io.freshet.operators.TestSpecs;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ViewFeatureFunctionTest {
+  private static final long MIN = 60_000L;
+  private static final long HOUR = 60 * MIN;
+
+  private static Harness countHarness() throws Exception {
+    return new Harness(
+        TestSpecs.countOnly(Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofHours(2)));
+  }
+
+  private static long count(FeatureUpdate u) {
+    return (Long) u.getValues().get(0);
+  }
+
+  @Test
+  void windowSlidesAndFallsToZeroWithoutNewEvents() throws Exception {
+    try (Harness h = countHarness()) {
+      h.event("a", 0);
+      h.event("a", 30 * MIN + 5);
+      assertThat(h.take()).as("held until the watermark passes").isEmpty();
+
+      h.watermark(30 * MIN + 5);
+      List<FeatureUpdate> u = h.take();
+      assertThat(u).extracting(FeatureUpdate::getValidFrom).containsExactly(0L, 30 * MIN + 5);
+      assertThat(u).extracting(ViewFeatureFunctionTest::count).containsExactly(1L, 2L);
+
+      // The tile [0, 1m) leaves the 1h window at 1h; the one at 30m leaves at 1h30m.
+      h.watermark(3 * HOUR);
+      u = h.take();
+      assertThat(u).extracting(FeatureUpdate::getValidFrom).containsExactly(HOUR, HOUR + 30 * MIN);
+      assertThat(u).extracting(ViewFeatureFunctionTest::count).containsExactly(1L, 0L);
+      assertThat(u).allSatisfy(x -> assertThat(x.getLastEventTime()).isEqualTo(30 * MIN + 5));
+      assertThat(u).noneMatch(FeatureUpdate::getCorrection);
+    }
+  }
+
+  @Test
+  void eventsWithTheSameTimestampMakeOneUpdate() throws Exception {
+    try (Harness h = countHarness()) {
+      h.event("a", 1000);
+      h.event("b", 1000);
+      h.event("a", 1000);
+      h.event("a", 1000);
+      h.watermark(1000);
+      List<FeatureUpdate> u = h.take();
+      assertThat(u).hasSize(2);
+      FeatureUpdate a = u.stream().filter(x -> x.getEntity().equals("a")).findFirst().orElseThrow();
+      assertThat(count(a)).isEqualTo(3);
+      assertThat(a.getValidFrom()).isEqualTo(1000);
+    }
+  }
+
+  @Test
+  void lateEventsAreCorrectionsAndTooLateOnesGoToTheLateOutput() throws Exception {
+    try (Harness h = countHarness()) { // allowed lateness 5 min
+      h.event("a", 10 * MIN);
+      h.watermark(20 * MIN);
+      assertThat(h.take()).extracting(ViewFeatureFunctionTest::count).containsExactly(1L);
+
+      h.event("a", 16 * MIN); // 4 min behind the watermark: allowed
+      List<FeatureUpdate> u = h.take();
+      assertThat(u).hasSize(1);
+      assertThat(u.get(0).getCorrection()).isTrue();
+      assertThat(u.get(0).getValidFrom())
+          .as("a new vector from the late event on")
+          .isEqualTo(16 * MIN);
+      assertThat(count(u.get(0))).isEqualTo(2);
+      assertThat(u.get(0).getLastEventTime()).isEqualTo(16 * MIN);
+
+      h.event("a", 15 * MIN + 1); // behind the latest vector: corrects it in place
+      u = h.take();
+      assertThat(u)
+          .singleElement()
+          .satisfies(
+              x -> {
+                assertThat(x.getCorrection()).isTrue();
+                assertThat(x.getValidFrom()).isEqualTo(16 * MIN);
+                assertThat(count(x)).isEqualTo(3);
+              });
+
+      h.event("a", 14 * MIN); // 6 min behind: too late
+      assertThat(h.take()).isEmpty();
+      assertThat(h.late())
+          .singleElement()
+          .satisfies(r -> assertThat(r.getEventTime()).isEqualTo(14 * MIN));
+    }
+  }
+
+  @Test
+  void stateAndTimersDrainAfterTheTtl() throws Exception {
+    try (Harness h = countHarness()) { // ttl 2h
+      h.event("a", 0);
+      h.event("b", 5 * MIN);
+      h.watermark(10 * MIN);
+      assertThat(h.take()).extracting(ViewFeatureFunctionTest::count).containsExactly(1L, 1L);
+      assertThat(h.h.numKeyedStateEntries()).isPositive();
+      assertThat(h.h.numEventTimeTimers())
+          .as("one exit and one cleanup timer per entity")
+          .isEqualTo(4);
+
+      h.watermark(2 * HOUR + 5 * MIN + 1);
+      assertThat(h.take()).extracting(ViewFeatureFunctionTest::count).containsExactly(0L, 0L);
+      assertThat(h.h.numKeyedStateEntries()).isZero();
+      assertThat(h.h.numEventTimeTimers()).isZero();
+    }
+  }
+
+  @Test
+  void lifetimeFeaturesStartOverAfterTheTtl() throws Exception {
+    try (Harness h = new Harness(TestSpecs.everyAggregation(Duration.ofDays(2), Duration.ZERO))) {
+      int life = h.spec.views().get(0).indexOf("cnt_life");
+      h.event("a", 0, 1.0, 1L, "m", true);
+      h.event("a", HOUR, 1.0, 1L, "m", true);
+      h.watermark(HOUR);
+      List<FeatureUpdate> first = h.take();
+      assertThat(first).extracting(FeatureUpdate::getValidFrom).containsExactly(0L, 10 * MIN, HOUR);
+      assertThat(first).extracting(x -> x.getValues().get(life)).containsExactly(1L, 1L, 2L);
+      long later = HOUR + 2 * 24 * HOUR + 1; // silent for ttl + 1 ms
+      h.event("a", later, 1.0, 1L, "m", true);
+      h.watermark(later);
+      List<FeatureUpdate> u = h.take();
+      assertThat(u.get(u.size() - 1).getValues().get(life)).isEqualTo(1L);
+    }
+  }
+}

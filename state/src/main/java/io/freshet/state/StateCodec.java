@@ -1,0 +1,104 @@
+package io.freshet.state;
+
+import io.freshet.state.agg.Partial;
+import io.freshet.state.agg.PartialCodec;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
+/**
+ * Versioned binary form of {@link ViewState}, used by checkpoints and savepoints. Version 1: {@code
+ * [version byte][lastEventTime][lastValidFrom][exitTimer][cleanupTimer][lastValues] [feature
+ * count][per feature: 0 + partial | 1 + window + tile + tile count + (start + partial)*]}.
+ */
+public final class StateCodec {
+  public static final byte VERSION = 1;
+
+  private StateCodec() {}
+
+  public static void write(DataOutput out, ViewState s) throws IOException {
+    out.writeByte(VERSION);
+    out.writeLong(s.lastEventTime);
+    out.writeLong(s.lastValidFrom);
+    out.writeLong(s.exitTimer);
+    out.writeLong(s.cleanupTimer);
+    writeValues(out, s.lastValues);
+    out.writeInt(s.features.length);
+    for (Object f : s.features) {
+      if (f instanceof TiledFeature t) {
+        out.writeByte(1);
+        out.writeLong(t.windowMillis);
+        out.writeLong(t.tileMillis);
+        out.writeInt(t.tiles.size());
+        for (TiledFeature.Tile tile : t.tiles) {
+          out.writeLong(tile.start);
+          PartialCodec.write(out, tile.partial);
+        }
+      } else {
+        out.writeByte(0);
+        PartialCodec.write(out, (Partial) f);
+      }
+    }
+  }
+
+  public static ViewState read(DataInput in) throws IOException {
+    byte version = in.readByte();
+    if (version != VERSION) {
+      throw new IOException(
+          "view state written by format version "
+              + version
+              + ", this build reads version "
+              + VERSION
+              + ": restore with the Freshet version that wrote the checkpoint");
+    }
+    long lastEventTime = in.readLong();
+    long lastValidFrom = in.readLong();
+    long exitTimer = in.readLong();
+    long cleanupTimer = in.readLong();
+    Object[] lastValues = readValues(in);
+    Object[] features = new Object[in.readInt()];
+    for (int i = 0; i < features.length; i++) {
+      if (in.readByte() == 1) {
+        TiledFeature t = new TiledFeature(in.readLong(), in.readLong());
+        int n = in.readInt();
+        for (int j = 0; j < n; j++) {
+          long start = in.readLong();
+          t.tiles.add(new TiledFeature.Tile(start, PartialCodec.read(in)));
+        }
+        features[i] = t;
+      } else {
+        features[i] = PartialCodec.read(in);
+      }
+    }
+    ViewState s = new ViewState(features);
+    s.lastEventTime = lastEventTime;
+    s.lastValidFrom = lastValidFrom;
+    s.exitTimer = exitTimer;
+    s.cleanupTimer = cleanupTimer;
+    s.lastValues = lastValues;
+    return s;
+  }
+
+  private static void writeValues(DataOutput out, Object[] values) throws IOException {
+    if (values == null) {
+      out.writeInt(-1);
+      return;
+    }
+    out.writeInt(values.length);
+    for (Object v : values) {
+      PartialCodec.writeValue(out, v);
+    }
+  }
+
+  private static Object[] readValues(DataInput in) throws IOException {
+    int n = in.readInt();
+    if (n < 0) {
+      return null;
+    }
+    Object[] v = new Object[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = PartialCodec.readValue(in);
+    }
+    return v;
+  }
+}

@@ -1,0 +1,136 @@
+package io.freshet.state;
+
+import io.freshet.state.agg.Partial;
+import java.util.ArrayList;
+import java.util.function.Supplier;
+
+/**
+ * The tiles of one windowed feature for one entity: non-empty partial aggregates keyed by tile
+ * start (a multiple of the tile size g), oldest first.
+ *
+ * <p>The value at event time t merges the tiles with start in {@code [floor(t/g)*g - W + g,
+ * floor(t/g)*g]}. A tile starting at s is therefore in the window exactly while {@code t < s + W}:
+ * it leaves at {@code s + W}. The merge of every tile but the current one is cached, so an event
+ * costs one merge of two partials; the cache is rebuilt when the current tile moves on or an older
+ * tile changes (a late event). The cache is derived data and is never serialized.
+ */
+public final class TiledFeature {
+  final long windowMillis;
+  final long tileMillis;
+  final ArrayList<Tile> tiles = new ArrayList<>();
+
+  private Partial cached; // merge of tiles in [cacheFrom, cacheTo)
+  private long cacheFrom = Long.MIN_VALUE;
+  private long cacheTo = Long.MIN_VALUE;
+
+  /** One tile: its start and its partial. */
+  public static final class Tile {
+    public final long start;
+    public final Partial partial;
+
+    public Tile(long start, Partial partial) {
+      this.start = start;
+      this.partial = partial;
+    }
+  }
+
+  public TiledFeature(long windowMillis, long tileMillis) {
+    this.windowMillis = windowMillis;
+    this.tileMillis = tileMillis;
+  }
+
+  public long windowMillis() {
+    return windowMillis;
+  }
+
+  public long tileMillis() {
+    return tileMillis;
+  }
+
+  public ArrayList<Tile> tiles() {
+    return tiles;
+  }
+
+  public long tileStart(long t) {
+    return Math.floorDiv(t, tileMillis) * tileMillis;
+  }
+
+  /** Adds a value to the tile of {@code eventTime}, creating the tile if needed. */
+  public void add(Object value, long eventTime, Supplier<Partial> empty) {
+    long s = tileStart(eventTime);
+    int n = tiles.size();
+    Tile tile;
+    if (n > 0 && tiles.get(n - 1).start == s) {
+      tile = tiles.get(n - 1);
+    } else if (n == 0 || tiles.get(n - 1).start < s) {
+      tile = new Tile(s, empty.get());
+      tiles.add(tile);
+    } else {
+      int i = n - 1;
+      while (i >= 0 && tiles.get(i).start > s) {
+        i--;
+      }
+      if (i >= 0 && tiles.get(i).start == s) {
+        tile = tiles.get(i);
+      } else {
+        tile = new Tile(s, empty.get());
+        tiles.add(i + 1, tile);
+      }
+    }
+    if (s < cacheTo) {
+      cached = null; // an older tile changed: the cached merge no longer holds
+    }
+    tile.partial.add(value, eventTime);
+  }
+
+  /** Drops the tiles that have left the window at time t (start + W <= t). */
+  public void prune(long t) {
+    int drop = 0;
+    while (drop < tiles.size() && tiles.get(drop).start + windowMillis <= t) {
+      drop++;
+    }
+    if (drop > 0) {
+      tiles.subList(0, drop).clear();
+    }
+  }
+
+  /** The time the oldest tile leaves the window, or Long.MAX_VALUE if there is none. */
+  public long nextExit() {
+    return tiles.isEmpty() ? Long.MAX_VALUE : tiles.get(0).start + windowMillis;
+  }
+
+  /** The feature value at time t (after {@link #prune(long)} to t). */
+  public Object value(long t, Supplier<Partial> empty) {
+    long cs = tileStart(t);
+    long ws = cs - windowMillis + tileMillis;
+    if (cached == null || cacheFrom != ws || cacheTo != cs) {
+      Partial c = empty.get();
+      for (Tile tile : tiles) {
+        if (tile.start >= cs) {
+          break;
+        }
+        if (tile.start >= ws) {
+          c.merge(tile.partial);
+        }
+      }
+      cached = c;
+      cacheFrom = ws;
+      cacheTo = cs;
+    }
+    Tile last = tiles.isEmpty() ? null : tiles.get(tiles.size() - 1);
+    if (last == null || last.start != cs) {
+      return cached.value(t);
+    }
+    Partial p = cached.copy();
+    p.merge(last.partial);
+    return p.value(t);
+  }
+
+  public TiledFeature copy() {
+    TiledFeature c = new TiledFeature(windowMillis, tileMillis);
+    for (Tile tile : tiles) {
+      c.tiles.add(new Tile(tile.start, tile.partial.copy()));
+    }
+    return c;
+  }
+}

@@ -1,0 +1,46 @@
+package io.freshet.state;
+
+import io.freshet.state.agg.Partial;
+
+/**
+ * The state of one view for one entity: a {@link TiledFeature} per windowed feature and a {@link
+ * Partial} per lifetime feature (in the view's feature order), the last emitted vector, and the two
+ * event-time timers the engine keeps (the next window exit, and the ttl cleanup).
+ */
+public final class ViewState {
+  /** Per feature: a TiledFeature (windowed) or a Partial (lifetime). */
+  public final Object[] features;
+
+  /** Newest event time applied; TTL is measured from it. */
+  public long lastEventTime = Long.MIN_VALUE;
+
+  /** valid_from of the last emitted update, or Long.MIN_VALUE if none. */
+  public long lastValidFrom = Long.MIN_VALUE;
+
+  /** The last emitted vector, or null if none. */
+  public Object[] lastValues;
+
+  /** The registered window-exit timer, or Long.MIN_VALUE if none. */
+  public long exitTimer = Long.MIN_VALUE;
+
+  /** The registered cleanup timer, or Long.MIN_VALUE if none. */
+  public long cleanupTimer = Long.MIN_VALUE;
+
+  public ViewState(Object[] features) {
+    this.features = features;
+  }
+
+  public ViewState copy() {
+    Object[] f = new Object[features.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = features[i] instanceof TiledFeature t ? t.copy() : ((Partial) features[i]).copy();
+    }
+    ViewState c = new ViewState(f);
+    c.lastEventTime = lastEventTime;
+    c.lastValidFrom = lastValidFrom;
+    c.lastValues = lastValues == null ? null : lastValues.clone();
+    c.exitTimer = exitTimer;
+    c.cleanupTimer = cleanupTimer;
+    return c;
+  }
+}

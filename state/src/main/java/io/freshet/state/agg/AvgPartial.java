@@ -1,0 +1,38 @@
+package io.freshet.state.agg;
+
+/** Mean of the values; null when there is none. */
+public final class AvgPartial implements Partial {
+  double sum;
+  long n;
+
+  @Override
+  public void add(Object value, long eventTime) {
+    sum += ((Number) value).doubleValue();
+    n++;
+  }
+
+  @Override
+  public void merge(Partial other) {
+    AvgPartial o = (AvgPartial) other;
+    sum += o.sum;
+    n += o.n;
+  }
+
+  @Override
+  public Object value(long t) {
+    return n == 0 ? null : sum / n;
+  }
+
+  @Override
+  public Partial copy() {
+    AvgPartial c = new AvgPartial();
+    c.sum = sum;
+    c.n = n;
+    return c;
+  }
+
+  @Override
+  public PartialKind kind() {
+    return PartialKind.AVG;
+  }
+}

@@ -1,0 +1,33 @@
+package io.freshet.state.agg;
+
+/** Number of events. */
+public final class CountPartial implements Partial {
+  long n;
+
+  @Override
+  public void add(Object value, long eventTime) {
+    n++;
+  }
+
+  @Override
+  public void merge(Partial other) {
+    n += ((CountPartial) other).n;
+  }
+
+  @Override
+  public Object value(long t) {
+    return n;
+  }
+
+  @Override
+  public Partial copy() {
+    CountPartial c = new CountPartial();
+    c.n = n;
+    return c;
+  }
+
+  @Override
+  public PartialKind kind() {
+    return PartialKind.COUNT;
+  }
+}

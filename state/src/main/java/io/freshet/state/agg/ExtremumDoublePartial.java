@@ -1,0 +1,50 @@
+package io.freshet.state.agg;
+
+/** Minimum or maximum of floating values; null when there is none. */
+public final class ExtremumDoublePartial implements Partial {
+  final boolean max;
+  boolean present;
+  double v;
+
+  public ExtremumDoublePartial(boolean max) {
+    this.max = max;
+  }
+
+  @Override
+  public void add(Object value, long eventTime) {
+    offer(((Number) value).doubleValue());
+  }
+
+  private void offer(double x) {
+    if (!present || (max ? x > v : x < v)) {
+      v = x;
+      present = true;
+    }
+  }
+
+  @Override
+  public void merge(Partial other) {
+    ExtremumDoublePartial o = (ExtremumDoublePartial) other;
+    if (o.present) {
+      offer(o.v);
+    }
+  }
+
+  @Override
+  public Object value(long t) {
+    return present ? v : null;
+  }
+
+  @Override
+  public Partial copy() {
+    ExtremumDoublePartial c = new ExtremumDoublePartial(max);
+    c.present = present;
+    c.v = v;
+    return c;
+  }
+
+  @Override
+  public PartialKind kind() {
+    return max ? PartialKind.MAX_DOUBLE : PartialKind.MIN_DOUBLE;
+  }
+}

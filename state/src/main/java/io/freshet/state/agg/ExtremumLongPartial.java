@@ -1,0 +1,50 @@
+package io.freshet.state.agg;
+
+/** Minimum or maximum of integer values; null when there is none. */
+public final class ExtremumLongPartial implements Partial {
+  final boolean max;
+  boolean present;
+  long v;
+
+  public ExtremumLongPartial(boolean max) {
+    this.max = max;
+  }
+
+  @Override
+  public void add(Object value, long eventTime) {
+    offer(((Number) value).longValue());
+  }
+
+  private void offer(long x) {
+    if (!present || (max ? x > v : x < v)) {
+      v = x;
+      present = true;
+    }
+  }
+
+  @Override
+  public void merge(Partial other) {
+    ExtremumLongPartial o = (ExtremumLongPartial) other;
+    if (o.present) {
+      offer(o.v);
+    }
+  }
+
+  @Override
+  public Object value(long t) {
+    return present ? v : null;
+  }
+
+  @Override
+  public Partial copy() {
+    ExtremumLongPartial c = new ExtremumLongPartial(max);
+    c.present = present;
+    c.v = v;
+    return c;
+  }
+
+  @Override
+  public PartialKind kind() {
+    return max ? PartialKind.MAX_LONG : PartialKind.MIN_LONG;
+  }
+}

@@ -1,0 +1,63 @@
+package io.freshet.state.agg;
+
+/**
+ * The value of the earliest ({@code first}) or the latest ({@code last}) event; null when there is
+ * none. Events with the same event time are ordered by {@link Values#compare}, so the result does
+ * not depend on arrival order.
+ */
+public final class FirstLastPartial implements Partial {
+  final boolean last;
+  boolean present;
+  long ts;
+  Object v;
+
+  public FirstLastPartial(boolean last) {
+    this.last = last;
+  }
+
+  @Override
+  public void add(Object value, long eventTime) {
+    offer(eventTime, value);
+  }
+
+  private void offer(long t, Object x) {
+    if (!present) {
+      present = true;
+      ts = t;
+      v = x;
+      return;
+    }
+    int c = t != ts ? Long.compare(t, ts) : Values.compare(x, v);
+    if (last ? c > 0 : c < 0) {
+      ts = t;
+      v = x;
+    }
+  }
+
+  @Override
+  public void merge(Partial other) {
+    FirstLastPartial o = (FirstLastPartial) other;
+    if (o.present) {
+      offer(o.ts, o.v);
+    }
+  }
+
+  @Override
+  public Object value(long t) {
+    return present ? v : null;
+  }
+
+  @Override
+  public Partial copy() {
+    FirstLastPartial c = new FirstLastPartial(last);
+    c.present = present;
+    c.ts = ts;
+    c.v = v;
+    return c;
+  }
+
+  @Override
+  public PartialKind kind() {
+    return last ? PartialKind.LAST : PartialKind.FIRST;
+  }
+}

@@ -1,0 +1,27 @@
+package io.freshet.state.agg;
+
+/**
+ * A mergeable partial aggregate: the state of one feature over one tile (or over an entity's
+ * lifetime). Partials are mutable; {@link #copy()} before merging into one that must be kept.
+ *
+ * <p>Every implementation is order-independent for exact aggregations (count, integer sum, min,
+ * max, first, last, distinct, percentile), so the result does not depend on the order in which
+ * events were applied; floating sums are deterministic for a given order of application.
+ */
+public interface Partial {
+
+  /** Adds one event's value (never null: the caller skips nulls, except for count). */
+  void add(Object value, long eventTime);
+
+  /** Merges another partial of the same kind into this one. */
+  void merge(Partial other);
+
+  /** The feature value at event time {@code t} (only decayed sums depend on t). */
+  Object value(long t);
+
+  /** A deep copy. */
+  Partial copy();
+
+  /** The kind, used by the codec. */
+  PartialKind kind();
+}

@@ -1,0 +1,33 @@
+package io.freshet.state.agg;
+
+/** Sum of floating values; 0.0 when there is none. */
+public final class SumDoublePartial implements Partial {
+  double sum;
+
+  @Override
+  public void add(Object value, long eventTime) {
+    sum += ((Number) value).doubleValue();
+  }
+
+  @Override
+  public void merge(Partial other) {
+    sum += ((SumDoublePartial) other).sum;
+  }
+
+  @Override
+  public Object value(long t) {
+    return sum;
+  }
+
+  @Override
+  public Partial copy() {
+    SumDoublePartial c = new SumDoublePartial();
+    c.sum = sum;
+    return c;
+  }
+
+  @Override
+  public PartialKind kind() {
+    return PartialKind.SUM_DOUBLE;
+  }
+}
