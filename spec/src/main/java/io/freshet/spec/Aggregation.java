@@ -1,0 +1,63 @@
+package io.freshet.spec;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** The aggregations a feature can declare, by their spec name ({@code agg:}). */
+public enum Aggregation {
+  COUNT("count"),
+  SUM("sum"),
+  AVG("avg"),
+  MIN("min"),
+  MAX("max"),
+  FIRST("first"),
+  LAST("last"),
+  APPROX_COUNT_DISTINCT("approx_count_distinct"),
+  APPROX_PERCENTILE("approx_percentile"),
+  DECAYED_SUM("decayed_sum");
+
+  private final String specName;
+
+  Aggregation(String specName) {
+    this.specName = specName;
+  }
+
+  public String specName() {
+    return specName;
+  }
+
+  /** Whether the aggregation reads a field ({@code count} does not). */
+  public boolean needsField() {
+    return this != COUNT;
+  }
+
+  /** Whether the field must be numeric. */
+  public boolean needsNumericField() {
+    return this == SUM || this == AVG || this == APPROX_PERCENTILE || this == DECAYED_SUM;
+  }
+
+  /** Whether the field must be numeric or a timestamp (ordered). */
+  public boolean needsOrderedField() {
+    return this == MIN || this == MAX;
+  }
+
+  /** The type of this aggregation's value, given the type of its input field. */
+  public ValueType outputType(ValueType input) {
+    return switch (this) {
+      case COUNT, APPROX_COUNT_DISTINCT -> ValueType.LONG;
+      case SUM -> input == ValueType.LONG ? ValueType.LONG : ValueType.DOUBLE;
+      case AVG, APPROX_PERCENTILE, DECAYED_SUM -> ValueType.DOUBLE;
+      case MIN, MAX, FIRST, LAST -> input;
+    };
+  }
+
+  public static Optional<Aggregation> fromSpecName(String name) {
+    String n = name.trim().toLowerCase(Locale.ROOT);
+    for (Aggregation a : values()) {
+      if (a.specName.equals(n)) {
+        return Optional.of(a);
+      }
+    }
+    return Optional.empty();
+  }
+}

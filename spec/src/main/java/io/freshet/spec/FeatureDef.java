@@ -1,0 +1,71 @@
+package io.freshet.spec;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * One feature of a view.
+ *
+ * @param name feature name, unique in its view
+ * @param aggregation what is computed
+ * @param field the source field read, or null for {@code count}
+ * @param inputType the field's value type (LONG for {@code count})
+ * @param window the sliding window length, or null for a lifetime feature
+ * @param tile the tile size g (window is a multiple of it), or null for a lifetime feature
+ * @param quantile q in [0, 1] for {@code approx_percentile}, else null
+ * @param halfLife half life for {@code decayed_sum}, else null
+ */
+public record FeatureDef(
+    String name,
+    Aggregation aggregation,
+    String field,
+    ValueType inputType,
+    Duration window,
+    Duration tile,
+    Double quantile,
+    Duration halfLife) {
+
+  public FeatureDef {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(aggregation, "aggregation");
+    Objects.requireNonNull(inputType, "inputType");
+    if ((window == null) != (tile == null)) {
+      throw new IllegalArgumentException("window and tile are given together: " + name);
+    }
+  }
+
+  public ValueType outputType() {
+    return aggregation.outputType(inputType);
+  }
+
+  public boolean isLifetime() {
+    return window == null;
+  }
+
+  public long windowMillis() {
+    return window == null ? Long.MAX_VALUE : window.toMillis();
+  }
+
+  public long tileMillis() {
+    return tile == null ? Long.MAX_VALUE : tile.toMillis();
+  }
+
+  /** A canonical text of the definition, hashed into the view's spec version. */
+  public String canonical() {
+    return name
+        + "|"
+        + aggregation.specName()
+        + "|"
+        + field
+        + "|"
+        + inputType
+        + "|"
+        + (window == null ? "-" : window.toMillis())
+        + "|"
+        + (tile == null ? "-" : tile.toMillis())
+        + "|"
+        + quantile
+        + "|"
+        + (halfLife == null ? "-" : halfLife.toMillis());
+  }
+}

@@ -1,0 +1,47 @@
+package io.freshet.spec;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.apache.avro.Schema;
+
+/**
+ * The event source of a spec: a Kafka topic of Avro records.
+ *
+ * @param name source name (also names its dead-letter and late topics)
+ * @param topic Kafka topic of Avro records
+ * @param schemaRef the {@code schema:} entry as written (an .avsc name or path)
+ * @param schema the parsed Avro schema
+ * @param entityField key field (string or long)
+ * @param eventTimeField event time field (timestamp-millis or long epoch millis)
+ * @param maxOutOfOrderness watermark bound
+ * @param allowedLateness events later than the watermark by up to this update state as corrections;
+ *     later ones go to the late path
+ * @param idleTimeout a partition with no data for this long stops holding back the watermark
+ */
+public record SourceSpec(
+    String name,
+    String topic,
+    String schemaRef,
+    Schema schema,
+    String entityField,
+    String eventTimeField,
+    Duration maxOutOfOrderness,
+    Duration allowedLateness,
+    Duration idleTimeout) {
+
+  public SourceSpec {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(schema, "schema");
+    Objects.requireNonNull(entityField, "entityField");
+    Objects.requireNonNull(eventTimeField, "eventTimeField");
+  }
+
+  public String deadLetterTopic() {
+    return topic + ".dead-letters";
+  }
+
+  public String lateTopic() {
+    return topic + ".late";
+  }
+}

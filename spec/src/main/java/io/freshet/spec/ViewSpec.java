@@ -1,0 +1,69 @@
+package io.freshet.spec;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * A feature view: features of one entity computed together, stored together (one Cassandra table,
+ * one Iceberg table) and versioned together.
+ *
+ * @param name view name, unique in the spec
+ * @param ttl a value whose last event is older than this is EXPIRED in serving and null in training
+ *     sets; the entity's state is dropped after this much silence
+ * @param tile the view's tile size if declared, else null (each feature then uses the default rule,
+ *     see {@link Tiles#defaultTile})
+ * @param features the features, in declared order (the order of values in an update)
+ * @param expectations data expectations on source fields
+ */
+public record ViewSpec(
+    String name,
+    Duration ttl,
+    Duration tile,
+    List<FeatureDef> features,
+    List<Expectation> expectations) {
+
+  public ViewSpec {
+    features = List.copyOf(features);
+    expectations = List.copyOf(expectations);
+  }
+
+  /** The index of a feature by name, or -1. */
+  public int indexOf(String featureName) {
+    for (int i = 0; i < features.size(); i++) {
+      if (features.get(i).name().equals(featureName)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * A short hash of everything that defines this view's values (features, windows, tiles, ttl and
+   * the source's entity and event time), stamped on every update so that stored values can be
+   * traced to the definition that computed them.
+   */
+  public String version(SourceSpec source) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(source.name())
+        .append('|')
+        .append(source.entityField())
+        .append('|')
+        .append(source.eventTimeField());
+    sb.append('|').append(name).append('|').append(ttl.toMillis());
+    for (FeatureDef f : features) {
+      sb.append('\n').append(f.canonical());
+    }
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(sb.toString().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 6);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always present", e);
+    }
+  }
+}
