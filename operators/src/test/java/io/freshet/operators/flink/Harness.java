@@ -18,7 +18,6 @@ final class Harness implements AutoCloseable {
   final FeatureSpec spec;
   final SourceFields fields;
   final KeyedOneInputStreamOperatorTestHarness<String, EventRow, FeatureUpdate> h;
-  private int taken;
 
   Harness(FeatureSpec spec) throws Exception {
     this.spec = spec;
@@ -42,11 +41,16 @@ final class Harness implements AutoCloseable {
     h.processWatermark(wm);
   }
 
-  /** Updates emitted since the last call. */
+  /** Updates emitted since the last call (drains the harness output). */
+  @SuppressWarnings("unchecked")
   List<FeatureUpdate> take() {
-    List<FeatureUpdate> all = h.extractOutputValues();
-    List<FeatureUpdate> fresh = new ArrayList<>(all.subList(taken, all.size()));
-    taken = all.size();
+    List<FeatureUpdate> fresh = new ArrayList<>();
+    Object o;
+    while ((o = h.getOutput().poll()) != null) {
+      if (o instanceof StreamRecord<?> r) {
+        fresh.add(((StreamRecord<FeatureUpdate>) r).getValue());
+      }
+    }
     return fresh;
   }
 
