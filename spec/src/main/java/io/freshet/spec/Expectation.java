@@ -8,4 +8,5 @@ package io.freshet.spec;
  * @param max largest allowed value, or null
  * @param maxNullRate largest allowed fraction of null values in [0, 1], or null
  */
-public record Expectation(String field, Double min, Double max, Double maxNullRate) {}
+public record Expectation(String field, Double min, Double max, Double maxNullRate)
+    implements java.io.Serializable {}

@@ -23,7 +23,8 @@ public record FeatureDef(
     Duration window,
     Duration tile,
     Double quantile,
-    Duration halfLife) {
+    Duration halfLife)
+    implements java.io.Serializable {
 
   public FeatureDef {
     Objects.requireNonNull(name, "name");

@@ -27,7 +27,8 @@ public record SourceSpec(
     String eventTimeField,
     Duration maxOutOfOrderness,
     Duration allowedLateness,
-    Duration idleTimeout) {
+    Duration idleTimeout)
+    implements java.io.Serializable {
 
   public SourceSpec {
     Objects.requireNonNull(name, "name");

@@ -24,7 +24,8 @@ public record ViewSpec(
     Duration ttl,
     Duration tile,
     List<FeatureDef> features,
-    List<Expectation> expectations) {
+    List<Expectation> expectations)
+    implements java.io.Serializable {
 
   public ViewSpec {
     features = List.copyOf(features);

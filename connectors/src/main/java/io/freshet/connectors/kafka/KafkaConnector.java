@@ -1,0 +1,67 @@
+package io.freshet.connectors.kafka;
+
+import io.freshet.avro.DeadLetter;
+import io.freshet.avro.Decoded;
+import io.freshet.spec.SourceSpec;
+import java.util.List;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.formats.avro.AvroSerializationSchema;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** Builds the Kafka source of a spec and the sink of its dead letters. */
+public final class KafkaConnector {
+  private KafkaConnector() {}
+
+  /** The source: Avro records of the spec's topic, decoded (or dead-lettered) per partition. */
+  public static KafkaSource<Decoded> source(
+      SourceSpec source, List<String> fields, Configuration conf) {
+    String group = conf.getOptional(KafkaOptions.GROUP_ID).orElse("freshet-" + source.name());
+    KafkaSourceBuilder<Decoded> b =
+        KafkaSource.<Decoded>builder()
+            .setBootstrapServers(conf.get(KafkaOptions.BOOTSTRAP_SERVERS))
+            .setTopics(source.topic())
+            .setGroupId(group)
+            .setProperty("commit.offsets.on.checkpoint", "true")
+            .setProperty("partition.discovery.interval.ms", "60000")
+            .setDeserializer(new DecodingDeserializer(source, fields));
+    String start = conf.get(KafkaOptions.STARTING_OFFSETS);
+    switch (start) {
+      case "earliest" -> b.setStartingOffsets(OffsetsInitializer.earliest());
+      case "latest" -> b.setStartingOffsets(OffsetsInitializer.latest());
+      case "committed-or-earliest" ->
+          b.setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
+      default ->
+          throw new IllegalArgumentException(
+              KafkaOptions.STARTING_OFFSETS.key()
+                  + " is '"
+                  + start
+                  + "'; use earliest, latest or committed-or-earliest");
+    }
+    if (conf.get(KafkaOptions.BOUNDED)) {
+      b.setBounded(OffsetsInitializer.latest());
+    }
+    return b.build();
+  }
+
+  /**
+   * The dead-letter sink: Avro {@link DeadLetter} records to {@link SourceSpec#deadLetterTopic()},
+   * at least once (a replay after a failure may repeat some).
+   */
+  public static KafkaSink<DeadLetter> deadLetterSink(SourceSpec source, Configuration conf) {
+    return KafkaSink.<DeadLetter>builder()
+        .setBootstrapServers(conf.get(KafkaOptions.BOOTSTRAP_SERVERS))
+        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+        .setRecordSerializer(
+            KafkaRecordSerializationSchema.<DeadLetter>builder()
+                .setTopic(source.deadLetterTopic())
+                .setValueSerializationSchema(AvroSerializationSchema.forSpecific(DeadLetter.class))
+                .build())
+        .build();
+  }
+}

@@ -1,0 +1,92 @@
+package io.freshet.jobs;
+
+import io.freshet.avro.DeadLetter;
+import io.freshet.avro.Decoded;
+import io.freshet.avro.EventRow;
+import io.freshet.avro.FeatureUpdate;
+import io.freshet.operators.features.SourceFields;
+import io.freshet.operators.flink.LateToDeadLetter;
+import io.freshet.operators.flink.SplitDeadLetters;
+import io.freshet.operators.flink.ViewFeatureFunction;
+import io.freshet.spec.FeatureSpec;
+import io.freshet.spec.SourceSpec;
+import io.freshet.spec.ViewSpec;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The feature job of one spec: builds the topology, does not run it.
+ *
+ * <pre>
+ *  source (decode per partition, watermarks) ─► split ─┬─► dead letters ─────────────────┐
+ *                                                      └─► keyBy(entity)                 │
+ *                                                           ├─► features: view A ─► sinks │
+ *                                                           │      └─ too late ──────────┤
+ *                                                           └─► features: view B ─► sinks ├─► dead-letter sink
+ * </pre>
+ *
+ * Every operator's uid derives from the source and view names, so savepoints survive upgrades.
+ */
+public final class FeatureJob {
+  private final FeatureSpec spec;
+  private final EventSource source;
+  private final FeatureSinks sinks;
+
+  /** The job's terminal streams. */
+  public record Outputs(
+      Map<String, DataStream<FeatureUpdate>> updates, DataStream<DeadLetter> deadLetters) {}
+
+  public FeatureJob(FeatureSpec spec, EventSource source, FeatureSinks sinks) {
+    this.spec = spec;
+    this.source = source;
+    this.sinks = sinks;
+  }
+
+  public Outputs build(StreamExecutionEnvironment env) {
+    SourceSpec src = spec.source();
+    SourceFields fields = SourceFields.of(spec);
+    WatermarkStrategy<Decoded> watermarks =
+        WatermarkStrategy.<Decoded>forBoundedOutOfOrderness(src.maxOutOfOrderness())
+            .withTimestampAssigner(
+                (d, kafkaTs) -> d.getEvent() != null ? d.getEvent().getEventTime() : Long.MIN_VALUE)
+            .withIdleness(src.idleTimeout());
+    DataStream<Decoded> decoded = source.create(env, src, fields.names(), watermarks);
+    SingleOutputStreamOperator<EventRow> events =
+        decoded
+            .process(new SplitDeadLetters(), new AvroTypeInfo<>(EventRow.class))
+            .uid("dead-letter-split-" + src.name())
+            .name("split dead letters: " + src.name());
+    DataStream<DeadLetter> dead = events.getSideOutput(SplitDeadLetters.DEAD_LETTERS);
+
+    Map<String, DataStream<FeatureUpdate>> updates = new LinkedHashMap<>();
+    for (ViewSpec view : spec.views()) {
+      SingleOutputStreamOperator<FeatureUpdate> viewUpdates =
+          events
+              .keyBy(EventRow::getEntity)
+              .process(
+                  new ViewFeatureFunction(src, view, fields),
+                  new AvroTypeInfo<>(FeatureUpdate.class))
+              .uid("features-" + src.name() + "-" + view.name())
+              .name("features: " + view.name());
+      DataStream<DeadLetter> late =
+          viewUpdates
+              .getSideOutput(ViewFeatureFunction.LATE)
+              .map(
+                  new LateToDeadLetter(
+                      src.name(), src.topic(), view.name(), src.allowedLateness().toMillis()),
+                  new AvroTypeInfo<>(DeadLetter.class))
+              .uid("too-late-" + src.name() + "-" + view.name())
+              .name("too late: " + view.name());
+      dead = dead.union(late);
+      updates.put(view.name(), viewUpdates);
+      sinks.updates(src, view, viewUpdates);
+    }
+    sinks.deadLetters(src, dead);
+    return new Outputs(updates, dead);
+  }
+}

@@ -1,0 +1,45 @@
+package io.freshet.operators.flink;
+
+import io.freshet.avro.DeadLetter;
+import io.freshet.avro.Decoded;
+import io.freshet.avro.EventRow;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/** Passes decoded events on and sends dead letters to a side output, counted by reason. */
+public final class SplitDeadLetters extends ProcessFunction<Decoded, EventRow> {
+  private static final long serialVersionUID = 1L;
+
+  public static final OutputTag<DeadLetter> DEAD_LETTERS =
+      new OutputTag<>("dead-letters", new AvroTypeInfo<>(DeadLetter.class));
+
+  private transient MetricGroup metrics;
+  private transient Counter total;
+  private transient Map<String, Counter> byReason;
+
+  @Override
+  public void open(OpenContext ctx) {
+    metrics = getRuntimeContext().getMetricGroup().addGroup("deadLetters");
+    total = metrics.counter("total");
+    byReason = new HashMap<>();
+  }
+
+  @Override
+  public void processElement(Decoded d, Context ctx, Collector<EventRow> out) {
+    if (d.getEvent() != null) {
+      out.collect(d.getEvent());
+      return;
+    }
+    DeadLetter dl = d.getDeadLetter();
+    total.inc();
+    byReason.computeIfAbsent(dl.getReasonCode(), r -> metrics.counter(r)).inc();
+    ctx.output(DEAD_LETTERS, dl);
+  }
+}
