@@ -1,0 +1,82 @@
+package io.freshet.cli;
+
+import io.freshet.services.ServicesConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** Options shared by the {@code services} subcommands; each falls back to ServicesConfig. */
+final class ServicesOptions {
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description =
+          "State and logs directory (env FRESHET_STATE_DIR; default: .freshet/ under"
+              + " FRESHET_HOME or the working directory).")
+  Path stateDir;
+
+  @Option(
+      names = "--kafka-port",
+      paramLabel = "PORT",
+      description = "Kafka broker port (env FRESHET_KAFKA_PORT; default 29092).")
+  Integer kafkaPort;
+
+  @Option(
+      names = "--kafka-controller-port",
+      paramLabel = "PORT",
+      description =
+          "Kafka KRaft controller port (env FRESHET_KAFKA_CONTROLLER_PORT; default 29093).")
+  Integer kafkaControllerPort;
+
+  @Option(
+      names = "--cql-port",
+      paramLabel = "PORT",
+      description = "Cassandra CQL port (env FRESHET_CQL_PORT; default 29042).")
+  Integer cqlPort;
+
+  @Option(
+      names = "--cassandra-storage-port",
+      paramLabel = "PORT",
+      description =
+          "Cassandra inter-node storage port (env FRESHET_CASSANDRA_STORAGE_PORT; default 27000).")
+  Integer cassandraStoragePort;
+
+  @Option(
+      names = "--java-home",
+      paramLabel = "DIR",
+      description = "JDK 17 for the servers (env FRESHET_JAVA_HOME; default: searched).")
+  Path javaHome;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      description = "How long start waits for readiness, or stop for an exit (default 90 / 30).")
+  Integer timeoutSeconds;
+
+  ServicesConfig toConfig() {
+    ServicesConfig.Builder b = ServicesConfig.builderFromEnvironment();
+    if (stateDir != null) {
+      b.stateDir(stateDir);
+    }
+    if (kafkaPort != null) {
+      b.kafkaPort(kafkaPort);
+    }
+    if (kafkaControllerPort != null) {
+      b.kafkaControllerPort(kafkaControllerPort);
+    }
+    if (cqlPort != null) {
+      b.cqlPort(cqlPort);
+    }
+    if (cassandraStoragePort != null) {
+      b.cassandraStoragePort(cassandraStoragePort);
+    }
+    if (javaHome != null) {
+      b.javaHome(javaHome);
+    }
+    if (timeoutSeconds != null) {
+      b.startTimeout(Duration.ofSeconds(timeoutSeconds));
+      b.stopTimeout(Duration.ofSeconds(timeoutSeconds));
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,58 @@
+package io.freshet.cli;
+
+import io.freshet.services.LocalServices;
+import io.freshet.services.Service;
+import io.freshet.services.ServiceStatus;
+import io.freshet.services.ServicesConfig;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code freshet services status}: which servers run, where, and where their logs are. */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Shows whether Kafka and Cassandra are running from this state dir, their addresses, pids"
+          + " and logs.",
+      "Exit code 0 when both run, 3 when one or both do not."
+    },
+    footer = {"", "Example:", "  freshet services status"})
+final class ServicesStatusCommand implements Callable<Integer> {
+  static final int NOT_ALL_RUNNING = 3;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  @Mixin ServicesOptions options;
+
+  @Override
+  public Integer call() {
+    ServicesConfig config = options.toConfig();
+    PrintWriter out = spec.commandLine().getOut();
+    List<ServiceStatus> results = new LocalServices(config).status();
+    out.println("State dir: " + config.stateDir());
+    results.forEach(s -> out.println(s.describe()));
+    printConnectionHints(out, results);
+    return results.stream().allMatch(ServiceStatus::isUp) ? 0 : NOT_ALL_RUNNING;
+  }
+
+  static void printConnectionHints(PrintWriter out, List<ServiceStatus> results) {
+    for (ServiceStatus s : results) {
+      if (!s.isUp()) {
+        continue;
+      }
+      if (s.service() == Service.KAFKA) {
+        out.println("Kafka bootstrap servers: " + s.address());
+      } else {
+        out.println(
+            "Cassandra contact point: "
+                + s.address()
+                + " (local datacenter "
+                + LocalServices.cassandraLocalDatacenter()
+                + ")");
+      }
+    }
+  }
+}

@@ -1,0 +1,290 @@
+package io.freshet.services;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where local services keep their state and which ports they use.
+ *
+ * <p>Defaults are chosen so as not to clash with a developer's own servers: Kafka on 29092
+ * (controller 29093), Cassandra CQL on 29042 (inter-node storage port 27000). Every value can be
+ * set by a builder method, a system property or an environment variable; {@link #fromEnvironment}
+ * reads them in that order of precedence (system property before environment variable):
+ *
+ * <pre>
+ * state dir          freshet.state.dir       FRESHET_STATE_DIR     (default: &lt;home&gt;/.freshet)
+ * checkout (home)    freshet.home            FRESHET_HOME          (default: working directory)
+ * Kafka port         freshet.kafka.port      FRESHET_KAFKA_PORT                (29092)
+ * Kafka controller   freshet.kafka.controller.port  FRESHET_KAFKA_CONTROLLER_PORT (29093)
+ * Cassandra CQL      freshet.cql.port        FRESHET_CQL_PORT                  (29042)
+ * Cassandra storage  freshet.cassandra.storage.port FRESHET_CASSANDRA_STORAGE_PORT (27000)
+ * JDK 17 for servers freshet.java.home       FRESHET_JAVA_HOME     (default: searched)
+ * </pre>
+ */
+public final class ServicesConfig {
+  public static final int DEFAULT_KAFKA_PORT = 29092;
+  public static final int DEFAULT_KAFKA_CONTROLLER_PORT = 29093;
+  public static final int DEFAULT_CQL_PORT = 29042;
+  public static final int DEFAULT_CASSANDRA_STORAGE_PORT = 27000;
+  public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(90);
+  public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
+
+  /** The loopback address every service binds to. */
+  public static final String HOST = "127.0.0.1";
+
+  private final Path stateDir;
+  private final int kafkaPort;
+  private final int kafkaControllerPort;
+  private final int cqlPort;
+  private final int cassandraStoragePort;
+  private final Path javaHome;
+  private final Duration startTimeout;
+  private final Duration stopTimeout;
+
+  private ServicesConfig(Builder b) {
+    this.stateDir = b.stateDir.toAbsolutePath().normalize();
+    this.kafkaPort = b.kafkaPort;
+    this.kafkaControllerPort = b.kafkaControllerPort;
+    this.cqlPort = b.cqlPort;
+    this.cassandraStoragePort = b.cassandraStoragePort;
+    this.javaHome = b.javaHome;
+    this.startTimeout = b.startTimeout;
+    this.stopTimeout = b.stopTimeout;
+  }
+
+  /** Settings from system properties and environment variables, else the defaults. */
+  public static ServicesConfig fromEnvironment() {
+    return builderFromEnvironment().build();
+  }
+
+  /** A builder preset from system properties and environment variables; override as needed. */
+  public static Builder builderFromEnvironment() {
+    return builderFrom(System.getenv(), System.getProperties()::getProperty);
+  }
+
+  static Builder builderFrom(
+      Map<String, String> env, java.util.function.Function<String, String> sysProps) {
+    Builder b = new Builder();
+    String stateDir = setting(env, sysProps, "freshet.state.dir", "FRESHET_STATE_DIR");
+    if (stateDir != null) {
+      b.stateDir(Path.of(stateDir));
+    } else {
+      String home = setting(env, sysProps, "freshet.home", "FRESHET_HOME");
+      b.stateDir(Path.of(home != null ? home : "").toAbsolutePath().resolve(".freshet"));
+    }
+    b.kafkaPort(
+        port(env, sysProps, "freshet.kafka.port", "FRESHET_KAFKA_PORT", DEFAULT_KAFKA_PORT));
+    b.kafkaControllerPort(
+        port(
+            env,
+            sysProps,
+            "freshet.kafka.controller.port",
+            "FRESHET_KAFKA_CONTROLLER_PORT",
+            DEFAULT_KAFKA_CONTROLLER_PORT));
+    b.cqlPort(port(env, sysProps, "freshet.cql.port", "FRESHET_CQL_PORT", DEFAULT_CQL_PORT));
+    b.cassandraStoragePort(
+        port(
+            env,
+            sysProps,
+            "freshet.cassandra.storage.port",
+            "FRESHET_CASSANDRA_STORAGE_PORT",
+            DEFAULT_CASSANDRA_STORAGE_PORT));
+    String javaHome = setting(env, sysProps, "freshet.java.home", "FRESHET_JAVA_HOME");
+    if (javaHome != null) {
+      b.javaHome(Path.of(javaHome));
+    }
+    return b;
+  }
+
+  private static String setting(
+      Map<String, String> env,
+      java.util.function.Function<String, String> sysProps,
+      String property,
+      String variable) {
+    String value = sysProps.apply(property);
+    if (value == null || value.isBlank()) {
+      value = env.get(variable);
+    }
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
+  private static int port(
+      Map<String, String> env,
+      java.util.function.Function<String, String> sysProps,
+      String property,
+      String variable,
+      int dflt) {
+    String value = setting(env, sysProps, property, variable);
+    if (value == null) {
+      return dflt;
+    }
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new LocalServicesException(
+          "Port setting "
+              + property
+              + " / "
+              + variable
+              + " must be a number between 1 and 65535, got '"
+              + value
+              + "'");
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder()
+        .stateDir(stateDir)
+        .kafkaPort(kafkaPort)
+        .kafkaControllerPort(kafkaControllerPort)
+        .cqlPort(cqlPort)
+        .cassandraStoragePort(cassandraStoragePort)
+        .javaHome(javaHome)
+        .startTimeout(startTimeout)
+        .stopTimeout(stopTimeout);
+  }
+
+  public Path stateDir() {
+    return stateDir;
+  }
+
+  public Path logDir() {
+    return stateDir.resolve("logs");
+  }
+
+  public int kafkaPort() {
+    return kafkaPort;
+  }
+
+  public int kafkaControllerPort() {
+    return kafkaControllerPort;
+  }
+
+  public int cqlPort() {
+    return cqlPort;
+  }
+
+  public int cassandraStoragePort() {
+    return cassandraStoragePort;
+  }
+
+  /** The JDK 17 home to run the servers with, if given; otherwise one is searched for. */
+  public Optional<Path> javaHome() {
+    return Optional.ofNullable(javaHome);
+  }
+
+  public Duration startTimeout() {
+    return startTimeout;
+  }
+
+  public Duration stopTimeout() {
+    return stopTimeout;
+  }
+
+  @Override
+  public String toString() {
+    return "ServicesConfig{stateDir="
+        + stateDir
+        + ", kafka="
+        + kafkaPort
+        + "/"
+        + kafkaControllerPort
+        + ", cql="
+        + cqlPort
+        + ", storage="
+        + cassandraStoragePort
+        + "}";
+  }
+
+  /** Builder with validation of every value as it is set. */
+  public static final class Builder {
+    private Path stateDir = Path.of(".freshet");
+    private int kafkaPort = DEFAULT_KAFKA_PORT;
+    private int kafkaControllerPort = DEFAULT_KAFKA_CONTROLLER_PORT;
+    private int cqlPort = DEFAULT_CQL_PORT;
+    private int cassandraStoragePort = DEFAULT_CASSANDRA_STORAGE_PORT;
+    private Path javaHome;
+    private Duration startTimeout = DEFAULT_START_TIMEOUT;
+    private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
+
+    private Builder() {}
+
+    public Builder stateDir(Path stateDir) {
+      this.stateDir = Objects.requireNonNull(stateDir, "stateDir");
+      return this;
+    }
+
+    public Builder kafkaPort(int port) {
+      this.kafkaPort = checkPort("Kafka port", port);
+      return this;
+    }
+
+    public Builder kafkaControllerPort(int port) {
+      this.kafkaControllerPort = checkPort("Kafka controller port", port);
+      return this;
+    }
+
+    public Builder cqlPort(int port) {
+      this.cqlPort = checkPort("Cassandra CQL port", port);
+      return this;
+    }
+
+    public Builder cassandraStoragePort(int port) {
+      this.cassandraStoragePort = checkPort("Cassandra storage port", port);
+      return this;
+    }
+
+    /** A JDK 17 home for the server JVMs; null means search JAVA_HOME, PATH, /usr/lib/jvm. */
+    public Builder javaHome(Path javaHome) {
+      this.javaHome = javaHome;
+      return this;
+    }
+
+    public Builder startTimeout(Duration timeout) {
+      this.startTimeout = positive("start timeout", timeout);
+      return this;
+    }
+
+    public Builder stopTimeout(Duration timeout) {
+      this.stopTimeout = positive("stop timeout", timeout);
+      return this;
+    }
+
+    public ServicesConfig build() {
+      int[] ports = {kafkaPort, kafkaControllerPort, cqlPort, cassandraStoragePort};
+      for (int i = 0; i < ports.length; i++) {
+        for (int j = i + 1; j < ports.length; j++) {
+          if (ports[i] == ports[j]) {
+            throw new LocalServicesException(
+                "Port "
+                    + ports[i]
+                    + " is configured twice: Kafka, Kafka controller, Cassandra CQL and"
+                    + " Cassandra storage ports must all differ");
+          }
+        }
+      }
+      return new ServicesConfig(this);
+    }
+
+    private static int checkPort(String what, int port) {
+      if (port < 1 || port > 65535) {
+        throw new LocalServicesException(what + " must be between 1 and 65535, got " + port);
+      }
+      return port;
+    }
+
+    private static Duration positive(String what, Duration d) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new LocalServicesException(what + " must be positive, got " + d);
+      }
+      return d;
+    }
+  }
+}
