@@ -11,7 +11,9 @@ import java.util.List;
  * The source fields the views read, in a fixed order: the layout of {@code EventRow.values}. Fields
  * aggregated by a feature come first, then fields that only expectations watch.
  */
-public final class SourceFields {
+public final class SourceFields implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final List<String> fields;
 
   private SourceFields(List<String> fields) {

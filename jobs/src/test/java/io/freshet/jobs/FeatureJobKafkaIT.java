@@ -1,0 +1,272 @@
+package io.freshet.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.freshet.avro.DeadLetter;
+import io.freshet.avro.FeatureUpdate;
+import io.freshet.connectors.kafka.KafkaConnector;
+import io.freshet.connectors.kafka.KafkaOptions;
+import io.freshet.examples.payments.Payment;
+import io.freshet.operators.features.NaiveOracle;
+import io.freshet.operators.features.SourceFields;
+import io.freshet.spec.FeatureSpec;
+import io.freshet.spec.SourceSpec;
+import io.freshet.spec.SpecParser;
+import io.freshet.spec.ViewSpec;
+import io.freshet.testing.FlinkMiniClusterExtension;
+import io.freshet.testing.RealServicesExtension;
+import io.freshet.testing.TestServices;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.TreeSet;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.CloseableIterator;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The feature job on a Flink MiniCluster reading the real Kafka broker: valid payments mixed with
+ * malformed records. Every update is recomputed by the naive oracle; every malformed record is in
+ * the dead-letter topic with its reason, topic, partition and offset.
+ */
+@ExtendWith(RealServicesExtension.class)
+class FeatureJobKafkaIT {
+  @RegisterExtension static final MiniClusterExtension FLINK = FlinkMiniClusterExtension.create();
+
+  private static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00Z
+
+  @Test
+  void computesFeaturesFromKafkaAndDeadLettersBadRecords(TestServices services) throws Exception {
+    FeatureSpec parsed = SpecParser.parse(Path.of("../examples/payments/payments.yaml"));
+    String topic = services.createTopic("payments", 3);
+    SourceSpec s = parsed.source();
+    SourceSpec source =
+        new SourceSpec(
+            s.name(),
+            topic,
+            s.schemaRef(),
+            s.schema(),
+            s.entityField(),
+            s.eventTimeField(),
+            s.maxOutOfOrderness(),
+            s.allowedLateness(),
+            s.idleTimeout());
+    FeatureSpec spec = new FeatureSpec(parsed.file(), source, parsed.views());
+    services.createTopic(source.deadLetterTopic().substring(services.topicPrefix().length()), 1);
+
+    // 3,000 payments of 25 customers over 3 days, out of order by up to 2 s, plus bad records.
+    Random rnd = new Random(7);
+    List<Payment> payments = new ArrayList<>();
+    long clock = T0;
+    for (int i = 0; i < 3000; i++) {
+      clock += rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(170_000);
+      long ts = clock - rnd.nextInt(2000);
+      payments.add(
+          new Payment(
+              "p" + i,
+              "c" + (int) Math.abs(rnd.nextGaussian() * 8) % 25,
+              "m" + rnd.nextInt(40),
+              rnd.nextInt(50) == 0 ? null : Math.round(rnd.nextDouble() * 40_000) / 100.0,
+              "EUR",
+              rnd.nextInt(30) == 0 ? null : List.of("FR", "DE", "NL", "US").get(rnd.nextInt(4)),
+              java.time.Instant.ofEpochMilli(ts)));
+    }
+    Map<String, byte[]> bad = new java.util.LinkedHashMap<>();
+    bad.put("NOT_AVRO", new byte[] {(byte) 0xff, 0x01, 0x02});
+    bad.put("EMPTY", new byte[0]);
+    bad.put(
+        "NULL_KEY",
+        encode(
+            new Payment(
+                "x1", "", "m1", 1.0, "EUR", "FR", java.time.Instant.ofEpochMilli(T0 + 1000))));
+    bad.put(
+        "BAD_EVENT_TIME",
+        encode(
+            new Payment("x2", "c1", "m1", 1.0, "EUR", "FR", java.time.Instant.ofEpochMilli(5L))));
+    bad.put(
+        "NOT_A_NUMBER",
+        encode(
+            new Payment(
+                "x3",
+                "c1",
+                "m1",
+                Double.NaN,
+                "EUR",
+                "FR",
+                java.time.Instant.ofEpochMilli(T0 + 2000))));
+
+    Map<String, long[]> badOffsets = new HashMap<>(); // reason -> partition, offset
+    Properties props = services.kafkaProperties();
+    props.put("key.serializer", ByteArraySerializer.class.getName());
+    props.put("value.serializer", ByteArraySerializer.class.getName());
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+      int i = 0;
+      for (Payment p : payments) {
+        byte[] key = p.getCustomerId().getBytes();
+        producer.send(new ProducerRecord<>(topic, key, encode(p)));
+        if (++i % 600 == 0) {
+          for (var e : bad.entrySet()) {
+            if (!badOffsets.containsKey(e.getKey())) {
+              var md = producer.send(new ProducerRecord<>(topic, null, e.getValue())).get();
+              badOffsets.put(e.getKey(), new long[] {md.partition(), md.offset()});
+              break;
+            }
+          }
+        }
+      }
+    }
+    assertThat(badOffsets).hasSize(bad.size());
+
+    Configuration conf = new Configuration();
+    conf.set(KafkaOptions.BOOTSTRAP_SERVERS, services.kafkaBootstrapServers());
+    conf.set(KafkaOptions.STARTING_OFFSETS, "earliest");
+    conf.set(KafkaOptions.BOUNDED, true);
+    Configuration pipeline = new Configuration();
+    pipeline.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
+    pipeline.set(org.apache.flink.configuration.PipelineOptions.OBJECT_REUSE, true);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(pipeline);
+    env.setParallelism(2);
+    FeatureSinks sinks =
+        new FeatureSinks() {
+          @Override
+          public void updates(SourceSpec src, ViewSpec view, DataStream<FeatureUpdate> updates) {}
+
+          @Override
+          public void deadLetters(SourceSpec src, DataStream<DeadLetter> dead) {
+            dead.sinkTo(KafkaConnector.deadLetterSink(src, conf)).uid("dead-letter-sink");
+          }
+        };
+    FeatureJob.Outputs out = new FeatureJob(spec, new KafkaEventSource(conf), sinks).build(env);
+    ViewSpec view = spec.views().get(0);
+    List<FeatureUpdate> updates = new ArrayList<>();
+    try (CloseableIterator<FeatureUpdate> it = out.updates().get(view.name()).executeAndCollect()) {
+      it.forEachRemaining(updates::add);
+    }
+
+    // Every update equals the naive recomputation from the raw events.
+    SourceFields fields = SourceFields.of(spec);
+    NaiveOracle oracle = new NaiveOracle(view, fields);
+    Map<String, List<NaiveOracle.Event>> byCustomer = new HashMap<>();
+    for (Payment p : payments) {
+      List<Object> values = new ArrayList<>();
+      for (String f : fields.names()) {
+        Object v = p.get(f);
+        values.add(v instanceof CharSequence c ? c.toString() : v);
+      }
+      byCustomer
+          .computeIfAbsent(p.getCustomerId(), k -> new ArrayList<>())
+          .add(new NaiveOracle.Event(p.getEventTime().toEpochMilli(), values));
+    }
+    assertThat(updates).isNotEmpty().noneMatch(FeatureUpdate::getCorrection);
+    for (FeatureUpdate u : updates) {
+      Object[] expected = oracle.vector(byCustomer.get(u.getEntity()), u.getValidFrom());
+      for (int i = 0; i < expected.length; i++) {
+        Object a = u.getValues().get(i);
+        String what =
+            view.features().get(i).name() + " of " + u.getEntity() + " at " + u.getValidFrom();
+        if (expected[i] instanceof Double d) {
+          assertThat((Double) a).as(what).isCloseTo(d, org.assertj.core.data.Offset.offset(1e-6));
+        } else {
+          assertThat(a).as(what).isEqualTo(expected[i]);
+        }
+      }
+    }
+    // One update per distinct event time of each customer (plus window exits).
+    for (var e : byCustomer.entrySet()) {
+      TreeSet<Long> times = new TreeSet<>();
+      e.getValue().forEach(x -> times.add(x.ts()));
+      List<Long> emitted =
+          updates.stream()
+              .filter(u -> u.getEntity().equals(e.getKey()))
+              .map(FeatureUpdate::getValidFrom)
+              .toList();
+      assertThat(emitted)
+          .as("valid_from of %s", e.getKey())
+          .doesNotHaveDuplicates()
+          .containsAll(times);
+    }
+
+    // Every malformed record is a dead letter with its reason and where it was.
+    List<DeadLetter> dead = readAll(services, source.deadLetterTopic(), bad.size());
+    assertThat(dead)
+        .extracting(DeadLetter::getReasonCode)
+        .containsExactlyInAnyOrderElementsOf(bad.keySet());
+    for (DeadLetter d : dead) {
+      long[] where = badOffsets.get(d.getReasonCode());
+      assertThat(d.getTopic()).isEqualTo(topic);
+      assertThat(d.getPartition()).isEqualTo((int) where[0]);
+      assertThat(d.getOffset()).isEqualTo(where[1]);
+      assertThat(d.getReason()).isNotBlank();
+      byte[] original = bad.get(d.getReasonCode());
+      byte[] kept = d.getValue() == null ? new byte[0] : toArray(d.getValue());
+      assertThat(kept).as("raw bytes kept for %s", d.getReasonCode()).isEqualTo(original);
+    }
+  }
+
+  private static byte[] toArray(java.nio.ByteBuffer b) {
+    byte[] a = new byte[b.remaining()];
+    b.duplicate().get(a);
+    return a;
+  }
+
+  static <T extends SpecificRecordBase> byte[] encode(T record) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    BinaryEncoder enc = EncoderFactory.get().binaryEncoder(bytes, null);
+    @SuppressWarnings("unchecked")
+    SpecificDatumWriter<T> w = new SpecificDatumWriter<>((Class<T>) record.getClass());
+    w.write(record, enc);
+    enc.flush();
+    return bytes.toByteArray();
+  }
+
+  static List<DeadLetter> readAll(TestServices services, String topic, int expected)
+      throws Exception {
+    Properties props = services.kafkaProperties();
+    props.put("key.deserializer", ByteArrayDeserializer.class.getName());
+    props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+    List<DeadLetter> out = new ArrayList<>();
+    SpecificDatumReader<DeadLetter> reader = new SpecificDatumReader<>(DeadLetter.class);
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props)) {
+      TopicPartition tp = new TopicPartition(topic, 0);
+      c.assign(List.of(tp));
+      c.seekToBeginning(List.of(tp));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (out.size() < expected && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+          BinaryDecoder dec = DecoderFactory.get().binaryDecoder(r.value(), null);
+          out.add(reader.read(null, dec));
+        }
+      }
+      // anything beyond the expected count would be a duplicate or a wrong dead letter
+      for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+        out.add(reader.read(null, DecoderFactory.get().binaryDecoder(r.value(), null)));
+      }
+    }
+    return out;
+  }
+}
