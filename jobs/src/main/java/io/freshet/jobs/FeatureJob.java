@@ -7,6 +7,7 @@ import io.freshet.avro.FeatureUpdate;
 import io.freshet.operators.features.SourceFields;
 import io.freshet.operators.flink.LateToDeadLetter;
 import io.freshet.operators.flink.SplitDeadLetters;
+import io.freshet.operators.flink.StampWrittenAt;
 import io.freshet.operators.flink.ViewFeatureFunction;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SourceSpec;
@@ -83,8 +84,13 @@ public final class FeatureJob {
               .uid("too-late-" + src.name() + "-" + view.name())
               .name("too late: " + view.name());
       dead = dead.union(late);
-      updates.put(view.name(), viewUpdates);
-      sinks.updates(src, view, viewUpdates);
+      DataStream<FeatureUpdate> stamped =
+          viewUpdates
+              .map(new StampWrittenAt(), new AvroTypeInfo<>(FeatureUpdate.class))
+              .uid("written-at-" + src.name() + "-" + view.name())
+              .name("written_at: " + view.name());
+      updates.put(view.name(), stamped);
+      sinks.updates(src, view, stamped);
     }
     sinks.deadLetters(src, dead);
     return new Outputs(updates, dead);

@@ -8,8 +8,8 @@ import java.io.IOException;
 
 /**
  * Versioned binary form of {@link ViewState}, used by checkpoints and savepoints. Version 1: {@code
- * [version byte][lastEventTime][lastValidFrom][exitTimer][cleanupTimer][lastValues] [feature
- * count][per feature: 0 + partial | 1 + window + tile + tile count + (start + partial)*]}.
+ * [version byte][lastEventTime][lastValidFrom][lastRevision][exitTimer][cleanupTimer][lastValues]
+ * [feature count][per feature: 0 + partial | 1 + window + tile + tile count + (start + partial)*]}.
  */
 public final class StateCodec {
   public static final byte VERSION = 1;
@@ -20,6 +20,7 @@ public final class StateCodec {
     out.writeByte(VERSION);
     out.writeLong(s.lastEventTime);
     out.writeLong(s.lastValidFrom);
+    out.writeInt(s.lastRevision);
     out.writeLong(s.exitTimer);
     out.writeLong(s.cleanupTimer);
     writeValues(out, s.lastValues);
@@ -53,6 +54,7 @@ public final class StateCodec {
     }
     long lastEventTime = in.readLong();
     long lastValidFrom = in.readLong();
+    int lastRevision = in.readInt();
     long exitTimer = in.readLong();
     long cleanupTimer = in.readLong();
     Object[] lastValues = readValues(in);
@@ -73,6 +75,7 @@ public final class StateCodec {
     ViewState s = new ViewState(features);
     s.lastEventTime = lastEventTime;
     s.lastValidFrom = lastValidFrom;
+    s.lastRevision = lastRevision;
     s.exitTimer = exitTimer;
     s.cleanupTimer = cleanupTimer;
     s.lastValues = lastValues;

@@ -17,6 +17,9 @@ public final class ViewState {
   /** valid_from of the last emitted update, or Long.MIN_VALUE if none. */
   public long lastValidFrom = Long.MIN_VALUE;
 
+  /** Revision of the last emitted update at {@link #lastValidFrom} (corrections count up). */
+  public int lastRevision;
+
   /** The last emitted vector, or null if none. */
   public Object[] lastValues;
 
@@ -38,6 +41,7 @@ public final class ViewState {
     ViewState c = new ViewState(f);
     c.lastEventTime = lastEventTime;
     c.lastValidFrom = lastValidFrom;
+    c.lastRevision = lastRevision;
     c.lastValues = lastValues == null ? null : lastValues.clone();
     c.exitTimer = exitTimer;
     c.cleanupTimer = cleanupTimer;

@@ -194,6 +194,7 @@ public final class ViewFeatureFunction
       Object[] values,
       boolean correction,
       Collector<FeatureUpdate> out) {
+    int revision = validFrom == s.lastValidFrom ? s.lastRevision + 1 : 0;
     out.collect(
         new FeatureUpdate(
             entity,
@@ -202,10 +203,13 @@ public final class ViewFeatureFunction
             s.lastEventTime,
             Arrays.asList(values.clone()),
             specVersion,
-            correction));
+            correction,
+            revision,
+            0L));
     updates.inc();
     s.lastValues = values;
     s.lastValidFrom = validFrom;
+    s.lastRevision = revision;
   }
 
   /** Keeps exactly one exit timer (the next tile leaving a window) and one cleanup timer. */

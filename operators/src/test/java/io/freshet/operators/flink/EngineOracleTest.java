@@ -146,6 +146,11 @@ class EngineOracleTest {
         assertThat(t).as("valid_from never goes back").isGreaterThanOrEqualTo(prev);
         if (t == prev) {
           assertThat(u.getCorrection()).as("only a correction repeats a valid_from").isTrue();
+          assertThat(u.getRevision())
+              .as("each correction of a valid_from counts up")
+              .isEqualTo(prior.get(prior.size() - 1).update().getRevision() + 1);
+        } else {
+          assertThat(u.getRevision()).isZero();
         }
       }
       prior.add(new Seen(u, known.size()));
