@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
     description = "Freshet: a real-time feature store on Apache Flink.",
     subcommands = {
       ServicesCommand.class,
+      ValidateCommand.class,
       CommandLine.HelpCommand.class,
     },
     footer = {"", "Example:", "  freshet services start"})
