@@ -1,0 +1,229 @@
+package io.freshet.connectors.iceberg;
+
+import io.freshet.spec.FeatureDef;
+import io.freshet.spec.SourceSpec;
+import io.freshet.spec.ValueType;
+import io.freshet.spec.ViewSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.iceberg.NullOrder;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.SortOrder;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.UpdateProperties;
+import org.apache.iceberg.UpdateSchema;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+
+/**
+ * The history table of a view: its layout and how it follows the spec.
+ *
+ * <p>One table per view, named after the view, in the configured namespace. Columns: {@code
+ * entity}, {@code valid_from}, {@code last_event_time}, {@code written_at} (timestamps with time
+ * zone, microsecond precision, holding epoch milliseconds), {@code spec_version}, {@code
+ * correction}, {@code revision}, then one nullable typed column per feature (bigint, double,
+ * string, boolean). Partitioned by {@code day(valid_from)}; the table's sort order is {@code
+ * (entity, valid_from)}.
+ *
+ * <p>Schema evolution: a feature added to the view becomes a new nullable column (older rows read
+ * null). Removing a feature or changing its type is refused: the history of a view is one
+ * definition's history, so declare a new view instead.
+ */
+public final class HistoryTables {
+  private HistoryTables() {}
+
+  public static final String ENTITY = "entity";
+  public static final String VALID_FROM = "valid_from";
+  public static final String LAST_EVENT_TIME = "last_event_time";
+  public static final String WRITTEN_AT = "written_at";
+  public static final String SPEC_VERSION = "spec_version";
+  public static final String CORRECTION = "correction";
+  public static final String REVISION = "revision";
+
+  /** The columns every history table has, before the feature columns. */
+  public static final List<String> META_COLUMNS =
+      List.of(ENTITY, VALID_FROM, LAST_EVENT_TIME, WRITTEN_AT, SPEC_VERSION, CORRECTION, REVISION);
+
+  /** Table properties recording the definition that wrote the newest rows. */
+  public static final String PROP_SPEC_VERSION = "freshet.spec-version";
+
+  public static final String PROP_TTL_MS = "freshet.ttl-ms";
+  public static final String PROP_SOURCE = "freshet.source";
+
+  public static TableIdentifier identifier(String namespace, String view) {
+    return TableIdentifier.of(Namespace.of(namespace), view);
+  }
+
+  /** The Iceberg type of a feature value type. */
+  public static Type icebergType(ValueType t) {
+    return switch (t) {
+      case LONG -> Types.LongType.get();
+      case DOUBLE -> Types.DoubleType.get();
+      case STRING -> Types.StringType.get();
+      case BOOLEAN -> Types.BooleanType.get();
+    };
+  }
+
+  /** The schema of a view's history table as the spec defines it now. */
+  public static Schema schema(ViewSpec view) {
+    List<Types.NestedField> cols = new ArrayList<>();
+    int id = 1;
+    cols.add(Types.NestedField.required(id++, ENTITY, Types.StringType.get()));
+    cols.add(
+        Types.NestedField.required(
+            id++, VALID_FROM, Types.TimestampType.withZone(), "event time the vector holds from"));
+    cols.add(
+        Types.NestedField.required(
+            id++,
+            LAST_EVENT_TIME,
+            Types.TimestampType.withZone(),
+            "newest event applied; ttl is measured from it"));
+    cols.add(
+        Types.NestedField.required(
+            id++, WRITTEN_AT, Types.TimestampType.withZone(), "when the vector went online"));
+    cols.add(Types.NestedField.required(id++, SPEC_VERSION, Types.StringType.get()));
+    cols.add(Types.NestedField.required(id++, CORRECTION, Types.BooleanType.get()));
+    cols.add(
+        Types.NestedField.required(
+            id++, REVISION, Types.IntegerType.get(), "corrections of one valid_from count up"));
+    for (FeatureDef f : view.features()) {
+      checkName(view, f.name());
+      cols.add(Types.NestedField.optional(id++, f.name(), icebergType(f.outputType())));
+    }
+    return new Schema(cols);
+  }
+
+  private static void checkName(ViewSpec view, String feature) {
+    if (META_COLUMNS.contains(feature)) {
+      throw new IllegalArgumentException(
+          "feature '"
+              + feature
+              + "' of view '"
+              + view.name()
+              + "' has the name of a history column; rename the feature (reserved: "
+              + META_COLUMNS
+              + ")");
+    }
+  }
+
+  public static PartitionSpec partitionSpec(Schema schema) {
+    return PartitionSpec.builderFor(schema).day(VALID_FROM).build();
+  }
+
+  public static SortOrder sortOrder(Schema schema) {
+    return SortOrder.builderFor(schema)
+        .asc(ENTITY, NullOrder.NULLS_FIRST)
+        .asc(VALID_FROM, NullOrder.NULLS_FIRST)
+        .build();
+  }
+
+  /**
+   * Creates the view's table, or brings an existing one up to the spec: adds new features as
+   * columns and refuses removed or retyped ones.
+   *
+   * @throws IllegalStateException when the spec removes or retypes a stored feature
+   */
+  public static Table ensure(Catalog catalog, String namespace, SourceSpec source, ViewSpec view) {
+    TableIdentifier id = identifier(namespace, view.name());
+    Schema wanted = schema(view);
+    if (catalog instanceof SupportsNamespaces ns && !ns.namespaceExists(id.namespace())) {
+      try {
+        ns.createNamespace(id.namespace());
+      } catch (AlreadyExistsException raced) {
+        // another view's sink created it
+      }
+    }
+    Table table;
+    if (!catalog.tableExists(id)) {
+      Map<String, String> props = new HashMap<>();
+      props.put(TableProperties.FORMAT_VERSION, "2");
+      props.put(TableProperties.DEFAULT_FILE_FORMAT, "parquet");
+      props.put(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
+      props.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "100");
+      props.put(PROP_SPEC_VERSION, view.version(source));
+      props.put(PROP_TTL_MS, Long.toString(view.ttl().toMillis()));
+      props.put(PROP_SOURCE, source.name());
+      try {
+        return catalog
+            .buildTable(id, wanted)
+            .withPartitionSpec(partitionSpec(wanted))
+            .withSortOrder(sortOrder(wanted))
+            .withProperties(props)
+            .create();
+      } catch (AlreadyExistsException raced) {
+        // created concurrently: evolve it like an existing table
+      }
+    }
+    table = catalog.loadTable(id);
+    evolve(table, source, view);
+    return table;
+  }
+
+  /** Adds the view's new features to the table; refuses removed or retyped ones. */
+  public static void evolve(Table table, SourceSpec source, ViewSpec view) {
+    Schema current = table.schema();
+    Set<String> inSpec = new java.util.HashSet<>();
+    List<String> problems = new ArrayList<>();
+    List<FeatureDef> added = new ArrayList<>();
+    for (FeatureDef f : view.features()) {
+      checkName(view, f.name());
+      inSpec.add(f.name());
+      Types.NestedField col = current.findField(f.name());
+      Type want = icebergType(f.outputType());
+      if (col == null) {
+        added.add(f);
+      } else if (!col.type().equals(want)) {
+        problems.add(
+            "feature '"
+                + f.name()
+                + "' is "
+                + f.outputType()
+                + " in the spec but "
+                + col.type()
+                + " in the history table");
+      }
+    }
+    for (Types.NestedField col : current.columns()) {
+      if (!META_COLUMNS.contains(col.name()) && !inSpec.contains(col.name())) {
+        problems.add(
+            "feature '" + col.name() + "' is in the history table but no longer in the spec");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException(
+          "view '"
+              + view.name()
+              + "' cannot write to its history table "
+              + table.name()
+              + ": "
+              + String.join("; ", problems)
+              + ". A view's history keeps one definition of each feature: only adding features is"
+              + " allowed. Declare a new view (a new name) for removed or changed features.");
+    }
+    if (!added.isEmpty()) {
+      UpdateSchema update = table.updateSchema();
+      for (FeatureDef f : added) {
+        update.addColumn(f.name(), icebergType(f.outputType()));
+      }
+      update.commit();
+    }
+    String version = view.version(source);
+    String ttl = Long.toString(view.ttl().toMillis());
+    if (!version.equals(table.properties().get(PROP_SPEC_VERSION))
+        || !ttl.equals(table.properties().get(PROP_TTL_MS))) {
+      UpdateProperties props = table.updateProperties();
+      props.set(PROP_SPEC_VERSION, version).set(PROP_TTL_MS, ttl).set(PROP_SOURCE, source.name());
+      props.commit();
+    }
+  }
+}
