@@ -1,0 +1,68 @@
+package io.freshet.connectors.cassandra;
+
+import io.freshet.avro.FeatureUpdate;
+import io.freshet.spec.SourceSpec;
+import io.freshet.spec.ViewSpec;
+import java.io.IOException;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * The online store of one view: a Sink V2 writing each {@link FeatureUpdate} as an idempotent,
+ * versioned upsert of the entity's row in the view's Cassandra table (see {@link ViewTableSchema}
+ * for the layout, {@link WriteVersion} for the timestamp and TTL rules, {@link
+ * CassandraFeatureWriter} for the error contract).
+ *
+ * <pre>{@code
+ * updates.sinkTo(CassandraFeatureSink.forView(source, view, conf))
+ *     .uid("cassandra-sink-" + source.name() + "-" + view.name())
+ *     .name("cassandra: " + view.name());
+ * }</pre>
+ *
+ * <p>Guarantee: at-least-once delivery with idempotent writes, so after a checkpoint completes
+ * every update before it is in Cassandra, and after a restore Cassandra converges to the same
+ * values (replays cannot regress a value). Subtask 0 creates and evolves the table on start; the
+ * others wait for it.
+ */
+public final class CassandraFeatureSink implements Sink<FeatureUpdate> {
+  private static final long serialVersionUID = 1L;
+
+  private final SourceSpec source;
+  private final ViewSpec view;
+  private final Configuration conf;
+
+  private CassandraFeatureSink(SourceSpec source, ViewSpec view, Configuration conf) {
+    this.source = source;
+    this.view = view;
+    this.conf = new Configuration(conf);
+  }
+
+  /**
+   * The sink of a view's updates, configured by {@link CassandraOptions} in {@code conf}. Checks
+   * the options and the view's names now (IllegalArgumentException / {@link ViewSchemaException}
+   * saying what to fix); connects only when the job runs.
+   */
+  public static CassandraFeatureSink forView(SourceSpec source, ViewSpec view, Configuration conf) {
+    CassandraSessions.validate(conf);
+    ViewTableSchema.validate(view);
+    return new CassandraFeatureSink(source, view, conf);
+  }
+
+  /** A stable uid for the sink operator of this view. */
+  public static String uid(SourceSpec source, ViewSpec view) {
+    return "cassandra-sink-" + source.name() + "-" + view.name();
+  }
+
+  @Override
+  public SinkWriter<FeatureUpdate> createWriter(WriterInitContext context) throws IOException {
+    return CassandraFeatureWriter.open(
+        source,
+        view,
+        conf,
+        context.getTaskInfo().getIndexOfThisSubtask(),
+        context.metricGroup(),
+        System::currentTimeMillis);
+  }
+}

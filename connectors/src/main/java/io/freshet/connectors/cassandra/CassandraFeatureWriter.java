@@ -1,0 +1,327 @@
+package io.freshet.connectors.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.freshet.avro.FeatureUpdate;
+import io.freshet.spec.FeatureDef;
+import io.freshet.spec.SourceSpec;
+import io.freshet.spec.ViewSpec;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one view's updates to its Cassandra table with prepared, idempotent, versioned upserts
+ * ({@code USING TIMESTAMP} from valid_from and revision, {@code USING TTL} from last_event_time and
+ * the view's ttl: see {@link WriteVersion}).
+ *
+ * <p><b>Error contract.</b>
+ *
+ * <ul>
+ *   <li>At most {@link CassandraOptions#MAX_IN_FLIGHT} writes are in flight; {@link #write} blocks
+ *       the task thread until one completes (backpressure, no queue).
+ *   <li>Retryable errors ({@link CassandraErrors#isRetryable}: timeouts, unavailable, overloaded,
+ *       lost connections, no node available) are retried with exponential backoff ({@link
+ *       CassandraOptions#RETRY_INITIAL_BACKOFF} doubling up to {@link
+ *       CassandraOptions#RETRY_MAX_BACKOFF}), up to {@link CassandraOptions#RETRY_MAX_ATTEMPTS}
+ *       attempts. A retry holds its in-flight slot. Retrying is safe because the write is
+ *       idempotent.
+ *   <li>A fatal error (syntax, invalid query, unauthorized, authentication, unknown) or a retryable
+ *       one that ran out of attempts is recorded, and the next {@link #write} or {@link #flush} on
+ *       the task thread throws it as a {@link CassandraWriteException} naming the view, the entity
+ *       and the attempt count: the job fails and restores from its last checkpoint.
+ *   <li>{@link #flush} (called on every checkpoint and at end of input) returns only when every
+ *       write issued before it succeeded, else throws: a completed checkpoint means everything
+ *       before it is in Cassandra.
+ *   <li>A view that no longer matches its table (removed or retyped feature) fails the job on start
+ *       without restarts ({@link SuppressRestartsException} around a {@link ViewSchemaException}
+ *       that says to declare a new view).
+ *   <li>Updates already past their retention (last_event_time + ttl + expired-retention before now)
+ *       are skipped and counted ({@code expiredSkipped}).
+ * </ul>
+ */
+public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
+  private static final Logger LOG = LoggerFactory.getLogger(CassandraFeatureWriter.class);
+  private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  private final ViewSpec view;
+  private final CqlSession session;
+  private final boolean ownsSession;
+  private final PreparedStatement insert;
+  private final int maxInFlight;
+  private final Semaphore permits;
+  private final int maxAttempts;
+  private final long initialBackoffMillis;
+  private final long maxBackoffMillis;
+  private final long ttlMillis;
+  private final long retentionMillis;
+  private final LongSupplier clock;
+  private final ScheduledExecutorService retryTimer;
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+
+  private final Counter written;
+  private final Counter retries;
+  private final Counter expiredSkipped;
+
+  CassandraFeatureWriter(
+      ViewSpec view,
+      CqlSession session,
+      boolean ownsSession,
+      String keyspace,
+      Configuration conf,
+      MetricGroup metrics,
+      LongSupplier clock) {
+    this.view = view;
+    this.session = session;
+    this.ownsSession = ownsSession;
+    this.maxInFlight = conf.get(CassandraOptions.MAX_IN_FLIGHT);
+    this.permits = new Semaphore(maxInFlight);
+    this.maxAttempts = conf.get(CassandraOptions.RETRY_MAX_ATTEMPTS);
+    this.initialBackoffMillis = conf.get(CassandraOptions.RETRY_INITIAL_BACKOFF).toMillis();
+    this.maxBackoffMillis = conf.get(CassandraOptions.RETRY_MAX_BACKOFF).toMillis();
+    this.ttlMillis = view.ttl().toMillis();
+    this.retentionMillis = conf.get(CassandraOptions.EXPIRED_RETENTION).toMillis();
+    this.clock = clock;
+    this.insert = session.prepare(SimpleStatement.newInstance(insertCql(keyspace, view)));
+    this.retryTimer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "cassandra-retry-" + view.name());
+              t.setDaemon(true);
+              return t;
+            });
+    MetricGroup g = metrics.addGroup("view", view.name());
+    this.written = g.counter("cassandraWrites");
+    this.retries = g.counter("cassandraRetries");
+    this.expiredSkipped = g.counter("expiredSkipped");
+    g.gauge("cassandraInFlight", () -> maxInFlight - permits.availablePermits());
+  }
+
+  /** Opens a session, ensures (subtask 0) or awaits (others) the schema, prepares the insert. */
+  static CassandraFeatureWriter open(
+      SourceSpec source,
+      ViewSpec view,
+      Configuration conf,
+      int subtask,
+      MetricGroup metrics,
+      LongSupplier clock)
+      throws IOException {
+    CqlSession session = CassandraSessions.open(conf);
+    String keyspace = conf.get(CassandraOptions.KEYSPACE);
+    try {
+      if (subtask == 0) {
+        ViewTableSchema.ensure(
+            session, keyspace, conf.get(CassandraOptions.KEYSPACE_REPLICATION), source, view);
+      } else {
+        ViewTableSchema.await(session, keyspace, view, conf.get(CassandraOptions.SCHEMA_TIMEOUT));
+      }
+      return new CassandraFeatureWriter(view, session, true, keyspace, conf, metrics, clock);
+    } catch (ViewSchemaException e) {
+      session.close();
+      throw new SuppressRestartsException(e);
+    } catch (InterruptedException e) {
+      session.close();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for the table of view " + view.name(), e);
+    } catch (RuntimeException e) {
+      session.close();
+      throw e;
+    }
+  }
+
+  static String insertCql(String keyspace, ViewSpec view) {
+    StringBuilder cols = new StringBuilder();
+    StringBuilder marks = new StringBuilder();
+    for (String c : ViewTableSchema.FIXED_COLUMNS) {
+      cols.append(cols.length() == 0 ? "" : ", ").append(c);
+      marks.append(marks.length() == 0 ? "?" : ", ?");
+    }
+    for (FeatureDef f : view.features()) {
+      cols.append(", ").append(ViewTableSchema.quote(f.name()));
+      marks.append(", ?");
+    }
+    return "INSERT INTO "
+        + ViewTableSchema.quote(keyspace)
+        + "."
+        + ViewTableSchema.quote(view.name())
+        + " ("
+        + cols
+        + ") VALUES ("
+        + marks
+        + ") USING TIMESTAMP ? AND TTL ?";
+  }
+
+  @Override
+  public void write(FeatureUpdate u, Context context) throws IOException, InterruptedException {
+    rethrowFailure();
+    int ttl =
+        WriteVersion.ttlSeconds(
+            u.getLastEventTime(), ttlMillis, retentionMillis, clock.getAsLong());
+    if (ttl <= 0) {
+      expiredSkipped.inc();
+      return;
+    }
+    BoundStatement st = bind(u, ttl);
+    String entity = u.getEntity().toString();
+    while (!permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+      rethrowFailure();
+    }
+    send(st, entity, 1);
+  }
+
+  BoundStatement bind(FeatureUpdate u, int ttl) {
+    List<Object> values = u.getValues();
+    List<FeatureDef> features = view.features();
+    if (!view.name().contentEquals(u.getView()) || values.size() != features.size()) {
+      throw new IllegalArgumentException(
+          "update of view '"
+              + u.getView()
+              + "' with "
+              + values.size()
+              + " values does not fit view '"
+              + view.name()
+              + "' with "
+              + features.size()
+              + " features: the job and the sink were built from different specs");
+    }
+    BoundStatementBuilder b = insert.boundStatementBuilder();
+    int i = 0;
+    b.setString(i++, u.getEntity().toString());
+    b.setLong(i++, u.getValidFrom());
+    b.setLong(i++, u.getLastEventTime());
+    b.setLong(i++, u.getWrittenAt());
+    b.setString(i++, u.getSpecVersion().toString());
+    b.setInt(i++, u.getRevision());
+    for (int f = 0; f < features.size(); f++, i++) {
+      Object v = values.get(f);
+      if (v == null) {
+        b.setToNull(i);
+        continue;
+      }
+      switch (features.get(f).outputType()) {
+        case LONG -> b.setLong(i, ((Number) v).longValue());
+        case DOUBLE -> b.setDouble(i, ((Number) v).doubleValue());
+        case STRING -> b.setString(i, v.toString());
+        case BOOLEAN -> b.setBoolean(i, (Boolean) v);
+      }
+    }
+    b.setLong(i++, WriteVersion.timestampMicros(u.getValidFrom(), u.getRevision()));
+    b.setInt(i, ttl);
+    return b.setIdempotence(true).build();
+  }
+
+  private void send(BoundStatement st, String entity, int attempt) {
+    session
+        .executeAsync(st)
+        .whenComplete(
+            (rs, error) -> {
+              if (error == null) {
+                written.inc();
+                permits.release();
+              } else {
+                onError(st, entity, attempt, CassandraErrors.unwrap(error));
+              }
+            });
+  }
+
+  private void onError(BoundStatement st, String entity, int attempt, Throwable error) {
+    boolean retryable = CassandraErrors.isRetryable(error);
+    if (retryable && attempt < maxAttempts && failure.get() == null) {
+      retries.inc();
+      long backoff = Math.min(maxBackoffMillis, initialBackoffMillis << Math.min(attempt - 1, 20));
+      long now = System.nanoTime();
+      long last = lastWarn.get();
+      if (now - last >= WARN_EVERY_NANOS && lastWarn.compareAndSet(last, now)) {
+        LOG.warn(
+            "Cassandra write of view {} failed (attempt {} of {}), retrying in {} ms: {}",
+            view.name(),
+            attempt,
+            maxAttempts,
+            backoff,
+            error.toString());
+      }
+      try {
+        retryTimer.schedule(() -> send(st, entity, attempt + 1), backoff, TimeUnit.MILLISECONDS);
+        return;
+      } catch (RejectedExecutionException closing) {
+        // the writer is closing: fall through and record the failure
+      }
+    }
+    failure.compareAndSet(
+        null,
+        new CassandraWriteException(
+            (retryable ? "gave up on" : "fatal error in")
+                + " the Cassandra write of view '"
+                + view.name()
+                + "', entity '"
+                + entity
+                + "' after "
+                + attempt
+                + (attempt == 1 ? " attempt" : " attempts")
+                + ": "
+                + error,
+            error));
+    permits.release();
+  }
+
+  /**
+   * Waits for every write in flight (and its retries) to finish; throws the first failure. Called
+   * by Flink before each checkpoint and at end of input.
+   */
+  @Override
+  public void flush(boolean endOfInput) throws IOException, InterruptedException {
+    while (!permits.tryAcquire(maxInFlight, 100, TimeUnit.MILLISECONDS)) {
+      rethrowFailure();
+    }
+    permits.release(maxInFlight);
+    rethrowFailure();
+  }
+
+  private void rethrowFailure() throws IOException {
+    Throwable t = failure.get();
+    if (t != null) {
+      throw t instanceof IOException io ? io : new IOException(t);
+    }
+  }
+
+  @Override
+  public void close() {
+    retryTimer.shutdownNow();
+    if (ownsSession) {
+      try {
+        session.closeAsync().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("Closing the Cassandra session of view {}: {}", view.name(), e.toString());
+        session.forceCloseAsync();
+      }
+    }
+  }
+
+  /** For tests: the in-flight count now. */
+  int inFlight() {
+    return maxInFlight - permits.availablePermits();
+  }
+
+  static Duration backoffForTest(long initial, long max, int attempt) {
+    return Duration.ofMillis(Math.min(max, initial << Math.min(attempt - 1, 20)));
+  }
+}

@@ -1,0 +1,325 @@
+package io.freshet.connectors.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.freshet.spec.FeatureDef;
+import io.freshet.spec.SourceSpec;
+import io.freshet.spec.ValueType;
+import io.freshet.spec.ViewSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The online table of a view, and its row in the {@code freshet_views} metadata table: created and
+ * evolved from the spec.
+ *
+ * <pre>
+ * CREATE TABLE ks."view" (
+ *   entity text PRIMARY KEY,
+ *   valid_from bigint, last_event_time bigint, written_at bigint, spec_version text, revision int,
+ *   "feature_1" bigint|double|text|boolean, ...)
+ * CREATE TABLE ks.freshet_views (
+ *   view_name text PRIMARY KEY, source text, features list&lt;text&gt;, types list&lt;text&gt;,
+ *   ttl_ms bigint, spec_version text, updated_at timestamp)
+ * </pre>
+ *
+ * <p>Evolution: a feature new to the spec is added with {@code ALTER TABLE ADD}; a feature removed
+ * from the spec, or whose type changed, is refused with a {@link ViewSchemaException}: the table
+ * holds values computed by the old definition, so the change needs a new view (e.g. {@code
+ * name_v2}), which gets a new table and is filled by the job from its start offsets.
+ */
+public final class ViewTableSchema {
+  private static final Logger LOG = LoggerFactory.getLogger(ViewTableSchema.class);
+
+  /** The metadata table the serving client reads view definitions from. */
+  public static final String VIEWS_TABLE = "freshet_views";
+
+  /** Columns every view table has besides its features, in this order. */
+  public static final List<String> FIXED_COLUMNS =
+      List.of("entity", "valid_from", "last_event_time", "written_at", "spec_version", "revision");
+
+  private static final Map<String, String> FIXED_TYPES =
+      Map.of(
+          "entity", "text",
+          "valid_from", "bigint",
+          "last_event_time", "bigint",
+          "written_at", "bigint",
+          "spec_version", "text",
+          "revision", "int");
+
+  private ViewTableSchema() {}
+
+  /** The CQL type of a feature's values. */
+  public static String cqlType(ValueType t) {
+    return switch (t) {
+      case LONG -> "bigint";
+      case DOUBLE -> "double";
+      case STRING -> "text";
+      case BOOLEAN -> "boolean";
+    };
+  }
+
+  /**
+   * Double-quoted identifier: spec names are lowercase, so quoting keeps them and shields keywords.
+   */
+  static String quote(String name) {
+    return '"' + name.replace("\"", "\"\"") + '"';
+  }
+
+  /** Checks, without connecting, that the view can be a Cassandra table. */
+  public static void validate(ViewSpec view) {
+    if (view.name().length() > 48) {
+      throw new ViewSchemaException(
+          "view '"
+              + view.name()
+              + "' is "
+              + view.name().length()
+              + " characters long; Cassandra table names have at most 48: shorten the view name");
+    }
+    if (view.name().equals(VIEWS_TABLE)) {
+      throw new ViewSchemaException(
+          "view name '" + VIEWS_TABLE + "' is reserved for Freshet's metadata table: rename it");
+    }
+    for (FeatureDef f : view.features()) {
+      if (FIXED_COLUMNS.contains(f.name())) {
+        throw new ViewSchemaException(
+            "feature '"
+                + f.name()
+                + "' of view '"
+                + view.name()
+                + "' has the name of a column every view table has ("
+                + String.join(", ", FIXED_COLUMNS)
+                + "): rename the feature");
+      }
+    }
+  }
+
+  /**
+   * Creates the keyspace (if {@code replication} is not empty), the metadata table and the view's
+   * table, adds new feature columns, and records the view in {@code freshet_views}.
+   *
+   * @throws ViewSchemaException if a feature was removed or retyped, or the view belongs to another
+   *     source
+   */
+  public static void ensure(
+      CqlSession session, String keyspace, String replication, SourceSpec source, ViewSpec view) {
+    validate(view);
+    String ks = quote(keyspace);
+    if (replication != null && !replication.isBlank()) {
+      ddl(session, "CREATE KEYSPACE IF NOT EXISTS " + ks + " WITH replication = " + replication);
+    } else if (session
+            .execute(
+                SimpleStatement.newInstance(
+                    "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?",
+                    keyspace))
+            .one()
+        == null) {
+      throw new ViewSchemaException(
+          "keyspace '"
+              + keyspace
+              + "' does not exist: create it (e.g. CREATE KEYSPACE "
+              + keyspace
+              + " WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 3}) or set "
+              + CassandraOptions.KEYSPACE_REPLICATION.key());
+    }
+    ddl(
+        session,
+        "CREATE TABLE IF NOT EXISTS "
+            + ks
+            + "."
+            + VIEWS_TABLE
+            + " (view_name text PRIMARY KEY, source text, features list<text>, types list<text>,"
+            + " ttl_ms bigint, spec_version text, updated_at timestamp)");
+    Row meta =
+        session
+            .execute(
+                SimpleStatement.newInstance(
+                    "SELECT source FROM " + ks + "." + VIEWS_TABLE + " WHERE view_name = ?",
+                    view.name()))
+            .one();
+    if (meta != null && !source.name().equals(meta.getString("source"))) {
+      throw new ViewSchemaException(
+          "view '"
+              + view.name()
+              + "' in keyspace '"
+              + keyspace
+              + "' belongs to source '"
+              + meta.getString("source")
+              + "', not '"
+              + source.name()
+              + "': view names are unique per keyspace, so rename this view or use another"
+              + " keyspace");
+    }
+
+    Map<String, String> existing = columns(session, keyspace, view.name());
+    if (existing.isEmpty()) {
+      StringBuilder cql =
+          new StringBuilder("CREATE TABLE IF NOT EXISTS ")
+              .append(ks)
+              .append('.')
+              .append(quote(view.name()))
+              .append(" (entity text PRIMARY KEY");
+      for (String c : FIXED_COLUMNS.subList(1, FIXED_COLUMNS.size())) {
+        cql.append(", ").append(c).append(' ').append(FIXED_TYPES.get(c));
+      }
+      for (FeatureDef f : view.features()) {
+        cql.append(", ").append(quote(f.name())).append(' ').append(cqlType(f.outputType()));
+      }
+      cql.append(")");
+      ddl(session, cql.toString());
+      LOG.info("Created table {}.{} for view {}", keyspace, view.name(), view.name());
+    } else {
+      List<String> problems = problems(view, existing);
+      if (!problems.isEmpty()) {
+        throw new ViewSchemaException(
+            "view '"
+                + view.name()
+                + "' no longer matches its table "
+                + keyspace
+                + "."
+                + view.name()
+                + ": "
+                + String.join("; ", problems)
+                + ". Stored values were computed by the old definition, so a view cannot drop or"
+                + " retype a feature: declare a new view (e.g. '"
+                + nextVersionName(view.name())
+                + "') with the new features, and remove the old view once its readers have moved.");
+      }
+      for (FeatureDef f : view.features()) {
+        if (!existing.containsKey(f.name())) {
+          try {
+            ddl(
+                session,
+                "ALTER TABLE "
+                    + ks
+                    + "."
+                    + quote(view.name())
+                    + " ADD "
+                    + quote(f.name())
+                    + " "
+                    + cqlType(f.outputType()));
+          } catch (com.datastax.oss.driver.api.core.servererrors.InvalidQueryException e) {
+            // Added concurrently by another job start: fine if it now exists with our type.
+            if (!cqlType(f.outputType())
+                .equals(columns(session, keyspace, view.name()).get(f.name()))) {
+              throw e;
+            }
+          }
+          LOG.info("Added feature column {} to {}.{}", f.name(), keyspace, view.name());
+        }
+      }
+    }
+
+    List<String> names = new ArrayList<>();
+    List<String> types = new ArrayList<>();
+    for (FeatureDef f : view.features()) {
+      names.add(f.name());
+      types.add(cqlType(f.outputType()));
+    }
+    session.execute(
+        SimpleStatement.newInstance(
+            "INSERT INTO "
+                + ks
+                + "."
+                + VIEWS_TABLE
+                + " (view_name, source, features, types, ttl_ms, spec_version, updated_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            view.name(),
+            source.name(),
+            names,
+            types,
+            view.ttl().toMillis(),
+            view.version(source),
+            Instant.now()));
+  }
+
+  /**
+   * Waits until the view's table has every column of the spec (created by subtask 0's {@link
+   * #ensure}), up to {@code timeout}.
+   */
+  public static void await(CqlSession session, String keyspace, ViewSpec view, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long pause = 50;
+    while (true) {
+      Map<String, String> existing = columns(session, keyspace, view.name());
+      if (!existing.isEmpty() && problems(view, existing).isEmpty()) {
+        boolean all = view.features().stream().allMatch(f -> existing.containsKey(f.name()));
+        if (all) {
+          return;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new ViewSchemaException(
+            "table "
+                + keyspace
+                + "."
+                + view.name()
+                + " did not get the view's columns within "
+                + timeout
+                + " (subtask 0 creates it; see its log), columns now: "
+                + existing);
+      }
+      Thread.sleep(pause);
+      pause = Math.min(pause * 2, 1000);
+    }
+  }
+
+  /** The columns of a table and their CQL types; empty if the table does not exist. */
+  static Map<String, String> columns(CqlSession session, String keyspace, String table) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Row r :
+        session.execute(
+            SimpleStatement.newInstance(
+                "SELECT column_name, type FROM system_schema.columns"
+                    + " WHERE keyspace_name = ? AND table_name = ?",
+                keyspace,
+                table))) {
+      out.put(r.getString("column_name"), r.getString("type"));
+    }
+    return out;
+  }
+
+  private static List<String> problems(ViewSpec view, Map<String, String> existing) {
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, String> c : existing.entrySet()) {
+      String name = c.getKey();
+      if (FIXED_COLUMNS.contains(name)) {
+        continue;
+      }
+      int i = view.indexOf(name);
+      if (i < 0) {
+        problems.add("feature '" + name + "' (" + c.getValue() + ") was removed");
+      } else {
+        String want = cqlType(view.features().get(i).outputType());
+        if (!want.equals(c.getValue())) {
+          problems.add("feature '" + name + "' changed type from " + c.getValue() + " to " + want);
+        }
+      }
+    }
+    return problems;
+  }
+
+  /** customer_risk -> customer_risk_v2, customer_risk_v2 -> customer_risk_v3. */
+  static String nextVersionName(String name) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(.*)_v(\\d+)").matcher(name);
+    if (m.matches()) {
+      return m.group(1) + "_v" + (Integer.parseInt(m.group(2)) + 1);
+    }
+    return name + "_v2";
+  }
+
+  private static void ddl(CqlSession session, String cql) {
+    session.execute(SimpleStatement.newInstance(cql).setTimeout(Duration.ofSeconds(30)));
+    if (!session.checkSchemaAgreement()) {
+      LOG.warn("Schema not yet in agreement after: {}", cql);
+    }
+  }
+}

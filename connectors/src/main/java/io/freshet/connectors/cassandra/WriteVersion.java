@@ -1,0 +1,52 @@
+package io.freshet.connectors.cassandra;
+
+/**
+ * The write timestamp and TTL of an update: what makes online writes idempotent and monotonic.
+ *
+ * <p>Timestamp: {@code valid_from * 1000 + min(revision, 999)} microseconds. Cassandra keeps, per
+ * cell, the write with the highest timestamp, so a replayed or retried older update never
+ * overwrites a newer one, a duplicate is a no-op, and a correction (same valid_from, higher
+ * revision) wins over the vector it corrects. Revisions above 999 of one valid_from all get the
+ * same timestamp (then Cassandra keeps the larger value per cell); the engine emits far fewer.
+ *
+ * <p>TTL: a vector expires {@code ttl} after its {@code last_event_time}, in wall-clock terms at
+ * {@code last_event_time + ttl}. Readers call it EXPIRED from then on; Cassandra keeps it for
+ * {@code retention} more so they can tell EXPIRED from MISSING, then drops it. The TTL is the time
+ * left until then, rounded up to whole seconds, at most Cassandra's maximum (20 years). An update
+ * that is already past that point (an old update replayed long after) is not written at all: a TTL
+ * of 0 would mean "forever", and there is nothing to keep.
+ */
+public final class WriteVersion {
+  /** Cassandra's largest TTL (20 years), in seconds. */
+  public static final int MAX_TTL_SECONDS = 630_720_000;
+
+  /** Revisions beyond this share the last timestamp slot of their valid_from. */
+  public static final int MAX_REVISION_SLOT = 999;
+
+  private WriteVersion() {}
+
+  /** The write timestamp in microseconds. */
+  public static long timestampMicros(long validFromMillis, int revision) {
+    int slot = Math.max(0, Math.min(revision, MAX_REVISION_SLOT));
+    return Math.addExact(Math.multiplyExact(validFromMillis, 1000L), slot);
+  }
+
+  /**
+   * The TTL in seconds (at least 1), or 0 when the update is already gone and must not be written.
+   */
+  public static int ttlSeconds(
+      long lastEventTimeMillis, long viewTtlMillis, long retentionMillis, long nowMillis) {
+    long dropAt = saturatedAdd(saturatedAdd(lastEventTimeMillis, viewTtlMillis), retentionMillis);
+    long left = dropAt - nowMillis;
+    if (left <= 0) {
+      return 0;
+    }
+    long seconds = left / 1000 + (left % 1000 == 0 ? 0 : 1);
+    return (int) Math.min(seconds, MAX_TTL_SECONDS);
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long r = a + b;
+    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+  }
+}

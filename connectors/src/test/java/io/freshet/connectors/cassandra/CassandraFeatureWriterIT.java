@@ -1,0 +1,243 @@
+package io.freshet.connectors.cassandra;
+
+import static io.freshet.connectors.cassandra.TestViews.COUNT;
+import static io.freshet.connectors.cassandra.TestViews.COUNTRY;
+import static io.freshet.connectors.cassandra.TestViews.MAX;
+import static io.freshet.connectors.cassandra.TestViews.SUM;
+import static io.freshet.connectors.cassandra.TestViews.update;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.freshet.avro.FeatureUpdate;
+import io.freshet.serving.FeatureClient;
+import io.freshet.serving.FeatureStatus;
+import io.freshet.serving.FeatureVector;
+import io.freshet.spec.FeatureSpec;
+import io.freshet.testing.RealServicesExtension;
+import io.freshet.testing.TestServices;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The Cassandra writer against the real node: versioned, idempotent upserts (duplicates, replays,
+ * reordering, corrections), TTL, entity ids of any characters, schema creation and evolution, and
+ * fatal errors surfacing on the writing thread. Values are read back through the serving client.
+ */
+@ExtendWith(RealServicesExtension.class)
+class CassandraFeatureWriterIT {
+  private static final long NOW = System.currentTimeMillis();
+  private static final long T = NOW - Duration.ofHours(2).toMillis();
+
+  private TestServices services;
+  private Configuration conf;
+  private FeatureClient client;
+  private final AtomicLong clock = new AtomicLong(NOW);
+
+  @BeforeEach
+  void setUp(TestServices services) {
+    this.services = services;
+    conf = new Configuration();
+    conf.set(
+        CassandraOptions.CONTACT_POINTS,
+        List.of("127.0.0.1:" + services.cassandraContactPoint().getPort()));
+    conf.set(CassandraOptions.LOCAL_DATACENTER, services.cassandraLocalDatacenter());
+    conf.set(CassandraOptions.KEYSPACE, services.keyspace());
+    conf.set(CassandraOptions.CONSISTENCY, "ONE");
+    conf.set(CassandraOptions.MAX_IN_FLIGHT, 8);
+    client =
+        FeatureClient.builder()
+            .session(services.cqlSession())
+            .keyspace(services.keyspace())
+            .clock(
+                java.time.Clock.fixed(
+                    java.time.Instant.ofEpochMilli(NOW), java.time.ZoneOffset.UTC))
+            .build();
+  }
+
+  @AfterEach
+  void tearDown() {
+    client.close();
+  }
+
+  private CassandraFeatureWriter open(FeatureSpec spec) throws Exception {
+    return CassandraFeatureWriter.open(
+        spec.source(), spec.views().get(0), conf, 0, new UnregisteredMetricsGroup(), clock::get);
+  }
+
+  private static void writeAll(CassandraFeatureWriter w, FeatureUpdate... updates)
+      throws Exception {
+    for (FeatureUpdate u : updates) {
+      w.write(u, null);
+    }
+    w.flush(false);
+  }
+
+  @Test
+  void duplicatesReplaysAndReorderingNeverRegressAndCorrectionsWin() throws Exception {
+    FeatureSpec spec = TestViews.spec("risk", "30d", COUNT, SUM, COUNTRY);
+    FeatureUpdate u1 = update(spec, "c1", T, T, 0, 1L, 10.0, "FR");
+    FeatureUpdate u2 = update(spec, "c1", T + 1000, T + 1000, 0, 2L, 30.0, "DE");
+    FeatureUpdate u3 = update(spec, "c1", T + 2000, T + 2000, 0, 3L, 32.5, null);
+    try (CassandraFeatureWriter w = open(spec)) {
+      // newest first, then the older ones, duplicates and a replay of everything
+      writeAll(w, u3, u1, u2, u3, u2, u1, u1, u2, u3);
+      FeatureVector v = client.get("risk", "c1");
+      assertThat(v.validFrom()).isEqualTo(T + 2000);
+      assertThat(v.get("txn_count_1h").asLong()).isEqualTo(3L);
+      assertThat(v.get("amount_sum_1h").asDouble()).isEqualTo(32.5);
+      // null in the newest vector shadows the older "DE": MISSING, not a stale value
+      assertThat(v.get("last_country").status()).isEqualTo(FeatureStatus.MISSING);
+      assertThat(v.get("last_country").value()).isNull();
+
+      // A correction of the same valid_from wins; a replay of the uncorrected vector does not.
+      FeatureUpdate c1 = update(spec, "c1", T + 2000, T + 2000, 1, 4L, 40.0, "NL");
+      FeatureUpdate c2 = update(spec, "c1", T + 2000, T + 2000, 2, 5L, 41.0, "NL");
+      writeAll(w, c2, c1, u3, c1);
+      v = client.get("risk", "c1");
+      assertThat(v.revision()).isEqualTo(2);
+      assertThat(v.get("txn_count_1h").asLong()).isEqualTo(5L);
+      assertThat(v.get("last_country").asString()).isEqualTo("NL");
+
+      // A window exit later (new valid_from, same last event) moves forward.
+      writeAll(w, update(spec, "c1", T + 3_600_000, T + 2000, 0, 0L, 0.0, "NL"));
+      v = client.get("risk", "c1");
+      assertThat(v.get("txn_count_1h").asLong()).isZero();
+      assertThat(v.lastEventTime()).isEqualTo(T + 2000);
+      assertThat(v.status()).isEqualTo(FeatureStatus.PRESENT);
+      assertThat(v.age()).isEqualTo(Duration.ofMillis(NOW - T - 2000));
+    }
+  }
+
+  @Test
+  void ttlIsMeasuredFromLastEventTimeAndExpiredReplaysAreSkipped() throws Exception {
+    FeatureSpec spec = TestViews.spec("short_ttl", "1h", COUNT);
+    conf.set(CassandraOptions.EXPIRED_RETENTION, Duration.ofMinutes(10));
+    try (CassandraFeatureWriter w = open(spec)) {
+      long last = NOW - Duration.ofMinutes(30).toMillis();
+      // expires at last + 1h, dropped 10 min later: about 40 min from now
+      writeAll(w, update(spec, "fresh", last, last, 0, 1L));
+      Row r =
+          services
+              .cqlSession()
+              .execute("SELECT TTL(txn_count_1h) FROM short_ttl WHERE entity = 'fresh'")
+              .one();
+      assertThat(r.getInt(0)).isBetween(40 * 60 - 60, 40 * 60 + 1);
+      // an old update replayed long after its expiry: not written (TTL 0 would mean forever)
+      long old = NOW - Duration.ofHours(3).toMillis();
+      writeAll(w, update(spec, "gone", old, old, 0, 7L));
+      assertThat(client.get("short_ttl", "gone").status()).isEqualTo(FeatureStatus.MISSING);
+      assertThat(
+              services
+                  .cqlSession()
+                  .execute("SELECT count(*) FROM short_ttl WHERE entity = 'gone'")
+                  .one()
+                  .getLong(0))
+          .isZero();
+      // expired but within retention: stored, served as EXPIRED
+      long stale = NOW - Duration.ofMinutes(65).toMillis();
+      writeAll(w, update(spec, "stale", stale, stale, 0, 2L));
+      FeatureVector v = client.get("short_ttl", "stale");
+      assertThat(v.found()).isTrue();
+      assertThat(v.status()).isEqualTo(FeatureStatus.EXPIRED);
+      assertThat(v.get(0).status()).isEqualTo(FeatureStatus.EXPIRED);
+      assertThat(v.get(0).value()).isNull();
+    }
+  }
+
+  @Test
+  void entityIdsOfAnyCharacters() throws Exception {
+    FeatureSpec spec = TestViews.spec("odd_ids", "30d", COUNT, COUNTRY);
+    List<String> ids =
+        List.of(
+            "o'brien",
+            "\"quoted\"",
+            "with space",
+            "名前-顧客",
+            "emoji 🚀",
+            "semi;colon -- comment",
+            "'; DROP TABLE odd_ids; --",
+            "back\\slash\nnewline");
+    try (CassandraFeatureWriter w = open(spec)) {
+      long i = 0;
+      for (String id : ids) {
+        w.write(update(spec, id, T + i, T + i, 0, ++i, id), null);
+      }
+      w.flush(true);
+    }
+    Map<String, FeatureVector> got = client.getMany("odd_ids", ids);
+    assertThat(got.keySet()).containsExactlyElementsOf(ids);
+    long i = 0;
+    for (String id : ids) {
+      FeatureVector v = got.get(id);
+      assertThat(v.entity()).isEqualTo(id);
+      assertThat(v.get("txn_count_1h").asLong()).as(id).isEqualTo(++i);
+      assertThat(v.get("last_country").asString()).as(id).isEqualTo(id);
+    }
+  }
+
+  @Test
+  void schemaEvolvesByAddedFeaturesAndRefusesRemovedOrRetypedOnes() throws Exception {
+    FeatureSpec v1 = TestViews.spec("evolving", "30d", COUNT, SUM);
+    try (CassandraFeatureWriter w = open(v1)) {
+      writeAll(w, update(v1, "c1", T, T, 0, 1L, 5.0));
+    }
+    // added feature: ALTER TABLE ADD; old rows read MISSING for it
+    FeatureSpec v2 = TestViews.spec("evolving", "30d", COUNT, SUM, MAX);
+    try (CassandraFeatureWriter w = open(v2)) {
+      writeAll(w, update(v2, "c2", T, T, 0, 1L, 5.0, 5.0));
+    }
+    assertThat(ViewTableSchema.columns(services.cqlSession(), services.keyspace(), "evolving"))
+        .containsEntry("amount_max_1h", "double");
+    client.refreshViews();
+    assertThat(client.viewMetadata("evolving").features())
+        .containsExactly("txn_count_1h", "amount_sum_1h", "amount_max_1h");
+    FeatureVector old = client.get("evolving", "c1");
+    assertThat(old.get("amount_sum_1h").asDouble()).isEqualTo(5.0);
+    assertThat(old.get("amount_max_1h").status()).isEqualTo(FeatureStatus.MISSING);
+
+    // removed feature: refused, job must not restart in a loop
+    FeatureSpec removed = TestViews.spec("evolving", "30d", COUNT, MAX);
+    assertThatThrownBy(() -> open(removed))
+        .isInstanceOf(SuppressRestartsException.class)
+        .rootCause()
+        .isInstanceOf(ViewSchemaException.class)
+        .hasMessageContaining("feature 'amount_sum_1h' (double) was removed")
+        .hasMessageContaining("declare a new view (e.g. 'evolving_v2')");
+    // retyped feature (sum over amount is double; a count of the same name is bigint)
+    FeatureSpec retyped =
+        TestViews.spec(
+            "evolving", "30d", COUNT, "{name: amount_sum_1h, agg: count, window: 1h}", MAX);
+    assertThatThrownBy(() -> open(retyped))
+        .rootCause()
+        .isInstanceOf(ViewSchemaException.class)
+        .hasMessageContaining("feature 'amount_sum_1h' changed type from double to bigint")
+        .hasMessageContaining("declare a new view");
+  }
+
+  @Test
+  void fatalErrorsFailTheNextWriteOrFlushLoudly() throws Exception {
+    FeatureSpec spec = TestViews.spec("dropped", "30d", COUNT);
+    try (CassandraFeatureWriter w = open(spec)) {
+      writeAll(w, update(spec, "c1", T, T, 0, 1L));
+      services.cqlSession().execute("DROP TABLE dropped");
+      w.write(update(spec, "c1", T + 1, T + 1, 0, 2L), null);
+      assertThatThrownBy(() -> w.flush(false))
+          .isInstanceOf(CassandraWriteException.class)
+          .hasMessageContaining("fatal error in the Cassandra write of view 'dropped'")
+          .hasMessageContaining("entity 'c1' after 1 attempt");
+      // and it stays failed
+      assertThatThrownBy(() -> w.write(update(spec, "c2", T, T, 0, 1L), null))
+          .isInstanceOf(CassandraWriteException.class);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.freshet.connectors.cassandra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class WriteVersionTest {
+  @Test
+  void timestampsOrderByValidFromThenRevision() {
+    assertThat(WriteVersion.timestampMicros(1_000, 0)).isEqualTo(1_000_000);
+    assertThat(WriteVersion.timestampMicros(1_000, 1))
+        .isGreaterThan(WriteVersion.timestampMicros(1_000, 0));
+    // any revision of an earlier valid_from loses to revision 0 of a later one
+    assertThat(WriteVersion.timestampMicros(1_000, 5_000))
+        .isLessThan(WriteVersion.timestampMicros(1_001, 0));
+    assertThat(WriteVersion.timestampMicros(1_000, 5_000)).isEqualTo(1_000_999);
+  }
+
+  @Test
+  void ttlIsTimeLeftUntilExpiryPlusRetentionRoundedUpAndNeverZeroOrNegative() {
+    long ttl = 3_600_000;
+    assertThat(WriteVersion.ttlSeconds(0, ttl, 0, 0)).isEqualTo(3600);
+    assertThat(WriteVersion.ttlSeconds(0, ttl, 0, 1)).isEqualTo(3600); // 3599.999 s rounds up
+    assertThat(WriteVersion.ttlSeconds(0, ttl, 60_000, 0)).isEqualTo(3660);
+    assertThat(WriteVersion.ttlSeconds(0, ttl, 0, ttl - 1)).isEqualTo(1);
+    // already past: skipped (0), never a 0 TTL = forever
+    assertThat(WriteVersion.ttlSeconds(0, ttl, 0, ttl)).isZero();
+    assertThat(WriteVersion.ttlSeconds(0, ttl, 0, ttl * 5)).isZero();
+    // huge ttl: capped at Cassandra's maximum, no overflow
+    assertThat(WriteVersion.ttlSeconds(0, Long.MAX_VALUE, Long.MAX_VALUE, 0))
+        .isEqualTo(WriteVersion.MAX_TTL_SECONDS);
+  }
+
+  @Test
+  void insertBindsEveryColumnWithQuotedNames() {
+    var spec = TestViews.spec("risk", "30d", TestViews.COUNT, TestViews.COUNTRY);
+    assertThat(CassandraFeatureWriter.insertCql("ks", spec.views().get(0)))
+        .isEqualTo(
+            "INSERT INTO \"ks\".\"risk\" (entity, valid_from, last_event_time, written_at,"
+                + " spec_version, revision, \"txn_count_1h\", \"last_country\") VALUES (?, ?, ?, ?,"
+                + " ?, ?, ?, ?) USING TIMESTAMP ? AND TTL ?");
+  }
+
+  @Test
+  void newViewNameSuggestion() {
+    assertThat(ViewTableSchema.nextVersionName("risk")).isEqualTo("risk_v2");
+    assertThat(ViewTableSchema.nextVersionName("risk_v2")).isEqualTo("risk_v3");
+  }
+}

@@ -1,0 +1,448 @@
+package io.freshet.serving;
+
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.CqlIdentifier;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.freshet.spec.FeatureSpec;
+import io.freshet.spec.ValueType;
+import io.freshet.spec.ViewSpec;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Reads current feature vectors from Freshet's Cassandra online store.
+ *
+ * <pre>{@code
+ * try (FeatureClient client = FeatureClient.builder()
+ *     .contactPoints("cassandra-1:9042,cassandra-2:9042")
+ *     .localDatacenter("dc1")
+ *     .keyspace("freshet")
+ *     .build()) {
+ *   FeatureVector v = client.get("customer_risk", "c42");
+ *   Long txns = v.get("txn_count_1h").asLong();      // null unless PRESENT
+ * }
+ * }</pre>
+ *
+ * <p>Views are described by the {@code freshet_views} table the job keeps (read once per view and
+ * cached; {@link #refreshViews()} rereads) or by a spec given to the builder. Each read is one
+ * prepared single-partition {@code SELECT} bound by entity (any characters are safe), marked
+ * idempotent, routed token-aware to a replica in the local data center, with a request timeout and
+ * speculative executions. {@code getMany} and {@code getViews} issue their reads concurrently.
+ *
+ * <p>Thread-safe; share one client per application. Sync methods throw the driver's exceptions
+ * (e.g. {@code DriverTimeoutException}); async ones complete exceptionally with them.
+ */
+public final class FeatureClient implements AutoCloseable {
+  private final CqlSession session;
+  private final boolean ownsSession;
+  private final String keyspace;
+  private final Clock clock;
+  private final Map<String, ViewMetadata> fromSpec;
+  private final ConsistencyLevel consistency;
+  private final Map<String, CompletableFuture<View>> views = new ConcurrentHashMap<>();
+
+  /** A view's metadata and its prepared select. */
+  private record View(ViewMetadata meta, PreparedStatement select) {}
+
+  private FeatureClient(Builder b, CqlSession session, boolean ownsSession) {
+    this.session = session;
+    this.ownsSession = ownsSession;
+    this.keyspace = b.keyspace;
+    this.clock = b.clock;
+    this.consistency = b.consistency;
+    this.fromSpec = new LinkedHashMap<>();
+    if (b.spec != null) {
+      for (ViewSpec v : b.spec.views()) {
+        fromSpec.put(v.name(), ViewMetadata.of(b.spec.source(), v));
+      }
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  // ---- sync
+
+  /** The entity's vector in the view (every feature MISSING if the entity has no row). */
+  public FeatureVector get(String view, String entity) {
+    return join(getAsync(view, entity));
+  }
+
+  /** Vectors of several entities of one view, keyed by entity in the given order. */
+  public Map<String, FeatureVector> getMany(String view, Collection<String> entities) {
+    return join(getManyAsync(view, entities));
+  }
+
+  /** The entity's vector in each of the given views, keyed by view in the given order. */
+  public Map<String, FeatureVector> getViews(String entity, Collection<String> views) {
+    return join(getViewsAsync(entity, views));
+  }
+
+  // ---- async
+
+  public CompletionStage<FeatureVector> getAsync(String view, String entity) {
+    Objects.requireNonNull(entity, "entity");
+    return view(view).thenCompose(v -> read(v, entity));
+  }
+
+  public CompletionStage<Map<String, FeatureVector>> getManyAsync(
+      String view, Collection<String> entities) {
+    List<String> keys = List.copyOf(entities);
+    return view(view)
+        .thenCompose(
+            v -> {
+              List<CompletableFuture<FeatureVector>> reads = new ArrayList<>(keys.size());
+              for (String e : keys) {
+                reads.add(read(v, e));
+              }
+              return collect(keys, reads);
+            });
+  }
+
+  public CompletionStage<Map<String, FeatureVector>> getViewsAsync(
+      String entity, Collection<String> viewNames) {
+    Objects.requireNonNull(entity, "entity");
+    List<String> keys = List.copyOf(viewNames);
+    List<CompletableFuture<FeatureVector>> reads = new ArrayList<>(keys.size());
+    for (String name : keys) {
+      reads.add(view(name).thenCompose(v -> read(v, entity)));
+    }
+    return collect(keys, reads);
+  }
+
+  /** The view's metadata (features, types, ttl). */
+  public ViewMetadata viewMetadata(String view) {
+    return join(view(view)).meta();
+  }
+
+  /** Forgets cached view metadata and prepared statements (e.g. after a feature was added). */
+  public void refreshViews() {
+    views.clear();
+  }
+
+  /** The driver session, e.g. for metrics. */
+  public CqlSession session() {
+    return session;
+  }
+
+  @Override
+  public void close() {
+    if (ownsSession) {
+      session.close();
+    }
+  }
+
+  // ---- internals
+
+  private CompletableFuture<FeatureVector> read(View v, String entity) {
+    BoundStatement st = v.select().bind(entity);
+    return session
+        .executeAsync(st)
+        .toCompletableFuture()
+        .thenApply(rs -> toVector(v.meta(), entity, rs.one()));
+  }
+
+  FeatureVector toVector(ViewMetadata meta, String entity, Row row) {
+    if (row == null) {
+      return FeatureVector.missing(meta, entity);
+    }
+    int n = meta.features().size();
+    Object[] values = new Object[n];
+    for (int i = 0; i < n; i++) {
+      int col = FIXED + i;
+      if (row.isNull(col)) {
+        continue;
+      }
+      ValueType t = meta.types().get(i);
+      values[i] =
+          switch (t) {
+            case LONG -> row.getLong(col);
+            case DOUBLE -> row.getDouble(col);
+            case STRING -> row.getString(col);
+            case BOOLEAN -> row.getBoolean(col);
+          };
+    }
+    return new FeatureVector(
+        meta,
+        entity,
+        true,
+        row.getLong(0),
+        row.getLong(1),
+        row.getLong(2),
+        row.getString(3),
+        row.getInt(4),
+        values,
+        clock.millis());
+  }
+
+  /** valid_from, last_event_time, written_at, spec_version, revision precede the features. */
+  private static final int FIXED = 5;
+
+  static String selectCql(String keyspace, ViewMetadata meta) {
+    StringBuilder sb =
+        new StringBuilder("SELECT valid_from, last_event_time, written_at, spec_version, revision");
+    for (String f : meta.features()) {
+      sb.append(", ").append(quote(f));
+    }
+    return sb.append(" FROM ")
+        .append(quote(keyspace))
+        .append('.')
+        .append(quote(meta.name()))
+        .append(" WHERE entity = ?")
+        .toString();
+  }
+
+  private CompletableFuture<View> view(String name) {
+    Objects.requireNonNull(name, "view");
+    CompletableFuture<View> f = views.computeIfAbsent(name, this::loadView);
+    if (f.isCompletedExceptionally()) {
+      views.remove(name, f); // do not cache failures (e.g. a view not created yet)
+    }
+    return f;
+  }
+
+  private CompletableFuture<View> loadView(String name) {
+    CompletableFuture<ViewMetadata> meta;
+    ViewMetadata known = fromSpec.get(name);
+    if (known != null) {
+      meta = CompletableFuture.completedFuture(known);
+    } else {
+      meta =
+          session
+              .executeAsync(
+                  SimpleStatement.newInstance(
+                      "SELECT features, types, ttl_ms, spec_version FROM "
+                          + quote(keyspace)
+                          + ".freshet_views WHERE view_name = ?",
+                      name))
+              .toCompletableFuture()
+              .thenApply(
+                  rs -> {
+                    Row r = rs.one();
+                    if (r == null) {
+                      throw new IllegalArgumentException(
+                          "no view '"
+                              + name
+                              + "' in keyspace '"
+                              + keyspace
+                              + "' (freshet_views has no row for it): is the job running with"
+                              + " this view, and is the keyspace right?");
+                    }
+                    List<ValueType> types =
+                        r.getList("types", String.class).stream()
+                            .map(ViewMetadata::fromCql)
+                            .toList();
+                    return new ViewMetadata(
+                        name,
+                        r.getList("features", String.class),
+                        types,
+                        Duration.ofMillis(r.getLong("ttl_ms")),
+                        r.getString("spec_version"));
+                  });
+    }
+    return meta.thenCompose(
+        m ->
+            session
+                .prepareAsync(
+                    SimpleStatement.newInstance(selectCql(keyspace, m))
+                        .setIdempotent(true)
+                        .setConsistencyLevel(consistency))
+                .toCompletableFuture()
+                .thenApply(ps -> new View(m, ps)));
+  }
+
+  private static <T> CompletableFuture<Map<String, T>> collect(
+      List<String> keys, List<CompletableFuture<T>> futures) {
+    return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+        .thenApply(
+            x -> {
+              Map<String, T> out = new LinkedHashMap<>(keys.size() * 2);
+              for (int i = 0; i < keys.size(); i++) {
+                out.put(keys.get(i), futures.get(i).join());
+              }
+              return out;
+            });
+  }
+
+  private static <T> T join(CompletionStage<T> stage) {
+    try {
+      return stage.toCompletableFuture().join();
+    } catch (CompletionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException r) {
+        r.addSuppressed(new Exception("called from here"));
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  static String quote(String name) {
+    return CqlIdentifier.fromInternal(name).asCql(false);
+  }
+
+  /** Builds a {@link FeatureClient}; every setting has a default for a local Freshet. */
+  public static final class Builder {
+    private final List<InetSocketAddress> contactPoints = new ArrayList<>();
+    private String localDatacenter = "datacenter1";
+    private String keyspace = "freshet";
+    private FeatureSpec spec;
+    private String username;
+    private String password;
+    private SSLContext sslContext;
+    private Duration requestTimeout = Duration.ofSeconds(1);
+    private Duration speculativeDelay = Duration.ofMillis(20);
+    private int speculativeExecutions = 2;
+    private ConsistencyLevel consistency = DefaultConsistencyLevel.LOCAL_ONE;
+    private Clock clock = Clock.systemUTC();
+    private CqlSession session;
+
+    private Builder() {}
+
+    public Builder contactPoint(InetSocketAddress address) {
+      contactPoints.add(address);
+      return this;
+    }
+
+    /** "host:port,host:port" (port 9042 if omitted). */
+    public Builder contactPoints(String hostPorts) {
+      for (String hp : hostPorts.split("[,;]")) {
+        String s = hp.trim();
+        if (s.isEmpty()) {
+          continue;
+        }
+        int colon = s.lastIndexOf(':');
+        if (colon > 0 && s.indexOf(':') == colon) {
+          contactPoints.add(
+              InetSocketAddress.createUnresolved(
+                  s.substring(0, colon), Integer.parseInt(s.substring(colon + 1))));
+        } else {
+          contactPoints.add(InetSocketAddress.createUnresolved(s, 9042));
+        }
+      }
+      return this;
+    }
+
+    public Builder localDatacenter(String dc) {
+      this.localDatacenter = Objects.requireNonNull(dc);
+      return this;
+    }
+
+    public Builder keyspace(String keyspace) {
+      this.keyspace = Objects.requireNonNull(keyspace);
+      return this;
+    }
+
+    /** Take view definitions from this spec instead of the freshet_views table. */
+    public Builder spec(FeatureSpec spec) {
+      this.spec = spec;
+      return this;
+    }
+
+    /** PLAIN authentication; pass secrets from your own secret store, not from code. */
+    public Builder credentials(String username, String password) {
+      this.username = username;
+      this.password = password;
+      return this;
+    }
+
+    public Builder sslContext(SSLContext ssl) {
+      this.sslContext = ssl;
+      return this;
+    }
+
+    /** Timeout of one read, speculative executions included (default 1 s). */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Start another execution of a read on the next replica if none answered within {@code delay},
+     * up to {@code maxExecutions} in total (default 20 ms, 2). {@code maxExecutions} 1 disables it.
+     */
+    public Builder speculativeExecution(Duration delay, int maxExecutions) {
+      this.speculativeDelay = delay;
+      this.speculativeExecutions = maxExecutions;
+      return this;
+    }
+
+    public Builder consistency(ConsistencyLevel level) {
+      this.consistency = level;
+      return this;
+    }
+
+    /** The clock that decides EXPIRED (tests inject a fixed one). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
+    /** Use an existing session (not closed by the client); connection settings are then ignored. */
+    public Builder session(CqlSession session) {
+      this.session = session;
+      return this;
+    }
+
+    public FeatureClient build() {
+      if (session != null) {
+        return new FeatureClient(this, session, false);
+      }
+      if (contactPoints.isEmpty()) {
+        throw new IllegalStateException(
+            "no contact points: call contactPoints(\"host:port\") (a local Freshet listens on"
+                + " 127.0.0.1:29042)");
+      }
+      var config =
+          DriverConfigLoader.programmaticBuilder()
+              .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, requestTimeout)
+              .withString(DefaultDriverOption.REQUEST_CONSISTENCY, consistency.name())
+              .withBoolean(DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE, true)
+              .withDuration(
+                  DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5))
+              .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(5));
+      if (speculativeExecutions > 1) {
+        config =
+            config
+                .withString(
+                    DefaultDriverOption.SPECULATIVE_EXECUTION_POLICY_CLASS,
+                    "ConstantSpeculativeExecutionPolicy")
+                .withInt(DefaultDriverOption.SPECULATIVE_EXECUTION_MAX, speculativeExecutions)
+                .withDuration(DefaultDriverOption.SPECULATIVE_EXECUTION_DELAY, speculativeDelay);
+      }
+      CqlSessionBuilder b =
+          CqlSession.builder()
+              .addContactPoints(contactPoints)
+              .withLocalDatacenter(localDatacenter)
+              .withConfigLoader(config.build());
+      if (username != null) {
+        b.withAuthCredentials(username, password);
+      }
+      if (sslContext != null) {
+        b.withSslContext(sslContext);
+      }
+      return new FeatureClient(this, b.build(), true);
+    }
+  }
+}

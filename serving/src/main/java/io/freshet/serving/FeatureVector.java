@@ -1,0 +1,170 @@
+package io.freshet.serving;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.AbstractList;
+import java.util.List;
+
+/**
+ * The current feature vector of one entity in one view, as the online store holds it: a value,
+ * status and age per feature, in the view's feature order.
+ *
+ * <p>Status rule (the same as training sets): no row: every feature MISSING; {@code now -
+ * last_event_time > ttl}: every feature EXPIRED (values withheld); else PRESENT, or MISSING for a
+ * feature whose stored value is null.
+ */
+public final class FeatureVector {
+  private final ViewMetadata view;
+  private final String entity;
+  private final boolean found;
+  private final long validFrom;
+  private final long lastEventTime;
+  private final long writtenAt;
+  private final String specVersion;
+  private final int revision;
+  private final Object[] values;
+  private final FeatureStatus rowStatus;
+  private final Duration age;
+
+  FeatureVector(
+      ViewMetadata view,
+      String entity,
+      boolean found,
+      long validFrom,
+      long lastEventTime,
+      long writtenAt,
+      String specVersion,
+      int revision,
+      Object[] values,
+      long nowMillis) {
+    this.view = view;
+    this.entity = entity;
+    this.found = found;
+    this.validFrom = validFrom;
+    this.lastEventTime = lastEventTime;
+    this.writtenAt = writtenAt;
+    this.specVersion = specVersion;
+    this.revision = revision;
+    this.values = values;
+    if (!found) {
+      rowStatus = FeatureStatus.MISSING;
+      age = null;
+    } else {
+      long ageMillis = nowMillis - lastEventTime;
+      age = Duration.ofMillis(ageMillis);
+      rowStatus = ageMillis > view.ttl().toMillis() ? FeatureStatus.EXPIRED : FeatureStatus.PRESENT;
+    }
+  }
+
+  static FeatureVector missing(ViewMetadata view, String entity) {
+    return new FeatureVector(view, entity, false, 0, 0, 0, null, 0, null, 0);
+  }
+
+  public String view() {
+    return view.name();
+  }
+
+  public String entity() {
+    return entity;
+  }
+
+  /** Whether the store has a row for the entity (possibly expired). */
+  public boolean found() {
+    return found;
+  }
+
+  /** PRESENT, EXPIRED or MISSING for the vector as a whole (no row: MISSING). */
+  public FeatureStatus status() {
+    return rowStatus;
+  }
+
+  /** Age of the newest event behind the vector ({@code now - last_event_time}), or null. */
+  public Duration age() {
+    return age;
+  }
+
+  /** Event time (epoch ms) from which the stored vector holds; 0 if not found. */
+  public long validFrom() {
+    return validFrom;
+  }
+
+  /** Newest event applied (epoch ms); the ttl is measured from it. 0 if not found. */
+  public long lastEventTime() {
+    return lastEventTime;
+  }
+
+  /** When the job wrote the vector (processing time), or null if not found. */
+  public Instant writtenAt() {
+    return found ? Instant.ofEpochMilli(writtenAt) : null;
+  }
+
+  public String specVersion() {
+    return specVersion;
+  }
+
+  public int revision() {
+    return revision;
+  }
+
+  public int size() {
+    return view.features().size();
+  }
+
+  /** The i-th feature of the view. */
+  public FeatureValue get(int i) {
+    FeatureStatus status;
+    Object v = null;
+    if (rowStatus != FeatureStatus.PRESENT) {
+      status = rowStatus;
+    } else {
+      v = values[i];
+      status = v == null ? FeatureStatus.MISSING : FeatureStatus.PRESENT;
+    }
+    return new FeatureValue(view.features().get(i), view.types().get(i), v, status, age);
+  }
+
+  /** A feature by name. */
+  public FeatureValue get(String feature) {
+    int i = view.indexOf(feature);
+    if (i < 0) {
+      throw new IllegalArgumentException(
+          "view '" + view.name() + "' has no feature '" + feature + "'; it has " + view.features());
+    }
+    return get(i);
+  }
+
+  /** The raw value of the i-th feature if PRESENT, else null (no allocation). */
+  public Object value(int i) {
+    return rowStatus == FeatureStatus.PRESENT ? values[i] : null;
+  }
+
+  /** All features, in the view's order. */
+  public List<FeatureValue> features() {
+    return new AbstractList<>() {
+      @Override
+      public FeatureValue get(int i) {
+        return FeatureVector.this.get(i);
+      }
+
+      @Override
+      public int size() {
+        return FeatureVector.this.size();
+      }
+    };
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb =
+        new StringBuilder("FeatureVector{")
+            .append(view.name())
+            .append('/')
+            .append(entity)
+            .append(' ')
+            .append(rowStatus);
+    for (FeatureValue f : features()) {
+      sb.append(", ").append(f.name()).append('=').append(f.value()).append(' ').append(f.status());
+    }
+    return sb.append('}').toString();
+  }
+}
