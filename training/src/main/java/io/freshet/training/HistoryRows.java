@@ -1,0 +1,66 @@
+package io.freshet.training;
+
+import java.util.Arrays;
+
+/**
+ * The history rows of one view (or of one entity bucket of it) in memory, column by column: what
+ * the join needs and nothing else. {@code key} is valid_from, or written_at for as-served joins.
+ */
+final class HistoryRows {
+  final int features;
+  int size;
+  int[] entity = new int[1024];
+  long[] key = new long[1024];
+  long[] validFrom = new long[1024];
+  int[] revision = new int[1024];
+  long[] lastEventTime = new long[1024];
+  Object[][] values;
+
+  HistoryRows(int features) {
+    this.features = features;
+    this.values = new Object[features][1024];
+  }
+
+  void add(int entityId, long k, long vf, int rev, long last, Object[] vals) {
+    if (size == key.length) {
+      int n = size * 2;
+      entity = Arrays.copyOf(entity, n);
+      key = Arrays.copyOf(key, n);
+      validFrom = Arrays.copyOf(validFrom, n);
+      revision = Arrays.copyOf(revision, n);
+      lastEventTime = Arrays.copyOf(lastEventTime, n);
+      for (int f = 0; f < features; f++) {
+        values[f] = Arrays.copyOf(values[f], n);
+      }
+    }
+    entity[size] = entityId;
+    key[size] = k;
+    validFrom[size] = vf;
+    revision[size] = rev;
+    lastEventTime[size] = last;
+    for (int f = 0; f < features; f++) {
+      values[f][size] = vals[f];
+    }
+    size++;
+  }
+
+  /** Row order by (entity, key, valid_from, revision). */
+  int[] sorted() {
+    int[] order = IntSort.identity(size);
+    IntSort.sort(
+        order,
+        (a, b) -> {
+          int c = Integer.compare(entity[a], entity[b]);
+          if (c != 0) {
+            return c;
+          }
+          c = Long.compare(key[a], key[b]);
+          if (c != 0) {
+            return c;
+          }
+          c = Long.compare(validFrom[a], validFrom[b]);
+          return c != 0 ? c : Integer.compare(revision[a], revision[b]);
+        });
+    return order;
+  }
+}

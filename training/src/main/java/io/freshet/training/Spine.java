@@ -1,0 +1,433 @@
+package io.freshet.training;
+
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.avro.LogicalType;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.io.LocalInputFile;
+
+/**
+ * Reads a spine, row by row, in file order: CSV with a header (every column kept as text) or
+ * Parquet (columns kept with their types). Each row yields its entity (as text) and its timestamp
+ * in epoch milliseconds; a missing or unparseable value fails with the row number.
+ */
+abstract class Spine implements Closeable {
+  final Path path;
+  final String entityColumn;
+  final String timestampColumn;
+  long row; // 1-based data row of the current record
+
+  Spine(Path path, String entityColumn, String timestampColumn) {
+    this.path = path;
+    this.entityColumn = entityColumn;
+    this.timestampColumn = timestampColumn;
+  }
+
+  static Spine open(Path path, String entityColumn, String timestampColumn) {
+    if (!Files.isRegularFile(path)) {
+      throw new TrainingSetException("spine file " + path + " does not exist");
+    }
+    String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+    try {
+      if (name.endsWith(".parquet") || name.endsWith(".pq")) {
+        return new ParquetSpine(path, entityColumn, timestampColumn);
+      }
+      if (name.endsWith(".csv")) {
+        return new CsvSpine(path, entityColumn, timestampColumn);
+      }
+    } catch (IOException e) {
+      throw new TrainingSetException("cannot read spine " + path + ": " + e.getMessage(), e);
+    }
+    throw new TrainingSetException(
+        "spine "
+            + path
+            + " is neither .csv nor .parquet: give a CSV file with a header or Parquet");
+  }
+
+  /** Number of data rows if the format knows it without a scan, else -1. */
+  abstract long knownRowCount();
+
+  /** The spine's columns as an Avro record schema (what the output keeps). */
+  abstract Schema schema();
+
+  /** Advances to the next row; false at the end. */
+  abstract boolean next() throws IOException;
+
+  abstract String entity();
+
+  abstract long timestamp();
+
+  /** The current row's values in {@link #schema()} order. */
+  abstract Object[] values();
+
+  final long rowNumber() {
+    return row;
+  }
+
+  void missingColumns(List<String> columns) {
+    List<String> missing = new ArrayList<>();
+    if (!columns.contains(entityColumn)) {
+      missing.add(entityColumn + " (entity)");
+    }
+    if (!columns.contains(timestampColumn)) {
+      missing.add(timestampColumn + " (timestamp)");
+    }
+    if (!missing.isEmpty()) {
+      throw new TrainingSetException(
+          "spine "
+              + path
+              + " has no column "
+              + String.join(", no column ", missing)
+              + "; its columns are "
+              + columns
+              + " (choose others with --entity-column / --timestamp-column)");
+    }
+  }
+
+  TrainingSetException badTimestamp(Object value) {
+    return new TrainingSetException(
+        "spine "
+            + path
+            + " row "
+            + row
+            + ": timestamp column '"
+            + timestampColumn
+            + "' has "
+            + (value == null ? "no value" : "'" + value + "'")
+            + ", not a timestamp (epoch milliseconds, ISO-8601 such as 2026-01-01T10:00:00Z, or"
+            + " 'yyyy-MM-dd HH:mm:ss[.SSS]' in UTC)");
+  }
+
+  TrainingSetException missingEntity() {
+    return new TrainingSetException(
+        "spine " + path + " row " + row + ": entity column '" + entityColumn + "' is empty");
+  }
+
+  /** Avro field names allow [A-Za-z_][A-Za-z0-9_]*: other characters become '_'. */
+  static String avroName(String column) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < column.length(); i++) {
+      char c = column.charAt(i);
+      boolean ok = c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+      ok |= i > 0 && c >= '0' && c <= '9';
+      sb.append(ok ? c : '_');
+    }
+    return sb.length() == 0 ? "_" : sb.toString();
+  }
+
+  /** A CSV spine: RFC 4180 quoting, a header row, values kept as text. */
+  static final class CsvSpine extends Spine {
+    private final BufferedReader in;
+    private final List<String> header;
+    private final Schema schema;
+    private final int entityIdx;
+    private final int tsIdx;
+    private Object[] current;
+    private String entity;
+    private long ts;
+
+    CsvSpine(Path path, String entityColumn, String timestampColumn) throws IOException {
+      super(path, entityColumn, timestampColumn);
+      this.in = Files.newBufferedReader(path, StandardCharsets.UTF_8);
+      List<String> h = parseLine(in);
+      if (h == null) {
+        in.close();
+        throw new TrainingSetException("spine " + path + " is empty: it needs a header row");
+      }
+      if (!h.isEmpty() && h.get(0).startsWith("\uFEFF")) {
+        h.set(0, h.get(0).substring(1));
+      }
+      this.header = h;
+      missingColumns(h);
+      this.entityIdx = h.indexOf(entityColumn);
+      this.tsIdx = h.indexOf(timestampColumn);
+      List<Schema.Field> fields = new ArrayList<>();
+      Schema text =
+          Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING));
+      for (String c : h) {
+        fields.add(new Schema.Field(avroName(c), text, null, Schema.Field.NULL_DEFAULT_VALUE));
+      }
+      this.schema = Schema.createRecord("spine", null, "io.freshet.training", false, fields);
+    }
+
+    @Override
+    long knownRowCount() {
+      return -1;
+    }
+
+    @Override
+    Schema schema() {
+      return schema;
+    }
+
+    @Override
+    boolean next() throws IOException {
+      List<String> cells;
+      do {
+        cells = parseLine(in);
+        if (cells == null) {
+          return false;
+        }
+      } while (cells.size() == 1 && cells.get(0).isEmpty());
+      row++;
+      if (cells.size() != header.size()) {
+        throw new TrainingSetException(
+            "spine "
+                + path
+                + " row "
+                + row
+                + " has "
+                + cells.size()
+                + " values but the header has "
+                + header.size()
+                + " columns");
+      }
+      current = cells.toArray();
+      for (int i = 0; i < current.length; i++) {
+        if (((String) current[i]).isEmpty()) {
+          current[i] = null;
+        }
+      }
+      entity = cells.get(entityIdx);
+      if (entity.isEmpty()) {
+        throw missingEntity();
+      }
+      ts = Timestamps.parse(cells.get(tsIdx));
+      if (ts == Long.MIN_VALUE) {
+        throw badTimestamp(cells.get(tsIdx).isEmpty() ? null : cells.get(tsIdx));
+      }
+      return true;
+    }
+
+    @Override
+    String entity() {
+      return entity;
+    }
+
+    @Override
+    long timestamp() {
+      return ts;
+    }
+
+    @Override
+    Object[] values() {
+      return current;
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+
+    /** One CSV record (which may span lines inside quotes), or null at the end. */
+    static List<String> parseLine(BufferedReader in) throws IOException {
+      String line = in.readLine();
+      if (line == null) {
+        return null;
+      }
+      List<String> out = new ArrayList<>();
+      StringBuilder cell = new StringBuilder();
+      boolean quoted = false;
+      int i = 0;
+      while (true) {
+        if (i >= line.length()) {
+          if (quoted) {
+            String more = in.readLine();
+            if (more == null) {
+              break;
+            }
+            cell.append('\n');
+            line = more;
+            i = 0;
+            continue;
+          }
+          break;
+        }
+        char c = line.charAt(i++);
+        if (quoted) {
+          if (c == '"') {
+            if (i < line.length() && line.charAt(i) == '"') {
+              cell.append('"');
+              i++;
+            } else {
+              quoted = false;
+            }
+          } else {
+            cell.append(c);
+          }
+        } else if (c == '"') {
+          quoted = true;
+        } else if (c == ',') {
+          out.add(cell.toString());
+          cell.setLength(0);
+        } else if (c != '\r' || i < line.length()) {
+          cell.append(c);
+        }
+      }
+      out.add(cell.toString());
+      return out;
+    }
+  }
+
+  /** A Parquet spine read through parquet-avro; columns keep their types. */
+  static final class ParquetSpine extends Spine {
+    private final ParquetReader<GenericRecord> reader;
+    private final Schema schema;
+    private final long rows;
+    private final int entityIdx;
+    private final int tsIdx;
+    private final long tsDivisor;
+    private final long tsMultiplier;
+    private final boolean tsText;
+    private GenericRecord current;
+    private long ts;
+
+    ParquetSpine(Path path, String entityColumn, String timestampColumn) throws IOException {
+      super(path, entityColumn, timestampColumn);
+      LocalInputFile file = new LocalInputFile(path);
+      try (ParquetFileReader footer = ParquetFileReader.open(file)) {
+        this.rows = footer.getRecordCount();
+      }
+      this.reader =
+          AvroParquetReader.<GenericRecord>builder(file).withDataModel(GenericData.get()).build();
+      this.current = reader.read();
+      if (current == null) {
+        reader.close();
+        throw new TrainingSetException("spine " + path + " has no rows");
+      }
+      this.schema = current.getSchema();
+      List<String> names = new ArrayList<>();
+      for (Schema.Field f : schema.getFields()) {
+        names.add(f.name());
+      }
+      missingColumns(names);
+      this.entityIdx = schema.getField(entityColumn).pos();
+      this.tsIdx = schema.getField(timestampColumn).pos();
+      Schema ts = nonNull(schema.getField(timestampColumn).schema());
+      LogicalType lt = ts.getLogicalType();
+      long div = 1;
+      long mul = 1;
+      boolean text = false;
+      if (lt instanceof LogicalTypes.TimestampMicros
+          || lt instanceof LogicalTypes.LocalTimestampMicros) {
+        div = 1000;
+      } else if (lt instanceof LogicalTypes.TimestampNanos
+          || lt instanceof LogicalTypes.LocalTimestampNanos) {
+        div = 1_000_000;
+      } else if (lt instanceof LogicalTypes.Date) {
+        mul = 86_400_000L;
+      } else if (ts.getType() == Schema.Type.STRING) {
+        text = true;
+      } else if (ts.getType() != Schema.Type.LONG && ts.getType() != Schema.Type.INT) {
+        throw new TrainingSetException(
+            "spine "
+                + path
+                + ": timestamp column '"
+                + timestampColumn
+                + "' is "
+                + ts
+                + "; it must be a timestamp, epoch milliseconds or text");
+      }
+      this.tsDivisor = div;
+      this.tsMultiplier = mul;
+      this.tsText = text;
+      this.row = 0;
+      this.pending = true;
+    }
+
+    private boolean pending;
+
+    private static Schema nonNull(Schema s) {
+      if (s.getType() == Schema.Type.UNION) {
+        for (Schema t : s.getTypes()) {
+          if (t.getType() != Schema.Type.NULL) {
+            return t;
+          }
+        }
+      }
+      return s;
+    }
+
+    @Override
+    long knownRowCount() {
+      return rows;
+    }
+
+    @Override
+    Schema schema() {
+      return schema;
+    }
+
+    @Override
+    boolean next() throws IOException {
+      if (pending) {
+        pending = false;
+      } else {
+        current = reader.read();
+      }
+      if (current == null) {
+        return false;
+      }
+      row++;
+      if (current.get(entityIdx) == null) {
+        throw missingEntity();
+      }
+      Object t = current.get(tsIdx);
+      if (t == null) {
+        throw badTimestamp(null);
+      }
+      if (tsText) {
+        ts = Timestamps.parse(t.toString());
+        if (ts == Long.MIN_VALUE) {
+          throw badTimestamp(t);
+        }
+      } else {
+        ts = Math.floorDiv(((Number) t).longValue(), tsDivisor) * tsMultiplier;
+      }
+      return true;
+    }
+
+    @Override
+    String entity() {
+      return current.get(entityIdx).toString();
+    }
+
+    @Override
+    long timestamp() {
+      return ts;
+    }
+
+    @Override
+    Object[] values() {
+      int n = schema.getFields().size();
+      Object[] v = new Object[n];
+      for (int i = 0; i < n; i++) {
+        v[i] = current.get(i);
+      }
+      return v;
+    }
+
+    @Override
+    public void close() throws IOException {
+      reader.close();
+    }
+  }
+
+  static UncheckedIOException unchecked(IOException e) {
+    return new UncheckedIOException(e);
+  }
+}

@@ -1,0 +1,932 @@
+package io.freshet.training;
+
+import io.freshet.connectors.iceberg.HistoryCatalogs;
+import io.freshet.connectors.iceberg.HistoryTables;
+import io.freshet.spec.FeatureDef;
+import io.freshet.spec.FeatureSpec;
+import io.freshet.spec.SourceSpec;
+import io.freshet.spec.ValueType;
+import io.freshet.spec.ViewSpec;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Types;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalOutputFile;
+
+/**
+ * Builds a point-in-time-correct training set from the Iceberg feature history.
+ *
+ * <p>For each spine row (entity, timestamp, any other columns) and each selected feature, the value
+ * is that of the newest history row of the entity (greatest valid_from, then revision) whose
+ * valid_from is strictly before the spine timestamp, or at or before it with {@link
+ * Builder#inclusive}. It is null when there is no such row, or when the spine timestamp minus the
+ * row's last_event_time exceeds the view's ttl (the rule by which serving reports EXPIRED). With
+ * {@link Builder#asServed} rows count from their written_at instead: what the online store held.
+ *
+ * <p>The output is Parquet with the spine's columns, in the spine's row order, then one column per
+ * feature (named after the feature; {@code view__feature} when two views or a spine column share
+ * the name). A {@link Manifest} records the Iceberg snapshot read of every table, so {@link
+ * #reproduce} builds the same rows later, whatever was appended since.
+ *
+ * <p>Memory is bounded: when spine and history exceed {@link Builder#rowsInMemory}, both are
+ * hash-partitioned by entity into spill files, each partition is sorted by entity and time and
+ * joined on its own, and the results are read back in spine order.
+ */
+public final class TrainingSet {
+  private final Catalog catalog;
+  private final String catalogName;
+  private final String namespace;
+  private final Path spinePath;
+  private final String entityColumn;
+  private final String timestampColumn;
+  private final boolean inclusive;
+  private final boolean asServed;
+  private final Path output;
+  private final Path manifestOutput;
+  private final long rowsInMemory;
+  private final Path tempDir;
+  private final Consumer<String> progress;
+  private final List<ViewPlan> plans;
+  private final String expectedSpineSha;
+
+  /** One view to read: its table at one snapshot, and the features taken from it. */
+  private static final class ViewPlan {
+    final String view;
+    final Table table;
+    final Long snapshotId;
+    final String specVersion;
+    final long ttlMillis;
+    final List<String> features = new ArrayList<>();
+    final List<ValueType> types = new ArrayList<>();
+    final List<String> columns = new ArrayList<>();
+    int firstSlot;
+
+    ViewPlan(String view, Table table, Long snapshotId, String specVersion, long ttlMillis) {
+      this.view = view;
+      this.table = table;
+      this.snapshotId = snapshotId;
+      this.specVersion = specVersion;
+      this.ttlMillis = ttlMillis;
+    }
+
+    long rows() {
+      if (snapshotId == null) {
+        return 0;
+      }
+      String n = table.snapshot(snapshotId).summary().get("total-records");
+      return n == null ? 0 : Long.parseLong(n);
+    }
+  }
+
+  private TrainingSet(Builder b, List<ViewPlan> plans, String expectedSpineSha) {
+    this.catalog = b.catalog;
+    this.catalogName = b.catalogName;
+    this.namespace = b.namespace;
+    this.spinePath = b.spine;
+    this.entityColumn = b.entityColumn;
+    this.timestampColumn = b.timestampColumn;
+    this.inclusive = b.inclusive;
+    this.asServed = b.asServed;
+    this.output = b.output;
+    this.manifestOutput = b.manifestOutput != null ? b.manifestOutput : defaultManifest(b.output);
+    this.rowsInMemory = b.rowsInMemory > 0 ? b.rowsInMemory : defaultRowsInMemory();
+    this.tempDir = b.tempDir;
+    this.progress = b.progress;
+    this.plans = plans;
+    this.expectedSpineSha = expectedSpineSha;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder that reproduces a manifest's training set: same spine (checked by hash), options,
+   * views, features and snapshots.
+   */
+  public static Builder reproduce(Manifest m) {
+    Builder b = new Builder();
+    b.reproducing = m;
+    b.spine = Path.of(m.spine());
+    b.entityColumn = m.entityColumn();
+    b.timestampColumn = m.timestampColumn();
+    b.inclusive = m.inclusive();
+    b.asServed = m.asServed();
+    b.catalogName = m.catalog();
+    b.namespace = m.namespace();
+    return b;
+  }
+
+  /** The manifest path next to an output file: out.parquet -> out.manifest.json. */
+  public static Path defaultManifest(Path output) {
+    String name = output.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String base = dot > 0 ? name.substring(0, dot) : name;
+    return output.resolveSibling(base + ".manifest.json");
+  }
+
+  private static long defaultRowsInMemory() {
+    return Math.max(100_000L, Runtime.getRuntime().maxMemory() / 400);
+  }
+
+  /** Settings of a training set; {@link #build} checks them all. */
+  public static final class Builder {
+    private Catalog catalog;
+    private String catalogName = "freshet";
+    private String namespace = "freshet";
+    private final List<FeatureSpec> specs = new ArrayList<>();
+    private Path spine;
+    private String entityColumn = "entity";
+    private String timestampColumn = "timestamp";
+    private final List<FeatureSelection> selections = new ArrayList<>();
+    private boolean inclusive;
+    private boolean asServed;
+    private Path output;
+    private Path manifestOutput;
+    private long rowsInMemory;
+    private Path tempDir;
+    private Consumer<String> progress = s -> {};
+    private Manifest reproducing;
+
+    /** An open catalog (the caller closes it). */
+    public Builder catalog(Catalog catalog, String catalogName) {
+      this.catalog = catalog;
+      this.catalogName = catalogName;
+      return this;
+    }
+
+    /** Opens the catalog from Iceberg catalog properties (see HistoryCatalogs). */
+    public Builder catalogProperties(String catalogName, Map<String, String> properties) {
+      this.catalogName = catalogName;
+      this.catalog = HistoryCatalogs.load(catalogName, properties);
+      return this;
+    }
+
+    public Builder namespace(String namespace) {
+      this.namespace = namespace;
+      return this;
+    }
+
+    /** A spec whose views may be selected; several specs (sources) may be given. */
+    public Builder spec(FeatureSpec spec) {
+      specs.add(spec);
+      return this;
+    }
+
+    public Builder spine(Path spine) {
+      this.spine = spine;
+      return this;
+    }
+
+    public Builder entityColumn(String column) {
+      this.entityColumn = column;
+      return this;
+    }
+
+    public Builder timestampColumn(String column) {
+      this.timestampColumn = column;
+      return this;
+    }
+
+    /** Features as {@code view:feature}. */
+    public Builder select(String... selections) {
+      for (String s : selections) {
+        this.selections.add(FeatureSelection.parse(s));
+      }
+      return this;
+    }
+
+    public Builder select(List<FeatureSelection> selections) {
+      this.selections.addAll(selections);
+      return this;
+    }
+
+    /** History rows valid at exactly the spine timestamp count too. */
+    public Builder inclusive(boolean inclusive) {
+      this.inclusive = inclusive;
+      return this;
+    }
+
+    /** Place history rows by written_at: exactly what the online store held. */
+    public Builder asServed(boolean asServed) {
+      this.asServed = asServed;
+      return this;
+    }
+
+    public Builder output(Path output) {
+      this.output = output;
+      return this;
+    }
+
+    /** Where the manifest goes; default next to the output (out.manifest.json). */
+    public Builder manifestOutput(Path manifest) {
+      this.manifestOutput = manifest;
+      return this;
+    }
+
+    /** Spine plus history rows held in memory at once; default from the heap size. */
+    public Builder rowsInMemory(long rows) {
+      this.rowsInMemory = rows;
+      return this;
+    }
+
+    /** Where spill files go; default the system temp directory. */
+    public Builder tempDir(Path dir) {
+      this.tempDir = dir;
+      return this;
+    }
+
+    /** Receives progress lines. */
+    public Builder progress(Consumer<String> progress) {
+      this.progress = Objects.requireNonNull(progress);
+      return this;
+    }
+
+    /**
+     * Checks the settings against the specs and the catalog.
+     *
+     * @throws TrainingSetException listing what is wrong and what is valid
+     */
+    public TrainingSet build() {
+      if (catalog == null) {
+        throw new TrainingSetException("no Iceberg catalog given");
+      }
+      if (spine == null) {
+        throw new TrainingSetException("no spine given");
+      }
+      if (output == null) {
+        throw new TrainingSetException("no output file given");
+      }
+      List<ViewPlan> plans =
+          reproducing != null ? plansFromManifest(reproducing) : plansFromSpecs();
+      return new TrainingSet(this, plans, reproducing == null ? null : reproducing.spineSha256());
+    }
+
+    private List<ViewPlan> plansFromSpecs() {
+      if (selections.isEmpty()) {
+        throw new TrainingSetException("no features selected: give view:feature selections");
+      }
+      Map<String, ViewSpec> views = new LinkedHashMap<>();
+      Map<String, SourceSpec> sources = new LinkedHashMap<>();
+      for (FeatureSpec spec : specs) {
+        for (ViewSpec v : spec.views()) {
+          views.put(v.name(), v);
+          sources.put(v.name(), spec.source());
+        }
+      }
+      Map<String, ViewPlan> plans = new LinkedHashMap<>();
+      List<String> errors = new ArrayList<>();
+      Set<FeatureSelection> seen = new HashSet<>();
+      for (FeatureSelection sel : selections) {
+        ViewSpec view = views.get(sel.view());
+        if (view == null) {
+          errors.add("unknown view '" + sel.view() + "' (views: " + views.keySet() + ")");
+          continue;
+        }
+        int idx = view.indexOf(sel.feature());
+        if (idx < 0) {
+          errors.add(
+              "view '"
+                  + sel.view()
+                  + "' has no feature '"
+                  + sel.feature()
+                  + "' (features: "
+                  + view.features().stream().map(FeatureDef::name).toList()
+                  + ")");
+          continue;
+        }
+        if (!seen.add(sel)) {
+          continue;
+        }
+        ViewPlan plan = plans.get(view.name());
+        if (plan == null) {
+          Table table = loadTable(view.name());
+          Snapshot current = table.currentSnapshot();
+          plan =
+              new ViewPlan(
+                  view.name(),
+                  table,
+                  current == null ? null : current.snapshotId(),
+                  view.version(sources.get(view.name())),
+                  view.ttl().toMillis());
+          plans.put(view.name(), plan);
+        }
+        FeatureDef f = view.features().get(idx);
+        Types.NestedField col = plan.table.schema().findField(f.name());
+        if (col == null) {
+          errors.add(
+              "history table "
+                  + plan.table.name()
+                  + " has no column '"
+                  + f.name()
+                  + "' yet: run the feature job with the current spec first");
+          continue;
+        }
+        plan.features.add(f.name());
+        plan.types.add(f.outputType());
+      }
+      if (!errors.isEmpty()) {
+        throw new TrainingSetException(String.join("\n", errors));
+      }
+      return new ArrayList<>(plans.values());
+    }
+
+    private List<ViewPlan> plansFromManifest(Manifest m) {
+      List<ViewPlan> out = new ArrayList<>();
+      for (Manifest.ViewRead r : m.views()) {
+        Table table = loadTable(r.view());
+        if (r.snapshotId() != null && table.snapshot(r.snapshotId()) == null) {
+          throw new TrainingSetException(
+              "history table "
+                  + table.name()
+                  + " no longer has snapshot "
+                  + r.snapshotId()
+                  + " (expired?): this training set cannot be reproduced exactly");
+        }
+        ViewPlan p = new ViewPlan(r.view(), table, r.snapshotId(), r.specVersion(), r.ttlMillis());
+        p.features.addAll(r.features());
+        for (String t : r.types()) {
+          p.types.add(ValueType.valueOf(t));
+        }
+        p.columns.addAll(r.columns());
+        out.add(p);
+      }
+      return out;
+    }
+
+    private Table loadTable(String view) {
+      TableIdentifier id = HistoryTables.identifier(namespace, view);
+      if (!catalog.tableExists(id)) {
+        throw new TrainingSetException(
+            "no history table "
+                + id
+                + " in catalog '"
+                + catalogName
+                + "': has the feature job run with the Iceberg sink, on this catalog?");
+      }
+      return catalog.loadTable(id);
+    }
+  }
+
+  /**
+   * Builds the training set: writes the output and the manifest.
+   *
+   * @return the manifest written
+   * @throws TrainingSetException for a bad spine (with the row number) or unreadable history
+   */
+  public Manifest run() {
+    long started = System.nanoTime();
+    SpineInfo info = inspectSpine();
+    if (expectedSpineSha != null && !expectedSpineSha.equals(info.sha256)) {
+      throw new TrainingSetException(
+          "spine "
+              + spinePath
+              + " is not the spine of the manifest (SHA-256 "
+              + info.sha256
+              + ", manifest has "
+              + expectedSpineSha
+              + ")");
+    }
+    Schema outSchema;
+    try (Spine spine = Spine.open(spinePath, entityColumn, timestampColumn)) {
+      outSchema = outputSchema(spine.schema());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    long historyRows = 0;
+    for (ViewPlan p : plans) {
+      historyRows = Math.max(historyRows, p.rows());
+    }
+    int buckets = (int) Math.max(1, Math.min(4096, (info.rows + historyRows) / rowsInMemory + 1));
+    if (info.rows + historyRows <= rowsInMemory) {
+      buckets = 1;
+    }
+    progress.accept(
+        String.format(
+            "training set: %,d spine rows, %d view(s), %,d history rows in the largest, %d partition(s)",
+            info.rows, plans.size(), historyRows, buckets));
+    Path tmpOut =
+        output.resolveSibling(output.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+    try {
+      if (output.toAbsolutePath().getParent() != null) {
+        Files.createDirectories(output.toAbsolutePath().getParent());
+      }
+      if (buckets == 1) {
+        new InMemory(outSchema).run(tmpOut);
+      } else {
+        new Spilled(outSchema, buckets).run(tmpOut);
+      }
+      Files.move(
+          tmpOut, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      try {
+        Files.deleteIfExists(tmpOut);
+      } catch (IOException e) {
+        // best effort
+      }
+    }
+    List<Manifest.ViewRead> reads = new ArrayList<>();
+    for (ViewPlan p : plans) {
+      reads.add(
+          new Manifest.ViewRead(
+              p.view,
+              p.table.name(),
+              p.snapshotId,
+              p.specVersion,
+              p.ttlMillis,
+              List.copyOf(p.features),
+              p.types.stream().map(Enum::name).toList(),
+              List.copyOf(p.columns)));
+    }
+    Manifest m =
+        new Manifest(
+            Manifest.FORMAT,
+            Instant.now().toString(),
+            spinePath.toString(),
+            info.sha256,
+            info.rows,
+            entityColumn,
+            timestampColumn,
+            inclusive,
+            asServed,
+            catalogName,
+            namespace,
+            reads,
+            output.toString());
+    m.write(manifestOutput);
+    double secs = (System.nanoTime() - started) / 1e9;
+    progress.accept(
+        String.format(
+            "training set: %,d rows written to %s in %.1f s (%,.0f rows/s); manifest %s",
+            info.rows, output, secs, info.rows / Math.max(secs, 1e-9), manifestOutput));
+    return m;
+  }
+
+  private record SpineInfo(String sha256, long rows) {}
+
+  /** SHA-256 of the spine file, and its row count (from the footer, or by a scan for CSV). */
+  private SpineInfo inspectSpine() {
+    try (Spine spine = Spine.open(spinePath, entityColumn, timestampColumn);
+        InputStream in = new BufferedInputStream(Files.newInputStream(spinePath), 1 << 16)) {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        sha.update(buf, 0, n);
+      }
+      long rows = spine.knownRowCount();
+      if (rows < 0) {
+        rows = 0;
+        while (spine.next()) {
+          rows++;
+        }
+      }
+      return new SpineInfo(HexFormat.of().formatHex(sha.digest()), rows);
+    } catch (IOException e) {
+      throw new TrainingSetException("cannot read spine " + spinePath + ": " + e.getMessage(), e);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The spine's fields, then one nullable field per selected feature; names the columns. */
+  private Schema outputSchema(Schema spine) {
+    List<Schema.Field> fields = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (Schema.Field f : spine.getFields()) {
+      fields.add(new Schema.Field(f, f.schema()));
+      names.add(f.name());
+    }
+    Map<String, Integer> featureCount = new LinkedHashMap<>();
+    for (ViewPlan p : plans) {
+      for (String f : p.features) {
+        featureCount.merge(f, 1, Integer::sum);
+      }
+    }
+    int slot = 0;
+    for (ViewPlan p : plans) {
+      p.firstSlot = slot;
+      boolean named = !p.columns.isEmpty();
+      for (int i = 0; i < p.features.size(); i++) {
+        String f = p.features.get(i);
+        String name;
+        if (named) {
+          name = p.columns.get(i);
+        } else {
+          name = Spine.avroName(f);
+          if (featureCount.get(f) > 1 || names.contains(name)) {
+            name = Spine.avroName(p.view + "__" + f);
+          }
+          p.columns.add(name);
+        }
+        if (!names.add(name)) {
+          throw new TrainingSetException(
+              "output column '" + name + "' would appear twice: rename the spine column");
+        }
+        Schema type =
+            switch (p.types.get(i)) {
+              case LONG -> Schema.create(Schema.Type.LONG);
+              case DOUBLE -> Schema.create(Schema.Type.DOUBLE);
+              case STRING -> Schema.create(Schema.Type.STRING);
+              case BOOLEAN -> Schema.create(Schema.Type.BOOLEAN);
+            };
+        fields.add(
+            new Schema.Field(
+                name,
+                Schema.createUnion(Schema.create(Schema.Type.NULL), type),
+                p.view + ":" + f,
+                Schema.Field.NULL_DEFAULT_VALUE));
+        slot++;
+      }
+    }
+    return Schema.createRecord(
+        spine.getName() == null ? "training_set" : spine.getName(),
+        null,
+        spine.getNamespace(),
+        false,
+        fields);
+  }
+
+  private int slots() {
+    int n = 0;
+    for (ViewPlan p : plans) {
+      n += p.features.size();
+    }
+    return n;
+  }
+
+  /** Receives the history rows of one view. */
+  private interface HistorySink {
+    void accept(String entity, long key, long validFrom, int revision, long last, Object[] values)
+        throws IOException;
+  }
+
+  /** Scans a view's history table at its snapshot, projecting only what the join needs. */
+  private void scanHistory(ViewPlan p, HistorySink sink) throws IOException {
+    if (p.snapshotId == null) {
+      return;
+    }
+    List<String> cols = new ArrayList<>();
+    cols.add(HistoryTables.ENTITY);
+    cols.add(HistoryTables.VALID_FROM);
+    cols.add(HistoryTables.REVISION);
+    cols.add(HistoryTables.LAST_EVENT_TIME);
+    if (asServed) {
+      cols.add(HistoryTables.WRITTEN_AT);
+    }
+    cols.addAll(p.features);
+    int nf = p.features.size();
+    Object[] values = new Object[nf];
+    long rows = 0;
+    try (CloseableIterable<Record> records =
+        IcebergGenerics.read(p.table).useSnapshot(p.snapshotId).select(cols).build()) {
+      int[] pos = null;
+      for (Record r : records) {
+        if (pos == null) {
+          pos = new int[cols.size()];
+          List<Types.NestedField> fields = r.struct().fields();
+          for (int i = 0; i < cols.size(); i++) {
+            pos[i] = -1;
+            for (int j = 0; j < fields.size(); j++) {
+              if (fields.get(j).name().equals(cols.get(i))) {
+                pos[i] = j;
+              }
+            }
+          }
+        }
+        String entity = (String) r.get(pos[0]);
+        long validFrom = millis(r.get(pos[1]));
+        int revision = (Integer) r.get(pos[2]);
+        long last = millis(r.get(pos[3]));
+        int base = 4;
+        long key = validFrom;
+        if (asServed) {
+          key = millis(r.get(pos[4]));
+          base = 5;
+        }
+        for (int f = 0; f < nf; f++) {
+          values[f] = Values.normalize(p.types.get(f), r.get(pos[base + f]));
+        }
+        sink.accept(entity, key, validFrom, revision, last, values);
+        if (++rows % 5_000_000 == 0) {
+          progress.accept(String.format("history %s: %,d rows read", p.view, rows));
+        }
+      }
+    }
+  }
+
+  private static long millis(Object ts) {
+    if (ts instanceof OffsetDateTime odt) {
+      return odt.toEpochSecond() * 1000 + odt.getNano() / 1_000_000;
+    }
+    if (ts instanceof java.time.LocalDateTime ldt) {
+      return ldt.toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+    }
+    return ((Number) ts).longValue();
+  }
+
+  /** Writes the output: the spine again, in order, with each row's feature values. */
+  private abstract class OutputPass {
+    final Schema outSchema;
+
+    OutputPass(Schema outSchema) {
+      this.outSchema = outSchema;
+    }
+
+    /** The feature values of the next spine row (in spine order), given its entity. */
+    abstract Object[] next(String entity, long rowIndex) throws IOException;
+
+    void write(Path file) throws IOException {
+      long total = 0;
+      long t0 = System.nanoTime();
+      try (Spine spine = Spine.open(spinePath, entityColumn, timestampColumn);
+          ParquetWriter<GenericRecord> writer =
+              AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
+                  .withSchema(outSchema)
+                  .withDataModel(GenericData.get())
+                  .withCompressionCodec(CompressionCodecName.SNAPPY)
+                  .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                  .build()) {
+        int spineCols = spine.schema().getFields().size();
+        while (spine.next()) {
+          Object[] in = spine.values();
+          Object[] features = next(spine.entity(), total);
+          GenericData.Record rec = new GenericData.Record(outSchema);
+          for (int i = 0; i < spineCols; i++) {
+            rec.put(i, in[i]);
+          }
+          for (int i = 0; i < features.length; i++) {
+            rec.put(spineCols + i, features[i]);
+          }
+          writer.write(rec);
+          if (++total % 1_000_000 == 0) {
+            progress.accept(
+                String.format(
+                    "output: %,d rows (%,.0f rows/s)",
+                    total, total / ((System.nanoTime() - t0) / 1e9)));
+          }
+        }
+      }
+    }
+  }
+
+  /** Everything fits in memory: one partition, no spill files. */
+  private final class InMemory {
+    final Schema outSchema;
+
+    InMemory(Schema outSchema) {
+      this.outSchema = outSchema;
+    }
+
+    void run(Path out) throws IOException {
+      SpineRows spine = new SpineRows();
+      try (Spine s = Spine.open(spinePath, entityColumn, timestampColumn)) {
+        while (s.next()) {
+          spine.add(s.entity(), s.timestamp());
+        }
+      }
+      Object[][] results = new Object[slots()][];
+      for (ViewPlan p : plans) {
+        HistoryRows history = new HistoryRows(p.features.size());
+        scanHistory(
+            p,
+            (entity, key, vf, rev, last, values) -> {
+              int id = spine.idOf(entity);
+              if (id >= 0) {
+                history.add(id, key, vf, rev, last, values);
+              }
+            });
+        int[] chosen = AsOfJoin.join(spine, history, p.ttlMillis, inclusive);
+        for (int f = 0; f < p.features.size(); f++) {
+          Object[] col = new Object[spine.size];
+          Object[] src = history.values[f];
+          for (int i = 0; i < spine.size; i++) {
+            col[i] = chosen[i] < 0 ? null : src[chosen[i]];
+          }
+          results[p.firstSlot + f] = col;
+        }
+        progress.accept(String.format("joined %s: %,d history rows", p.view, history.size));
+      }
+      Object[] row = new Object[results.length];
+      new OutputPass(outSchema) {
+        @Override
+        Object[] next(String entity, long rowIndex) {
+          for (int i = 0; i < results.length; i++) {
+            row[i] = results[i][(int) rowIndex];
+          }
+          return row;
+        }
+      }.write(out);
+    }
+  }
+
+  /** Spine and history partitioned by entity hash into spill files; one partition at a time. */
+  private final class Spilled {
+    final Schema outSchema;
+    final int buckets;
+
+    Spilled(Schema outSchema, int buckets) {
+      this.outSchema = outSchema;
+      this.buckets = buckets;
+    }
+
+    int bucket(String entity) {
+      int h = entity.hashCode() * 0x9E3779B1;
+      return Math.floorMod(h ^ (h >>> 16), buckets);
+    }
+
+    DataOutputStream[] open(Path dir, String prefix) throws IOException {
+      DataOutputStream[] outs = new DataOutputStream[buckets];
+      for (int b = 0; b < buckets; b++) {
+        outs[b] =
+            new DataOutputStream(
+                new BufferedOutputStream(
+                    Files.newOutputStream(dir.resolve(prefix + "-" + b)), 1 << 16));
+      }
+      return outs;
+    }
+
+    DataInputStream in(Path file) throws IOException {
+      return new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+    }
+
+    void run(Path out) throws IOException {
+      Path dir =
+          tempDir == null
+              ? Files.createTempDirectory("freshet-training-")
+              : Files.createTempDirectory(tempDir, "freshet-training-");
+      try {
+        runIn(dir, out);
+      } finally {
+        try (var files = Files.list(dir)) {
+          for (Path f : (Iterable<Path>) files::iterator) {
+            Files.deleteIfExists(f);
+          }
+        }
+        Files.deleteIfExists(dir);
+      }
+    }
+
+    private void runIn(Path dir, Path out) throws IOException {
+      // 1. Spine rows to their partitions (spine order is kept within each partition).
+      long[] spineCounts = new long[buckets];
+      DataOutputStream[] spineOut = open(dir, "spine");
+      try (Spine s = Spine.open(spinePath, entityColumn, timestampColumn)) {
+        while (s.next()) {
+          int b = bucket(s.entity());
+          Values.writeString(spineOut[b], s.entity());
+          spineOut[b].writeLong(s.timestamp());
+          spineCounts[b]++;
+        }
+      } finally {
+        for (DataOutputStream o : spineOut) {
+          o.close();
+        }
+      }
+      // 2. History rows of each view to their partitions.
+      long[][] historyCounts = new long[plans.size()][buckets];
+      for (int v = 0; v < plans.size(); v++) {
+        ViewPlan p = plans.get(v);
+        DataOutputStream[] hOut = open(dir, "history-" + v);
+        long[] counts = historyCounts[v];
+        try {
+          scanHistory(
+              p,
+              (entity, key, vf, rev, last, values) -> {
+                int b = bucket(entity);
+                DataOutputStream o = hOut[b];
+                Values.writeString(o, entity);
+                o.writeLong(key);
+                o.writeLong(vf);
+                o.writeInt(rev);
+                o.writeLong(last);
+                for (int f = 0; f < values.length; f++) {
+                  Values.write(o, p.types.get(f), values[f]);
+                }
+                counts[b]++;
+              });
+        } finally {
+          for (DataOutputStream o : hOut) {
+            o.close();
+          }
+        }
+        progress.accept(String.format("partitioned history of %s", p.view));
+      }
+      // 3. Join each partition; its results in its spine order.
+      List<ValueType> slotTypes = new ArrayList<>();
+      for (ViewPlan p : plans) {
+        slotTypes.addAll(p.types);
+      }
+      for (int b = 0; b < buckets; b++) {
+        SpineRows spine = new SpineRows();
+        try (DataInputStream in = in(dir.resolve("spine-" + b))) {
+          for (long i = 0; i < spineCounts[b]; i++) {
+            String e = Values.readString(in);
+            spine.add(e, in.readLong());
+          }
+        }
+        Object[][] results = new Object[slotTypes.size()][];
+        for (int v = 0; v < plans.size(); v++) {
+          ViewPlan p = plans.get(v);
+          int nf = p.features.size();
+          HistoryRows history = new HistoryRows(nf);
+          Object[] values = new Object[nf];
+          try (DataInputStream in = in(dir.resolve("history-" + v + "-" + b))) {
+            for (long i = 0; i < historyCounts[v][b]; i++) {
+              String e = Values.readString(in);
+              long key = in.readLong();
+              long vf = in.readLong();
+              int rev = in.readInt();
+              long last = in.readLong();
+              for (int f = 0; f < nf; f++) {
+                values[f] = Values.read(in, p.types.get(f));
+              }
+              int id = spine.idOf(e);
+              if (id >= 0) {
+                history.add(id, key, vf, rev, last, values);
+              }
+            }
+          }
+          Files.deleteIfExists(dir.resolve("history-" + v + "-" + b));
+          int[] chosen = AsOfJoin.join(spine, history, p.ttlMillis, inclusive);
+          for (int f = 0; f < nf; f++) {
+            Object[] col = new Object[spine.size];
+            for (int i = 0; i < spine.size; i++) {
+              col[i] = chosen[i] < 0 ? null : history.values[f][chosen[i]];
+            }
+            results[p.firstSlot + f] = col;
+          }
+        }
+        try (DataOutputStream o =
+            new DataOutputStream(
+                new BufferedOutputStream(
+                    Files.newOutputStream(dir.resolve("result-" + b)), 1 << 16))) {
+          for (int i = 0; i < spine.size; i++) {
+            for (int s = 0; s < results.length; s++) {
+              Values.write(o, slotTypes.get(s), results[s][i]);
+            }
+          }
+        }
+        Files.deleteIfExists(dir.resolve("spine-" + b));
+        progress.accept(String.format("joined partition %d of %d", b + 1, buckets));
+      }
+      // 4. The output in spine order: each row's results are next in its partition's file.
+      DataInputStream[] results = new DataInputStream[buckets];
+      for (int b = 0; b < buckets; b++) {
+        results[b] = in(dir.resolve("result-" + b));
+      }
+      Object[] row = new Object[slotTypes.size()];
+      try {
+        new OutputPass(outSchema) {
+          @Override
+          Object[] next(String entity, long rowIndex) throws IOException {
+            DataInputStream in = results[bucket(entity)];
+            for (int s = 0; s < row.length; s++) {
+              row[s] = Values.read(in, slotTypes.get(s));
+            }
+            return row;
+          }
+        }.write(out);
+      } finally {
+        for (DataInputStream in : results) {
+          in.close();
+        }
+      }
+    }
+  }
+}
