@@ -8,7 +8,8 @@ import java.io.IOException;
 
 /**
  * Versioned binary form of {@link ViewState}, used by checkpoints and savepoints. Version 1: {@code
- * [version byte][lastEventTime][lastValidFrom][lastRevision][exitTimer][cleanupTimer][lastValues]
+ * [version
+ * byte][lastEventTime][lastValidFrom][lastRevision][evaluatedAt][exitTimer][cleanupTimer][lastValues]
  * [feature count][per feature: 0 + partial | 1 + window + tile + tile count + (start + partial)*]}.
  */
 public final class StateCodec {
@@ -21,6 +22,7 @@ public final class StateCodec {
     out.writeLong(s.lastEventTime);
     out.writeLong(s.lastValidFrom);
     out.writeInt(s.lastRevision);
+    out.writeLong(s.evaluatedAt);
     out.writeLong(s.exitTimer);
     out.writeLong(s.cleanupTimer);
     writeValues(out, s.lastValues);
@@ -55,6 +57,7 @@ public final class StateCodec {
     long lastEventTime = in.readLong();
     long lastValidFrom = in.readLong();
     int lastRevision = in.readInt();
+    long evaluatedAt = in.readLong();
     long exitTimer = in.readLong();
     long cleanupTimer = in.readLong();
     Object[] lastValues = readValues(in);
@@ -76,6 +79,7 @@ public final class StateCodec {
     s.lastEventTime = lastEventTime;
     s.lastValidFrom = lastValidFrom;
     s.lastRevision = lastRevision;
+    s.evaluatedAt = evaluatedAt;
     s.exitTimer = exitTimer;
     s.cleanupTimer = cleanupTimer;
     s.lastValues = lastValues;

@@ -14,6 +14,12 @@ public final class ViewState {
   /** Newest event time applied; TTL is measured from it. */
   public long lastEventTime = Long.MIN_VALUE;
 
+  /**
+   * The event time the state was last brought to (tiles pruned, vector read), emitted or not; a
+   * late event corrects the vector as of this time. Long.MIN_VALUE if never.
+   */
+  public long evaluatedAt = Long.MIN_VALUE;
+
   /** valid_from of the last emitted update, or Long.MIN_VALUE if none. */
   public long lastValidFrom = Long.MIN_VALUE;
 
@@ -41,6 +47,7 @@ public final class ViewState {
     ViewState c = new ViewState(f);
     c.lastEventTime = lastEventTime;
     c.lastValidFrom = lastValidFrom;
+    c.evaluatedAt = evaluatedAt;
     c.lastRevision = lastRevision;
     c.lastValues = lastValues == null ? null : lastValues.clone();
     c.exitTimer = exitTimer;

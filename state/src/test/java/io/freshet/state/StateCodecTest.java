@@ -91,7 +91,6 @@ class StateCodecTest {
       }
     }
     for (ViewState s : new ViewState[] {original, restored}) {
-      PartialsForTests.reseedKll(3);
       for (int e = 0; e < ts.length; e++) {
         apply(s, ts[e], values[e]);
       }
@@ -149,6 +148,7 @@ class StateCodecTest {
           + "000000000000ee48" // last event time 61000
           + "000000000000ee48" // last valid_from 61000
           + "00000002" // revision of the last update at that valid_from
+          + "8000000000000000" // never evaluated
           + "000000000037d8e0" // exit timer 3660000
           + "8000000000000000" // no cleanup timer
           + "00000002"
@@ -219,10 +219,8 @@ class StateCodecTest {
       PartialKind kind = kindOf(a, i);
       Object va;
       Object vb;
-      PartialsForTests.reseedKll(5);
       if (a.features[i] instanceof TiledFeature ta) {
         va = ta.value(t, PartialsForTests.emptyOf(kind));
-        PartialsForTests.reseedKll(5);
         vb = ((TiledFeature) b.features[i]).value(t, PartialsForTests.emptyOf(kind));
       } else {
         va = ((Partial) a.features[i]).value(t);

@@ -43,7 +43,6 @@ public final class ViewStates {
    */
   public static ViewState rich() {
     Random r = new Random(2026);
-    PartialsForTests.reseedKll(2026); // KLL compaction is random: the same draws each call
     Object[] features = new Object[TILED.length + LIFETIME.length];
     for (int i = 0; i < TILED.length; i++) {
       PartialKind kind = TILED[i];

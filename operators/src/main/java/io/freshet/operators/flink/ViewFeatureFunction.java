@@ -22,6 +22,7 @@ import org.apache.flink.api.common.typeutils.base.ListSerializer;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.formats.avro.typeutils.AvroSerializer;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -131,16 +132,22 @@ public final class ViewFeatureFunction
       ctx.output(LATE, e);
       return;
     }
-    // Late but allowed: apply now and correct the latest vector (or start a new one).
+    // Late but allowed: apply now and correct the vector as of the state's current time.
     ViewState s = state.value();
+    if (s != null && ts - s.lastEventTime > ttlMillis) {
+      // Later than the ttl after the entity's last event: it starts the entity over.
+      releaseAll(s, watermark, ctx.timerService());
+      s = null;
+    }
     if (s == null) {
       s = engine.newState();
     }
     engine.apply(s, ts, e.getValues());
     applied.inc();
     corrections.inc();
-    long at = Math.max(ts, s.lastValidFrom);
+    long at = Math.max(ts, s.evaluatedAt);
     engine.prune(s, at);
+    s.evaluatedAt = at;
     Object[] values = engine.values(s, at);
     emit(ctx.getCurrentKey(), at, s, values, true, out);
     rearm(s, at, ctx.timerService());
@@ -153,17 +160,12 @@ public final class ViewFeatureFunction
     ViewState s = state.value();
     if (s != null && t - s.lastEventTime > ttlMillis) {
       // Silent for longer than the view's ttl: every value is expired; the entity starts over.
-      if (s.exitTimer != Long.MIN_VALUE && s.exitTimer > t) {
-        ctx.timerService().deleteEventTimeTimer(s.exitTimer);
-      }
-      if (s.cleanupTimer != Long.MIN_VALUE && s.cleanupTimer > t) {
-        ctx.timerService().deleteEventTimeTimer(s.cleanupTimer);
-      }
+      releaseAll(s, t, ctx.timerService());
       state.clear();
       s = null;
     }
-    if (batch == null && s == null) {
-      return;
+    if (batch == null && (s == null || t <= s.evaluatedAt)) {
+      return; // a timer of a dropped state, or one the state has already moved past
     }
     if (batch != null) {
       pending.remove(t);
@@ -179,6 +181,7 @@ public final class ViewFeatureFunction
       applied.inc(batch.size());
     }
     engine.prune(s, t);
+    s.evaluatedAt = t;
     Object[] values = engine.values(s, t);
     if (batch != null || !Arrays.equals(values, s.lastValues)) {
       emit(ctx.getCurrentKey(), t, s, values, false, out);
@@ -212,26 +215,52 @@ public final class ViewFeatureFunction
     s.lastRevision = revision;
   }
 
-  /** Keeps exactly one exit timer (the next tile leaving a window) and one cleanup timer. */
-  private void rearm(ViewState s, long now, org.apache.flink.streaming.api.TimerService timers) {
+  /**
+   * Keeps exactly one exit timer (the next tile leaving a window) and one cleanup timer (ttl plus
+   * allowed lateness after the last event, so that late events still find the state).
+   */
+  private void rearm(ViewState s, long now, TimerService timers) throws Exception {
     long exit = engine.nextExit(s);
     long nextExit = exit == Long.MAX_VALUE ? Long.MIN_VALUE : exit;
-    if (nextExit != s.exitTimer) {
-      if (s.exitTimer != Long.MIN_VALUE && s.exitTimer > now) {
-        timers.deleteEventTimeTimer(s.exitTimer);
-      }
+    long cleanup = s.lastEventTime + ttlMillis + allowedLatenessMillis + 1;
+    long oldExit = s.exitTimer;
+    long oldCleanup = s.cleanupTimer;
+    s.exitTimer = nextExit;
+    s.cleanupTimer = cleanup;
+    if (oldExit != nextExit) {
+      release(oldExit, s, now, timers);
       if (nextExit != Long.MIN_VALUE) {
         timers.registerEventTimeTimer(nextExit);
       }
-      s.exitTimer = nextExit;
     }
-    long cleanup = s.lastEventTime + ttlMillis + 1;
-    if (cleanup != s.cleanupTimer) {
-      if (s.cleanupTimer != Long.MIN_VALUE && s.cleanupTimer > now) {
-        timers.deleteEventTimeTimer(s.cleanupTimer);
-      }
+    if (oldCleanup != cleanup) {
+      release(oldCleanup, s, now, timers);
       timers.registerEventTimeTimer(cleanup);
-      s.cleanupTimer = cleanup;
     }
+  }
+
+  /**
+   * Deletes a timer this state no longer needs. Flink keeps one timer per (key, timestamp), so a
+   * timestamp that is also a pending batch's or the other armed timer's must stay.
+   */
+  private void release(long time, ViewState s, long now, TimerService timers) throws Exception {
+    if (time == Long.MIN_VALUE
+        || time <= now
+        || time == s.exitTimer
+        || time == s.cleanupTimer
+        || pending.contains(time)) {
+      return;
+    }
+    timers.deleteEventTimeTimer(time);
+  }
+
+  /** Releases both armed timers of a state that is being dropped. */
+  private void releaseAll(ViewState s, long now, TimerService timers) throws Exception {
+    long exit = s.exitTimer;
+    long cleanup = s.cleanupTimer;
+    s.exitTimer = Long.MIN_VALUE;
+    s.cleanupTimer = Long.MIN_VALUE;
+    release(exit, s, now, timers);
+    release(cleanup, s, now, timers);
   }
 }

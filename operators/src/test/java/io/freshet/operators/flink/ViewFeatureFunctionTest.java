@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.freshet.avro.FeatureUpdate;
 import io.freshet.operators.TestSpecs;
+import io.freshet.spec.Aggregation;
+import io.freshet.spec.FeatureDef;
+import io.freshet.spec.FeatureSpec;
+import io.freshet.spec.ValueType;
+import io.freshet.spec.ViewSpec;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -107,7 +112,7 @@ class ViewFeatureFunctionTest {
           .as("one exit and one cleanup timer per entity")
           .isEqualTo(4);
 
-      h.watermark(2 * HOUR + 5 * MIN + 1);
+      h.watermark(2 * HOUR + 5 * MIN + 5 * MIN + 1); // ttl + allowed lateness after b's event
       assertThat(h.take()).extracting(ViewFeatureFunctionTest::count).containsExactly(0L, 0L);
       assertThat(h.h.numKeyedStateEntries()).isZero();
       assertThat(h.h.numEventTimeTimers()).isZero();
@@ -129,6 +134,71 @@ class ViewFeatureFunctionTest {
       h.watermark(later);
       List<FeatureUpdate> u = h.take();
       assertThat(u.get(u.size() - 1).getValues().get(life)).isEqualTo(1L);
+    }
+  }
+
+  @Test
+  void anEventAtTheCleanupTimeIsNotLostWhenTheCleanupMoves() throws Exception {
+    try (Harness h = countHarness()) { // ttl 2h, allowed lateness 5 min
+      h.event("a", 0);
+      h.watermark(0);
+      long cleanup = 2 * HOUR + 5 * MIN + 1; // the cleanup timer armed for the event at 0
+      h.event("a", cleanup); // shares the cleanup timer's timestamp
+      h.event("a", 10);
+      h.watermark(10); // moves the cleanup timer: the event's timer must stay
+      h.watermark(5 * HOUR);
+      List<FeatureUpdate> u = h.take();
+      assertThat(u)
+          .filteredOn(x -> x.getValidFrom() == cleanup)
+          .singleElement()
+          .satisfies(x -> assertThat(count(x)).isEqualTo(1));
+      h.watermark(Long.MAX_VALUE);
+      assertThat(h.h.numKeyedStateEntries()).isZero();
+      assertThat(h.h.numEventTimeTimers()).isZero();
+    }
+  }
+
+  @Test
+  void aCorrectionIsAsOfTheStatesTimeNotTheLastEmittedOne() throws Exception {
+    FeatureDef first =
+        TestSpecs.windowed(
+            "first_merchant", Aggregation.FIRST, "merchant", ValueType.STRING, Duration.ofHours(1));
+    FeatureSpec spec =
+        new FeatureSpec(
+            null,
+            TestSpecs.source(Duration.ZERO, Duration.ofHours(2)),
+            List.of(new ViewSpec("firsts", Duration.ofHours(3), null, List.of(first), List.of())));
+    try (Harness h = new Harness(spec)) {
+      h.event("a", 0, "x");
+      h.event("a", 30 * MIN, "x");
+      h.watermark(30 * MIN);
+      assertThat(h.take()).hasSize(2);
+      h.watermark(61 * MIN); // the tile at 0 leaves at 60m; the first value stays "x": no update
+      assertThat(h.take()).isEmpty();
+      h.event("a", 10 * MIN, "y"); // late: as of 60m the window holds 10m "y" and 30m "x"
+      assertThat(h.take())
+          .singleElement()
+          .satisfies(
+              x -> {
+                assertThat(x.getValidFrom()).isEqualTo(60 * MIN);
+                assertThat(x.getValues()).containsExactly("y");
+                assertThat(x.getCorrection()).isTrue();
+                assertThat(x.getRevision()).isZero();
+              });
+    }
+  }
+
+  @Test
+  void aLateEventWithinTheTtlJoinsTheEntitysLifetime() throws Exception {
+    try (Harness h =
+        new Harness(TestSpecs.everyAggregation(Duration.ofHours(30), Duration.ofMinutes(5)))) {
+      int life = h.spec.views().get(0).indexOf("cnt_life");
+      h.event("a", 0, 1.0, 1L, "m", true);
+      h.watermark(30 * HOUR + 3 * MIN);
+      h.take();
+      h.event("a", 30 * HOUR - MIN, 1.0, 1L, "m", true); // 4 min late, 1 min inside the ttl
+      List<FeatureUpdate> u = h.take();
+      assertThat(u.get(u.size() - 1).getValues().get(life)).isEqualTo(2L);
     }
   }
 }

@@ -16,7 +16,7 @@ public final class ExtremumDoublePartial implements Partial {
   }
 
   private void offer(double x) {
-    if (!present || (max ? x > v : x < v)) {
+    if (!present || (max ? Double.compare(x, v) > 0 : Double.compare(x, v) < 0)) {
       v = x;
       present = true;
     }

@@ -5,8 +5,6 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.datasketches.hll.HllSketch;
-import org.apache.datasketches.kll.KllDoublesSketch;
-import org.apache.datasketches.memory.Memory;
 
 /**
  * Binary form of partial aggregates and feature values. Part of the checkpoint format: every change
@@ -121,7 +119,7 @@ public final class PartialCodec {
           }
         } else {
           out.writeBoolean(true);
-          writeBytes(out, q.sketch.toByteArray());
+          q.sketch.write(out);
         }
       }
       case DECAYED_SUM -> {
@@ -194,7 +192,7 @@ public final class PartialCodec {
       case PERCENTILE -> {
         PercentilePartial q = new PercentilePartial(in.readDouble());
         if (in.readBoolean()) {
-          q.sketch = KllDoublesSketch.heapify(Memory.wrap(readBytes(in)));
+          q.sketch = LogHistogram.read(in);
         } else {
           q.n = in.readInt();
           q.exact = new double[q.n];

@@ -1,23 +1,21 @@
 package io.freshet.state.agg;
 
 import java.util.Arrays;
-import org.apache.datasketches.kll.KllDoublesSketch;
-import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 
 /**
  * Approximate q-quantile of numeric values; null when there is none. Up to {@link #EXACT_LIMIT}
- * values are kept exactly and the quantile is exact; beyond that a KLL sketch with k = {@value #K}
- * (normalized rank error about 1.65%) takes over. Both use the same definition: the smallest value
- * v such that at least a fraction q of the values are {@code <= v}.
+ * values are kept exactly and the quantile is exact; beyond that a {@link LogHistogram} takes over,
+ * whose answer is within 1% (relative) of the exact one. Both use the same definition: the smallest
+ * value v such that at least a fraction q of the values are {@code <= v}. Deterministic and
+ * independent of the order in which values and tiles are merged.
  */
 public final class PercentilePartial implements Partial {
-  public static final int K = 200;
   public static final int EXACT_LIMIT = 200;
 
   final double q;
   double[] exact = new double[0]; // unsorted, while sketch == null
   int n;
-  KllDoublesSketch sketch;
+  LogHistogram sketch;
 
   public PercentilePartial(double q) {
     this.q = q;
@@ -30,7 +28,7 @@ public final class PercentilePartial implements Partial {
 
   private void offer(double x) {
     if (sketch != null) {
-      sketch.update(x);
+      sketch.add(x);
       return;
     }
     if (n == exact.length) {
@@ -38,13 +36,18 @@ public final class PercentilePartial implements Partial {
     }
     exact[n++] = x;
     if (n > EXACT_LIMIT) {
-      sketch = KllDoublesSketch.newHeapInstance(K);
-      for (int i = 0; i < n; i++) {
-        sketch.update(exact[i]);
-      }
-      exact = new double[0];
-      n = 0;
+      toSketch();
     }
+  }
+
+  private void toSketch() {
+    LogHistogram s = new LogHistogram();
+    for (int i = 0; i < n; i++) {
+      s.add(exact[i]);
+    }
+    sketch = s;
+    exact = new double[0];
+    n = 0;
   }
 
   @Override
@@ -57,13 +60,7 @@ public final class PercentilePartial implements Partial {
       return;
     }
     if (sketch == null) {
-      KllDoublesSketch s = KllDoublesSketch.newHeapInstance(K);
-      for (int i = 0; i < n; i++) {
-        s.update(exact[i]);
-      }
-      sketch = s;
-      exact = new double[0];
-      n = 0;
+      toSketch();
     }
     sketch.merge(o.sketch);
   }
@@ -71,7 +68,7 @@ public final class PercentilePartial implements Partial {
   @Override
   public Object value(long t) {
     if (sketch != null) {
-      return sketch.getQuantile(q, QuantileSearchCriteria.INCLUSIVE);
+      return sketch.quantile(q);
     }
     if (n == 0) {
       return null;
@@ -81,22 +78,21 @@ public final class PercentilePartial implements Partial {
     return sorted[exactIndex(q, n)];
   }
 
-  /** Index of the q-quantile in a sorted array of n values (the smallest with rank >= q). */
-  public static int exactIndex(double q, int n) {
-    int i = (int) Math.ceil(q * n) - 1;
-    return Math.max(0, Math.min(n - 1, i));
+  /**
+   * Index of the q-quantile in a sorted array of n values: the smallest index i with (i + 1) / n
+   * {@code >= q}. The 1e-9 slack keeps q * n = 7.000000000000001 (q = 0.28, n = 25) at rank 7.
+   */
+  public static int exactIndex(double q, long n) {
+    long i = (long) Math.ceil(q * n - 1e-9) - 1;
+    return (int) Math.max(0, Math.min(n - 1, i));
   }
 
   @Override
   public Partial copy() {
     PercentilePartial c = new PercentilePartial(q);
-    c.exact = Arrays.copyOf(exact, Math.max(n, 0));
+    c.exact = Arrays.copyOf(exact, n);
     c.n = n;
-    c.sketch =
-        sketch == null
-            ? null
-            : KllDoublesSketch.heapify(
-                org.apache.datasketches.memory.Memory.wrap(sketch.toByteArray()));
+    c.sketch = sketch == null ? null : sketch.copy();
     return c;
   }
 

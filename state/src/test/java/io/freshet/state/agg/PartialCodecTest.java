@@ -7,7 +7,6 @@ import static io.freshet.state.agg.PartialsForTests.events;
 import static io.freshet.state.agg.PartialsForTests.fed;
 import static io.freshet.state.agg.PartialsForTests.isSketch;
 import static io.freshet.state.agg.PartialsForTests.read;
-import static io.freshet.state.agg.PartialsForTests.reseedKll;
 import static io.freshet.state.agg.PartialsForTests.roundTrip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -77,7 +76,6 @@ class PartialCodecTest {
   @MethodSource("cases")
   void roundTripGivesEqualValuesAndBehavesIdentically(PartialKind kind, int n) {
     Random r = new Random(31L * kind.ordinal() + n);
-    reseedKll(1);
     Partial original = fed(kind, distinctEvents(kind, r, n));
     byte[] written = bytes(original);
 
@@ -100,7 +98,6 @@ class PartialCodecTest {
     Partial other = fed(kind, events(kind, r, n + 300, T0 + SPAN, SPAN));
     Partial[] both = {original, restored};
     for (Partial p : both) {
-      reseedKll(7);
       for (Event e : more) {
         p.add(e.value(), e.ts());
       }
@@ -113,9 +110,7 @@ class PartialCodecTest {
     // And either one merges into another partial the same way.
     Partial intoA = fed(kind, events(kind, new Random(5), 40, T0, SPAN));
     Partial intoB = intoA.copy();
-    reseedKll(9);
     intoA.merge(original);
-    reseedKll(9);
     intoB.merge(restored);
     PartialsForTests.assertSamePartial(intoB, intoA, "merged into another");
   }

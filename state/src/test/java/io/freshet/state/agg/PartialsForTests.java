@@ -6,7 +6,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -180,21 +179,5 @@ public final class PartialsForTests {
       return q.sketch != null;
     }
     return false;
-  }
-
-  /**
-   * Reseeds the Random that KLL compaction draws from. DataSketches keeps one unseeded, static
-   * {@code java.util.Random} for every KLL sketch in the JVM, so two sketches fed identical values
-   * only compact identically if the draws are replayed from the same seed.
-   */
-  public static void reseedKll(long seed) {
-    try {
-      Class<?> c = Class.forName("org.apache.datasketches.kll.KllSketch");
-      Field f = c.getDeclaredField("random");
-      f.setAccessible(true);
-      ((Random) f.get(null)).setSeed(seed);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("DataSketches changed: KllSketch.random not found", e);
-    }
   }
 }
