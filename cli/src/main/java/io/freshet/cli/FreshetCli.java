@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServicesCommand.class,
       ValidateCommand.class,
+      TrainingSetCommand.class,
       CommandLine.HelpCommand.class,
     },
     footer = {"", "Example:", "  freshet services start"})
