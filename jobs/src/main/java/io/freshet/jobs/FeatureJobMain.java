@@ -2,6 +2,9 @@ package io.freshet.jobs;
 
 import io.freshet.avro.DeadLetter;
 import io.freshet.avro.FeatureUpdate;
+import io.freshet.connectors.cassandra.CassandraFeatureSink;
+import io.freshet.connectors.iceberg.IcebergHistorySink;
+import io.freshet.connectors.iceberg.IcebergOptions;
 import io.freshet.connectors.kafka.KafkaConnector;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SourceSpec;
@@ -16,9 +19,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Entry point of the shaded job jar: {@code --spec FILE [--set key=value]...}. Reads the spec,
- * builds {@link FeatureJob} with the Kafka source and the configured sinks, and runs it. Settings
- * given with {@code --set} (for example {@code freshet.kafka.bootstrap-servers=host:9092}) override
- * the cluster's configuration.
+ * builds {@link FeatureJob} with the Kafka source, the Cassandra online store and the Iceberg
+ * history (each can be turned off: {@link JobOptions}, {@link IcebergOptions#ENABLED}), and runs
+ * it. Settings given with {@code --set} (for example {@code
+ * freshet.kafka.bootstrap-servers=host:9092}) override the cluster's configuration.
  */
 public final class FeatureJobMain {
   private FeatureJobMain() {}
@@ -56,7 +60,15 @@ public final class FeatureJobMain {
     return new FeatureSinks() {
       @Override
       public void updates(SourceSpec source, ViewSpec view, DataStream<FeatureUpdate> updates) {
-        // The online (Cassandra) and offline (Iceberg) sinks attach here.
+        if (conf.get(JobOptions.CASSANDRA_ENABLED)) {
+          updates
+              .sinkTo(CassandraFeatureSink.forView(source, view, conf))
+              .uid(CassandraFeatureSink.uid(source, view))
+              .name("cassandra: " + view.name());
+        }
+        if (conf.get(IcebergOptions.ENABLED)) {
+          IcebergHistorySink.append(updates, source, view, conf);
+        }
       }
 
       @Override
