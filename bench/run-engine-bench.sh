@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Issue 3's engine benchmark: Freshet's FeatureJob vs a Flink SQL OVER-window baseline on the same
+# generated payments, heap and RocksDB state, in-process MiniCluster. See docs/benchmarks.md.
+#
+#   bench/run-engine-bench.sh [--events 2000000] [--entities 50000] [--days 7] [--seed 42]
+#                             [--which freshet-heap,freshet-rocksdb,sql-heap,sql-rocksdb] ...
+#   bench/run-engine-bench.sh --help
+#
+# Builds the bench module (and what it needs) when its classes or classpath are missing, or when
+# FRESHET_BENCH_BUILD=1. JVM options: BENCH_JVM_OPTS (default -Xmx10g; the SQL baseline keeps every
+# event of its 7-day window in state). Don't time anything while other builds run on the machine.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+cp_file="$here/target/runtime-classpath.txt"
+classes="$here/target/classes"
+
+if [[ "${FRESHET_BENCH_BUILD:-0}" == "1" || ! -f "$cp_file" || ! -d "$classes/io/freshet/bench" ]]; then
+  echo "building freshet-bench ..." >&2
+  (cd "$root" && ./mvnw -B -q -o -pl bench -am install -Dmaven.test.skip=true -Dspotless.check.skip=true)
+  (cd "$root" && ./mvnw -B -q -o -pl bench dependency:build-classpath \
+      -Dmdep.includeScope=runtime -Dmdep.outputFile="$cp_file")
+fi
+
+java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+# shellcheck disable=SC2086
+exec "$java_bin" ${BENCH_JVM_OPTS:--Xmx10g} \
+  --add-opens java.base/java.nio=ALL-UNNAMED \
+  --add-opens java.base/java.util=ALL-UNNAMED \
+  --add-opens java.base/java.lang=ALL-UNNAMED \
+  -cp "$classes:$(cat "$cp_file")" \
+  io.freshet.bench.EngineBench "$@"
