@@ -50,7 +50,7 @@ final class ServicesOptions {
   @Option(
       names = "--timeout",
       paramLabel = "SECONDS",
-      description = "How long start waits for readiness, or stop for an exit (default 90 / 30).")
+      description = "How long start waits for readiness, or stop for an exit (default 150 / 30).")
   Integer timeoutSeconds;
 
   ServicesConfig toConfig() {

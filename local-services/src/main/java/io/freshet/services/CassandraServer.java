@@ -20,6 +20,9 @@ import java.util.List;
  * state dir, loopback only, 16 tokens, small memtables, no auto snapshots, no JMX port.
  */
 final class CassandraServer extends ServerDefinition {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(CassandraServer.class);
+
   /** The data center name of SimpleSnitch, which clients need as their local data center. */
   static final String LOCAL_DATACENTER = "datacenter1";
 
@@ -221,6 +224,7 @@ final class CassandraServer extends ServerDefinition {
       releaseVersion = row == null ? "" : row.getString("release_version");
       return row != null;
     } catch (DriverException | IllegalStateException e) {
+      LOG.debug("Cassandra not ready yet: {}", e.toString());
       return false;
     }
   }
@@ -232,6 +236,10 @@ final class CassandraServer extends ServerDefinition {
             .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, timeout)
             .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, timeout)
             .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, timeout)
+            // The probe needs one query, not the schema or the token map: fetching those made
+            // the first probes time out on busy machines.
+            .withBoolean(DefaultDriverOption.METADATA_SCHEMA_ENABLED, false)
+            .withBoolean(DefaultDriverOption.METADATA_TOKEN_MAP_ENABLED, false)
             .build();
     return CqlSession.builder()
         .addContactPoint(new InetSocketAddress(ServicesConfig.HOST, config.cqlPort()))

@@ -70,9 +70,145 @@ public final class LocalServices {
     return start(EnumSet.allOf(Service.class));
   }
 
-  /** Starts the given services (in parallel) unless they are running. */
+  /**
+   * Starts the given services (in parallel) unless they are running. Services that test JVMs
+   * started for themselves ({@link #startShared}) become the caller's: no test JVM stops them.
+   */
   public List<ServiceStatus> start(Set<Service> services) {
-    return withLock(() -> doStart(services));
+    return withLock(
+        () -> {
+          List<ServiceStatus> results = doStart(services);
+          for (Service s : services) {
+            deleteQuietly(startedForTestsMarker(s));
+          }
+          return results;
+        });
+  }
+
+  /**
+   * For test JVMs sharing one state dir: starts what is missing and registers this JVM as a user (a
+   * lease file named by its pid). Services started this way are stopped by {@link #releaseShared()}
+   * of the last JVM still using them, never under another JVM's feet; services started with {@link
+   * #start()} (e.g. by {@code freshet services start}) are never stopped.
+   */
+  public List<ServiceStatus> startShared() {
+    return withLock(
+        () -> {
+          Set<Service> wasUp = EnumSet.noneOf(Service.class);
+          for (Service s : Service.values()) {
+            if (status(s).isUp()) {
+              wasUp.add(s);
+            }
+          }
+          writeLease();
+          List<ServiceStatus> results;
+          try {
+            results = doStart(EnumSet.allOf(Service.class));
+          } catch (RuntimeException e) {
+            deleteQuietly(leaseFile(ProcessHandle.current()));
+            throw e;
+          }
+          for (ServiceStatus r : results) {
+            if (r.state() == ServiceStatus.State.STARTED && !wasUp.contains(r.service())) {
+              touch(startedForTestsMarker(r.service()));
+            }
+          }
+          return results;
+        });
+  }
+
+  /**
+   * Ends this JVM's use of shared services; if no other live JVM holds a lease, stops the services
+   * that were started for tests. Returns what it stopped.
+   */
+  public List<ServiceStatus> releaseShared() {
+    return withLock(
+        () -> {
+          deleteQuietly(leaseFile(ProcessHandle.current()));
+          if (liveLeases() > 0) {
+            return List.of();
+          }
+          Set<Service> toStop = EnumSet.noneOf(Service.class);
+          for (Service s : Service.values()) {
+            if (Files.exists(startedForTestsMarker(s))) {
+              toStop.add(s);
+            }
+          }
+          return toStop.isEmpty() ? List.<ServiceStatus>of() : doStop(toStop);
+        });
+  }
+
+  private Path leaseDir() {
+    return config.stateDir().resolve("leases");
+  }
+
+  private Path leaseFile(ProcessHandle process) {
+    return leaseDir().resolve(Long.toString(process.pid()));
+  }
+
+  private Path startedForTestsMarker(Service service) {
+    return ServerDefinition.of(config, service).dir().resolve("started-for-tests");
+  }
+
+  private static String startTime(ProcessHandle p) {
+    return p.info().startInstant().map(Instant::toString).orElse("?");
+  }
+
+  private void writeLease() {
+    try {
+      Files.createDirectories(leaseDir());
+      Files.writeString(leaseFile(ProcessHandle.current()), startTime(ProcessHandle.current()));
+    } catch (IOException e) {
+      throw new LocalServicesException("Cannot write a lease in " + leaseDir() + ": " + e, e);
+    }
+  }
+
+  /** Counts leases of live processes (same pid and start time), deleting stale ones. */
+  private int liveLeases() {
+    int live = 0;
+    if (!Files.isDirectory(leaseDir())) {
+      return 0;
+    }
+    try (var files = Files.list(leaseDir())) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        boolean alive = false;
+        try {
+          long pid = Long.parseLong(f.getFileName().toString());
+          String started = Files.readString(f).trim();
+          alive =
+              ProcessHandle.of(pid)
+                  .filter(ProcessHandle::isAlive)
+                  .map(p -> startTime(p).equals(started))
+                  .orElse(false);
+        } catch (IOException | NumberFormatException e) {
+          alive = false;
+        }
+        if (alive) {
+          live++;
+        } else {
+          deleteQuietly(f);
+        }
+      }
+    } catch (IOException e) {
+      throw new LocalServicesException("Cannot list " + leaseDir() + ": " + e, e);
+    }
+    return live;
+  }
+
+  private static void touch(Path file) {
+    try {
+      Files.writeString(file, Instant.now().toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      LOG.warn("Cannot delete {}: {}", file, e.toString());
+    }
   }
 
   /** Stops both services, if running, and waits for their JVMs to exit. */
@@ -100,7 +236,8 @@ public final class LocalServices {
     Properties instance = readInstance(def);
     int port = Integer.parseInt(instance.getProperty("port", Integer.toString(def.clientPort())));
     if (pid.isEmpty()) {
-      return status(def, ServiceStatus.State.NOT_RUNNING, OptionalLong.empty(), port, "");
+      return status(
+          def, ServiceStatus.State.NOT_RUNNING, OptionalLong.empty(), def.clientPort(), "");
     }
     if (ProcessControl.isOurs(pid.get(), service, config.stateDir())) {
       return status(def, ServiceStatus.State.RUNNING, OptionalLong.of(pid.get()), port, "");
@@ -333,7 +470,12 @@ public final class LocalServices {
                   + ":\n"
                   + LogTail.lastLines(def.logFile(), LOG_LINES_IN_ERRORS));
         }
+        Instant probe = Instant.now();
         if (def.probeReady(PROBE_TIMEOUT)) {
+          LOG.debug(
+              "{} answered a probe of {} ms",
+              service.displayName(),
+              Duration.between(probe, Instant.now()).toMillis());
           break;
         }
         waitForExit(process, Duration.ofMillis(200));
@@ -394,6 +536,7 @@ public final class LocalServices {
           Instant begin = Instant.now();
           boolean killed = ProcessControl.terminate(pid, config.stopTimeout());
           Files.deleteIfExists(def.pidFile());
+          Files.deleteIfExists(startedForTestsMarker(def.service()));
           Duration took = Duration.between(begin, Instant.now());
           return status(
               def,

@@ -16,7 +16,9 @@ import java.util.Optional;
  *
  * <pre>
  * state dir          freshet.state.dir       FRESHET_STATE_DIR     (default: &lt;home&gt;/.freshet)
- * checkout (home)    freshet.home            FRESHET_HOME          (default: working directory)
+ * checkout (home)    freshet.home            FRESHET_HOME          (default: the nearest directory
+ *                                                                   above the working directory
+ *                                                                   with a .mvn/, else the latter)
  * Kafka port         freshet.kafka.port      FRESHET_KAFKA_PORT                (29092)
  * Kafka controller   freshet.kafka.controller.port  FRESHET_KAFKA_CONTROLLER_PORT (29093)
  * Cassandra CQL      freshet.cql.port        FRESHET_CQL_PORT                  (29042)
@@ -29,7 +31,7 @@ public final class ServicesConfig {
   public static final int DEFAULT_KAFKA_CONTROLLER_PORT = 29093;
   public static final int DEFAULT_CQL_PORT = 29042;
   public static final int DEFAULT_CASSANDRA_STORAGE_PORT = 27000;
-  public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(90);
+  public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(150);
   public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
 
   /** The loopback address every service binds to. */
@@ -73,7 +75,8 @@ public final class ServicesConfig {
       b.stateDir(Path.of(stateDir));
     } else {
       String home = setting(env, sysProps, "freshet.home", "FRESHET_HOME");
-      b.stateDir(Path.of(home != null ? home : "").toAbsolutePath().resolve(".freshet"));
+      Path homeDir = home != null ? Path.of(home) : checkoutRoot(Path.of("").toAbsolutePath());
+      b.stateDir(homeDir.toAbsolutePath().resolve(".freshet"));
     }
     b.kafkaPort(
         port(env, sysProps, "freshet.kafka.port", "FRESHET_KAFKA_PORT", DEFAULT_KAFKA_PORT));
@@ -97,6 +100,20 @@ public final class ServicesConfig {
       b.javaHome(Path.of(javaHome));
     }
     return b;
+  }
+
+  /**
+   * The checkout containing {@code dir}: the nearest ancestor with a {@code .mvn} directory (the
+   * Maven wrapper's), so a test run from a module directory (IDE, surefire) finds the same state
+   * dir as {@code bin/freshet}. Falls back to {@code dir} itself.
+   */
+  static Path checkoutRoot(Path dir) {
+    for (Path d = dir; d != null; d = d.getParent()) {
+      if (java.nio.file.Files.isDirectory(d.resolve(".mvn"))) {
+        return d;
+      }
+    }
+    return dir;
   }
 
   private static String setting(

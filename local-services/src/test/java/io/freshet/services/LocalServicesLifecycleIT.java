@@ -46,6 +46,15 @@ class LocalServicesLifecycleIT {
       services.requireHealthy(Service.KAFKA);
       services.requireHealthy(Service.CASSANDRA);
       assertThat(ProcessControl.processesUsing(config.stateDir())).hasSize(2);
+
+      // A test JVM sharing services started explicitly must never stop them when it leaves.
+      assertThat(services.startShared())
+          .extracting(ServiceStatus::state)
+          .containsOnly(ServiceStatus.State.ALREADY_RUNNING);
+      assertThat(services.releaseShared()).isEmpty();
+      assertThat(services.status())
+          .extracting(ServiceStatus::state)
+          .containsOnly(ServiceStatus.State.RUNNING);
     } finally {
       List<ServiceStatus> stopped = services.stop();
       stopped.forEach(s -> System.out.println("stop: " + s.describe()));

@@ -2,12 +2,9 @@ package io.freshet.testing;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.freshet.services.LocalServices;
-import io.freshet.services.Service;
 import io.freshet.services.ServiceStatus;
 import io.freshet.services.ServicesConfig;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -23,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * <p>Once per test JVM it looks at the state dir ({@link ServicesConfig#fromEnvironment()}: the
  * system property {@code freshet.home}, which failsafe sets to the checkout, gives {@code
  * <checkout>/.freshet}): services already running there (e.g. started by {@code bin/freshet
- * services start} in .ci/run) are reused; missing ones are started and then stopped when the JVM's
- * tests are done. Each test class gets its own {@link TestServices}: a unique topic prefix and a
- * keyspace created before the class and dropped after it, with its topics.
+ * services start} in .ci/run) are reused; missing ones are started, and stopped when the last test
+ * JVM using them is done (JVMs register leases in the state dir, see {@link
+ * LocalServices#startShared()}). Each test class gets its own {@link TestServices}: a unique topic
+ * prefix and a keyspace created before the class and dropped after it, with its topics.
  *
  * <p>Resolves parameters of type {@link TestServices} and {@link CqlSession} (the class's session,
  * bound to its keyspace; do not close it).
@@ -84,50 +82,46 @@ public final class RealServicesExtension
         "RealServicesExtension has no services for " + context.getDisplayName());
   }
 
-  /** The JVM-wide services; stops at the end only what it started itself. */
+  /**
+   * The JVM-wide services. Holds a lease in the state dir while this JVM's tests run, so that
+   * several test JVMs (modules, forks, engineers) can share one set of servers: the last one to
+   * leave stops what was started for tests; servers started by {@code freshet services start} are
+   * never stopped.
+   */
   static final class SharedServices
       implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     final LocalServices services;
-    private final Set<Service> startedHere;
     private final Thread shutdownHook;
+    private boolean released;
 
-    private SharedServices(LocalServices services, Set<Service> startedHere) {
+    private SharedServices(LocalServices services) {
       this.services = services;
-      this.startedHere = startedHere;
-      this.shutdownHook = new Thread(this::stopStarted, "freshet-real-services-stop");
-      if (!startedHere.isEmpty()) {
-        // Also when the JVM ends without JUnit closing the store (e.g. a forked JVM killed).
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
-      }
+      // Also when the JVM ends without JUnit closing the store.
+      this.shutdownHook = new Thread(this::release, "freshet-real-services-release");
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     static SharedServices acquire() {
       LocalServices services = new LocalServices(ServicesConfig.fromEnvironment());
-      List<ServiceStatus> results = services.start();
-      Set<Service> started = EnumSet.noneOf(Service.class);
-      for (ServiceStatus s : results) {
-        LOG.info("{}", s.describe());
-        if (s.state() == ServiceStatus.State.STARTED) {
-          started.add(s.service());
-        }
-      }
-      return new SharedServices(services, started);
+      List<ServiceStatus> results = services.startShared();
+      results.forEach(s -> LOG.info("{}", s.describe()));
+      return new SharedServices(services);
     }
 
-    private synchronized void stopStarted() {
-      if (!startedHere.isEmpty()) {
-        services.stop(startedHere).forEach(s -> LOG.info("{}", s.describe()));
-        startedHere.clear();
+    private synchronized void release() {
+      if (!released) {
+        released = true;
+        services.releaseShared().forEach(s -> LOG.info("{}", s.describe()));
       }
     }
 
     @Override
     public void close() {
-      stopStarted();
+      release();
       try {
         Runtime.getRuntime().removeShutdownHook(shutdownHook);
       } catch (IllegalStateException | IllegalArgumentException e) {
-        // already shutting down, or never added
+        // already shutting down
       }
     }
   }
