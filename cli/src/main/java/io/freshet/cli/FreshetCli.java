@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServicesCommand.class,
       ValidateCommand.class,
+      GetCommand.class,
       TrainingSetCommand.class,
       CommandLine.HelpCommand.class,
     },
