@@ -62,21 +62,13 @@ class FeatureJobKafkaIT {
 
   @Test
   void computesFeaturesFromKafkaAndDeadLettersBadRecords(TestServices services) throws Exception {
-    FeatureSpec parsed = SpecParser.parse(Path.of("../examples/payments/payments.yaml"));
     String topic = services.createTopic("payments", 3);
-    SourceSpec s = parsed.source();
-    SourceSpec source =
-        new SourceSpec(
-            s.name(),
+    FeatureSpec spec =
+        onTopic(
+            SpecParser.parse(Path.of("../examples/payments/payments.yaml")),
             topic,
-            s.schemaRef(),
-            s.schema(),
-            s.entityField(),
-            s.eventTimeField(),
-            s.maxOutOfOrderness(),
-            s.allowedLateness(),
-            s.idleTimeout());
-    FeatureSpec spec = new FeatureSpec(parsed.file(), source, parsed.views());
+            Duration.ofSeconds(30));
+    SourceSpec source = spec.source();
     services.createTopic(source.deadLetterTopic().substring(services.topicPrefix().length()), 1);
 
     // 3,000 payments of 25 customers over 3 days, out of order by up to 2 s, plus bad records.

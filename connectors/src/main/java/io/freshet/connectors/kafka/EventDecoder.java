@@ -55,9 +55,9 @@ public final class EventDecoder {
 
   public Decoded decode(
       byte[] key, byte[] value, String topic, int partition, long offset, long kafkaTimestamp) {
+    Raw raw = new Raw(key, value, topic, partition, offset, kafkaTimestamp);
     if (value == null || value.length == 0) {
-      return dead(
-          key, value, topic, partition, offset, kafkaTimestamp, "EMPTY", "the record has no value");
+      return dead(raw, "EMPTY", "the record has no value");
     }
     GenericRecord r;
     try {
@@ -65,62 +65,32 @@ public final class EventDecoder {
       r = reader.read(null, decoder);
       if (!decoder.isEnd()) {
         return dead(
-            key,
-            value,
-            topic,
-            partition,
-            offset,
-            kafkaTimestamp,
+            raw,
             "NOT_AVRO",
             "bytes left after decoding a "
                 + source.schema().getFullName()
                 + ": the record was written with another schema");
       }
     } catch (IOException | RuntimeException e) {
-      return dead(
-          key,
-          value,
-          topic,
-          partition,
-          offset,
-          kafkaTimestamp,
-          "NOT_AVRO",
-          "not an Avro " + source.schema().getFullName() + ": " + e);
+      return dead(raw, "NOT_AVRO", "not an Avro " + source.schema().getFullName() + ": " + e);
     }
     Object entity = r.get(entityPos);
     String entityText = entity == null ? null : entity.toString();
     if (entityText == null || entityText.isEmpty()) {
       return dead(
-          key,
-          value,
-          topic,
-          partition,
-          offset,
-          kafkaTimestamp,
+          raw,
           "NULL_KEY",
           "entity field '" + source.entityField() + "' is " + (entity == null ? "null" : "empty"));
     }
     Object time = r.get(timePos);
     if (!(time instanceof Number n)) {
       return dead(
-          key,
-          value,
-          topic,
-          partition,
-          offset,
-          kafkaTimestamp,
-          "BAD_EVENT_TIME",
-          "event time field '" + source.eventTimeField() + "' is missing");
+          raw, "BAD_EVENT_TIME", "event time field '" + source.eventTimeField() + "' is missing");
     }
     long ts = n.longValue();
     if (ts < MIN_EVENT_TIME || ts >= MAX_EVENT_TIME) {
       return dead(
-          key,
-          value,
-          topic,
-          partition,
-          offset,
-          kafkaTimestamp,
+          raw,
           "BAD_EVENT_TIME",
           "event time "
               + ts
@@ -132,15 +102,7 @@ public final class EventDecoder {
     for (int i = 0; i < fieldPos.length; i++) {
       Object v = normalize(r.get(fieldPos[i]));
       if (v instanceof Double d && (d.isNaN() || d.isInfinite())) {
-        return dead(
-            key,
-            value,
-            topic,
-            partition,
-            offset,
-            kafkaTimestamp,
-            "NOT_A_NUMBER",
-            "field '" + fields.get(i) + "' is " + d);
+        return dead(raw, "NOT_A_NUMBER", "field '" + fields.get(i) + "' is " + d);
       }
       values.add(v);
     }
@@ -164,25 +126,21 @@ public final class EventDecoder {
     return v.toString();
   }
 
-  private Decoded dead(
-      byte[] key,
-      byte[] value,
-      String topic,
-      int partition,
-      long offset,
-      long kafkaTimestamp,
-      String code,
-      String reason) {
+  /** Where a record came from, kept whole in its dead letter. */
+  private record Raw(
+      byte[] key, byte[] value, String topic, int partition, long offset, long kafkaTimestamp) {}
+
+  private Decoded dead(Raw raw, String code, String reason) {
     return new Decoded(
         null,
         new DeadLetter(
             source.name(),
-            topic,
-            partition,
-            offset,
-            kafkaTimestamp,
-            key == null ? null : ByteBuffer.wrap(key),
-            value == null ? null : ByteBuffer.wrap(value),
+            raw.topic(),
+            raw.partition(),
+            raw.offset(),
+            raw.kafkaTimestamp(),
+            raw.key() == null ? null : ByteBuffer.wrap(raw.key()),
+            raw.value() == null ? null : ByteBuffer.wrap(raw.value()),
             code,
             reason,
             System.currentTimeMillis()));

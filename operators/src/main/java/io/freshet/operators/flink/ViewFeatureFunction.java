@@ -103,7 +103,8 @@ public final class ViewFeatureFunction
             "pending-events",
             LongSerializer.INSTANCE,
             new ListSerializer<>(new AvroSerializer<>(EventRow.class)));
-    pendingDesc.enableTimeToLive(safetyNet(view.ttl()));
+    // No state TTL here: every entry has a timer that removes it, and TTL's incremental
+    // cleanup would walk these per-key maps on every access.
     pending = getRuntimeContext().getMapState(pendingDesc);
     var metrics = getRuntimeContext().getMetricGroup().addGroup("view", view.name());
     applied = metrics.counter("eventsApplied");
@@ -216,25 +217,25 @@ public final class ViewFeatureFunction
   }
 
   /**
-   * Keeps exactly one exit timer (the next tile leaving a window) and one cleanup timer (ttl plus
-   * allowed lateness after the last event, so that late events still find the state).
+   * Keeps one exit timer (the next tile leaving a window) and one cleanup timer (ttl plus allowed
+   * lateness after the last event, so that late events still find the state). The cleanup timer is
+   * moved lazily: it stays where it is while the entity is active, and when it fires early the
+   * state is kept and the timer re-armed, so an event costs no timer deletion.
    */
   private void rearm(ViewState s, long now, TimerService timers) throws Exception {
     long exit = engine.nextExit(s);
     long nextExit = exit == Long.MAX_VALUE ? Long.MIN_VALUE : exit;
-    long cleanup = s.lastEventTime + ttlMillis + allowedLatenessMillis + 1;
     long oldExit = s.exitTimer;
-    long oldCleanup = s.cleanupTimer;
     s.exitTimer = nextExit;
-    s.cleanupTimer = cleanup;
     if (oldExit != nextExit) {
       release(oldExit, s, now, timers);
       if (nextExit != Long.MIN_VALUE) {
         timers.registerEventTimeTimer(nextExit);
       }
     }
-    if (oldCleanup != cleanup) {
-      release(oldCleanup, s, now, timers);
+    if (s.cleanupTimer == Long.MIN_VALUE || s.cleanupTimer <= now) {
+      long cleanup = s.lastEventTime + ttlMillis + allowedLatenessMillis + 1;
+      s.cleanupTimer = cleanup;
       timers.registerEventTimeTimer(cleanup);
     }
   }
