@@ -54,9 +54,10 @@ public final class IcebergHistorySink {
     Map<String, String> props = catalogProperties(configuration);
     String namespace = configuration.get(IcebergOptions.NAMESPACE);
     Catalog catalog = HistoryCatalogs.load(catalogName, props);
-    Table table;
+    Schema schema;
     try {
-      table = HistoryTables.ensure(catalog, namespace, source, view);
+      Table table = HistoryTables.ensure(catalog, namespace, source, view);
+      schema = table.schema();
     } finally {
       closeQuietly(catalog);
     }
@@ -68,7 +69,6 @@ public final class IcebergHistorySink {
             new org.apache.hadoop.conf.Configuration(),
             HistoryCatalogs.catalogImpl(props));
 
-    Schema schema = table.schema();
     int meta = HistoryTables.META_COLUMNS.size();
     int[] featureIndex = new int[schema.columns().size() - meta];
     for (int i = 0; i < featureIndex.length; i++) {
