@@ -16,7 +16,7 @@ final class AsOfJoin {
   static int[] join(SpineRows spine, HistoryRows history, long ttlMillis, boolean inclusive) {
     int[] chosen = new int[spine.size];
     int[] s = spine.sorted();
-    int[] h = history.sorted();
+    int[] h = history.sorted(spine.entityIds.size());
     int hp = 0;
     int best = -1;
     int currentEntity = -1;

@@ -44,23 +44,36 @@ final class HistoryRows {
     size++;
   }
 
-  /** Row order by (entity, key, valid_from, revision). */
-  int[] sorted() {
-    int[] order = IntSort.identity(size);
-    IntSort.sort(
-        order,
+  /** Row order by (entity, key, valid_from, revision); entities are ids 0..entities-1. */
+  int[] sorted(int entities) {
+    return IntSort.groupSort(
+        entity,
+        size,
+        entities,
         (a, b) -> {
-          int c = Integer.compare(entity[a], entity[b]);
-          if (c != 0) {
-            return c;
-          }
-          c = Long.compare(key[a], key[b]);
+          int c = Long.compare(key[a], key[b]);
           if (c != 0) {
             return c;
           }
           c = Long.compare(validFrom[a], validFrom[b]);
           return c != 0 ? c : Integer.compare(revision[a], revision[b]);
         });
-    return order;
+  }
+
+  /** Appends another part's rows (a second reader thread's). */
+  void addAll(HistoryRows other) {
+    for (int i = 0; i < other.size; i++) {
+      Object[] vals = new Object[features];
+      for (int f = 0; f < features; f++) {
+        vals[f] = other.values[f][i];
+      }
+      add(
+          other.entity[i],
+          other.key[i],
+          other.validFrom[i],
+          other.revision[i],
+          other.lastEventTime[i],
+          vals);
+    }
   }
 }

@@ -34,13 +34,7 @@ final class SpineRows {
 
   /** Row order by (entity, timestamp). */
   int[] sorted() {
-    int[] order = IntSort.identity(size);
-    IntSort.sort(
-        order,
-        (a, b) -> {
-          int c = Integer.compare(entity[a], entity[b]);
-          return c != 0 ? c : Long.compare(timestamp[a], timestamp[b]);
-        });
-    return order;
+    return IntSort.groupSort(
+        entity, size, entityIds.size(), (a, b) -> Long.compare(timestamp[a], timestamp[b]));
   }
 }

@@ -596,10 +596,21 @@ public final class TrainingSet {
         throws IOException;
   }
 
-  /** Scans a view's history table at its snapshot, projecting only what the join needs. */
-  private void scanHistory(ViewPlan p, HistorySink sink) throws IOException {
+  /** Reader threads for the history scan: one per core. */
+  private static final int READERS = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+  /**
+   * Scans a view's history table at its snapshot, projecting only what the join needs. Data files
+   * are read by up to {@link #READERS} threads; reader {@code t} feeds {@code sinks.apply(t)}.
+   * (Freshet's history is append-only; a table with delete files is read through Iceberg's generic
+   * reader on one thread.)
+   *
+   * @return the number of readers used (sinks asked for)
+   */
+  private int scanHistory(ViewPlan p, java.util.function.IntFunction<HistorySink> sinks)
+      throws IOException {
     if (p.snapshotId == null) {
-      return;
+      return 0;
     }
     List<String> cols = new ArrayList<>();
     cols.add(HistoryTables.ENTITY);
@@ -610,42 +621,130 @@ public final class TrainingSet {
       cols.add(HistoryTables.WRITTEN_AT);
     }
     cols.addAll(p.features);
+    Snapshot snapshot = p.table.snapshot(p.snapshotId);
+    org.apache.iceberg.Schema schema =
+        snapshot.schemaId() != null && p.table.schemas().containsKey(snapshot.schemaId())
+            ? p.table.schemas().get(snapshot.schemaId())
+            : p.table.schema();
+    org.apache.iceberg.Schema projected = schema.select(cols);
+    List<org.apache.iceberg.FileScanTask> tasks = new ArrayList<>();
+    try (CloseableIterable<org.apache.iceberg.FileScanTask> planned =
+        p.table.newScan().useSnapshot(p.snapshotId).select(cols).planFiles()) {
+      planned.forEach(tasks::add);
+    }
+    boolean simple =
+        tasks.stream()
+            .allMatch(
+                t ->
+                    t.deletes().isEmpty()
+                        && t.file().format() == org.apache.iceberg.FileFormat.PARQUET);
+    java.util.concurrent.atomic.AtomicLong rows = new java.util.concurrent.atomic.AtomicLong();
+    if (!simple || tasks.size() < 2 || READERS == 1) {
+      HistorySink sink = sinks.apply(0);
+      try (CloseableIterable<Record> records =
+          IcebergGenerics.read(p.table).useSnapshot(p.snapshotId).select(cols).build()) {
+        feed(p, cols, records, sink, rows);
+      }
+      return 1;
+    }
+    int readers = Math.min(READERS, tasks.size());
+    java.util.concurrent.atomic.AtomicInteger next =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            readers,
+            r -> {
+              Thread t = new Thread(r, "freshet-history-reader");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+      for (int t = 0; t < readers; t++) {
+        HistorySink sink = sinks.apply(t);
+        running.add(
+            pool.submit(
+                () -> {
+                  for (int i; (i = next.getAndIncrement()) < tasks.size(); ) {
+                    org.apache.iceberg.FileScanTask task = tasks.get(i);
+                    try (CloseableIterable<Record> records =
+                        org.apache.iceberg.parquet.Parquet.read(
+                                p.table.io().newInputFile(task.file()))
+                            .project(projected)
+                            .split(task.start(), task.length())
+                            .createReaderFunc(
+                                fileSchema ->
+                                    org.apache.iceberg.data.parquet.GenericParquetReaders
+                                        .buildReader(projected, fileSchema))
+                            .build()) {
+                      feed(p, cols, records, sink, rows);
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (java.util.concurrent.Future<?> f : running) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof IOException io) {
+            throw io;
+          }
+          if (cause instanceof RuntimeException re) {
+            throw re;
+          }
+          throw new IOException(cause);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while reading the history", e);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return readers;
+  }
+
+  private void feed(
+      ViewPlan p,
+      List<String> cols,
+      CloseableIterable<Record> records,
+      HistorySink sink,
+      java.util.concurrent.atomic.AtomicLong rows)
+      throws IOException {
     int nf = p.features.size();
     Object[] values = new Object[nf];
-    long rows = 0;
-    try (CloseableIterable<Record> records =
-        IcebergGenerics.read(p.table).useSnapshot(p.snapshotId).select(cols).build()) {
-      int[] pos = null;
-      for (Record r : records) {
-        if (pos == null) {
-          pos = new int[cols.size()];
-          List<Types.NestedField> fields = r.struct().fields();
-          for (int i = 0; i < cols.size(); i++) {
-            pos[i] = -1;
-            for (int j = 0; j < fields.size(); j++) {
-              if (fields.get(j).name().equals(cols.get(i))) {
-                pos[i] = j;
-              }
+    int[] pos = null;
+    for (Record r : records) {
+      if (pos == null) {
+        pos = new int[cols.size()];
+        List<Types.NestedField> fields = r.struct().fields();
+        for (int i = 0; i < cols.size(); i++) {
+          pos[i] = -1;
+          for (int j = 0; j < fields.size(); j++) {
+            if (fields.get(j).name().equals(cols.get(i))) {
+              pos[i] = j;
             }
           }
         }
-        String entity = (String) r.get(pos[0]);
-        long validFrom = millis(r.get(pos[1]));
-        int revision = (Integer) r.get(pos[2]);
-        long last = millis(r.get(pos[3]));
-        int base = 4;
-        long key = validFrom;
-        if (asServed) {
-          key = millis(r.get(pos[4]));
-          base = 5;
-        }
-        for (int f = 0; f < nf; f++) {
-          values[f] = Values.normalize(p.types.get(f), r.get(pos[base + f]));
-        }
-        sink.accept(entity, key, validFrom, revision, last, values);
-        if (++rows % 5_000_000 == 0) {
-          progress.accept(String.format("history %s: %,d rows read", p.view, rows));
-        }
+      }
+      String entity = (String) r.get(pos[0]);
+      long validFrom = millis(r.get(pos[1]));
+      int revision = (Integer) r.get(pos[2]);
+      long last = millis(r.get(pos[3]));
+      int base = 4;
+      long key = validFrom;
+      if (asServed) {
+        key = millis(r.get(pos[4]));
+        base = 5;
+      }
+      for (int f = 0; f < nf; f++) {
+        values[f] = Values.normalize(p.types.get(f), r.get(pos[base + f]));
+      }
+      sink.accept(entity, key, validFrom, revision, last, values);
+      if (rows.incrementAndGet() % 5_000_000 == 0) {
+        progress.accept(String.format("history %s: %,d rows read", p.view, rows.get()));
       }
     }
   }
@@ -722,15 +821,26 @@ public final class TrainingSet {
       }
       Object[][] results = new Object[slots()][];
       for (ViewPlan p : plans) {
-        HistoryRows history = new HistoryRows(p.features.size());
+        List<HistoryRows> parts = new ArrayList<>();
+        for (int t = 0; t < READERS; t++) {
+          parts.add(new HistoryRows(p.features.size()));
+        }
         scanHistory(
             p,
-            (entity, key, vf, rev, last, values) -> {
-              int id = spine.idOf(entity);
-              if (id >= 0) {
-                history.add(id, key, vf, rev, last, values);
-              }
+            t -> {
+              HistoryRows part = parts.get(t);
+              return (entity, key, vf, rev, last, values) -> {
+                int id = spine.idOf(entity);
+                if (id >= 0) {
+                  part.add(id, key, vf, rev, last, values);
+                }
+              };
             });
+        HistoryRows history = parts.get(0);
+        for (int t = 1; t < parts.size(); t++) {
+          history.addAll(parts.get(t));
+          parts.set(t, null);
+        }
         int[] chosen = AsOfJoin.join(spine, history, p.ttlMillis, inclusive);
         for (int f = 0; f < p.features.size(); f++) {
           Object[] col = new Object[spine.size];
@@ -819,30 +929,39 @@ public final class TrainingSet {
         }
       }
       // 2. History rows of each view to their partitions.
-      long[][] historyCounts = new long[plans.size()][buckets];
+      long[][][] historyCounts = new long[plans.size()][READERS][buckets];
       for (int v = 0; v < plans.size(); v++) {
         ViewPlan p = plans.get(v);
-        DataOutputStream[] hOut = open(dir, "history-" + v);
-        long[] counts = historyCounts[v];
+        List<DataOutputStream[]> outs = new ArrayList<>();
+        for (int t = 0; t < READERS; t++) {
+          outs.add(open(dir, "history-" + v + "-r" + t));
+        }
+        long[][] counts = historyCounts[v];
         try {
           scanHistory(
               p,
-              (entity, key, vf, rev, last, values) -> {
-                int b = bucket(entity);
-                DataOutputStream o = hOut[b];
-                Values.writeString(o, entity);
-                o.writeLong(key);
-                o.writeLong(vf);
-                o.writeInt(rev);
-                o.writeLong(last);
-                for (int f = 0; f < values.length; f++) {
-                  Values.write(o, p.types.get(f), values[f]);
-                }
-                counts[b]++;
+              t -> {
+                DataOutputStream[] hOut = outs.get(t);
+                long[] mine = counts[t];
+                return (entity, key, vf, rev, last, values) -> {
+                  int b = bucket(entity);
+                  DataOutputStream o = hOut[b];
+                  Values.writeString(o, entity);
+                  o.writeLong(key);
+                  o.writeLong(vf);
+                  o.writeInt(rev);
+                  o.writeLong(last);
+                  for (int f = 0; f < values.length; f++) {
+                    Values.write(o, p.types.get(f), values[f]);
+                  }
+                  mine[b]++;
+                };
               });
         } finally {
-          for (DataOutputStream o : hOut) {
-            o.close();
+          for (DataOutputStream[] hOut : outs) {
+            for (DataOutputStream o : hOut) {
+              o.close();
+            }
           }
         }
         progress.accept(String.format("partitioned history of %s", p.view));
@@ -866,23 +985,26 @@ public final class TrainingSet {
           int nf = p.features.size();
           HistoryRows history = new HistoryRows(nf);
           Object[] values = new Object[nf];
-          try (DataInputStream in = in(dir.resolve("history-" + v + "-" + b))) {
-            for (long i = 0; i < historyCounts[v][b]; i++) {
-              String e = Values.readString(in);
-              long key = in.readLong();
-              long vf = in.readLong();
-              int rev = in.readInt();
-              long last = in.readLong();
-              for (int f = 0; f < nf; f++) {
-                values[f] = Values.read(in, p.types.get(f));
-              }
-              int id = spine.idOf(e);
-              if (id >= 0) {
-                history.add(id, key, vf, rev, last, values);
+          for (int t = 0; t < READERS; t++) {
+            Path file = dir.resolve("history-" + v + "-r" + t + "-" + b);
+            try (DataInputStream in = in(file)) {
+              for (long i = 0; i < historyCounts[v][t][b]; i++) {
+                String e = Values.readString(in);
+                long key = in.readLong();
+                long vf = in.readLong();
+                int rev = in.readInt();
+                long last = in.readLong();
+                for (int f = 0; f < nf; f++) {
+                  values[f] = Values.read(in, p.types.get(f));
+                }
+                int id = spine.idOf(e);
+                if (id >= 0) {
+                  history.add(id, key, vf, rev, last, values);
+                }
               }
             }
+            Files.deleteIfExists(file);
           }
-          Files.deleteIfExists(dir.resolve("history-" + v + "-" + b));
           int[] chosen = AsOfJoin.join(spine, history, p.ttlMillis, inclusive);
           for (int f = 0; f < nf; f++) {
             Object[] col = new Object[spine.size];
