@@ -10,7 +10,6 @@ import io.freshet.spec.FeatureDef;
 import io.freshet.spec.SourceSpec;
 import io.freshet.spec.ViewSpec;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -314,14 +313,5 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
         session.forceCloseAsync();
       }
     }
-  }
-
-  /** For tests: the in-flight count now. */
-  int inFlight() {
-    return maxInFlight - permits.availablePermits();
-  }
-
-  static Duration backoffForTest(long initial, long max, int attempt) {
-    return Duration.ofMillis(Math.min(max, initial << Math.min(attempt - 1, 20)));
   }
 }
