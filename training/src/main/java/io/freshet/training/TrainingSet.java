@@ -647,6 +647,23 @@ public final class TrainingSet {
       }
       return 1;
     }
+    // Local whole files: read columns directly (no record objects); else Iceberg's reader.
+    boolean fast =
+        tasks.stream()
+            .allMatch(
+                t ->
+                    t.file().location().startsWith("file:")
+                        && t.start() == 0
+                        && t.length() == t.file().fileSizeInBytes());
+    int[] fieldIds = new int[5 + p.features.size()];
+    fieldIds[0] = schema.findField(HistoryTables.ENTITY).fieldId();
+    fieldIds[1] = schema.findField(HistoryTables.VALID_FROM).fieldId();
+    fieldIds[2] = schema.findField(HistoryTables.REVISION).fieldId();
+    fieldIds[3] = schema.findField(HistoryTables.LAST_EVENT_TIME).fieldId();
+    fieldIds[4] = asServed ? schema.findField(HistoryTables.WRITTEN_AT).fieldId() : fieldIds[1];
+    for (int f = 0; f < p.features.size(); f++) {
+      fieldIds[5 + f] = schema.findField(p.features.get(f)).fieldId();
+    }
     int readers = Math.min(READERS, tasks.size());
     java.util.concurrent.atomic.AtomicInteger next =
         new java.util.concurrent.atomic.AtomicInteger();
@@ -667,6 +684,17 @@ public final class TrainingSet {
                 () -> {
                   for (int i; (i = next.getAndIncrement()) < tasks.size(); ) {
                     org.apache.iceberg.FileScanTask task = tasks.get(i);
+                    if (fast) {
+                      ParquetHistoryReader.read(
+                          Path.of(java.net.URI.create(task.file().location())),
+                          fieldIds,
+                          p.types,
+                          (entity, key, vf, rev, last, values) -> {
+                            sink.accept(entity, key, vf, rev, last, values);
+                            rows.incrementAndGet();
+                          });
+                      continue;
+                    }
                     try (CloseableIterable<Record> records =
                         org.apache.iceberg.parquet.Parquet.read(
                                 p.table.io().newInputFile(task.file()))
