@@ -6,6 +6,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 
@@ -38,6 +39,11 @@ enum Backend {
     Configuration conf = new Configuration();
     conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
     conf.set(StateBackendOptions.STATE_BACKEND, type);
+    // As in flink-conf/config.yaml, for both engines: no Kryo, object reuse, RocksDB timers on
+    // heap.
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
+    conf.set(PipelineOptions.OBJECT_REUSE, true);
+    conf.setString("state.backend.rocksdb.timer-service.factory", "HEAP");
     // RocksDB's block cache and write buffers come from managed memory: 512 MB for the two slots.
     conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("512m"));
     if (this == ROCKSDB) {

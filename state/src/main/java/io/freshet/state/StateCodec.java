@@ -32,8 +32,8 @@ public final class StateCodec {
         out.writeByte(1);
         out.writeLong(t.windowMillis);
         out.writeLong(t.tileMillis);
-        out.writeInt(t.tiles.size());
-        for (TiledFeature.Tile tile : t.tiles) {
+        out.writeInt(t.tiles().size());
+        for (TiledFeature.Tile tile : t.tiles()) {
           out.writeLong(tile.start);
           PartialCodec.write(out, tile.partial);
         }
@@ -68,7 +68,7 @@ public final class StateCodec {
         int n = in.readInt();
         for (int j = 0; j < n; j++) {
           long start = in.readLong();
-          t.tiles.add(new TiledFeature.Tile(start, PartialCodec.read(in)));
+          t.appendTile(new TiledFeature.Tile(start, PartialCodec.read(in)));
         }
         features[i] = t;
       } else {

@@ -2,6 +2,7 @@ package io.freshet.state;
 
 import io.freshet.state.agg.Partial;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -17,7 +18,10 @@ import java.util.function.Supplier;
 public final class TiledFeature {
   final long windowMillis;
   final long tileMillis;
-  final ArrayList<Tile> tiles = new ArrayList<>();
+  // Tiles oldest first; the live ones are [head, size). Pruning only moves head (no shifting);
+  // the dead prefix is dropped once it is the larger part.
+  private final ArrayList<Tile> tiles = new ArrayList<>();
+  private int head;
 
   private Partial cached; // merge of tiles in [cacheFrom, cacheTo)
   private long cacheFrom = Long.MIN_VALUE;
@@ -47,8 +51,14 @@ public final class TiledFeature {
     return tileMillis;
   }
 
-  public ArrayList<Tile> tiles() {
-    return tiles;
+  /** The live tiles, oldest first (a view). */
+  public List<Tile> tiles() {
+    return tiles.subList(head, tiles.size());
+  }
+
+  /** Appends a tile newer than every other (for decoding). */
+  void appendTile(Tile tile) {
+    tiles.add(tile);
   }
 
   public long tileStart(long t) {
@@ -60,17 +70,17 @@ public final class TiledFeature {
     long s = tileStart(eventTime);
     int n = tiles.size();
     Tile tile;
-    if (n > 0 && tiles.get(n - 1).start == s) {
+    if (n > head && tiles.get(n - 1).start == s) {
       tile = tiles.get(n - 1);
-    } else if (n == 0 || tiles.get(n - 1).start < s) {
+    } else if (n == head || tiles.get(n - 1).start < s) {
       tile = new Tile(s, empty.get());
       tiles.add(tile);
     } else {
       int i = n - 1;
-      while (i >= 0 && tiles.get(i).start > s) {
+      while (i >= head && tiles.get(i).start > s) {
         i--;
       }
-      if (i >= 0 && tiles.get(i).start == s) {
+      if (i >= head && tiles.get(i).start == s) {
         tile = tiles.get(i);
       } else {
         tile = new Tile(s, empty.get());
@@ -85,18 +95,22 @@ public final class TiledFeature {
 
   /** Drops the tiles that have left the window at time t (start + W <= t). */
   public void prune(long t) {
-    int drop = 0;
-    while (drop < tiles.size() && tiles.get(drop).start + windowMillis <= t) {
-      drop++;
+    int n = tiles.size();
+    while (head < n && tiles.get(head).start + windowMillis <= t) {
+      tiles.set(head++, null);
     }
-    if (drop > 0) {
-      tiles.subList(0, drop).clear();
+    if (head == n) {
+      tiles.clear();
+      head = 0;
+    } else if (head > 16 && head * 2 > n) {
+      tiles.subList(0, head).clear();
+      head = 0;
     }
   }
 
   /** The time the oldest tile leaves the window, or Long.MAX_VALUE if there is none. */
   public long nextExit() {
-    return tiles.isEmpty() ? Long.MAX_VALUE : tiles.get(0).start + windowMillis;
+    return head == tiles.size() ? Long.MAX_VALUE : tiles.get(head).start + windowMillis;
   }
 
   /** The feature value at time t (after {@link #prune(long)} to t). */
@@ -105,7 +119,8 @@ public final class TiledFeature {
     long ws = cs - windowMillis + tileMillis;
     if (cached == null || cacheFrom != ws || cacheTo != cs) {
       Partial c = empty.get();
-      for (Tile tile : tiles) {
+      for (int i = head; i < tiles.size(); i++) {
+        Tile tile = tiles.get(i);
         if (tile.start >= cs) {
           break;
         }
@@ -117,7 +132,7 @@ public final class TiledFeature {
       cacheFrom = ws;
       cacheTo = cs;
     }
-    Tile last = tiles.isEmpty() ? null : tiles.get(tiles.size() - 1);
+    Tile last = head == tiles.size() ? null : tiles.get(tiles.size() - 1);
     if (last == null || last.start != cs) {
       return cached.value(t);
     }
@@ -128,7 +143,7 @@ public final class TiledFeature {
 
   public TiledFeature copy() {
     TiledFeature c = new TiledFeature(windowMillis, tileMillis);
-    for (Tile tile : tiles) {
+    for (Tile tile : tiles()) {
       c.tiles.add(new Tile(tile.start, tile.partial.copy()));
     }
     return c;

@@ -83,11 +83,18 @@ public final class ViewFeatureFunction
     this.ttlMillis = view.ttl().toMillis();
   }
 
-  /** State TTL is only a safety net (processing time, twice the view's ttl); timers clean up. */
+  /**
+   * State TTL is only a safety net (processing time, twice the view's ttl); event-time timers do
+   * the cleanup. Expired entries are dropped from full snapshots and by RocksDB's compaction
+   * filter, never by incremental cleanup, which would walk the heap state on every access.
+   */
   static StateTtlConfig safetyNet(Duration viewTtl) {
     return StateTtlConfig.newBuilder(viewTtl.multipliedBy(2))
         .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
         .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+        .disableCleanupInBackground()
+        .cleanupFullSnapshot()
+        .cleanupInRocksdbCompactFilter(1000)
         .build();
   }
 
