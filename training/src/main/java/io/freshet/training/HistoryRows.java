@@ -62,18 +62,25 @@ final class HistoryRows {
 
   /** Appends another part's rows (a second reader thread's). */
   void addAll(HistoryRows other) {
-    for (int i = 0; i < other.size; i++) {
-      Object[] vals = new Object[features];
+    int n = size + other.size;
+    if (n > key.length) {
+      entity = Arrays.copyOf(entity, n);
+      key = Arrays.copyOf(key, n);
+      validFrom = Arrays.copyOf(validFrom, n);
+      revision = Arrays.copyOf(revision, n);
+      lastEventTime = Arrays.copyOf(lastEventTime, n);
       for (int f = 0; f < features; f++) {
-        vals[f] = other.values[f][i];
+        values[f] = Arrays.copyOf(values[f], n);
       }
-      add(
-          other.entity[i],
-          other.key[i],
-          other.validFrom[i],
-          other.revision[i],
-          other.lastEventTime[i],
-          vals);
     }
+    System.arraycopy(other.entity, 0, entity, size, other.size);
+    System.arraycopy(other.key, 0, key, size, other.size);
+    System.arraycopy(other.validFrom, 0, validFrom, size, other.size);
+    System.arraycopy(other.revision, 0, revision, size, other.size);
+    System.arraycopy(other.lastEventTime, 0, lastEventTime, size, other.size);
+    for (int f = 0; f < features; f++) {
+      System.arraycopy(other.values[f], 0, values[f], size, other.size);
+    }
+    size = n;
   }
 }

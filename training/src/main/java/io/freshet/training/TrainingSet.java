@@ -864,6 +864,7 @@ public final class TrainingSet {
                 }
               };
             });
+        progress.accept(String.format("read history of %s", p.view));
         HistoryRows history = parts.get(0);
         for (int t = 1; t < parts.size(); t++) {
           history.addAll(parts.get(t));
