@@ -272,11 +272,11 @@ public final class ServingBench {
   }
 
   static List<String> sample(List<String> all, Random rnd, int n) {
-    List<String> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
+    java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>(n * 2);
+    while (out.size() < n) {
       out.add(all.get(rnd.nextInt(all.size())));
     }
-    return out;
+    return new ArrayList<>(out);
   }
 
   static double pct(long[] xs, double q) {
