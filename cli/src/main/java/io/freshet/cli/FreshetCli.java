@@ -22,6 +22,11 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       GetCommand.class,
       TrainingSetCommand.class,
+      ProduceCommand.class,
+      GenerateCommand.class,
+      RunCommand.class,
+      ClusterCommand.class,
+      DemoCommand.class,
       CommandLine.HelpCommand.class,
     },
     footer = {"", "Example:", "  freshet services start"})

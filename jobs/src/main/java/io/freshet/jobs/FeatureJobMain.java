@@ -56,7 +56,11 @@ public final class FeatureJobMain {
     env.execute("freshet: " + spec.source().name());
   }
 
-  static FeatureSinks sinks(Configuration conf) {
+  /**
+   * The production sinks: Cassandra and Iceberg per view (each can be turned off), dead letters to
+   * Kafka. Public for launchers that build the job in their own environment ({@code freshet run}).
+   */
+  public static FeatureSinks sinks(Configuration conf) {
     return new FeatureSinks() {
       @Override
       public void updates(SourceSpec source, ViewSpec view, DataStream<FeatureUpdate> updates) {

@@ -1,0 +1,406 @@
+package io.freshet.cli.flink;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ConfigurationUtils;
+import org.apache.flink.configuration.GlobalConfiguration;
+
+/**
+ * A Flink 2.1 standalone session cluster on this machine: a JobManager and a TaskManager, each in
+ * its own JVM, from the jars that local-services/flink-cluster resolves (no Flink distribution).
+ *
+ * <pre>
+ *  &lt;state dir&gt;/flink/conf/config.yaml   flink-conf/config.yaml + this cluster's ports and dirs
+ *  &lt;state dir&gt;/flink/conf/log4j.properties
+ *  &lt;state dir&gt;/flink/{jobmanager,taskmanager}.pid
+ *  &lt;state dir&gt;/flink/{checkpoints,savepoints,tmp,uploads}
+ *  &lt;state dir&gt;/logs/flink-{jobmanager,taskmanager}.log
+ * </pre>
+ *
+ * Memory flags come from Flink's own {@code BashJavaUtils} (what flink-dist's scripts do). A pid is
+ * trusted only while the process's command line carries this cluster's marker arguments, so a
+ * recycled pid is never signalled. Start is idempotent; stop ends only the JVMs of this state dir.
+ */
+public final class FlinkCluster {
+  static final String SERVICE_MARKER = "-Dfreshet.service=";
+  static final String STATE_DIR_MARKER = "-Dfreshet.state.dir=";
+  static final String JOBMANAGER = "flink-jobmanager";
+  static final String TASKMANAGER = "flink-taskmanager";
+
+  /** Java options of every Flink JVM on JDK 17 (see docs/operations.md). */
+  static final List<String> ADD_OPENS =
+      List.of(
+          "--add-opens=java.base/java.nio=ALL-UNNAMED",
+          "--add-opens=java.base/java.util=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+          "--add-opens=java.base/java.time=ALL-UNNAMED",
+          "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens=java.base/java.net=ALL-UNNAMED",
+          "--add-opens=java.base/java.io=ALL-UNNAMED");
+
+  private final Path stateDir;
+  private final Path flinkConfDir;
+  private final int restPort;
+  private final int rpcPort;
+  private final Map<String, String> overrides;
+  private final Path javaBin;
+
+  /**
+   * @param stateDir where the cluster keeps its files (the services' state dir)
+   * @param flinkConfDir the directory of the config.yaml to start from (flink-conf/)
+   * @param restPort the REST API and web UI port (8081)
+   * @param rpcPort the JobManager's RPC port (6123)
+   * @param overrides further Flink settings
+   */
+  public FlinkCluster(
+      Path stateDir, Path flinkConfDir, int restPort, int rpcPort, Map<String, String> overrides) {
+    this.stateDir = stateDir.toAbsolutePath().normalize();
+    this.flinkConfDir = flinkConfDir.toAbsolutePath().normalize();
+    this.restPort = restPort;
+    this.rpcPort = rpcPort;
+    this.overrides = overrides;
+    this.javaBin =
+        Path.of(
+            ProcessHandle.current()
+                .info()
+                .command()
+                .orElse(System.getProperty("java.home") + "/bin/java"));
+  }
+
+  public Path dir() {
+    return stateDir.resolve("flink");
+  }
+
+  public Path confDir() {
+    return dir().resolve("conf");
+  }
+
+  public Path logFile(String role) {
+    return stateDir.resolve("logs").resolve(role + ".log");
+  }
+
+  private Path pidFile(String role) {
+    return dir().resolve(role.substring("flink-".length()) + ".pid");
+  }
+
+  /** host:port of the REST API. */
+  public String restAddress() {
+    return "127.0.0.1:" + restPort;
+  }
+
+  /** The live pid of a role's JVM, if it runs. */
+  public Optional<Long> pid(String role) {
+    try {
+      long pid = Long.parseLong(Files.readString(pidFile(role)).trim());
+      return isOurs(pid, role) ? Optional.of(pid) : Optional.empty();
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private boolean isOurs(long pid, String role) {
+    List<String> args = arguments(pid);
+    return args.contains(SERVICE_MARKER + role) && args.contains(STATE_DIR_MARKER + stateDir);
+  }
+
+  static List<String> arguments(long pid) {
+    try {
+      byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+      return raw.length == 0
+          ? List.of()
+          : Arrays.asList(new String(raw, StandardCharsets.UTF_8).split("\0"));
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  /** One line per role: running with pid, or stopped. */
+  public List<String> status() {
+    List<String> out = new ArrayList<>();
+    for (String role : List.of(JOBMANAGER, TASKMANAGER)) {
+      Optional<Long> pid = pid(role);
+      out.add(
+          role
+              + ": "
+              + (pid.isPresent() ? "running (pid " + pid.get() + ")" : "stopped")
+              + ", log "
+              + logFile(role));
+    }
+    FlinkRest rest = new FlinkRest(restAddress());
+    if (rest.reachable()) {
+      out.add("REST API and web UI: http://" + restAddress());
+    }
+    return out;
+  }
+
+  public boolean running() {
+    return pid(JOBMANAGER).isPresent() && pid(TASKMANAGER).isPresent();
+  }
+
+  /**
+   * Starts whatever role is not running and waits until the TaskManager has registered its slots.
+   */
+  public void start(Duration timeout) throws IOException, InterruptedException {
+    Files.createDirectories(confDir());
+    Files.createDirectories(stateDir.resolve("logs"));
+    writeConfig();
+    String classpath = classpath();
+    if (pid(JOBMANAGER).isEmpty()) {
+      launch(
+          JOBMANAGER,
+          "GET_JM_RESOURCE_PARAMS",
+          "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+          classpath);
+    }
+    if (pid(TASKMANAGER).isEmpty()) {
+      launch(
+          TASKMANAGER,
+          "GET_TM_RESOURCE_PARAMS",
+          "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+          classpath);
+    }
+    awaitReady(timeout);
+  }
+
+  private void writeConfig() throws IOException {
+    Configuration conf = GlobalConfiguration.loadConfiguration(flinkConfDir.toString());
+    Path d = dir();
+    conf.setString("rest.port", Integer.toString(restPort));
+    conf.setString("rest.bind-port", Integer.toString(restPort));
+    conf.setString("jobmanager.rpc.port", Integer.toString(rpcPort));
+    conf.setString("execution.checkpointing.dir", d.resolve("checkpoints").toUri().toString());
+    conf.setString(
+        "execution.checkpointing.savepoint-dir", d.resolve("savepoints").toUri().toString());
+    conf.setString("io.tmp.dirs", d.resolve("tmp").toString());
+    conf.setString("web.upload.dir", d.resolve("uploads").toString());
+    conf.setString("web.tmpdir", d.resolve("web").toString());
+    conf.setString("blob.storage.directory", d.resolve("blobs").toString());
+    conf.setString("taskmanager.resource-id", "freshet-taskmanager");
+    conf.setString("metrics.fetcher.update-interval", "1000");
+    overrides.forEach(conf::setString);
+    Files.createDirectories(d.resolve("tmp"));
+    Files.createDirectories(d.resolve("uploads"));
+    Files.write(
+        confDir().resolve("config.yaml"),
+        ConfigurationUtils.convertConfigToWritableLines(conf, false),
+        StandardCharsets.UTF_8);
+    Files.writeString(
+        confDir().resolve("log4j.properties"),
+        String.join(
+            "\n",
+            "# Written by freshet cluster start.",
+            "rootLogger.level = INFO",
+            "rootLogger.appenderRef.file.ref = MainAppender",
+            "logger.kafka.name = org.apache.kafka",
+            "logger.kafka.level = WARN",
+            "logger.iceberg.name = org.apache.iceberg",
+            "logger.iceberg.level = WARN",
+            "logger.hadoop.name = org.apache.hadoop",
+            "logger.hadoop.level = WARN",
+            "appender.main.name = MainAppender",
+            "appender.main.type = File",
+            "appender.main.append = true",
+            "appender.main.fileName = ${sys:log.file}",
+            "appender.main.layout.type = PatternLayout",
+            "appender.main.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n",
+            ""),
+        StandardCharsets.UTF_8);
+  }
+
+  /** The cluster's jars, as resolved by local-services/flink-cluster. */
+  static String classpath() throws IOException {
+    String resource = "freshet/servers/flink.classpath";
+    try (InputStream in = FlinkCluster.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IOException(
+            "resource "
+                + resource
+                + " is not on the classpath: build it with ./mvnw -pl cli -am install -DskipTests");
+      }
+      String cp = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+      for (String jar : cp.split(":")) {
+        if (!Files.isRegularFile(Path.of(jar))) {
+          throw new IOException(
+              "Flink jar "
+                  + jar
+                  + " is missing (local Maven repository cleaned?): rebuild with ./mvnw -pl cli"
+                  + " -am install -DskipTests");
+        }
+      }
+      return cp;
+    }
+  }
+
+  /** JVM options and dynamic settings for a role, from Flink's BashJavaUtils. */
+  private List<List<String>> resourceParams(String command, String classpath)
+      throws IOException, InterruptedException {
+    List<String> cmd =
+        List.of(
+            javaBin.toString(),
+            "-Xmx128m",
+            "-XX:TieredStopAtLevel=1",
+            "-cp",
+            classpath,
+            "org.apache.flink.runtime.util.bash.BashJavaUtils",
+            command,
+            "--configDir",
+            confDir().toString());
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IOException("BashJavaUtils " + command + " failed:\n" + output);
+    }
+    List<String> results = new ArrayList<>();
+    for (String line : output.split("\n")) {
+      if (line.startsWith("BASH_JAVA_UTILS_EXEC_RESULT:")) {
+        results.add(line.substring("BASH_JAVA_UTILS_EXEC_RESULT:".length()).trim());
+      }
+    }
+    if (results.size() < 2) {
+      throw new IOException("BashJavaUtils " + command + " printed no result:\n" + output);
+    }
+    List<String> jvm = split(results.get(results.size() - 2));
+    List<String> dynamic = split(results.get(results.size() - 1));
+    return List.of(jvm, dynamic);
+  }
+
+  private static List<String> split(String s) {
+    List<String> out = new ArrayList<>();
+    for (String part : s.trim().split("\\s+")) {
+      if (!part.isEmpty()) {
+        out.add(part);
+      }
+    }
+    return out;
+  }
+
+  private void launch(String role, String paramsCommand, String mainClass, String classpath)
+      throws IOException, InterruptedException {
+    List<List<String>> params = resourceParams(paramsCommand, classpath);
+    List<String> cmd = new ArrayList<>();
+    Path setsid = Path.of("/usr/bin/setsid");
+    if (Files.isExecutable(setsid)) {
+      cmd.add(setsid.toString()); // outlives the CLI; a Ctrl-C in its terminal does not reach it
+    }
+    cmd.add(javaBin.toString());
+    cmd.add(SERVICE_MARKER + role);
+    cmd.add(STATE_DIR_MARKER + stateDir);
+    cmd.addAll(params.get(0));
+    cmd.addAll(ADD_OPENS);
+    cmd.add("-Dlog.file=" + logFile(role));
+    cmd.add("-Dlog4j.configurationFile=" + confDir().resolve("log4j.properties"));
+    cmd.add("-Dlog4j2.configurationFile=" + confDir().resolve("log4j.properties"));
+    cmd.add("-cp");
+    cmd.add(classpath);
+    cmd.add(mainClass);
+    cmd.add("--configDir");
+    cmd.add(confDir().toString());
+    if (role.equals(JOBMANAGER)) {
+      cmd.add("--executionMode");
+      cmd.add("cluster");
+    }
+    cmd.addAll(params.get(1));
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir().resolve(role + ".out").toFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .start();
+    Path tmp = pidFile(role).resolveSibling(pidFile(role).getFileName() + ".tmp");
+    Files.writeString(tmp, p.pid() + "\n");
+    Files.move(tmp, pidFile(role), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private void awaitReady(Duration timeout) throws IOException, InterruptedException {
+    FlinkRest rest = new FlinkRest(restAddress());
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (String role : List.of(JOBMANAGER, TASKMANAGER)) {
+        if (pid(role).isEmpty()) {
+          throw new IOException(
+              role
+                  + " exited during start; last lines of "
+                  + logFile(role)
+                  + " and "
+                  + dir().resolve(role + ".out")
+                  + ":\n"
+                  + tail(logFile(role), 30)
+                  + tail(dir().resolve(role + ".out"), 10));
+        }
+      }
+      try {
+        var overview = rest.get("/overview");
+        if (overview.path("taskmanagers").asInt() >= 1
+            && overview.path("slots-total").asInt() >= 1) {
+          return;
+        }
+      } catch (IOException e) {
+        // not up yet
+      }
+      Thread.sleep(250);
+    }
+    throw new IOException(
+        "the Flink cluster did not become ready within "
+            + timeout.toSeconds()
+            + " s; see "
+            + logFile(JOBMANAGER)
+            + " and "
+            + logFile(TASKMANAGER));
+  }
+
+  static String tail(Path file, int lines) {
+    try {
+      List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size())) + "\n";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /**
+   * Stops the TaskManager, then the JobManager (SIGTERM, SIGKILL after the timeout); returns the
+   * roles that were running.
+   */
+  public List<String> stop(Duration timeout) {
+    List<String> stopped = new ArrayList<>();
+    for (String role : List.of(TASKMANAGER, JOBMANAGER)) {
+      Optional<Long> pid = pid(role);
+      if (pid.isPresent()) {
+        ProcessHandle.of(pid.get())
+            .ifPresent(
+                p -> {
+                  p.destroy();
+                  try {
+                    p.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                  } catch (Exception e) {
+                    p.destroyForcibly();
+                    try {
+                      p.onExit().get(15, TimeUnit.SECONDS);
+                    } catch (Exception ignored) {
+                      // reported by status
+                    }
+                  }
+                });
+        stopped.add(role);
+      }
+      try {
+        Files.deleteIfExists(pidFile(role));
+      } catch (IOException e) {
+        // a stale pid file is harmless: it is checked against /proc
+      }
+    }
+    return stopped;
+  }
+}

@@ -1,0 +1,154 @@
+package io.freshet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.freshet.cli.generate.PaymentsGenerator;
+import io.freshet.connectors.iceberg.HistoryTables;
+import io.freshet.operators.features.NaiveOracle;
+import io.freshet.operators.features.SourceFields;
+import io.freshet.serving.FeatureClient;
+import io.freshet.serving.FeatureVector;
+import io.freshet.spec.FeatureSpec;
+import io.freshet.spec.ViewSpec;
+import io.freshet.testing.TestServices;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.assertj.core.data.Offset;
+
+/**
+ * The end-to-end assertions shared by the local and the cluster test: for every entity, the vector
+ * Cassandra serves equals the newest Iceberg history row (greatest valid_from, then revision), and
+ * both equal the naive oracle's recomputation from the accepted generated events at that
+ * valid_from.
+ */
+final class EndToEndChecks {
+  private EndToEndChecks() {}
+
+  /** One history row: valid_from, revision, last_event_time and the feature values. */
+  record HistoryRow(long validFrom, int revision, long lastEventTime, List<Object> values) {}
+
+  /** The accepted events per customer: valid payments that are not too late. */
+  static Map<String, List<NaiveOracle.Event>> acceptedEvents(
+      PaymentsGenerator generator, SourceFields fields) {
+    Map<String, List<NaiveOracle.Event>> out = new HashMap<>();
+    for (PaymentsGenerator.Event e : generator) {
+      if (!e.valid() || e.tooLate()) {
+        continue;
+      }
+      List<Object> values = new ArrayList<>();
+      for (String f : fields.names()) {
+        Object v = e.payment().get(f);
+        values.add(v instanceof CharSequence c ? c.toString() : v);
+      }
+      out.computeIfAbsent(e.payment().getCustomerId(), k -> new ArrayList<>())
+          .add(new NaiveOracle.Event(e.payment().getEventTime().toEpochMilli(), values));
+    }
+    return out;
+  }
+
+  /** Every history row of the view's table, per entity. */
+  static Map<String, List<HistoryRow>> history(Catalog catalog, String namespace, ViewSpec view)
+      throws Exception {
+    Table table = catalog.loadTable(HistoryTables.identifier(namespace, view.name()));
+    Map<String, List<HistoryRow>> out = new HashMap<>();
+    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
+      for (Record r : records) {
+        List<Object> values = new ArrayList<>();
+        for (var f : view.features()) {
+          values.add(r.getField(f.name()));
+        }
+        out.computeIfAbsent((String) r.getField(HistoryTables.ENTITY), k -> new ArrayList<>())
+            .add(
+                new HistoryRow(
+                    millis(r.getField(HistoryTables.VALID_FROM)),
+                    (Integer) r.getField(HistoryTables.REVISION),
+                    millis(r.getField(HistoryTables.LAST_EVENT_TIME)),
+                    values));
+      }
+    }
+    return out;
+  }
+
+  static HistoryRow newest(List<HistoryRow> rows) {
+    HistoryRow best = null;
+    for (HistoryRow r : rows) {
+      if (best == null
+          || r.validFrom() > best.validFrom()
+          || (r.validFrom() == best.validFrom() && r.revision() > best.revision())) {
+        best = r;
+      }
+    }
+    return best;
+  }
+
+  private static long millis(Object ts) {
+    return ((OffsetDateTime) ts).toInstant().toEpochMilli();
+  }
+
+  /** Serving == newest history row == oracle, for every entity with accepted events. */
+  static void servingEqualsHistoryEqualsOracle(
+      FeatureSpec spec,
+      PaymentsGenerator generator,
+      TestServices services,
+      Catalog catalog,
+      String namespace)
+      throws Exception {
+    ViewSpec view = spec.views().get(0);
+    SourceFields fields = SourceFields.of(spec);
+    Map<String, List<NaiveOracle.Event>> events = acceptedEvents(generator, fields);
+    Map<String, List<HistoryRow>> history = history(catalog, namespace, view);
+    assertThat(history.keySet()).containsExactlyInAnyOrderElementsOf(events.keySet());
+    NaiveOracle oracle = new NaiveOracle(view, fields);
+    try (FeatureClient client =
+        FeatureClient.builder()
+            .session(services.cqlSession())
+            .keyspace(services.keyspace())
+            .spec(spec)
+            .requestTimeout(Duration.ofSeconds(10))
+            .build()) {
+      Map<String, FeatureVector> served = client.getMany(view.name(), events.keySet());
+      for (String entity : events.keySet()) {
+        HistoryRow last = newest(history.get(entity));
+        FeatureVector v = served.get(entity);
+        assertThat(v.found()).as("%s served", entity).isTrue();
+        assertThat(v.validFrom()).as("valid_from of %s", entity).isEqualTo(last.validFrom());
+        assertThat(v.revision()).as("revision of %s", entity).isEqualTo(last.revision());
+        Object[] expected = oracle.vector(events.get(entity), last.validFrom());
+        for (int i = 0; i < expected.length; i++) {
+          String what = view.features().get(i).name() + " of " + entity + " at " + last.validFrom();
+          // the vector is read raw: an expired one would withhold its values
+          Object servedValue = v.lastEventTime() > 0 ? rawValue(v, i) : null;
+          assertSame(what + " (served vs history)", servedValue, last.values().get(i));
+          assertSame(what + " (history vs oracle)", last.values().get(i), expected[i]);
+        }
+      }
+    }
+  }
+
+  private static Object rawValue(FeatureVector v, int i) {
+    Object x = v.value(i);
+    if (x == null && v.get(i).status() == io.freshet.serving.FeatureStatus.EXPIRED) {
+      throw new AssertionError("vector of " + v.entity() + " expired: generate recent events");
+    }
+    return x;
+  }
+
+  static void assertSame(String what, Object actual, Object expected) {
+    if (expected instanceof Double d && actual instanceof Number a) {
+      assertThat(a.doubleValue()).as(what).isCloseTo(d, Offset.offset(1e-6));
+    } else if (expected instanceof Long l && actual instanceof Number a) {
+      assertThat(a.longValue()).as(what).isEqualTo(l);
+    } else {
+      assertThat(actual).as(what).isEqualTo(expected);
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package io.freshet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.freshet.cli.flink.FeatureJobRunner;
+import io.freshet.cli.flink.FlinkCluster;
+import io.freshet.cli.flink.FlinkRest;
+import io.freshet.cli.generate.KafkaPublisher;
+import io.freshet.cli.generate.PaymentsGenerator;
+import io.freshet.connectors.iceberg.HistoryCatalogs;
+import io.freshet.spec.FeatureSpec;
+import io.freshet.spec.SpecParser;
+import io.freshet.testing.RealServices;
+import io.freshet.testing.TestServices;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.iceberg.catalog.Catalog;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shaded job jar on a real Flink session cluster (JobManager and TaskManager JVMs started by
+ * {@link FlinkCluster}, as {@code freshet cluster start} does), submitted through the REST API as a
+ * user would ({@code freshet run --jobmanager}). The spec lives outside the checkout, so its schema
+ * resolves from the job jar. Events from Kafka end up in Cassandra and Iceberg, checked against the
+ * naive oracle.
+ */
+@RealServices
+class FlinkClusterSubmitIT {
+  @Test
+  void submitsTheJobJarToASessionClusterThroughTheRestApi(TestServices services) throws Exception {
+    Path home = Path.of("..").toAbsolutePath().normalize();
+    Path jobJar = FeatureJobRunner.defaultJobJar(home);
+    String topic = services.createTopic("payments", 2);
+    services.createTopic("payments.dead-letters", 1);
+    Path specDir = Files.createTempDirectory("freshet-cluster-it");
+    Path specFile = specDir.resolve("payments.yaml");
+    String yaml =
+        Files.readString(home.resolve("examples/payments/payments.yaml"))
+            .replace("topic: payments", "topic: " + topic);
+    Files.writeString(specFile, yaml);
+    FeatureSpec spec = SpecParser.parse(specFile);
+    assertThat(spec.source().topic()).isEqualTo(topic);
+
+    Instant start = Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.HOURS);
+    PaymentsGenerator generator =
+        new PaymentsGenerator(
+            PaymentsGenerator.Settings.of(3_000, 80, 1, 5, start).withLateFractions(0.01, 0));
+    try (KafkaPublisher out = new KafkaPublisher(services.kafkaBootstrapServers(), topic, 0)) {
+      KafkaPublisher.publish(generator, out, n -> {});
+    }
+
+    Path dir = Path.of("target", "cluster-it-" + UUID.randomUUID()).toAbsolutePath();
+    FlinkCluster cluster =
+        new FlinkCluster(
+            dir.resolve("state"), home.resolve("flink-conf"), freePort(), freePort(), Map.of());
+    try {
+      cluster.start(Duration.ofSeconds(120));
+      assertThat(cluster.running()).isTrue();
+      FlinkRest rest = new FlinkRest(cluster.restAddress());
+
+      Map<String, String> sets = new LinkedHashMap<>();
+      sets.put("freshet.kafka.bootstrap-servers", services.kafkaBootstrapServers());
+      sets.put("freshet.kafka.starting-offsets", "earliest");
+      sets.put(
+          "freshet.cassandra.contact-points",
+          services.cassandraContactPoint().getHostString()
+              + ":"
+              + services.cassandraContactPoint().getPort());
+      sets.put("freshet.cassandra.keyspace", services.keyspace());
+      sets.put("freshet.iceberg.uri", "jdbc:sqlite:" + dir.resolve("catalog.db"));
+      sets.put("freshet.iceberg.warehouse", dir.resolve("warehouse").toUri().toString());
+      sets.put("freshet.iceberg.namespace", "cluster");
+      sets.put("execution.checkpointing.interval", "1s");
+      FeatureJobRunner.untilEnd(sets);
+      String jobId = FeatureJobRunner.submit(rest, jobJar, specFile, sets);
+      StringWriter progress = new StringWriter();
+      FeatureJobRunner.Result r =
+          FeatureJobRunner.follow(rest, jobId, new PrintWriter(progress), false);
+      assertThat(r.last().state()).isEqualTo("FINISHED");
+
+      Map<String, String> props = new HashMap<>();
+      props.put("uri", "jdbc:sqlite:" + dir.resolve("catalog.db"));
+      props.put("warehouse", dir.resolve("warehouse").toUri().toString());
+      Catalog catalog = HistoryCatalogs.load("freshet", HistoryCatalogs.complete(props, dir));
+      try {
+        EndToEndChecks.servingEqualsHistoryEqualsOracle(
+            spec, generator, services, catalog, "cluster");
+      } finally {
+        if (catalog instanceof AutoCloseable c) {
+          c.close();
+        }
+      }
+    } finally {
+      assertThat(cluster.stop(Duration.ofSeconds(30))).isNotEmpty();
+      assertThat(cluster.running()).isFalse();
+    }
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

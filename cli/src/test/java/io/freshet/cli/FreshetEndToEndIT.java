@@ -1,0 +1,166 @@
+package io.freshet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.freshet.cli.flink.FeatureJobRunner;
+import io.freshet.cli.generate.KafkaPublisher;
+import io.freshet.cli.generate.Labels;
+import io.freshet.cli.generate.PaymentsGenerator;
+import io.freshet.connectors.iceberg.HistoryCatalogs;
+import io.freshet.spec.FeatureSpec;
+import io.freshet.spec.SourceSpec;
+import io.freshet.spec.SpecParser;
+import io.freshet.spec.ViewSpec;
+import io.freshet.testing.RealServices;
+import io.freshet.testing.TestServices;
+import io.freshet.training.Manifest;
+import io.freshet.training.TrainingSet;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.flink.configuration.Configuration;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.io.LocalInputFile;
+import org.junit.jupiter.api.Test;
+
+/**
+ * End to end, the way {@code freshet demo} runs it, on small data: the generator sends payments to
+ * Kafka, {@code freshet run}'s local runner (a MiniCluster with flink-conf/config.yaml) computes
+ * the example's features into Cassandra and Iceberg, then the serving client and a training set
+ * read them back. Cassandra's vector must equal the newest Iceberg row of every entity, and both
+ * the naive oracle's recomputation from the generated events (corrections from late events
+ * included).
+ */
+@RealServices
+class FreshetEndToEndIT {
+  @Test
+  void generatorKafkaJobCassandraIcebergServingAndTrainingSet(TestServices services)
+      throws Exception {
+    FeatureSpec parsed = SpecParser.parse(Path.of("../examples/payments/payments.yaml"));
+    FeatureSpec spec = onTopic(parsed, services.createTopic("payments", 2));
+    services.createTopic("payments.dead-letters", 1);
+    ViewSpec view = spec.views().get(0);
+
+    // Recent event times (served values must not be expired); late events but none too late.
+    Instant start = Instant.now().minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.HOURS);
+    PaymentsGenerator generator =
+        new PaymentsGenerator(
+            PaymentsGenerator.Settings.of(6_000, 150, 2, 11, start).withLateFractions(0.01, 0));
+    try (KafkaPublisher out =
+        new KafkaPublisher(services.kafkaBootstrapServers(), spec.source().topic(), 0)) {
+      KafkaPublisher.publish(generator, out, n -> {});
+    }
+
+    Path dir = Path.of("target", "e2e-" + UUID.randomUUID()).toAbsolutePath();
+    Map<String, String> sets = new LinkedHashMap<>();
+    sets.put("freshet.kafka.bootstrap-servers", services.kafkaBootstrapServers());
+    sets.put("freshet.kafka.starting-offsets", "earliest");
+    sets.put(
+        "freshet.cassandra.contact-points",
+        services.cassandraContactPoint().getHostString()
+            + ":"
+            + services.cassandraContactPoint().getPort());
+    sets.put("freshet.cassandra.keyspace", services.keyspace());
+    sets.put("freshet.iceberg.uri", "jdbc:sqlite:" + dir.resolve("catalog.db"));
+    sets.put("freshet.iceberg.warehouse", dir.resolve("warehouse").toUri().toString());
+    sets.put("freshet.iceberg.namespace", "e2e");
+    sets.put("execution.checkpointing.interval", "1s");
+    sets.put("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
+    FeatureJobRunner.untilEnd(sets);
+    Configuration conf = FeatureJobRunner.localConfiguration(Path.of("../flink-conf"), sets);
+    StringWriter progress = new StringWriter();
+    FeatureJobRunner.Result result =
+        FeatureJobRunner.runLocal(spec, conf, new PrintWriter(progress), false);
+    assertThat(result.last().state()).isEqualTo("FINISHED");
+    assertThat(progress.toString()).contains("events").contains("watermark");
+
+    Map<String, String> catalogProps = new HashMap<>();
+    catalogProps.put("uri", "jdbc:sqlite:" + dir.resolve("catalog.db"));
+    catalogProps.put("warehouse", dir.resolve("warehouse").toUri().toString());
+    Catalog catalog = HistoryCatalogs.load("freshet", HistoryCatalogs.complete(catalogProps, dir));
+    try {
+      EndToEndChecks.servingEqualsHistoryEqualsOracle(spec, generator, services, catalog, "e2e");
+
+      // The training set: every spine row gets the newest history value strictly before it.
+      Path spine = dir.resolve("labels.csv");
+      long rows = Labels.write(generator, spine);
+      Path output = dir.resolve("train.parquet");
+      Manifest m =
+          TrainingSet.builder()
+              .spec(spec)
+              .spine(spine)
+              .entityColumn("customer_id")
+              .timestampColumn("timestamp")
+              .namespace("e2e")
+              .select(view.name() + ":txn_count_24h", view.name() + ":amount_sum_1h")
+              .catalog(catalog, "freshet")
+              .output(output)
+              .build()
+              .run();
+      assertThat(m.spineRows()).isEqualTo(rows).isPositive();
+      var history = EndToEndChecks.history(catalog, "e2e", view);
+      int count24h = view.indexOf("txn_count_24h");
+      int sum1h = view.indexOf("amount_sum_1h");
+      long ttl = view.ttl().toMillis();
+      int checked = 0;
+      try (ParquetReader<GenericRecord> in =
+          AvroParquetReader.<GenericRecord>builder(new LocalInputFile(output)).build()) {
+        GenericRecord r;
+        while ((r = in.read()) != null) {
+          String entity = r.get("customer_id").toString();
+          long ts = Instant.parse(r.get("timestamp").toString()).toEpochMilli();
+          EndToEndChecks.HistoryRow asOf =
+              EndToEndChecks.newest(
+                  history.getOrDefault(entity, List.of()).stream()
+                      .filter(h -> h.validFrom() < ts)
+                      .toList());
+          boolean none = asOf == null || ts - asOf.lastEventTime() > ttl;
+          EndToEndChecks.assertSame(
+              "txn_count_24h of " + entity + " before " + ts,
+              r.get("txn_count_24h"),
+              none ? null : asOf.values().get(count24h));
+          EndToEndChecks.assertSame(
+              "amount_sum_1h of " + entity + " before " + ts,
+              r.get("amount_sum_1h"),
+              none ? null : asOf.values().get(sum1h));
+          checked++;
+        }
+      }
+      assertThat(checked).isEqualTo(rows);
+    } finally {
+      if (catalog instanceof AutoCloseable c) {
+        c.close();
+      }
+    }
+    assertThat(Files.exists(dir.resolve("train.manifest.json"))).isTrue();
+  }
+
+  static FeatureSpec onTopic(FeatureSpec parsed, String topic) {
+    SourceSpec s = parsed.source();
+    return new FeatureSpec(
+        parsed.file(),
+        new SourceSpec(
+            s.name(),
+            topic,
+            s.schemaRef(),
+            s.schema(),
+            s.entityField(),
+            s.eventTimeField(),
+            s.maxOutOfOrderness(),
+            s.allowedLateness(),
+            s.idleTimeout()),
+        parsed.views());
+  }
+}
