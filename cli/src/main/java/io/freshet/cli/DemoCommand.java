@@ -72,7 +72,7 @@ import picocli.CommandLine.Option;
     })
 public final class DemoCommand implements Callable<Integer> {
   /** Events of the default demo: the largest that runs well under 5 minutes on 2 cores. */
-  static final long DEFAULT_EVENTS = 300_000;
+  static final long DEFAULT_EVENTS = 200_000;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -163,18 +163,18 @@ public final class DemoCommand implements Callable<Integer> {
           "  sent to %s in %.1f s; labels spine %s (%,d rows)%n",
           topic, (System.nanoTime() - g0) / 1e9, labels, labelRows);
 
-      step("4/6 run the feature job (local MiniCluster, until the end of the topic)");
+      step("4/6 run the feature job (local MiniCluster) until it has read every payment");
       Map<String, String> sets = new LinkedHashMap<>();
       sets.put("freshet.kafka.bootstrap-servers", kafka);
       sets.put("freshet.kafka.starting-offsets", "earliest");
       sets.put("freshet.kafka.group-id", "freshet-demo-" + System.currentTimeMillis());
       sets.put("freshet.cassandra.contact-points", cql.getHostString() + ":" + cql.getPort());
       sets.put("freshet.state.dir", icebergState.toString());
-      FeatureJobRunner.untilEnd(sets);
       Configuration conf = FeatureJobRunner.localConfiguration(home.resolve("flink-conf"), sets);
       long j0 = System.nanoTime();
       FeatureJobRunner.Result r =
-          FeatureJobRunner.runLocal(featureSpec, conf, out, System.console() != null);
+          FeatureJobRunner.runLocal(
+              featureSpec, conf, out, System.console() != null, generator.size());
       out.printf(
           "  job finished in %.1f s: %,d events, %,d feature updates (%,d corrections), %,d dead"
               + " letters%n",

@@ -61,6 +61,23 @@ public final class FeatureJobRunner {
   public static Result runLocal(
       FeatureSpec spec, Configuration conf, PrintWriter progress, boolean terminal)
       throws Exception {
+    return runLocal(spec, conf, progress, terminal, 0);
+  }
+
+  /**
+   * Like {@link #runLocal(FeatureSpec, Configuration, PrintWriter, boolean)}; when {@code
+   * stopAfterEvents} is positive, stops the (unbounded) job with a savepoint, without draining,
+   * once its source has read that many records. Unlike a bounded run, which advances the watermark
+   * to the end of time and so fires every window's exit (vectors valid in the future, all windows
+   * empty), this leaves the stores as a live job has them: current as of the newest events.
+   */
+  public static Result runLocal(
+      FeatureSpec spec,
+      Configuration conf,
+      PrintWriter progress,
+      boolean terminal,
+      long stopAfterEvents)
+      throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     new FeatureJob(spec, new KafkaEventSource(conf), FeatureJobMain.sinks(conf)).build(env);
     JobClient client = env.executeAsync("freshet: " + spec.source().name());
@@ -79,8 +96,33 @@ public final class FeatureJobRunner {
     Runtime.getRuntime().addShutdownHook(cancelOnExit);
     try {
       JobProgress p = new JobProgress(rest, jobId);
+      java.util.concurrent.atomic.AtomicBoolean stopping =
+          new java.util.concurrent.atomic.AtomicBoolean();
       JobProgress.Snapshot last =
-          p.follow(progress, terminal, () -> client.getJobExecutionResult().isDone());
+          p.follow(
+              progress,
+              terminal,
+              () -> client.getJobExecutionResult().isDone(),
+              s -> {
+                if (stopAfterEvents > 0
+                    && s.events() >= stopAfterEvents
+                    && "RUNNING".equals(s.state())
+                    && stopping.compareAndSet(false, true)) {
+                  client
+                      .stopWithSavepoint(
+                          false,
+                          conf.getString(
+                              "execution.checkpointing.savepoint-dir",
+                              "file:///tmp/freshet/savepoints"),
+                          org.apache.flink.core.execution.SavepointFormatType.CANONICAL)
+                      .exceptionally(
+                          e -> {
+                            progress.println("stop with savepoint failed (" + e + "); cancelling");
+                            client.cancel();
+                            return null;
+                          });
+                }
+              });
       JobExecutionResult r = client.getJobExecutionResult().get(); // throws the job's failure
       return new Result(r.getJobID().toHexString(), last.withState("FINISHED"));
     } finally {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Follows a running feature job through Flink's REST API and prints one live progress line: events
@@ -165,6 +166,13 @@ public final class JobProgress {
    */
   public Snapshot follow(PrintWriter out, boolean terminal, BooleanSupplier ended)
       throws InterruptedException {
+    return follow(out, terminal, ended, s -> {});
+  }
+
+  /** Like {@link #follow(PrintWriter, boolean, BooleanSupplier)}, calling {@code each} per poll. */
+  public Snapshot follow(
+      PrintWriter out, boolean terminal, BooleanSupplier ended, Consumer<Snapshot> each)
+      throws InterruptedException {
     Snapshot prev = last;
     long lastPrint = 0;
     while (true) {
@@ -183,6 +191,7 @@ public final class JobProgress {
         Thread.sleep(1000);
         continue;
       }
+      each.accept(s);
       double dt = s.seconds() - prev.seconds();
       long rate = dt > 0 ? Math.round((s.events() - prev.events()) / dt) : 0;
       String line =
