@@ -50,7 +50,14 @@ public final class SpecParser {
 
   /** Column names Freshet's own tables use next to the features of a view. */
   public static final Set<String> RESERVED_COLUMNS =
-      Set.of("entity", "valid_from", "last_event_time", "written_at", "spec_version", "correction");
+      Set.of(
+          "entity",
+          "valid_from",
+          "last_event_time",
+          "written_at",
+          "spec_version",
+          "correction",
+          "revision");
 
   /** Cassandra refuses table names longer than this. */
   static final int MAX_VIEW_NAME_LENGTH = 48;
