@@ -56,28 +56,7 @@ class FeatureJobIcebergIT {
 
   @Test
   void historyEqualsTheChangelog() throws Exception {
-    FeatureSpec spec = SpecParser.parse(Path.of("../examples/payments/payments.yaml"));
-    ViewSpec view = spec.views().get(0);
-    List<Payment> payments = payments(40_000);
-
-    Path dir = Path.of("target", "iceberg-it-" + UUID.randomUUID()).toAbsolutePath();
-    Configuration conf = new Configuration();
-    conf.set(IcebergOptions.URI, "jdbc:sqlite:" + dir.resolve("catalog.db"));
-    conf.set(IcebergOptions.WAREHOUSE, dir.resolve("warehouse").toUri().toString());
-
-    // 1. An uninterrupted run: its changelog, and its history table.
-    Configuration clean = new Configuration(conf);
-    clean.set(IcebergOptions.NAMESPACE, "clean");
-    StreamExecutionEnvironment env = environment();
-    FeatureJob.Outputs out =
-        new FeatureJob(spec, new PaymentSource(payments), historySinks(clean)).build(env);
-    List<FeatureUpdate> changelog = new ArrayList<>();
-    try (CloseableIterator<FeatureUpdate> it = out.updates().get(view.name()).executeAndCollect()) {
-      it.forEachRemaining(u -> changelog.add(FeatureUpdate.newBuilder(u).build()));
-    }
-    List<String> expected = canonical(changelog);
-    assertThat(expected).hasSizeGreaterThan(40_000).doesNotHaveDuplicates();
-    assertSameRows(readHistory(clean, "clean", view), expected);
+    uninterruptedRun();
   }
 
   /**
@@ -90,28 +69,12 @@ class FeatureJobIcebergIT {
   @org.junit.jupiter.api.Disabled("reproduces lost commits after a restore; under investigation")
   @Test
   void historyEqualsTheChangelogAlsoAfterAFailureAndRestore() throws Exception {
-    FeatureSpec spec = SpecParser.parse(Path.of("../examples/payments/payments.yaml"));
-    ViewSpec view = spec.views().get(0);
-    List<Payment> payments = payments(40_000);
-
-    Path dir = Path.of("target", "iceberg-it-" + UUID.randomUUID()).toAbsolutePath();
-    Configuration conf = new Configuration();
-    conf.set(IcebergOptions.URI, "jdbc:sqlite:" + dir.resolve("catalog.db"));
-    conf.set(IcebergOptions.WAREHOUSE, dir.resolve("warehouse").toUri().toString());
-
-    // 1. An uninterrupted run: its changelog, and its history table.
-    Configuration clean = new Configuration(conf);
-    clean.set(IcebergOptions.NAMESPACE, "clean");
-    StreamExecutionEnvironment env = environment();
-    FeatureJob.Outputs out =
-        new FeatureJob(spec, new PaymentSource(payments), historySinks(clean)).build(env);
-    List<FeatureUpdate> changelog = new ArrayList<>();
-    try (CloseableIterator<FeatureUpdate> it = out.updates().get(view.name()).executeAndCollect()) {
-      it.forEachRemaining(u -> changelog.add(FeatureUpdate.newBuilder(u).build()));
-    }
-    List<String> expected = canonical(changelog);
-    assertThat(expected).hasSizeGreaterThan(40_000).doesNotHaveDuplicates();
-    assertSameRows(readHistory(clean, "clean", view), expected);
+    CleanRun run = uninterruptedRun();
+    FeatureSpec spec = run.spec();
+    ViewSpec view = run.view();
+    List<Payment> payments = run.payments();
+    Configuration conf = run.conf();
+    List<String> expected = run.expected();
 
     // 2. The same input with one failure after a completed checkpoint: restore, replay.
     Configuration failing = new Configuration(conf);
@@ -134,6 +97,41 @@ class FeatureJobIcebergIT {
     assertThat(restored.snapshots())
         .as("commits before and after the failure")
         .hasSizeGreaterThan(1);
+  }
+
+  /** An uninterrupted run's inputs and changelog, after checking its history table. */
+  private record CleanRun(
+      FeatureSpec spec,
+      ViewSpec view,
+      List<Payment> payments,
+      Configuration conf,
+      List<String> expected) {}
+
+  /** Runs the job without failures; its history must equal its changelog exactly. */
+  private static CleanRun uninterruptedRun() throws Exception {
+    FeatureSpec spec = SpecParser.parse(Path.of("../examples/payments/payments.yaml"));
+    ViewSpec view = spec.views().get(0);
+    List<Payment> payments = payments(40_000);
+
+    Path dir = Path.of("target", "iceberg-it-" + UUID.randomUUID()).toAbsolutePath();
+    Configuration conf = new Configuration();
+    conf.set(IcebergOptions.URI, "jdbc:sqlite:" + dir.resolve("catalog.db"));
+    conf.set(IcebergOptions.WAREHOUSE, dir.resolve("warehouse").toUri().toString());
+
+    // 1. An uninterrupted run: its changelog, and its history table.
+    Configuration clean = new Configuration(conf);
+    clean.set(IcebergOptions.NAMESPACE, "clean");
+    StreamExecutionEnvironment env = environment();
+    FeatureJob.Outputs out =
+        new FeatureJob(spec, new PaymentSource(payments), historySinks(clean)).build(env);
+    List<FeatureUpdate> changelog = new ArrayList<>();
+    try (CloseableIterator<FeatureUpdate> it = out.updates().get(view.name()).executeAndCollect()) {
+      it.forEachRemaining(u -> changelog.add(FeatureUpdate.newBuilder(u).build()));
+    }
+    List<String> expected = canonical(changelog);
+    assertThat(expected).hasSizeGreaterThan(40_000).doesNotHaveDuplicates();
+    assertSameRows(readHistory(clean, "clean", view), expected);
+    return new CleanRun(spec, view, payments, conf, expected);
   }
 
   private static StreamExecutionEnvironment environment() {
