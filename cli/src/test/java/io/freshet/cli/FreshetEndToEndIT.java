@@ -8,7 +8,6 @@ import io.freshet.cli.generate.Labels;
 import io.freshet.cli.generate.PaymentsGenerator;
 import io.freshet.connectors.iceberg.HistoryCatalogs;
 import io.freshet.spec.FeatureSpec;
-import io.freshet.spec.SourceSpec;
 import io.freshet.spec.SpecParser;
 import io.freshet.spec.ViewSpec;
 import io.freshet.testing.RealServices;
@@ -148,19 +147,6 @@ class FreshetEndToEndIT {
   }
 
   static FeatureSpec onTopic(FeatureSpec parsed, String topic) {
-    SourceSpec s = parsed.source();
-    return new FeatureSpec(
-        parsed.file(),
-        new SourceSpec(
-            s.name(),
-            topic,
-            s.schemaRef(),
-            s.schema(),
-            s.entityField(),
-            s.eventTimeField(),
-            s.maxOutOfOrderness(),
-            s.allowedLateness(),
-            s.idleTimeout()),
-        parsed.views());
+    return parsed.withSource(parsed.source().withTopic(topic));
   }
 }

@@ -250,19 +250,7 @@ class FeatureJobKafkaIT {
   }
 
   static FeatureSpec onTopic(FeatureSpec parsed, String topic, Duration idleTimeout) {
-    SourceSpec s = parsed.source();
-    SourceSpec source =
-        new SourceSpec(
-            s.name(),
-            topic,
-            s.schemaRef(),
-            s.schema(),
-            s.entityField(),
-            s.eventTimeField(),
-            s.maxOutOfOrderness(),
-            s.allowedLateness(),
-            idleTimeout);
-    return new FeatureSpec(parsed.file(), source, parsed.views());
+    return parsed.withSource(parsed.source().withTopic(topic).withIdleTimeout(idleTimeout));
   }
 
   @Test

@@ -16,6 +16,11 @@ public record FeatureSpec(Path file, SourceSpec source, List<ViewSpec> views) {
     views = List.copyOf(views);
   }
 
+  /** The same views on another source definition. */
+  public FeatureSpec withSource(SourceSpec newSource) {
+    return new FeatureSpec(file, newSource, views);
+  }
+
   public Optional<ViewSpec> view(String name) {
     return views.stream().filter(v -> v.name().equals(name)).findFirst();
   }

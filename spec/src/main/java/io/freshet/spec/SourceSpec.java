@@ -38,6 +38,34 @@ public record SourceSpec(
     Objects.requireNonNull(eventTimeField, "eventTimeField");
   }
 
+  /** The same source on another topic (tests, and running one spec against several topics). */
+  public SourceSpec withTopic(String newTopic) {
+    return new SourceSpec(
+        name,
+        newTopic,
+        schemaRef,
+        schema,
+        entityField,
+        eventTimeField,
+        maxOutOfOrderness,
+        allowedLateness,
+        idleTimeout);
+  }
+
+  /** The same source with another idle timeout. */
+  public SourceSpec withIdleTimeout(Duration newIdleTimeout) {
+    return new SourceSpec(
+        name,
+        topic,
+        schemaRef,
+        schema,
+        entityField,
+        eventTimeField,
+        maxOutOfOrderness,
+        allowedLateness,
+        newIdleTimeout);
+  }
+
   public String deadLetterTopic() {
     return topic + ".dead-letters";
   }
