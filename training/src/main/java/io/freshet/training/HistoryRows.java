@@ -44,20 +44,15 @@ final class HistoryRows {
     size++;
   }
 
-  /** Row order by (entity, key, valid_from, revision); entities are ids 0..entities-1. */
+  /** Row order by entity (ids 0..entities-1), then {@link AsOfJoin#compareHistory}. */
   int[] sorted(int entities) {
     return IntSort.groupSort(
         entity,
         size,
         entities,
-        (a, b) -> {
-          int c = Long.compare(key[a], key[b]);
-          if (c != 0) {
-            return c;
-          }
-          c = Long.compare(validFrom[a], validFrom[b]);
-          return c != 0 ? c : Integer.compare(revision[a], revision[b]);
-        });
+        (a, b) ->
+            AsOfJoin.compareHistory(
+                key[a], validFrom[a], revision[a], key[b], validFrom[b], revision[b]));
   }
 
   /** Appends another part's rows (a second reader thread's). */

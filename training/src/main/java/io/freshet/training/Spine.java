@@ -21,11 +21,12 @@ import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.io.LocalInputFile;
 
 /**
- * Reads a spine, row by row, in file order: CSV with a header (every column kept as text) or
- * Parquet (columns kept with their types). Each row yields its entity (as text) and its timestamp
- * in epoch milliseconds; a missing or unparseable value fails with the row number.
+ * Reads a spine, row by row, in file order (every engine reads spines through this class): CSV with
+ * a header (every column kept as text) or Parquet (columns kept with their types). Each row yields
+ * its entity (as text) and its timestamp in epoch milliseconds; a missing or unparseable value
+ * fails with the row number.
  */
-abstract class Spine implements Closeable {
+public abstract class Spine implements Closeable {
   final Path path;
   final String entityColumn;
   final String timestampColumn;
@@ -37,7 +38,7 @@ abstract class Spine implements Closeable {
     this.timestampColumn = timestampColumn;
   }
 
-  static Spine open(Path path, String entityColumn, String timestampColumn) {
+  public static Spine open(Path path, String entityColumn, String timestampColumn) {
     if (!Files.isRegularFile(path)) {
       throw new TrainingSetException("spine file " + path + " does not exist");
     }
@@ -59,22 +60,25 @@ abstract class Spine implements Closeable {
   }
 
   /** Number of data rows if the format knows it without a scan, else -1. */
-  abstract long knownRowCount();
+  public abstract long knownRowCount();
 
   /** The spine's columns as an Avro record schema (what the output keeps). */
-  abstract Schema schema();
+  public abstract Schema schema();
 
   /** Advances to the next row; false at the end. */
-  abstract boolean next() throws IOException;
+  public abstract boolean next() throws IOException;
 
-  abstract String entity();
+  /** The current row's entity, as text. */
+  public abstract String entity();
 
-  abstract long timestamp();
+  /** The current row's timestamp in epoch milliseconds. */
+  public abstract long timestamp();
 
   /** The current row's values in {@link #schema()} order. */
-  abstract Object[] values();
+  public abstract Object[] values();
 
-  final long rowNumber() {
+  /** The current row's 1-based data row number (for error messages). */
+  public final long rowNumber() {
     return row;
   }
 
@@ -165,17 +169,17 @@ abstract class Spine implements Closeable {
     }
 
     @Override
-    long knownRowCount() {
+    public long knownRowCount() {
       return -1;
     }
 
     @Override
-    Schema schema() {
+    public Schema schema() {
       return schema;
     }
 
     @Override
-    boolean next() throws IOException {
+    public boolean next() throws IOException {
       List<String> cells;
       do {
         cells = parseLine(in);
@@ -214,17 +218,17 @@ abstract class Spine implements Closeable {
     }
 
     @Override
-    String entity() {
+    public String entity() {
       return entity;
     }
 
     @Override
-    long timestamp() {
+    public long timestamp() {
       return ts;
     }
 
     @Override
-    Object[] values() {
+    public Object[] values() {
       return current;
     }
 
@@ -363,17 +367,17 @@ abstract class Spine implements Closeable {
     }
 
     @Override
-    long knownRowCount() {
+    public long knownRowCount() {
       return rows;
     }
 
     @Override
-    Schema schema() {
+    public Schema schema() {
       return schema;
     }
 
     @Override
-    boolean next() throws IOException {
+    public boolean next() throws IOException {
       if (pending) {
         pending = false;
       } else {
@@ -402,17 +406,17 @@ abstract class Spine implements Closeable {
     }
 
     @Override
-    String entity() {
+    public String entity() {
       return current.get(entityIdx).toString();
     }
 
     @Override
-    long timestamp() {
+    public long timestamp() {
       return ts;
     }
 
     @Override
-    Object[] values() {
+    public Object[] values() {
       int n = schema.getFields().size();
       Object[] v = new Object[n];
       for (int i = 0; i < n; i++) {

@@ -40,11 +40,7 @@ import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
-import org.apache.parquet.avro.AvroParquetWriter;
-import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.LocalOutputFile;
 
 /**
  * Builds a point-in-time-correct training set from the Iceberg feature history.
@@ -61,13 +57,17 @@ import org.apache.parquet.io.LocalOutputFile;
  * the name). A {@link Manifest} records the Iceberg snapshot read of every table, so {@link
  * #reproduce} builds the same rows later, whatever was appended since.
  *
- * <p>Memory is bounded: when spine and history exceed {@link Builder#rowsInMemory}, both are
- * hash-partitioned by entity into spill files, each partition is sorted by entity and time and
- * joined on its own, and the results are read back in spine order.
+ * <p>{@link #run()} joins in this process. Memory is bounded: when spine and history exceed {@link
+ * Builder#rowsInMemory}, both are hash-partitioned by entity into spill files, each partition is
+ * sorted by entity and time and joined on its own, and the results are read back in spine order.
+ * {@link #run(Engine)} hands the same plan to another engine (the Flink batch job of the
+ * training-flink module); every engine applies {@link AsOfJoin}'s rule and writes through {@link
+ * TrainingOutput}, and the manifest is the same.
  */
 public final class TrainingSet {
   private final Catalog catalog;
   private final String catalogName;
+  private final Map<String, String> catalogProperties;
   private final String namespace;
   private final Path spinePath;
   private final String entityColumn;
@@ -114,6 +114,7 @@ public final class TrainingSet {
   private TrainingSet(Builder b, List<ViewPlan> plans, String expectedSpineSha) {
     this.catalog = b.catalog;
     this.catalogName = b.catalogName;
+    this.catalogProperties = b.catalogProperties;
     this.namespace = b.namespace;
     this.spinePath = b.spine;
     this.entityColumn = b.entityColumn;
@@ -166,6 +167,7 @@ public final class TrainingSet {
   public static final class Builder {
     private Catalog catalog;
     private String catalogName = "freshet";
+    private Map<String, String> catalogProperties;
     private String namespace = "freshet";
     private final List<FeatureSpec> specs = new ArrayList<>();
     private Path spine;
@@ -181,18 +183,31 @@ public final class TrainingSet {
     private Consumer<String> progress = s -> {};
     private Manifest reproducing;
 
-    /** An open catalog (the caller closes it). */
+    /**
+     * An open catalog (the caller closes it). Engines that read the history elsewhere (the Flink
+     * job's TaskManagers) need its properties too: see {@link #catalog(Catalog, String, Map)}.
+     */
     public Builder catalog(Catalog catalog, String catalogName) {
       this.catalog = catalog;
       this.catalogName = catalogName;
+      this.catalogProperties = null;
+      return this;
+    }
+
+    /**
+     * An open catalog (the caller closes it) and the Iceberg catalog properties it was opened with
+     * (see HistoryCatalogs), for engines that open it again elsewhere.
+     */
+    public Builder catalog(Catalog catalog, String catalogName, Map<String, String> properties) {
+      this.catalog = catalog;
+      this.catalogName = catalogName;
+      this.catalogProperties = Map.copyOf(properties);
       return this;
     }
 
     /** Opens the catalog from Iceberg catalog properties (see HistoryCatalogs). */
     public Builder catalogProperties(String catalogName, Map<String, String> properties) {
-      this.catalogName = catalogName;
-      this.catalog = HistoryCatalogs.load(catalogName, properties);
-      return this;
+      return catalog(HistoryCatalogs.load(catalogName, properties), catalogName, properties);
     }
 
     public Builder namespace(String namespace) {
@@ -402,12 +417,41 @@ public final class TrainingSet {
   }
 
   /**
-   * Builds the training set: writes the output and the manifest.
+   * Computes a planned training set's rows: the in-process join of {@link TrainingSet#run()}, or
+   * another engine (the Flink batch job of the training-flink module). The engine writes a Parquet
+   * file through {@link TrainingOutput}: the plan's output schema, one row per spine row, in spine
+   * order. {@link TrainingSet#run(Engine)} checks the spine before, and moves the file into place
+   * and writes the manifest after, so every engine's training set has the same manifest.
+   */
+  @FunctionalInterface
+  public interface Engine {
+    /**
+     * @param plan what to compute
+     * @param file where to write the rows (a temporary name next to the output)
+     * @param progress receives progress lines
+     * @throws TrainingSetException for a bad spine (with the row number) or unreadable history
+     */
+    void write(TrainingPlan plan, Path file, Consumer<String> progress) throws Exception;
+  }
+
+  /**
+   * Builds the training set in this process: writes the output and the manifest.
    *
    * @return the manifest written
    * @throws TrainingSetException for a bad spine (with the row number) or unreadable history
    */
   public Manifest run() {
+    return run(this::writeInProcess);
+  }
+
+  /**
+   * Builds the training set with an engine: writes the output and the manifest.
+   *
+   * @return the manifest written
+   * @throws TrainingSetException for a bad spine (with the row number), unreadable history or a
+   *     failed engine
+   */
+  public Manifest run(Engine engine) {
     long started = System.nanoTime();
     SpineInfo info = inspectSpine();
     if (expectedSpineSha != null && !expectedSpineSha.equals(info.sha256)) {
@@ -426,52 +470,41 @@ public final class TrainingSet {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    long historyRows = 0;
-    for (ViewPlan p : plans) {
-      historyRows = Math.max(historyRows, p.rows());
-    }
-    int buckets = (int) Math.max(1, Math.min(4096, (info.rows + historyRows) / rowsInMemory + 1));
-    if (info.rows + historyRows <= rowsInMemory) {
-      buckets = 1;
-    }
-    progress.accept(
-        String.format(
-            "training set: %,d spine rows, %d view(s), %,d history rows in the largest, %d partition(s)",
-            info.rows, plans.size(), historyRows, buckets));
+    TrainingPlan plan =
+        new TrainingPlan(
+            spinePath,
+            info.sha256,
+            info.rows,
+            entityColumn,
+            timestampColumn,
+            inclusive,
+            asServed,
+            catalogName,
+            catalogProperties,
+            namespace,
+            viewReads(),
+            outSchema);
     Path tmpOut =
         output.resolveSibling(output.getFileName() + ".tmp-" + ProcessHandle.current().pid());
     try {
       if (output.toAbsolutePath().getParent() != null) {
         Files.createDirectories(output.toAbsolutePath().getParent());
       }
-      if (buckets == 1) {
-        new InMemory(outSchema).run(tmpOut);
-      } else {
-        new Spilled(outSchema, buckets).run(tmpOut);
-      }
+      engine.write(plan, tmpOut, progress);
       Files.move(
           tmpOut, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new TrainingSetException("the training set could not be built: " + e, e);
     } finally {
       try {
         Files.deleteIfExists(tmpOut);
       } catch (IOException e) {
         // best effort
       }
-    }
-    List<Manifest.ViewRead> reads = new ArrayList<>();
-    for (ViewPlan p : plans) {
-      reads.add(
-          new Manifest.ViewRead(
-              p.view,
-              p.table.name(),
-              p.snapshotId,
-              p.specVersion,
-              p.ttlMillis,
-              List.copyOf(p.features),
-              p.types.stream().map(Enum::name).toList(),
-              List.copyOf(p.columns)));
     }
     Manifest m =
         new Manifest(
@@ -486,7 +519,7 @@ public final class TrainingSet {
             asServed,
             catalogName,
             namespace,
-            reads,
+            plan.views(),
             output.toString());
     m.write(manifestOutput);
     double secs = (System.nanoTime() - started) / 1e9;
@@ -495,6 +528,47 @@ public final class TrainingSet {
             "training set: %,d rows written to %s in %.1f s (%,.0f rows/s); manifest %s",
             info.rows, output, secs, info.rows / Math.max(secs, 1e-9), manifestOutput));
     return m;
+  }
+
+  /** The views read, as the manifest records them (columns are named by outputSchema). */
+  private List<Manifest.ViewRead> viewReads() {
+    List<Manifest.ViewRead> reads = new ArrayList<>();
+    for (ViewPlan p : plans) {
+      reads.add(
+          new Manifest.ViewRead(
+              p.view,
+              p.table.name(),
+              p.snapshotId,
+              p.specVersion,
+              p.ttlMillis,
+              List.copyOf(p.features),
+              p.types.stream().map(Enum::name).toList(),
+              List.copyOf(p.columns)));
+    }
+    return List.copyOf(reads);
+  }
+
+  /** The in-process engine: in memory, or partitioned through spill files above rowsInMemory. */
+  private void writeInProcess(TrainingPlan plan, Path file, Consumer<String> progress)
+      throws IOException {
+    long historyRows = 0;
+    for (ViewPlan p : plans) {
+      historyRows = Math.max(historyRows, p.rows());
+    }
+    long total = plan.spineRows() + historyRows;
+    int buckets = (int) Math.max(1, Math.min(4096, total / rowsInMemory + 1));
+    if (total <= rowsInMemory) {
+      buckets = 1;
+    }
+    progress.accept(
+        String.format(
+            "training set: %,d spine rows, %d view(s), %,d history rows in the largest, %d partition(s)",
+            plan.spineRows(), plans.size(), historyRows, buckets));
+    if (buckets == 1) {
+      new InMemory(plan.outputSchema()).run(file);
+    } else {
+      new Spilled(plan.outputSchema(), buckets).run(file);
+    }
   }
 
   private record SpineInfo(String sha256, long rows) {}
@@ -802,13 +876,7 @@ public final class TrainingSet {
       long total = 0;
       long t0 = System.nanoTime();
       try (Spine spine = Spine.open(spinePath, entityColumn, timestampColumn);
-          ParquetWriter<GenericRecord> writer =
-              AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
-                  .withSchema(outSchema)
-                  .withDataModel(GenericData.get())
-                  .withCompressionCodec(CompressionCodecName.SNAPPY)
-                  .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                  .build()) {
+          ParquetWriter<GenericRecord> writer = TrainingOutput.open(file, outSchema)) {
         int spineCols = spine.schema().getFields().size();
         while (spine.next()) {
           Object[] in = spine.values();

@@ -1,0 +1,531 @@
+package io.freshet.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.freshet.connectors.iceberg.HistoryCatalogs;
+import io.freshet.connectors.iceberg.HistoryTables;
+import io.freshet.spec.Aggregation;
+import io.freshet.spec.FeatureDef;
+import io.freshet.spec.FeatureSpec;
+import io.freshet.spec.SourceSpec;
+import io.freshet.spec.ValueType;
+import io.freshet.spec.ViewSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.data.Record;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.LocalOutputFile;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The training-set tests every engine passes, over real Iceberg history tables (JDBC catalog on
+ * SQLite, file-system warehouse): the join against a naive oracle that scans every history row for
+ * every spine row (randomized history with corrections, i.e. revisions of one valid_from, ties on
+ * the same millisecond, spine rows before the first value, ttl expiry, several views, inclusive and
+ * as-served), reproduction from a manifest after more data arrived, and clear errors. A subclass
+ * says how to run a training set: {@code TrainingSetIT} in this process (in memory and through
+ * spill files), {@code FlinkTrainingSetIT} (training-flink) as a Flink batch job.
+ */
+public abstract class TrainingSetScenarios {
+  private static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00Z
+  private static final SourceSpec SOURCE =
+      new SourceSpec(
+          "events",
+          "events",
+          "events.avsc",
+          SchemaBuilder.record("Event").fields().requiredString("id").endRecord(),
+          "id",
+          "ts",
+          Duration.ofSeconds(1),
+          Duration.ofMinutes(10),
+          Duration.ofMinutes(1));
+  private static final ViewSpec SHORT =
+      new ViewSpec(
+          "short_view",
+          Duration.ofMinutes(30),
+          null,
+          List.of(
+              feature("clicks", Aggregation.COUNT, ValueType.LONG),
+              feature("spend", Aggregation.SUM, ValueType.DOUBLE),
+              feature("country", Aggregation.LAST, ValueType.STRING)),
+          List.of());
+  private static final ViewSpec LONG =
+      new ViewSpec(
+          "long_view",
+          Duration.ofDays(2),
+          null,
+          List.of(
+              feature("clicks", Aggregation.COUNT, ValueType.LONG),
+              feature("vip", Aggregation.LAST, ValueType.BOOLEAN)),
+          List.of());
+  private static final FeatureSpec SPEC = new FeatureSpec(null, SOURCE, List.of(SHORT, LONG));
+
+  private Path dir;
+  private Catalog catalog;
+  private Map<String, String> catalogProperties;
+
+  /** Builds the training set with the engine under test. */
+  protected abstract Manifest run(TrainingSet trainingSet) throws Exception;
+
+  /** Checks engine-specific progress lines of the randomized test. */
+  protected void checkProgress(List<String> lines, long rowsInMemory) {}
+
+  private static FeatureDef feature(String name, Aggregation agg, ValueType type) {
+    String field = agg == Aggregation.COUNT ? null : name;
+    return new FeatureDef(name, agg, field, type, null, null, null, null);
+  }
+
+  @BeforeEach
+  public void catalog() throws IOException {
+    dir = Path.of("target", "training-it-" + UUID.randomUUID()).toAbsolutePath();
+    Files.createDirectories(dir);
+    catalogProperties = HistoryCatalogs.complete(Map.of(), dir.resolve("state"));
+    catalog = HistoryCatalogs.load("freshet", catalogProperties);
+  }
+
+  private Table table(ViewSpec view) {
+    return HistoryTables.ensure(catalog, "freshet", SOURCE, view);
+  }
+
+  /** Random history of a view: per entity non-decreasing valid_from, corrections, ties. */
+  private static List<HistoryAppender.Row> history(ViewSpec view, Random rnd, int entities) {
+    List<HistoryAppender.Row> rows = new ArrayList<>();
+    for (int e = 0; e < entities; e++) {
+      if (e % 7 == 3) {
+        continue; // entities with no history at all
+      }
+      long vf = T0 + rnd.nextInt(3_600_000);
+      long written = vf;
+      long last = vf;
+      int nextRevision = 0;
+      int n = 1 + rnd.nextInt(40);
+      for (int i = 0; i < n; i++) {
+        long step =
+            rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(rnd.nextInt(10) == 0 ? 7_200_000 : 300_000);
+        // the same valid_from again is a correction: its revision counts up
+        nextRevision = i > 0 && step == 0 ? nextRevision : 0;
+        vf += step;
+        last = Math.max(last, vf - (rnd.nextInt(3) == 0 ? rnd.nextInt(1_800_000) : 0));
+        int revisions = rnd.nextInt(5) == 0 ? 1 + rnd.nextInt(3) : 1;
+        for (int k = 0; k < revisions; k++) {
+          int rev = nextRevision++;
+          written = Math.max(written, vf) + rnd.nextInt(5_000);
+          rows.add(
+              new HistoryAppender.Row("e" + e, vf, last, written, rev, randomValues(view, rnd)));
+        }
+      }
+    }
+    java.util.Collections.shuffle(rows, rnd);
+    return rows;
+  }
+
+  private static List<Object> randomValues(ViewSpec view, Random rnd) {
+    List<Object> values = new ArrayList<>();
+    for (FeatureDef f : view.features()) {
+      if (rnd.nextInt(8) == 0) {
+        values.add(null);
+        continue;
+      }
+      values.add(
+          switch (f.outputType()) {
+            case LONG -> (long) rnd.nextInt(1000);
+            case DOUBLE -> rnd.nextInt(100_000) / 100.0;
+            case STRING -> List.of("FR", "DE", "NL").get(rnd.nextInt(3));
+            case BOOLEAN -> rnd.nextBoolean();
+          });
+    }
+    return values;
+  }
+
+  private static long append(Table table, List<HistoryAppender.Row> rows) {
+    List<Record> records = new ArrayList<>();
+    for (HistoryAppender.Row r : rows) {
+      records.add(HistoryAppender.toRecord(table, r));
+    }
+    return HistoryAppender.append(table, records);
+  }
+
+  /** A spine row. */
+  record SpineRow(String entity, long ts, int label) {}
+
+  /** Random spine: some timestamps exactly on history times, some before any history. */
+  private static List<SpineRow> spine(
+      Random rnd, int n, int entities, List<List<HistoryAppender.Row>> histories) {
+    List<SpineRow> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String e = "e" + rnd.nextInt(entities + 2); // two entities unknown to every view
+      long ts;
+      int pick = rnd.nextInt(4);
+      List<HistoryAppender.Row> h = histories.get(rnd.nextInt(histories.size()));
+      if (pick == 0 && !h.isEmpty()) {
+        HistoryAppender.Row r = h.get(rnd.nextInt(h.size()));
+        e = r.entity();
+        ts = rnd.nextBoolean() ? r.validFrom() : r.writtenAt();
+      } else if (pick == 1) {
+        ts = T0 - rnd.nextInt(3_600_000); // before everything
+      } else {
+        ts = T0 + rnd.nextInt(30 * 3_600_000);
+      }
+      out.add(new SpineRow(e, ts, i % 2));
+    }
+    return out;
+  }
+
+  /** The naive rule: every history row of the entity, the newest one before the spine time. */
+  private static Object oracle(
+      List<HistoryAppender.Row> history,
+      ViewSpec view,
+      int featureIdx,
+      SpineRow s,
+      boolean inclusive,
+      boolean asServed) {
+    HistoryAppender.Row best = null;
+    for (HistoryAppender.Row r : history) {
+      if (!r.entity().equals(s.entity())) {
+        continue;
+      }
+      long key = asServed ? r.writtenAt() : r.validFrom();
+      if (inclusive ? key > s.ts() : key >= s.ts()) {
+        continue;
+      }
+      if (best == null
+          || r.validFrom() > best.validFrom()
+          || (r.validFrom() == best.validFrom() && r.revision() > best.revision())) {
+        best = r;
+      }
+    }
+    if (best == null || s.ts() - best.lastEventTime() > view.ttl().toMillis()) {
+      return null;
+    }
+    return best.values().get(featureIdx);
+  }
+
+  private static void writeCsv(Path file, List<SpineRow> rows) throws IOException {
+    StringBuilder sb = new StringBuilder("customer,label,event_ts\n");
+    for (int i = 0; i < rows.size(); i++) {
+      SpineRow r = rows.get(i);
+      String ts =
+          i % 3 == 0 ? Long.toString(r.ts()) : java.time.Instant.ofEpochMilli(r.ts()).toString();
+      sb.append(r.entity()).append(',').append(r.label()).append(',').append(ts).append('\n');
+    }
+    Files.writeString(file, sb);
+  }
+
+  private static void writeParquet(Path file, List<SpineRow> rows) throws IOException {
+    Schema ts = LogicalTypes.timestampMicros().addToSchema(Schema.create(Schema.Type.LONG));
+    Schema schema =
+        SchemaBuilder.record("spine")
+            .fields()
+            .requiredString("customer")
+            .requiredInt("label")
+            .name("event_ts")
+            .type(ts)
+            .noDefault()
+            .endRecord();
+    try (ParquetWriter<GenericRecord> w =
+        AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
+            .withSchema(schema)
+            .withDataModel(GenericData.get())
+            .build()) {
+      for (SpineRow r : rows) {
+        GenericData.Record rec = new GenericData.Record(schema);
+        rec.put("customer", r.entity());
+        rec.put("label", r.label());
+        rec.put("event_ts", r.ts() * 1000);
+        w.write(rec);
+      }
+    }
+  }
+
+  static List<GenericRecord> readOutput(Path file) throws IOException {
+    List<GenericRecord> out = new ArrayList<>();
+    try (ParquetReader<GenericRecord> r =
+        AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file))
+            .withDataModel(GenericData.get())
+            .build()) {
+      for (GenericRecord rec; (rec = r.read()) != null; ) {
+        out.add(rec);
+      }
+    }
+    return out;
+  }
+
+  private static Object plain(Object v) {
+    return v instanceof CharSequence c ? c.toString() : v;
+  }
+
+  @ParameterizedTest(name = "inclusive={0} asServed={1} parquet={2} rowsInMemory={3}")
+  @CsvSource({
+    "false, false, false, 0",
+    "true, false, true, 0",
+    "false, true, true, 0",
+    "true, true, false, 0",
+    "false, false, true, 500",
+    "true, true, true, 300",
+    "false, true, false, 700",
+  })
+  public void pointInTimeJoinEqualsTheNaiveOracle(
+      boolean inclusive, boolean asServed, boolean parquet, long rowsInMemory) throws Exception {
+    Random rnd = new Random(Objects.hash(inclusive, asServed, parquet, rowsInMemory));
+    int entities = 40;
+    Table shortTable = table(SHORT);
+    Table longTable = table(LONG);
+    List<HistoryAppender.Row> shortHistory = history(SHORT, rnd, entities);
+    List<HistoryAppender.Row> longHistory = history(LONG, rnd, entities);
+    // two commits per table: the join reads all of the current snapshot
+    int half = shortHistory.size() / 2;
+    append(shortTable, shortHistory.subList(0, half));
+    append(shortTable, shortHistory.subList(half, shortHistory.size()));
+    append(longTable, longHistory);
+    List<SpineRow> spine = spine(rnd, 3000, entities, List.of(shortHistory, longHistory));
+    Path spineFile = dir.resolve(parquet ? "spine.parquet" : "spine.csv");
+    if (parquet) {
+      writeParquet(spineFile, spine);
+    } else {
+      writeCsv(spineFile, spine);
+    }
+    Path out = dir.resolve("out.parquet");
+    List<String> lines = new ArrayList<>();
+    Manifest m =
+        run(
+            TrainingSet.builder()
+                .catalog(catalog, "freshet", catalogProperties)
+                .spec(SPEC)
+                .spine(spineFile)
+                .entityColumn("customer")
+                .timestampColumn("event_ts")
+                .select(
+                    "short_view:clicks",
+                    "short_view:spend",
+                    "long_view:vip",
+                    "short_view:country",
+                    "long_view:clicks")
+                .inclusive(inclusive)
+                .asServed(asServed)
+                .rowsInMemory(rowsInMemory)
+                .tempDir(dir)
+                .output(out)
+                .progress(lines::add)
+                .build());
+    checkProgress(lines, rowsInMemory);
+    assertThat(m.views())
+        .extracting(Manifest.ViewRead::view)
+        .containsExactly("short_view", "long_view");
+    assertThat(m.views().get(0).columns())
+        .containsExactly("short_view__clicks", "spend", "country");
+    assertThat(m.views().get(1).columns()).containsExactly("vip", "long_view__clicks");
+
+    List<GenericRecord> rows = readOutput(out);
+    assertThat(rows).hasSize(spine.size());
+    int differences = 0;
+    List<String> examples = new ArrayList<>();
+    int nonNull = 0;
+    for (int i = 0; i < spine.size(); i++) {
+      SpineRow s = spine.get(i);
+      GenericRecord r = rows.get(i);
+      assertThat(plain(r.get("customer"))).isEqualTo(s.entity());
+      assertThat(plain(r.get("label")).toString()).isEqualTo(Integer.toString(s.label()));
+      Object[][] expected = {
+        {"short_view__clicks", oracle(shortHistory, SHORT, 0, s, inclusive, asServed)},
+        {"spend", oracle(shortHistory, SHORT, 1, s, inclusive, asServed)},
+        {"country", oracle(shortHistory, SHORT, 2, s, inclusive, asServed)},
+        {"vip", oracle(longHistory, LONG, 1, s, inclusive, asServed)},
+        {"long_view__clicks", oracle(longHistory, LONG, 0, s, inclusive, asServed)},
+      };
+      for (Object[] e : expected) {
+        Object actual = plain(r.get((String) e[0]));
+        if (!Objects.equals(actual, e[1])) {
+          differences++;
+          if (examples.size() < 10) {
+            examples.add("row " + i + " " + s + " " + e[0] + ": " + actual + " != " + e[1]);
+          }
+        }
+        if (actual != null) {
+          nonNull++;
+        }
+      }
+    }
+    assertThat(examples).as("differences: %d", differences).isEmpty();
+    assertThat(nonNull).as("the data exercises values, not only nulls").isGreaterThan(3000);
+  }
+
+  @Test
+  public void aManifestReproducesTheSameRowsAfterMoreDataArrived() throws Exception {
+    Random rnd = new Random(5);
+    Table shortTable = table(SHORT);
+    Table longTable = table(LONG);
+    List<HistoryAppender.Row> shortHistory = history(SHORT, rnd, 20);
+    List<HistoryAppender.Row> longHistory = history(LONG, rnd, 20);
+    append(shortTable, shortHistory);
+    append(longTable, longHistory);
+    List<SpineRow> spine = spine(rnd, 1000, 20, List.of(shortHistory, longHistory));
+    Path spineFile = dir.resolve("spine.csv");
+    writeCsv(spineFile, spine);
+    Path first = dir.resolve("first.parquet");
+    run(
+        TrainingSet.builder()
+            .catalog(catalog, "freshet", catalogProperties)
+            .spec(SPEC)
+            .spine(spineFile)
+            .entityColumn("customer")
+            .timestampColumn("event_ts")
+            .select("short_view:spend", "long_view:vip")
+            .output(first)
+            .build());
+    Manifest manifest = Manifest.read(TrainingSet.defaultManifest(first));
+    assertThat(manifest.views()).allMatch(v -> v.snapshotId() != null);
+
+    // Newer data for every entity, valid before every spine timestamp: a fresh build sees it.
+    List<HistoryAppender.Row> late = new ArrayList<>();
+    Map<String, Long> newest = new java.util.HashMap<>();
+    for (HistoryAppender.Row r : longHistory) {
+      newest.merge(r.entity(), r.validFrom(), Math::max);
+    }
+    newest.forEach(
+        (entity, vf) ->
+            late.add(
+                new HistoryAppender.Row(
+                    entity, vf + 1, vf + 1, vf + 2, 0, java.util.Arrays.asList(7L, null))));
+    append(longTable, late);
+    Path fresh = dir.resolve("fresh.parquet");
+    run(
+        TrainingSet.builder()
+            .catalog(catalog, "freshet", catalogProperties)
+            .spec(SPEC)
+            .spine(spineFile)
+            .entityColumn("customer")
+            .timestampColumn("event_ts")
+            .select("short_view:spend", "long_view:vip")
+            .output(fresh)
+            .build());
+    Path again = dir.resolve("again.parquet");
+    Manifest reproduced =
+        run(
+            TrainingSet.reproduce(manifest)
+                .catalog(catalog, "freshet", catalogProperties)
+                .output(again)
+                .build());
+
+    assertThat(reproduced.views()).isEqualTo(manifest.views());
+    assertThat(text(readOutput(again))).isEqualTo(text(readOutput(first)));
+    assertThat(text(readOutput(fresh))).isNotEqualTo(text(readOutput(first)));
+  }
+
+  private static List<String> text(List<GenericRecord> rows) {
+    return rows.stream().map(Object::toString).toList();
+  }
+
+  @Test
+  public void clearErrors() throws Exception {
+    table(SHORT);
+    table(LONG);
+    Path spineFile = dir.resolve("spine.csv");
+    Files.writeString(spineFile, "customer,event_ts\ne1,2026-01-01T00:00:00Z\ne2,yesterday\n");
+    TrainingSet.Builder base =
+        TrainingSet.builder()
+            .catalog(catalog, "freshet", catalogProperties)
+            .spec(SPEC)
+            .spine(spineFile)
+            .entityColumn("customer")
+            .timestampColumn("event_ts")
+            .output(dir.resolve("o.parquet"));
+
+    assertThatThrownBy(() -> base.select("nope:clicks", "short_view:nope").build())
+        .isInstanceOf(TrainingSetException.class)
+        .hasMessageContaining("unknown view 'nope' (views: [short_view, long_view])")
+        .hasMessageContaining(
+            "view 'short_view' has no feature 'nope' (features: [clicks, spend, country])");
+    assertThatThrownBy(
+            () ->
+                TrainingSet.builder()
+                    .catalog(catalog, "freshet", catalogProperties)
+                    .spec(SPEC)
+                    .spine(spineFile)
+                    .output(dir.resolve("o.parquet"))
+                    .select("short_view:clicks")
+                    .build()
+                    .run(TrainingSetScenarios::neverRun))
+        .isInstanceOf(TrainingSetException.class)
+        .hasMessageContaining("has no column entity (entity), no column timestamp (timestamp)")
+        .hasMessageContaining("[customer, event_ts]");
+    TrainingSet bad =
+        TrainingSet.builder()
+            .catalog(catalog, "freshet", catalogProperties)
+            .spec(SPEC)
+            .spine(spineFile)
+            .entityColumn("customer")
+            .timestampColumn("event_ts")
+            .output(dir.resolve("o.parquet"))
+            .select("short_view:clicks")
+            .build();
+    assertThatThrownBy(() -> run(bad))
+        .isInstanceOf(TrainingSetException.class)
+        .hasMessageContaining("row 2: timestamp column 'event_ts' has 'yesterday'");
+
+    // Parquet spines know their row count: the bad value is met by the engine, not before it.
+    Path parquetSpine = dir.resolve("text-timestamps.parquet");
+    Schema schema =
+        SchemaBuilder.record("spine")
+            .fields()
+            .requiredString("customer")
+            .requiredString("event_ts")
+            .endRecord();
+    try (ParquetWriter<GenericRecord> w =
+        AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(parquetSpine))
+            .withSchema(schema)
+            .withDataModel(GenericData.get())
+            .build()) {
+      String[][] rows = {
+        {"e1", "2026-01-01T00:00:00Z"}, {"e2", "2026-01-01T00:00:01Z"}, {"e3", "soon"}
+      };
+      for (String[] r : rows) {
+        GenericData.Record rec = new GenericData.Record(schema);
+        rec.put("customer", r[0]);
+        rec.put("event_ts", r[1]);
+        w.write(rec);
+      }
+    }
+    TrainingSet badParquet =
+        TrainingSet.builder()
+            .catalog(catalog, "freshet", catalogProperties)
+            .spec(SPEC)
+            .spine(parquetSpine)
+            .entityColumn("customer")
+            .timestampColumn("event_ts")
+            .output(dir.resolve("o.parquet"))
+            .select("short_view:clicks")
+            .build();
+    assertThatThrownBy(() -> run(badParquet))
+        .isInstanceOf(TrainingSetException.class)
+        .hasMessageContaining("row 3: timestamp column 'event_ts' has 'soon'");
+    assertThat(dir.resolve("o.parquet")).doesNotExist();
+  }
+
+  private static void neverRun(TrainingPlan plan, Path file, Consumer<String> progress) {
+    throw new AssertionError("the engine must not run when the spine is unusable");
+  }
+}
