@@ -23,6 +23,8 @@ import org.apache.avro.Schema;
  * @param namespace namespace of the history tables
  * @param views per view: table, snapshot (null: no data), ttl, features, their types and output
  *     columns, in output order
+ * @param spineSchema the spine's columns as an Avro record schema (what {@link Spine#schema()}
+ *     gives)
  * @param outputSchema the output's Avro schema: the spine's columns, then one nullable column per
  *     feature in {@code views} order
  */
@@ -38,6 +40,7 @@ public record TrainingPlan(
     Map<String, String> catalogProperties,
     String namespace,
     List<Manifest.ViewRead> views,
+    Schema spineSchema,
     Schema outputSchema) {
 
   /** Number of feature columns. */
@@ -51,7 +54,7 @@ public record TrainingPlan(
 
   /** Number of spine columns (the first fields of the output). */
   public int spineColumns() {
-    return outputSchema.getFields().size() - featureColumns();
+    return spineSchema.getFields().size();
   }
 
   /** Position among the feature columns of view {@code v}'s first feature. */

@@ -464,9 +464,11 @@ public final class TrainingSet {
               + expectedSpineSha
               + ")");
     }
+    Schema spineSchema;
     Schema outSchema;
     try (Spine spine = Spine.open(spinePath, entityColumn, timestampColumn)) {
-      outSchema = outputSchema(spine.schema());
+      spineSchema = spine.schema();
+      outSchema = outputSchema(spineSchema);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -483,6 +485,7 @@ public final class TrainingSet {
             catalogProperties,
             namespace,
             viewReads(),
+            spineSchema,
             outSchema);
     Path tmpOut =
         output.resolveSibling(output.getFileName() + ".tmp-" + ProcessHandle.current().pid());
