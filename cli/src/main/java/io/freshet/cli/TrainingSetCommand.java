@@ -1,5 +1,6 @@
 package io.freshet.cli;
 
+import io.freshet.cli.flink.FeatureJobRunner;
 import io.freshet.connectors.iceberg.HistoryCatalogs;
 import io.freshet.spec.SpecException;
 import io.freshet.spec.SpecParser;
@@ -7,6 +8,7 @@ import io.freshet.training.FeatureSelection;
 import io.freshet.training.Manifest;
 import io.freshet.training.TrainingSet;
 import io.freshet.training.TrainingSetException;
+import io.freshet.training.flink.FlinkEngine;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.iceberg.catalog.Catalog;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,6 +36,7 @@ import picocli.CommandLine.Option;
           + " each feature is the newest value valid strictly before the row's timestamp, null when"
           + " none or older than the view's ttl. Writes Parquet (the spine's columns and row order,"
           + " then the features) and a manifest JSON; --manifest rebuilds the same rows later."
+          + " --engine flink runs the same join as a Flink batch job."
     },
     footer = {
       "",
@@ -39,7 +44,8 @@ import picocli.CommandLine.Option;
       "  freshet training-set --spec examples/payments/payments.yaml --spine labels.csv \\",
       "      --entity-column customer_id --timestamp-column ts \\",
       "      -f customer_risk:txn_count_1h,customer_risk:amount_sum_24h -o train.parquet",
-      "  freshet training-set --manifest train.manifest.json -o train-again.parquet"
+      "  freshet training-set --manifest train.manifest.json -o train-again.parquet",
+      "  freshet training-set --engine flink --parallelism 2 --spec ... (same options)"
     })
 public final class TrainingSetCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -149,8 +155,41 @@ public final class TrainingSetCommand implements Callable<Integer> {
   @Option(names = "--temp-dir", description = "Directory for spill files.")
   Path tempDir;
 
+  /** Where the join runs. */
+  enum Engine {
+    local,
+    flink
+  }
+
+  @Option(
+      names = "--engine",
+      defaultValue = "local",
+      description =
+          "local: in this process, spilling to disk above --rows-in-memory (default). flink: as a"
+              + " Flink batch job on a local MiniCluster in this process (flink-conf/config.yaml);"
+              + " same rows, same manifest.")
+  Engine engine;
+
+  @Option(
+      names = "--parallelism",
+      description = "With --engine flink: the job's parallelism (default: parallelism.default).")
+  int parallelism;
+
+  @Option(
+      names = "--flink-conf",
+      paramLabel = "DIR",
+      description =
+          "With --engine flink: directory of config.yaml (default: <checkout>/flink-conf).")
+  Path flinkConf;
+
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "With --engine flink: any Flink setting (repeatable).")
+  Map<String, String> flinkSettings = new LinkedHashMap<>();
+
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Map<String, String> props = new LinkedHashMap<>(catalogProperties);
@@ -165,7 +204,17 @@ public final class TrainingSetCommand implements Callable<Integer> {
     }
     Catalog catalog = null;
     try {
-      catalog = HistoryCatalogs.load(catalogName, HistoryCatalogs.complete(props, stateDir()));
+      if (engine != Engine.local && (rowsInMemory > 0 || tempDir != null)) {
+        throw new TrainingSetException(
+            "--rows-in-memory and --temp-dir are for --engine local (Flink spills by itself)");
+      }
+      if (engine == Engine.local
+          && (parallelism > 0 || flinkConf != null || !flinkSettings.isEmpty())) {
+        throw new TrainingSetException(
+            "--parallelism, --flink-conf and --set are for --engine flink");
+      }
+      Map<String, String> catalogProps = HistoryCatalogs.complete(props, stateDir());
+      catalog = HistoryCatalogs.load(catalogName, catalogProps);
       TrainingSet.Builder b;
       if (manifest != null) {
         if (!features.isEmpty() || inclusive || asServed) {
@@ -195,7 +244,9 @@ public final class TrainingSetCommand implements Callable<Integer> {
         }
         b.select(features.stream().map(FeatureSelection::parse).toList());
       }
-      b.catalog(catalog, catalogName).output(output).progress(line -> progress(err, line));
+      b.catalog(catalog, catalogName, catalogProps)
+          .output(output)
+          .progress(line -> progress(err, line));
       if (manifestOut != null) {
         b.manifestOutput(manifestOut);
       }
@@ -205,7 +256,8 @@ public final class TrainingSetCommand implements Callable<Integer> {
       if (tempDir != null) {
         b.tempDir(tempDir);
       }
-      Manifest m = b.build().run();
+      TrainingSet trainingSet = b.build();
+      Manifest m = engine == Engine.flink ? trainingSet.run(flinkEngine()) : trainingSet.run();
       out.println(
           "wrote "
               + output
@@ -228,6 +280,23 @@ public final class TrainingSetCommand implements Callable<Integer> {
         }
       }
     }
+  }
+
+  /**
+   * A Flink batch job on a local MiniCluster in this JVM, configured by config.yaml plus --set.
+   * Without restarts unless --set says otherwise: a local run has no TaskManager to lose, and a bad
+   * spine row should fail at once, not after config.yaml's restart backoff.
+   */
+  private FlinkEngine flinkEngine() throws java.io.IOException {
+    Path confDir = flinkConf != null ? flinkConf : LocalDefaults.home().resolve("flink-conf");
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("restart-strategy.type", "none");
+    if (parallelism > 0) {
+      settings.put("parallelism.default", Integer.toString(parallelism));
+    }
+    settings.putAll(flinkSettings);
+    Configuration conf = FeatureJobRunner.localConfiguration(confDir, settings);
+    return new FlinkEngine(StreamExecutionEnvironment.getExecutionEnvironment(conf));
   }
 
   private static void progress(PrintWriter err, String line) {

@@ -25,11 +25,11 @@ import org.apache.iceberg.parquet.Parquet;
  * Appends history rows to a history table with Iceberg's generic Parquet writer, one file per day
  * partition and one commit per call: the table as the Flink sink leaves it, without Flink.
  */
-final class HistoryAppender {
+public final class HistoryAppender {
   private HistoryAppender() {}
 
   /** One history row, times in epoch milliseconds, values in the view's feature order. */
-  record Row(
+  public record Row(
       String entity,
       long validFrom,
       long lastEventTime,
@@ -37,11 +37,11 @@ final class HistoryAppender {
       int revision,
       List<Object> values) {}
 
-  static OffsetDateTime ts(long millis) {
+  public static OffsetDateTime ts(long millis) {
     return Instant.ofEpochMilli(millis).atOffset(ZoneOffset.UTC);
   }
 
-  static Record toRecord(Table table, Row r) {
+  public static Record toRecord(Table table, Row r) {
     GenericRecord rec = GenericRecord.create(table.schema());
     rec.setField(HistoryTables.ENTITY, r.entity());
     rec.setField(HistoryTables.VALID_FROM, ts(r.validFrom()));
@@ -58,7 +58,7 @@ final class HistoryAppender {
   }
 
   /** Appends rows in one commit; returns the new snapshot id. */
-  static long append(Table table, Iterable<Record> rows) {
+  public static long append(Table table, Iterable<Record> rows) {
     InternalRecordWrapper wrapper = new InternalRecordWrapper(table.schema().asStruct());
     PartitionKey key = new PartitionKey(table.spec(), table.schema());
     Map<PartitionKey, DataWriter<Record>> writers = new LinkedHashMap<>();

@@ -54,8 +54,12 @@ public final class FlinkEngine implements TrainingSet.Engine {
             "flink job %s finished in %.1f s", result.getJobID(), (System.nanoTime() - t0) / 1e9));
   }
 
-  /** The job's own error when it is a training-set error (e.g. a bad spine row), else {@code e}. */
-  static Exception unwrap(Exception e) {
+  /**
+   * The job's own error when it is a training-set error (e.g. a bad spine row), else a
+   * TrainingSetException naming the root cause (Flink's own message is "Job execution failed").
+   */
+  static TrainingSetException unwrap(Exception e) {
+    Throwable root = e;
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof TrainingSetException tse) {
         return tse;
@@ -64,7 +68,8 @@ public final class FlinkEngine implements TrainingSet.Engine {
           && TrainingSetException.class.getName().equals(st.getOriginalErrorClassName())) {
         return new TrainingSetException(st.getMessage(), e);
       }
+      root = t;
     }
-    return e;
+    return new TrainingSetException("the Flink job failed: " + root, e);
   }
 }

@@ -1,0 +1,167 @@
+package io.freshet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.freshet.connectors.iceberg.HistoryCatalogs;
+import io.freshet.connectors.iceberg.HistoryTables;
+import io.freshet.spec.FeatureDef;
+import io.freshet.spec.FeatureSpec;
+import io.freshet.spec.SpecParser;
+import io.freshet.spec.ViewSpec;
+import io.freshet.training.HistoryAppender;
+import io.freshet.training.Manifest;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.data.Record;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.io.LocalInputFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code freshet training-set --engine flink} against {@code --engine local} on the payments
+ * example's history: the same rows, the same manifest, and a Flink rebuild from the local run's
+ * manifest. The Flink job runs on a MiniCluster in this JVM with flink-conf/config.yaml (RocksDB,
+ * checkpoint interval, no Kryo, no generated uids), as the command runs it for a user.
+ */
+class TrainingSetCommandIT {
+  private static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00Z
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = FreshetCli.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  @Test
+  void theFlinkEngineWritesTheRowsOfTheLocalOne(@TempDir Path dir) throws Exception {
+    Path specFile = LocalDefaults.home().resolve("examples/payments/payments.yaml");
+    FeatureSpec spec = SpecParser.parse(specFile);
+    ViewSpec view = spec.views().get(0);
+    Catalog catalog = HistoryCatalogs.load("freshet", HistoryCatalogs.complete(Map.of(), dir));
+    Table table = HistoryTables.ensure(catalog, "freshet", spec.source(), view);
+    Random rnd = new Random(7);
+    List<Record> history = new ArrayList<>();
+    for (int c = 0; c < 30; c++) {
+      long vf = T0;
+      for (int i = 0; i < 20; i++) {
+        vf += rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(600_000);
+        List<Object> values = new ArrayList<>();
+        for (FeatureDef f : view.features()) {
+          values.add(
+              switch (f.outputType()) {
+                case LONG -> (long) rnd.nextInt(50);
+                case DOUBLE -> rnd.nextInt(10_000) / 100.0;
+                case STRING -> List.of("FR", "DE").get(rnd.nextInt(2));
+                case BOOLEAN -> rnd.nextBoolean();
+              });
+        }
+        history.add(
+            HistoryAppender.toRecord(
+                table, new HistoryAppender.Row("c" + c, vf, vf, vf + 5, i, values)));
+      }
+    }
+    HistoryAppender.append(table, history);
+    StringBuilder csv = new StringBuilder("customer_id,timestamp,label\n");
+    for (int i = 0; i < 2000; i++) {
+      long ts = T0 - 60_000 + rnd.nextInt(4 * 3_600_000);
+      csv.append("c").append(rnd.nextInt(32)).append(',').append(ts).append(',').append(i % 2);
+      csv.append('\n');
+    }
+    Path spine = dir.resolve("labels.csv");
+    Files.writeString(spine, csv);
+
+    String[] common = {
+      "training-set",
+      "--spec",
+      specFile.toString(),
+      "--spine",
+      spine.toString(),
+      "--entity-column",
+      "customer_id",
+      "--timestamp-column",
+      "timestamp",
+      "-f",
+      "customer_risk:txn_count_1h,customer_risk:amount_avg_7d,customer_risk:last_country",
+      "--state-dir",
+      dir.toString()
+    };
+    Path local = dir.resolve("local.parquet");
+    assertThat(run(concat(common, "-o", local.toString()))).as(err.toString()).isZero();
+    Path flink = dir.resolve("flink.parquet");
+    assertThat(
+            run(concat(common, "--engine", "flink", "--parallelism", "2", "-o", flink.toString())))
+        .as(err.toString())
+        .isZero();
+    assertThat(err.toString()).contains("as a Flink batch job (parallelism 2)");
+
+    List<String> expected = rows(local);
+    assertThat(expected).hasSize(2000).anyMatch(r -> r.contains("\"last_country\": \""));
+    assertThat(rows(flink)).isEqualTo(expected);
+    Manifest localManifest = Manifest.read(dir.resolve("local.manifest.json"));
+    Manifest flinkManifest = Manifest.read(dir.resolve("flink.manifest.json"));
+    assertThat(flinkManifest.views()).isEqualTo(localManifest.views());
+    assertThat(flinkManifest.spineSha256()).isEqualTo(localManifest.spineSha256());
+
+    Path again = dir.resolve("again.parquet");
+    assertThat(
+            run(
+                "training-set",
+                "--manifest",
+                dir.resolve("local.manifest.json").toString(),
+                "--state-dir",
+                dir.toString(),
+                "--engine",
+                "flink",
+                "-o",
+                again.toString()))
+        .as(err.toString())
+        .isZero();
+    assertThat(rows(again)).isEqualTo(expected);
+  }
+
+  @Test
+  void engineOptionsAreCheckedBeforeAnythingRuns(@TempDir Path dir) {
+    assertThat(run("training-set", "--engine", "flink", "--rows-in-memory", "10", "-o", "x"))
+        .isEqualTo(1);
+    assertThat(err.toString()).contains("--rows-in-memory and --temp-dir are for --engine local");
+    assertThat(run("training-set", "--parallelism", "4", "-o", "x")).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("--parallelism, --flink-conf and --set are for --engine flink");
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  private static List<String> rows(Path file) throws Exception {
+    List<String> rows = new ArrayList<>();
+    try (ParquetReader<GenericRecord> in =
+        AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file))
+            .withDataModel(GenericData.get())
+            .build()) {
+      for (GenericRecord r; (r = in.read()) != null; ) {
+        rows.add(r.toString());
+      }
+    }
+    return rows;
+  }
+}
