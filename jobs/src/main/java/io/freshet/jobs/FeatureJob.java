@@ -8,7 +8,7 @@ import io.freshet.operators.features.SourceFields;
 import io.freshet.operators.flink.LateToDeadLetter;
 import io.freshet.operators.flink.SplitDeadLetters;
 import io.freshet.operators.flink.StampWrittenAt;
-import io.freshet.operators.flink.ViewFeatureFunction;
+import io.freshet.operators.flink.ViewFeatureOperator;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SourceSpec;
 import io.freshet.spec.ViewSpec;
@@ -69,14 +69,15 @@ public final class FeatureJob {
       SingleOutputStreamOperator<FeatureUpdate> viewUpdates =
           events
               .keyBy(EventRow::getEntity)
-              .process(
-                  new ViewFeatureFunction(src, view, fields),
-                  new AvroTypeInfo<>(FeatureUpdate.class))
+              .transform(
+                  "features: " + view.name(),
+                  new AvroTypeInfo<>(FeatureUpdate.class),
+                  new ViewFeatureOperator(src, view, fields))
               .uid("features-" + src.name() + "-" + view.name())
               .name("features: " + view.name());
       DataStream<DeadLetter> late =
           viewUpdates
-              .getSideOutput(ViewFeatureFunction.LATE)
+              .getSideOutput(ViewFeatureOperator.LATE)
               .map(
                   new LateToDeadLetter(
                       src.name(), src.topic(), view.name(), src.allowedLateness().toMillis()),

@@ -7,13 +7,13 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * Versioned binary form of {@link ViewState}, used by checkpoints and savepoints. Version 1: {@code
- * [version
- * byte][lastEventTime][lastValidFrom][lastRevision][evaluatedAt][exitTimer][cleanupTimer][lastValues]
- * [feature count][per feature: 0 + partial | 1 + window + tile + tile count + (start + partial)*]}.
+ * Versioned binary form of {@link ViewState}, used by checkpoints and savepoints. Version 2: {@code
+ * [version byte][lastEventTime][lastValidFrom][lastRevision][evaluatedAt][lastValues][feature
+ * count][per feature: 0 + partial | 1 + window + tile + tile count + (start + partial)*]}. (Version
+ * 1 also carried two timer fields; no released build wrote it.)
  */
 public final class StateCodec {
-  public static final byte VERSION = 1;
+  public static final byte VERSION = 2;
 
   private StateCodec() {}
 
@@ -23,8 +23,6 @@ public final class StateCodec {
     out.writeLong(s.lastValidFrom);
     out.writeInt(s.lastRevision);
     out.writeLong(s.evaluatedAt);
-    out.writeLong(s.exitTimer);
-    out.writeLong(s.cleanupTimer);
     writeValues(out, s.lastValues);
     out.writeInt(s.features.length);
     for (Object f : s.features) {
@@ -58,8 +56,6 @@ public final class StateCodec {
     long lastValidFrom = in.readLong();
     int lastRevision = in.readInt();
     long evaluatedAt = in.readLong();
-    long exitTimer = in.readLong();
-    long cleanupTimer = in.readLong();
     Object[] lastValues = readValues(in);
     Object[] features = new Object[in.readInt()];
     for (int i = 0; i < features.length; i++) {
@@ -80,8 +76,6 @@ public final class StateCodec {
     s.lastValidFrom = lastValidFrom;
     s.lastRevision = lastRevision;
     s.evaluatedAt = evaluatedAt;
-    s.exitTimer = exitTimer;
-    s.cleanupTimer = cleanupTimer;
     s.lastValues = lastValues;
     return s;
   }

@@ -4,8 +4,8 @@ import io.freshet.state.agg.Partial;
 
 /**
  * The state of one view for one entity: a {@link TiledFeature} per windowed feature and a {@link
- * Partial} per lifetime feature (in the view's feature order), the last emitted vector, and the two
- * event-time timers the engine keeps (the next window exit, and the ttl cleanup).
+ * Partial} per lifetime feature (in the view's feature order) and the last emitted vector. The
+ * engine's timer lives with the pending events ({@link PendingEvents#wake}).
  */
 public final class ViewState {
   /** Per feature: a TiledFeature (windowed) or a Partial (lifetime). */
@@ -29,12 +29,6 @@ public final class ViewState {
   /** The last emitted vector, or null if none. */
   public Object[] lastValues;
 
-  /** The registered window-exit timer, or Long.MIN_VALUE if none. */
-  public long exitTimer = Long.MIN_VALUE;
-
-  /** The registered cleanup timer, or Long.MIN_VALUE if none. */
-  public long cleanupTimer = Long.MIN_VALUE;
-
   public ViewState(Object[] features) {
     this.features = features;
   }
@@ -50,8 +44,6 @@ public final class ViewState {
     c.evaluatedAt = evaluatedAt;
     c.lastRevision = lastRevision;
     c.lastValues = lastValues == null ? null : lastValues.clone();
-    c.exitTimer = exitTimer;
-    c.cleanupTimer = cleanupTimer;
     return c;
   }
 }

@@ -36,8 +36,7 @@ class StateCodecTest {
     assertThat(restored.lastEventTime).isEqualTo(original.lastEventTime);
     assertThat(restored.lastValidFrom).isEqualTo(original.lastValidFrom);
     assertThat(restored.lastRevision).isEqualTo(original.lastRevision).isEqualTo(3);
-    assertThat(restored.exitTimer).isEqualTo(original.exitTimer);
-    assertThat(restored.cleanupTimer).isEqualTo(original.cleanupTimer);
+    assertThat(restored.evaluatedAt).isEqualTo(original.evaluatedAt);
     assertThat(restored.lastValues).containsExactly(ViewStates.LAST_VALUES);
     for (int i = 0; i < ViewStates.LAST_VALUES.length; i++) {
       Object v = ViewStates.LAST_VALUES[i];
@@ -115,8 +114,7 @@ class StateCodecTest {
     assertThat(restored.lastValues).isNull();
     assertThat(restored.lastEventTime).isEqualTo(Long.MIN_VALUE);
     assertThat(restored.lastValidFrom).isEqualTo(Long.MIN_VALUE);
-    assertThat(restored.exitTimer).isEqualTo(Long.MIN_VALUE);
-    assertThat(restored.cleanupTimer).isEqualTo(Long.MIN_VALUE);
+    assertThat(restored.evaluatedAt).isEqualTo(Long.MIN_VALUE);
     assertThat(((TiledFeature) restored.features[0]).tiles()).isEmpty();
     assertThat(((Partial) restored.features[1]).value(0)).isEqualTo(0L);
 
@@ -128,7 +126,7 @@ class StateCodecTest {
 
   /** A fixed state's bytes: a change to the format must come with a new version. */
   @Test
-  void versionOneFormatIsFrozen() {
+  void versionTwoFormatIsFrozen() {
     TiledFeature t = new TiledFeature(HOUR, MIN);
     t.add(Boolean.TRUE, 61_000L, CountPartial::new);
     FirstLastPartial last = (FirstLastPartial) PartialsForTests.empty(PartialKind.LAST);
@@ -138,19 +136,16 @@ class StateCodecTest {
     s.lastValidFrom = 61_000L;
     s.lastRevision = 2;
     s.lastValues = new Object[] {1L, "x"};
-    s.exitTimer = 60_000L + HOUR;
-    s.cleanupTimer = Long.MIN_VALUE;
+    s.evaluatedAt = 61_000L;
     assertThat(HexFormat.of().formatHex(bytes(s))).isEqualTo(GOLDEN);
   }
 
   private static final String GOLDEN =
-      "01" // version
+      "02" // version
           + "000000000000ee48" // last event time 61000
           + "000000000000ee48" // last valid_from 61000
           + "00000002" // revision of the last update at that valid_from
-          + "8000000000000000" // never evaluated
-          + "000000000037d8e0" // exit timer 3660000
-          + "8000000000000000" // no cleanup timer
+          + "000000000000ee48" // evaluated at 61000
           + "00000002"
           + "010000000000000001"
           + "030000000178" // vector [1, "x"]
@@ -169,7 +164,7 @@ class StateCodecTest {
           + "030000000178"; // lifetime last "x"
 
   @ParameterizedTest
-  @ValueSource(bytes = {0, 2, 3, 127, -1})
+  @ValueSource(bytes = {0, 1, 3, 127, -1})
   void unknownVersionFailsWithAClearMessage(byte version) {
     byte[] b = bytes(ViewStates.rich());
     assertThat(b[0]).isEqualTo(StateCodec.VERSION);
@@ -179,7 +174,7 @@ class StateCodecTest {
         .hasMessage(
             "view state written by format version "
                 + version
-                + ", this build reads version 1: restore with the Freshet version that wrote"
+                + ", this build reads version 2: restore with the Freshet version that wrote"
                 + " the checkpoint");
   }
 

@@ -68,8 +68,7 @@ public final class ViewStates {
     s.lastValidFrom = T0 + 30 * MIN;
     s.lastRevision = 3;
     s.lastValues = LAST_VALUES.clone();
-    s.exitTimer = T0 + HOUR;
-    s.cleanupTimer = T0 + 30 * MIN + 30 * 24 * HOUR;
+    s.evaluatedAt = T0 + 30 * MIN;
     return s;
   }
 
@@ -89,8 +88,7 @@ public final class ViewStates {
     out.add("lastEventTime " + s.lastEventTime);
     out.add("lastValidFrom " + s.lastValidFrom);
     out.add("lastRevision " + s.lastRevision);
-    out.add("exitTimer " + s.exitTimer);
-    out.add("cleanupTimer " + s.cleanupTimer);
+    out.add("evaluatedAt " + s.evaluatedAt);
     out.add("lastValues " + (s.lastValues == null ? "null" : describe(s.lastValues)));
     for (int i = 0; i < s.features.length; i++) {
       if (s.features[i] instanceof TiledFeature t) {

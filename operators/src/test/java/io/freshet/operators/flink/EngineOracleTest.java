@@ -121,7 +121,7 @@ class EngineOracleTest {
     assertThat(tooLate).as("the run exercises too-late events").isPositive();
     assertThat(late).as("the run exercises late events").isPositive();
     assertThat(h.h.numKeyedStateEntries()).as("all state drained").isZero();
-    assertThat(h.h.numEventTimeTimers()).as("all timers drained").isZero();
+    assertThat(h.operator.queuedWakeUps()).as("all wake-ups drained").isZero();
 
     assertThat(SKETCHED[0]).as("percentiles checked in sketch mode").isPositive();
     assertThat(SKETCHED[1]).as("distinct counts checked in sketch mode").isPositive();

@@ -9,24 +9,40 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
-/** A keyed operator harness around {@link ViewFeatureFunction} for the first view of a spec. */
+/** A keyed operator harness around {@link ViewFeatureOperator} for the first view of a spec. */
 final class Harness implements AutoCloseable {
   final FeatureSpec spec;
   final SourceFields fields;
+  final ViewFeatureOperator operator;
   final KeyedOneInputStreamOperatorTestHarness<String, EventRow, FeatureUpdate> h;
 
   Harness(FeatureSpec spec) throws Exception {
+    this(spec, null);
+  }
+
+  /** A harness restored from a snapshot of another (null: a fresh one). */
+  Harness(FeatureSpec spec, OperatorSubtaskState restoreFrom) throws Exception {
     this.spec = spec;
     this.fields = SourceFields.of(spec);
-    ViewFeatureFunction fn = new ViewFeatureFunction(spec.source(), spec.views().get(0), fields);
-    h =
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(fn), r -> r.getEntity(), Types.STRING);
+    operator = new ViewFeatureOperator(spec.source(), spec.views().get(0), fields);
+    h = new KeyedOneInputStreamOperatorTestHarness<>(operator, r -> r.getEntity(), Types.STRING);
+    if (restoreFrom != null) {
+      h.initializeState(restoreFrom);
+    }
     h.open();
+  }
+
+  OperatorSubtaskState snapshot() throws Exception {
+    return h.snapshot(0L, 0L);
+  }
+
+  /** Keyed state entries plus queued wake-ups: zero once every entity has drained. */
+  int leftOver() {
+    return h.numKeyedStateEntries() + operator.queuedWakeUps();
   }
 
   static EventRow row(String entity, long ts, Object... values) {
@@ -55,7 +71,7 @@ final class Harness implements AutoCloseable {
   }
 
   List<EventRow> late() {
-    var q = h.getSideOutput(ViewFeatureFunction.LATE);
+    var q = h.getSideOutput(ViewFeatureOperator.LATE);
     return q == null
         ? List.of()
         : q.stream().map(StreamRecord::getValue).collect(Collectors.toList());

@@ -97,8 +97,7 @@ class ViewStateSerializerTest {
     s.lastEventTime++;
     s.lastValidFrom++;
     s.lastRevision++;
-    s.exitTimer++;
-    s.cleanupTimer++;
+    s.evaluatedAt++;
   }
 
   @Test

@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class ViewFeatureFunctionTest {
+class ViewFeatureOperatorTest {
   private static final long MIN = 60_000L;
   private static final long HOUR = 60 * MIN;
 
@@ -36,13 +36,13 @@ class ViewFeatureFunctionTest {
       h.watermark(30 * MIN + 5);
       List<FeatureUpdate> u = h.take();
       assertThat(u).extracting(FeatureUpdate::getValidFrom).containsExactly(0L, 30 * MIN + 5);
-      assertThat(u).extracting(ViewFeatureFunctionTest::count).containsExactly(1L, 2L);
+      assertThat(u).extracting(ViewFeatureOperatorTest::count).containsExactly(1L, 2L);
 
       // The tile [0, 1m) leaves the 1h window at 1h; the one at 30m leaves at 1h30m.
       h.watermark(3 * HOUR);
       u = h.take();
       assertThat(u).extracting(FeatureUpdate::getValidFrom).containsExactly(HOUR, HOUR + 30 * MIN);
-      assertThat(u).extracting(ViewFeatureFunctionTest::count).containsExactly(1L, 0L);
+      assertThat(u).extracting(ViewFeatureOperatorTest::count).containsExactly(1L, 0L);
       assertThat(u).allSatisfy(x -> assertThat(x.getLastEventTime()).isEqualTo(30 * MIN + 5));
       assertThat(u).noneMatch(FeatureUpdate::getCorrection);
     }
@@ -69,7 +69,7 @@ class ViewFeatureFunctionTest {
     try (Harness h = countHarness()) { // allowed lateness 5 min
       h.event("a", 10 * MIN);
       h.watermark(20 * MIN);
-      assertThat(h.take()).extracting(ViewFeatureFunctionTest::count).containsExactly(1L);
+      assertThat(h.take()).extracting(ViewFeatureOperatorTest::count).containsExactly(1L);
 
       h.event("a", 16 * MIN); // 4 min behind the watermark: allowed
       List<FeatureUpdate> u = h.take();
@@ -106,16 +106,14 @@ class ViewFeatureFunctionTest {
       h.event("a", 0);
       h.event("b", 5 * MIN);
       h.watermark(10 * MIN);
-      assertThat(h.take()).extracting(ViewFeatureFunctionTest::count).containsExactly(1L, 1L);
+      assertThat(h.take()).extracting(ViewFeatureOperatorTest::count).containsExactly(1L, 1L);
       assertThat(h.h.numKeyedStateEntries()).isPositive();
-      assertThat(h.h.numEventTimeTimers())
-          .as("one exit and one cleanup timer per entity")
-          .isEqualTo(4);
+      assertThat(h.operator.queuedWakeUps()).as("one wake-up per entity").isEqualTo(2);
 
       h.watermark(2 * HOUR + 5 * MIN + 5 * MIN + 1); // ttl + allowed lateness after b's event
-      assertThat(h.take()).extracting(ViewFeatureFunctionTest::count).containsExactly(0L, 0L);
+      assertThat(h.take()).extracting(ViewFeatureOperatorTest::count).containsExactly(0L, 0L);
       assertThat(h.h.numKeyedStateEntries()).isZero();
-      assertThat(h.h.numEventTimeTimers()).isZero();
+      assertThat(h.operator.queuedWakeUps()).isZero();
     }
   }
 
@@ -154,7 +152,7 @@ class ViewFeatureFunctionTest {
           .satisfies(x -> assertThat(count(x)).isEqualTo(1));
       h.watermark(Long.MAX_VALUE);
       assertThat(h.h.numKeyedStateEntries()).isZero();
-      assertThat(h.h.numEventTimeTimers()).isZero();
+      assertThat(h.operator.queuedWakeUps()).isZero();
     }
   }
 
@@ -200,5 +198,78 @@ class ViewFeatureFunctionTest {
       List<FeatureUpdate> u = h.take();
       assertThat(u.get(u.size() - 1).getValues().get(life)).isEqualTo(2L);
     }
+  }
+
+  @Test
+  void aRestoredOperatorContinuesExactlyLikeAnUninterruptedOne() throws Exception {
+    FeatureSpec spec = TestSpecs.everyAggregation(Duration.ofHours(30), Duration.ofMinutes(5));
+    List<Object[]> input = randomInput(new java.util.Random(11), 3000);
+    List<String> uninterrupted;
+    try (Harness h = new Harness(spec)) {
+      feed(h, input, 0, input.size());
+      uninterrupted = canonical(h.take());
+    }
+    List<FeatureUpdate> restoredRun = new java.util.ArrayList<>();
+    org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+    try (Harness first = new Harness(spec)) {
+      feed(first, input, 0, input.size() / 2);
+      restoredRun.addAll(first.take());
+      snapshot = first.snapshot();
+    }
+    try (Harness second = new Harness(spec, snapshot)) {
+      assertThat(second.operator.queuedWakeUps())
+          .as("wake-ups rebuilt from the restored state")
+          .isPositive();
+      feed(second, input, input.size() / 2, input.size());
+      restoredRun.addAll(second.take());
+      assertThat(second.leftOver()).as("state and wake-ups drained").isZero();
+    }
+    assertThat(uninterrupted).hasSizeGreaterThan(input.size());
+    assertThat(canonical(restoredRun)).isEqualTo(uninterrupted);
+  }
+
+  /** Rows of {entity, ts, values...} and watermarks {null, wm}; ends with the final watermark. */
+  private static List<Object[]> randomInput(java.util.Random r, int events) {
+    List<Object[]> in = new java.util.ArrayList<>();
+    long clock = 1_767_225_600_000L;
+    long maxTs = Long.MIN_VALUE;
+    for (int i = 0; i < events; i++) {
+      clock += r.nextInt(120_000);
+      long ts = clock - r.nextInt(20_000);
+      maxTs = Math.max(maxTs, ts);
+      in.add(
+          new Object[] {
+            "u" + r.nextInt(40),
+            ts,
+            r.nextInt(20) == 0 ? null : r.nextInt(10_000) / 100.0,
+            (long) r.nextInt(10),
+            "m" + r.nextInt(90),
+            r.nextBoolean()
+          });
+      if (r.nextInt(6) == 0) {
+        in.add(new Object[] {null, maxTs - 20_001});
+      }
+    }
+    in.add(new Object[] {null, Long.MAX_VALUE});
+    return in;
+  }
+
+  private static void feed(Harness h, List<Object[]> in, int from, int to) throws Exception {
+    for (Object[] x : in.subList(from, to)) {
+      if (x[0] == null) {
+        h.watermark((Long) x[1]);
+      } else {
+        h.event((String) x[0], (Long) x[1], java.util.Arrays.copyOfRange(x, 2, x.length));
+      }
+    }
+  }
+
+  /** Updates in a canonical order (entity, then emission order), as comparable strings. */
+  private static List<String> canonical(List<FeatureUpdate> updates) {
+    java.util.Map<String, List<String>> byEntity = new java.util.TreeMap<>();
+    for (FeatureUpdate u : updates) {
+      byEntity.computeIfAbsent(u.getEntity(), k -> new java.util.ArrayList<>()).add(u.toString());
+    }
+    return byEntity.values().stream().flatMap(List::stream).toList();
   }
 }

@@ -1,0 +1,333 @@
+package io.freshet.operators.flink;
+
+import io.freshet.avro.EventRow;
+import io.freshet.avro.FeatureUpdate;
+import io.freshet.operators.features.SourceFields;
+import io.freshet.operators.features.ViewEngine;
+import io.freshet.spec.SourceSpec;
+import io.freshet.spec.ViewSpec;
+import io.freshet.state.PendingEvents;
+import io.freshet.state.ViewState;
+import io.freshet.state.flink.PendingEventsSerializer;
+import io.freshet.state.flink.ViewStateSerializer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Computes one view's features for the entity of the current key and emits a {@link FeatureUpdate}
+ * each time the entity's feature vector changes. Runs on a keyed stream (key: the entity).
+ *
+ * <pre>
+ *  EventRow ──► ts > watermark ──► pending (sorted); a wake-up only if ts is before the armed one
+ *           ├─► late, within allowed lateness ─► apply now ─► update (correction)
+ *           └─► too late ─► LATE side output
+ *  watermark W: for each entity whose wake-up is due, walk its due instants up to W in time order:
+ *      pending event times (apply them, emit), window exits (prune, emit if changed),
+ *      the ttl cleanup (drop the state); then arm one wake-up at its next instant after W
+ * </pre>
+ *
+ * <p>Guarantees: per entity, updates come in non-decreasing valid_from order, one per (entity,
+ * view, valid_from), except that a correction re-emits the latest valid_from with corrected values.
+ * Events that share an event time are applied together, in a canonical order, so replaying the same
+ * input yields the same updates. Each update's record timestamp is its valid_from.
+ *
+ * <p>Wake-ups: the operator keeps its own queue of (time, entity) instead of Flink timers, at most
+ * one live entry per entity and watermark advance, whatever the number of events, window exits and
+ * cleanups that fall in it. The queue is derived data: each entity's armed wake-up is kept in its
+ * keyed state ({@link PendingEvents#wake}), and on restore the queue is rebuilt by scanning the
+ * keys of this subtask's state (so restores and rescaling need no timer state).
+ */
+public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpdate>
+    implements OneInputStreamOperator<EventRow, FeatureUpdate> {
+  private static final long serialVersionUID = 1L;
+
+  /** Events later than the allowed lateness. */
+  public static final OutputTag<EventRow> LATE =
+      new OutputTag<>(
+          "late-events",
+          new org.apache.flink.formats.avro.typeutils.AvroTypeInfo<>(EventRow.class));
+
+  private static final long NONE = PendingEvents.NONE;
+  private static final String PENDING = "pending";
+
+  private final ViewSpec view;
+  private final SourceFields fields;
+  private final String specVersion;
+  private final long allowedLatenessMillis;
+  private final long ttlMillis;
+
+  private transient ViewEngine engine;
+
+  /** This entity's view state: tiles and the last vector. Dropped ttl after the last event. */
+  private transient ValueState<ViewState> state;
+
+  /** Events not yet passed by the watermark, and the armed wake-up. */
+  private transient ValueState<PendingEvents> pending;
+
+  private transient DueQueue due;
+  private transient long watermark;
+  private transient StreamRecord<FeatureUpdate> record;
+
+  private transient Counter applied;
+  private transient Counter updates;
+  private transient Counter corrections;
+  private transient Counter tooLate;
+
+  public ViewFeatureOperator(SourceSpec source, ViewSpec view, SourceFields fields) {
+    this.view = view;
+    this.fields = fields;
+    this.specVersion = view.version(source);
+    this.allowedLatenessMillis = source.allowedLateness().toMillis();
+    this.ttlMillis = view.ttl().toMillis();
+  }
+
+  /**
+   * State TTL is only a safety net (processing time, twice the view's ttl); the engine's wake-ups
+   * do the cleanup. Expired entries are dropped from full snapshots and by RocksDB's compaction
+   * filter, never by incremental cleanup, which would walk the heap state on every access.
+   */
+  static StateTtlConfig safetyNet(Duration viewTtl) {
+    return StateTtlConfig.newBuilder(viewTtl.multipliedBy(2))
+        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+        .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+        .disableCleanupInBackground()
+        .cleanupFullSnapshot()
+        .cleanupInRocksdbCompactFilter(1000)
+        .build();
+  }
+
+  @Override
+  public void initializeState(StateInitializationContext context) throws Exception {
+    super.initializeState(context);
+    engine = new ViewEngine(view, fields);
+    ValueStateDescriptor<ViewState> stateDesc =
+        new ValueStateDescriptor<>("view-state", ViewStateSerializer.INSTANCE);
+    stateDesc.enableTimeToLive(safetyNet(view.ttl()));
+    state = context.getKeyedStateStore().getState(stateDesc);
+    // No state TTL here: the entry lives exactly as long as the entity has a wake-up armed.
+    pending =
+        context
+            .getKeyedStateStore()
+            .getState(new ValueStateDescriptor<>(PENDING, PendingEventsSerializer.INSTANCE));
+    due = new DueQueue();
+    watermark = Long.MIN_VALUE;
+    if (context.isRestored()) {
+      List<Object> keys;
+      try (Stream<Object> all = getKeyedStateBackend().getKeys(PENDING, VoidNamespace.INSTANCE)) {
+        keys = all.toList();
+      }
+      for (Object key : keys) {
+        setCurrentKey(key);
+        PendingEvents p = pending.value();
+        if (p != null && p.wake != NONE) {
+          due.push(p.wake, key);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void open() throws Exception {
+    super.open();
+    record = new StreamRecord<>(null);
+    var metrics = getMetricGroup().addGroup("view", view.name());
+    applied = metrics.counter("eventsApplied");
+    updates = metrics.counter("updatesEmitted");
+    corrections = metrics.counter("corrections");
+    tooLate = metrics.counter("lateEventsDropped");
+  }
+
+  /** Wake-ups queued, stale ones included (for tests: zero once everything has drained). */
+  int queuedWakeUps() {
+    return due.size();
+  }
+
+  @Override
+  public void processElement(StreamRecord<EventRow> element) throws Exception {
+    EventRow e = element.getValue();
+    long ts = e.getEventTime();
+    if (ts > watermark) {
+      PendingEvents p = pending.value();
+      if (p == null) {
+        p = new PendingEvents();
+      }
+      p.add(ts, e.getValues());
+      arm(p, ts);
+      pending.update(p);
+      return;
+    }
+    if (watermark - ts > allowedLatenessMillis) {
+      tooLate.inc();
+      output.collect(LATE, new StreamRecord<>(e, ts));
+      return;
+    }
+    // Late but allowed: apply now and correct the vector as of the state's current time.
+    ViewState s = state.value();
+    if (s == null || ts - s.lastEventTime > ttlMillis) {
+      // New, or later than the ttl after the entity's last event: it starts the entity over.
+      s = engine.newState();
+    }
+    engine.apply(s, ts, e.getValues());
+    applied.inc();
+    corrections.inc();
+    long at = Math.max(ts, s.evaluatedAt);
+    engine.prune(s, at);
+    s.evaluatedAt = at;
+    emit(at, s, engine.values(s, at), true);
+    state.update(s);
+    // The event's tile may leave a window before the armed wake-up, even at or before the
+    // watermark: such a wake-up is due at the next watermark.
+    PendingEvents p = pending.value();
+    if (p == null) {
+      p = new PendingEvents();
+    }
+    if (arm(p, Math.min(engine.nextExit(s), cleanupTime(s)))) {
+      pending.update(p);
+    }
+  }
+
+  @Override
+  public void processWatermark(Watermark mark) throws Exception {
+    long w = mark.getTimestamp();
+    watermark = Math.max(watermark, w);
+    while (!due.isEmpty() && due.peekTime() <= w) {
+      long t = due.peekTime();
+      Object key = due.peekKey();
+      due.pop();
+      setCurrentKey(key);
+      PendingEvents p = pending.value();
+      if (p != null && p.wake == t) { // else stale: the entity was re-armed earlier
+        p.wake = NONE;
+        advance(p, w);
+      }
+    }
+    super.processWatermark(mark);
+  }
+
+  /** Brings the current entity to watermark w: every due instant in time order, then re-arms. */
+  private void advance(PendingEvents p, long w) throws Exception {
+    ViewState s = state.value();
+    boolean dirty = false;
+    int taken = 0; // pending events applied
+    long next;
+    while (true) {
+      long nextEvent = taken < p.size() ? p.time(taken) : Long.MAX_VALUE;
+      long nextExit = s == null ? Long.MAX_VALUE : engine.nextExit(s);
+      long cleanup = s == null ? Long.MAX_VALUE : cleanupTime(s);
+      long at = Math.min(nextEvent, Math.min(nextExit, cleanup));
+      if (at > w || at == Long.MAX_VALUE) { // nothing due (the final watermark is MAX)
+        next = at;
+        break;
+      }
+      if (s != null && at - s.lastEventTime > ttlMillis) {
+        // Silent for longer than the view's ttl: every value is expired; the entity starts over.
+        s = null;
+        dirty = true;
+      }
+      boolean events = nextEvent == at;
+      if (events) {
+        if (s == null) {
+          s = engine.newState();
+        }
+        taken = applyBatch(s, p, taken, at);
+      } else if (s == null) {
+        continue; // the cleanup: nothing left to read
+      }
+      engine.prune(s, at);
+      s.evaluatedAt = at;
+      dirty = true;
+      Object[] values = engine.values(s, at);
+      if (events || !Arrays.equals(values, s.lastValues)) {
+        emit(at, s, values, false);
+      }
+    }
+    if (dirty) {
+      if (s == null) {
+        state.clear();
+      } else {
+        state.update(s);
+      }
+    }
+    p.dropFirst(taken);
+    if (next == Long.MAX_VALUE && p.isEmpty()) {
+      pending.clear();
+      return;
+    }
+    arm(p, next);
+    pending.update(p);
+  }
+
+  /** Applies the pending events at time t from index i on; returns the index after them. */
+  private int applyBatch(ViewState s, PendingEvents p, int i, long t) {
+    int end = i + 1;
+    while (end < p.size() && p.time(end) == t) {
+      end++;
+    }
+    if (end - i == 1) {
+      engine.apply(s, t, p.values(i));
+    } else {
+      List<List<Object>> batch = new ArrayList<>(end - i);
+      for (int j = i; j < end; j++) {
+        batch.add(p.values(j));
+      }
+      batch.sort(ViewEngine.SAME_TIME_ORDER);
+      for (List<Object> values : batch) {
+        engine.apply(s, t, values);
+      }
+    }
+    applied.inc(end - i);
+    return end;
+  }
+
+  /**
+   * Makes sure the current entity wakes up at or before {@code time}: queues a wake-up unless the
+   * armed one comes first. Returns whether {@code p} changed.
+   */
+  private boolean arm(PendingEvents p, long time) {
+    if (time == Long.MAX_VALUE || (p.wake != NONE && p.wake <= time)) {
+      return false;
+    }
+    due.push(time, getCurrentKey());
+    p.wake = time;
+    return true;
+  }
+
+  /** ttl plus allowed lateness after the last event, so that late events still find the state. */
+  private long cleanupTime(ViewState s) {
+    return s.lastEventTime + ttlMillis + allowedLatenessMillis + 1;
+  }
+
+  private void emit(long validFrom, ViewState s, Object[] values, boolean correction) {
+    int revision = validFrom == s.lastValidFrom ? s.lastRevision + 1 : 0;
+    FeatureUpdate u =
+        new FeatureUpdate(
+            (String) getCurrentKey(),
+            view.name(),
+            validFrom,
+            s.lastEventTime,
+            Arrays.asList(values.clone()),
+            specVersion,
+            correction,
+            revision,
+            0L);
+    output.collect(record.replace(u, validFrom));
+    updates.inc();
+    s.lastValues = values;
+    s.lastValidFrom = validFrom;
+    s.lastRevision = revision;
+  }
+}
