@@ -45,7 +45,8 @@ import picocli.CommandLine.Option;
       "      --entity-column customer_id --timestamp-column ts \\",
       "      -f customer_risk:txn_count_1h,customer_risk:amount_sum_24h -o train.parquet",
       "  freshet training-set --manifest train.manifest.json -o train-again.parquet",
-      "  freshet training-set --engine flink --parallelism 2 --spec ... (same options)"
+      "  freshet training-set --engine flink --parallelism 2 --spec ... (same options)",
+      "  freshet training-set --jobmanager 127.0.0.1:8081 --spec ... (same options)"
     })
 public final class TrainingSetCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -166,9 +167,26 @@ public final class TrainingSetCommand implements Callable<Integer> {
       defaultValue = "local",
       description =
           "local: in this process, spilling to disk above --rows-in-memory (default). flink: as a"
-              + " Flink batch job on a local MiniCluster in this process (flink-conf/config.yaml);"
-              + " same rows, same manifest.")
+              + " Flink batch job, on a local MiniCluster in this process (flink-conf/config.yaml)"
+              + " or on the session cluster of --jobmanager; same rows, same manifest.")
   Engine engine;
+
+  @Option(
+      names = "--jobmanager",
+      paramLabel = "HOST:PORT",
+      description =
+          "Run the Flink job on this session cluster (REST address, e.g. 127.0.0.1:8081;"
+              + " implies --engine flink). The spine, the output and the warehouse must be"
+              + " paths the TaskManagers reach too.")
+  String jobmanager;
+
+  @Option(
+      names = "--job-jar",
+      paramLabel = "JAR",
+      description =
+          "With --jobmanager: the job jar shipped with the job (default:"
+              + " jobs/target/freshet-jobs-*-job.jar).")
+  Path jobJar;
 
   @Option(
       names = "--parallelism",
@@ -204,6 +222,9 @@ public final class TrainingSetCommand implements Callable<Integer> {
     }
     Catalog catalog = null;
     try {
+      if (jobmanager != null) {
+        engine = Engine.flink;
+      }
       if (engine != Engine.local && (rowsInMemory > 0 || tempDir != null)) {
         throw new TrainingSetException(
             "--rows-in-memory and --temp-dir are for --engine local (Flink spills by itself)");
@@ -283,18 +304,34 @@ public final class TrainingSetCommand implements Callable<Integer> {
   }
 
   /**
-   * A Flink batch job on a local MiniCluster in this JVM, configured by config.yaml plus --set.
-   * Without restarts unless --set says otherwise: a local run has no TaskManager to lose, and a bad
-   * spine row should fail at once, not after config.yaml's restart backoff.
+   * A Flink batch job: on a local MiniCluster in this JVM, configured by config.yaml plus --set, or
+   * submitted to --jobmanager with the job jar (the job graph is built here). Without restarts
+   * unless --set says otherwise: a bad spine row should fail at once, not after config.yaml's
+   * restart backoff, and a local run has no TaskManager to lose.
    */
   private FlinkEngine flinkEngine() throws java.io.IOException {
-    Path confDir = flinkConf != null ? flinkConf : LocalDefaults.home().resolve("flink-conf");
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("restart-strategy.type", "none");
     if (parallelism > 0) {
       settings.put("parallelism.default", Integer.toString(parallelism));
     }
     settings.putAll(flinkSettings);
+    if (jobmanager != null) {
+      int colon = jobmanager.lastIndexOf(':');
+      if (colon <= 0) {
+        throw new TrainingSetException("--jobmanager is HOST:PORT (for example 127.0.0.1:8081)");
+      }
+      Path jar = jobJar != null ? jobJar : FeatureJobRunner.defaultJobJar(LocalDefaults.home());
+      Configuration conf = new Configuration();
+      settings.forEach(conf::setString);
+      return new FlinkEngine(
+          StreamExecutionEnvironment.createRemoteEnvironment(
+              jobmanager.substring(0, colon),
+              Integer.parseInt(jobmanager.substring(colon + 1)),
+              conf,
+              jar.toAbsolutePath().toString()));
+    }
+    Path confDir = flinkConf != null ? flinkConf : LocalDefaults.home().resolve("flink-conf");
     Configuration conf = FeatureJobRunner.localConfiguration(confDir, settings);
     return new FlinkEngine(StreamExecutionEnvironment.getExecutionEnvironment(conf));
   }

@@ -2,6 +2,7 @@ package io.freshet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.freshet.cli.flink.FlinkCluster;
 import io.freshet.connectors.iceberg.HistoryCatalogs;
 import io.freshet.connectors.iceberg.HistoryTables;
 import io.freshet.spec.FeatureDef;
@@ -12,8 +13,10 @@ import io.freshet.training.HistoryAppender;
 import io.freshet.training.Manifest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +37,10 @@ import picocli.CommandLine;
  * {@code freshet training-set --engine flink} against {@code --engine local} on the payments
  * example's history: the same rows, the same manifest, and a Flink rebuild from the local run's
  * manifest. The Flink job runs on a MiniCluster in this JVM with flink-conf/config.yaml (RocksDB,
- * checkpoint interval, no Kryo, no generated uids), as the command runs it for a user.
+ * checkpoint interval, no Kryo, no generated uids), as the command runs it for a user; and, with
+ * {@code --jobmanager}, on a session cluster of its own JVMs ({@link FlinkCluster}, as {@code
+ * freshet cluster start} runs it) with the shaded job jar (build it first: {@code ./mvnw -pl jobs
+ * -am package -DskipTests}).
  */
 class TrainingSetCommandIT {
   private static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00Z
@@ -49,8 +55,11 @@ class TrainingSetCommandIT {
     return cli.execute(args);
   }
 
-  @Test
-  void theFlinkEngineWritesTheRowsOfTheLocalOne(@TempDir Path dir) throws Exception {
+  /**
+   * Writes the payments example's history (30 customers, ties and corrections included) into a
+   * catalog under {@code dir} and a 2000-row spine; returns the command's options for them.
+   */
+  private static String[] historyAndSpine(Path dir) throws Exception {
     Path specFile = LocalDefaults.home().resolve("examples/payments/payments.yaml");
     FeatureSpec spec = SpecParser.parse(specFile);
     ViewSpec view = spec.views().get(0);
@@ -86,8 +95,7 @@ class TrainingSetCommandIT {
     }
     Path spine = dir.resolve("labels.csv");
     Files.writeString(spine, csv);
-
-    String[] common = {
+    return new String[] {
       "training-set",
       "--spec",
       specFile.toString(),
@@ -102,6 +110,11 @@ class TrainingSetCommandIT {
       "--state-dir",
       dir.toString()
     };
+  }
+
+  @Test
+  void theFlinkEngineWritesTheRowsOfTheLocalOne(@TempDir Path dir) throws Exception {
+    String[] common = historyAndSpine(dir);
     Path local = dir.resolve("local.parquet");
     assertThat(run(concat(common, "-o", local.toString()))).as(err.toString()).isZero();
     Path flink = dir.resolve("flink.parquet");
@@ -134,6 +147,36 @@ class TrainingSetCommandIT {
         .as(err.toString())
         .isZero();
     assertThat(rows(again)).isEqualTo(expected);
+  }
+
+  @Test
+  void theSameJoinRunsOnASessionCluster(@TempDir Path dir) throws Exception {
+    String[] common = historyAndSpine(dir);
+    Path local = dir.resolve("local.parquet");
+    assertThat(run(concat(common, "-o", local.toString()))).as(err.toString()).isZero();
+    FlinkCluster cluster =
+        new FlinkCluster(
+            dir.resolve("cluster"),
+            LocalDefaults.home().resolve("flink-conf"),
+            freePort(),
+            freePort(),
+            Map.of());
+    try {
+      cluster.start(Duration.ofSeconds(120));
+      Path remote = dir.resolve("remote.parquet");
+      int code =
+          run(concat(common, "--jobmanager", cluster.restAddress(), "-o", remote.toString()));
+      assertThat(code).as(err.toString()).isZero();
+      assertThat(rows(remote)).isEqualTo(rows(local));
+    } finally {
+      cluster.stop(Duration.ofSeconds(30));
+    }
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
   }
 
   @Test
