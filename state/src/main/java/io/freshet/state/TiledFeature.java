@@ -93,12 +93,16 @@ public final class TiledFeature {
     tile.partial.add(value, eventTime);
   }
 
-  /** Drops the tiles that have left the window at time t (start + W <= t). */
-  public void prune(long t) {
+  /**
+   * Drops the tiles that have left the window at time t (start + W <= t); returns whether any did.
+   */
+  public boolean prune(long t) {
     int n = tiles.size();
+    int before = head;
     while (head < n && tiles.get(head).start + windowMillis <= t) {
       tiles.set(head++, null);
     }
+    boolean dropped = head != before;
     if (head == n) {
       tiles.clear();
       head = 0;
@@ -106,6 +110,7 @@ public final class TiledFeature {
       tiles.subList(0, head).clear();
       head = 0;
     }
+    return dropped;
   }
 
   /** The time the oldest tile leaves the window, or Long.MAX_VALUE if there is none. */
@@ -136,9 +141,7 @@ public final class TiledFeature {
     if (last == null || last.start != cs) {
       return cached.value(t);
     }
-    Partial p = cached.copy();
-    p.merge(last.partial);
-    return p.value(t);
+    return cached.valueMergedWith(last.partial, t);
   }
 
   public TiledFeature copy() {

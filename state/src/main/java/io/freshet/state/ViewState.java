@@ -29,6 +29,13 @@ public final class ViewState {
   /** The last emitted vector, or null if none. */
   public Object[] lastValues;
 
+  /**
+   * Per feature, whether {@link #lastValues} still holds it: no event added, no tile dropped since
+   * it was computed (and the value does not depend on time). Derived data: never serialized or
+   * copied (null means recompute every feature).
+   */
+  public boolean[] unchanged;
+
   public ViewState(Object[] features) {
     this.features = features;
   }

@@ -1,5 +1,6 @@
 package io.freshet.operators.features;
 
+import io.freshet.spec.Aggregation;
 import io.freshet.spec.FeatureDef;
 import io.freshet.spec.ViewSpec;
 import io.freshet.state.TiledFeature;
@@ -21,6 +22,7 @@ public final class ViewEngine {
   private final FeatureDef[] defs;
   private final int[] fieldIndex; // per feature, index into the event values, -1 for count
   private final Supplier<Partial>[] empties;
+  private final boolean[] timeDependent; // decayed sums change with time alone
 
   /**
    * Orders events of one entity that share an event time by their values, so that the order in
@@ -44,6 +46,7 @@ public final class ViewEngine {
     this.defs = view.features().toArray(new FeatureDef[0]);
     this.fieldIndex = new int[defs.length];
     this.empties = new Supplier[defs.length];
+    this.timeDependent = new boolean[defs.length];
     for (int i = 0; i < defs.length; i++) {
       FeatureDef f = defs[i];
       fieldIndex[i] = f.field() == null ? -1 : fields.indexOf(f.field());
@@ -51,6 +54,7 @@ public final class ViewEngine {
         throw new IllegalArgumentException("field " + f.field() + " is not a source field");
       }
       empties[i] = () -> Partials.create(f);
+      timeDependent[i] = f.aggregation() == Aggregation.DECAYED_SUM;
     }
   }
 
@@ -87,6 +91,9 @@ public final class ViewEngine {
       } else {
         ((Partial) f).add(v, eventTime);
       }
+      if (s.unchanged != null) {
+        s.unchanged[i] = false;
+      }
     }
     if (eventTime > s.lastEventTime) {
       s.lastEventTime = eventTime;
@@ -95,19 +102,35 @@ public final class ViewEngine {
 
   /** Drops every tile that has left its window at time t. */
   public void prune(ViewState s, long t) {
-    for (Object f : s.features) {
-      if (f instanceof TiledFeature tf) {
-        tf.prune(t);
+    for (int i = 0; i < s.features.length; i++) {
+      if (s.features[i] instanceof TiledFeature tf && tf.prune(t) && s.unchanged != null) {
+        s.unchanged[i] = false;
       }
     }
   }
 
-  /** The feature vector at event time t; call {@link #prune} to t first. */
+  /**
+   * The feature vector at event time t; call {@link #prune} to t first. A feature with no event
+   * added and no tile dropped since the previous call is taken from {@link ViewState#lastValues},
+   * so the caller must keep that equal to the vector this returns (emit it, or keep an equal one).
+   */
   public Object[] values(ViewState s, long t) {
     Object[] out = new Object[defs.length];
+    Object[] last = s.lastValues;
+    boolean[] unchanged = s.unchanged;
     for (int i = 0; i < defs.length; i++) {
+      if (unchanged != null && unchanged[i] && last != null) {
+        out[i] = last[i];
+        continue;
+      }
       Object f = s.features[i];
       out[i] = f instanceof TiledFeature tf ? tf.value(t, empties[i]) : ((Partial) f).value(t);
+    }
+    if (unchanged == null) {
+      unchanged = s.unchanged = new boolean[defs.length];
+    }
+    for (int i = 0; i < defs.length; i++) {
+      unchanged[i] = !timeDependent[i];
     }
     return out;
   }

@@ -24,6 +24,13 @@ public final class AvgPartial implements Partial {
   }
 
   @Override
+  public Object valueMergedWith(Partial other, long t) {
+    AvgPartial o = (AvgPartial) other;
+    long count = n + o.n;
+    return count == 0 ? null : (sum + o.sum) / count;
+  }
+
+  @Override
   public Partial copy() {
     AvgPartial c = new AvgPartial();
     c.sum = sum;

@@ -20,6 +20,11 @@ public final class CountPartial implements Partial {
   }
 
   @Override
+  public Object valueMergedWith(Partial other, long t) {
+    return n + ((CountPartial) other).n;
+  }
+
+  @Override
   public Partial copy() {
     CountPartial c = new CountPartial();
     c.n = n;

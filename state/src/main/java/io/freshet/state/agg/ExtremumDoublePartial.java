@@ -36,6 +36,17 @@ public final class ExtremumDoublePartial implements Partial {
   }
 
   @Override
+  public Object valueMergedWith(Partial other, long t) {
+    ExtremumDoublePartial o = (ExtremumDoublePartial) other;
+    if (!o.present) {
+      return value(t);
+    }
+    return !present || (max ? Double.compare(o.v, v) > 0 : Double.compare(o.v, v) < 0)
+        ? o.v
+        : v; // as offer(o.v) would
+  }
+
+  @Override
   public Partial copy() {
     ExtremumDoublePartial c = new ExtremumDoublePartial(max);
     c.present = present;

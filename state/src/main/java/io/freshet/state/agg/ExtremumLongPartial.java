@@ -36,6 +36,15 @@ public final class ExtremumLongPartial implements Partial {
   }
 
   @Override
+  public Object valueMergedWith(Partial other, long t) {
+    ExtremumLongPartial o = (ExtremumLongPartial) other;
+    if (!o.present) {
+      return value(t);
+    }
+    return !present || (max ? o.v > v : o.v < v) ? o.v : v; // as offer(o.v) would
+  }
+
+  @Override
   public Partial copy() {
     ExtremumLongPartial c = new ExtremumLongPartial(max);
     c.present = present;

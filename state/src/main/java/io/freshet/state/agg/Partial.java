@@ -19,6 +19,17 @@ public interface Partial {
   /** The feature value at event time {@code t} (only decayed sums depend on t). */
   Object value(long t);
 
+  /**
+   * The value at {@code t} of this partial merged with {@code other}, leaving both unchanged: the
+   * same as {@code copy().merge(other)} then {@code value(t)}, bit for bit. Cheap partials avoid
+   * the copy.
+   */
+  default Object valueMergedWith(Partial other, long t) {
+    Partial p = copy();
+    p.merge(other);
+    return p.value(t);
+  }
+
   /** A deep copy. */
   Partial copy();
 

@@ -20,6 +20,11 @@ public final class SumDoublePartial implements Partial {
   }
 
   @Override
+  public Object valueMergedWith(Partial other, long t) {
+    return sum + ((SumDoublePartial) other).sum;
+  }
+
+  @Override
   public Partial copy() {
     SumDoublePartial c = new SumDoublePartial();
     c.sum = sum;

@@ -20,6 +20,11 @@ public final class SumLongPartial implements Partial {
   }
 
   @Override
+  public Object valueMergedWith(Partial other, long t) {
+    return sum + ((SumLongPartial) other).sum;
+  }
+
+  @Override
   public Partial copy() {
     SumLongPartial c = new SumLongPartial();
     c.sum = sum;

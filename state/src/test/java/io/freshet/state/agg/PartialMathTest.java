@@ -110,6 +110,24 @@ class PartialMathTest {
 
   @ParameterizedTest
   @EnumSource(PartialKind.class)
+  void valueMergedWithEqualsCopyMergeValueAndChangesNeither(PartialKind kind) {
+    Random r = new Random(kind.ordinal());
+    for (int[] sizes : new int[][] {{0, 0}, {0, 4}, {4, 0}, {5, 7}, {120, 300}}) {
+      Partial a = fed(kind, events(kind, r, sizes[0], T0, SPAN));
+      Partial b = fed(kind, events(kind, r, sizes[1], T0, SPAN));
+      byte[] aBefore = bytes(a);
+      byte[] bBefore = bytes(b);
+      long t = T0 + SPAN + r.nextInt(1000);
+      Partial merged = a.copy();
+      merged.merge(b);
+      assertThat(a.valueMergedWith(b, t)).as("%s %s", kind, sizes).isEqualTo(merged.value(t));
+      PartialsForTests.assertSameBytes(bytes(a), aBefore, "this partial");
+      PartialsForTests.assertSameBytes(bytes(b), bBefore, "the other partial");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(PartialKind.class)
   void mergingAnEmptyPartialChangesNothing(PartialKind kind) {
     for (int n : new int[] {0, 3, 300}) {
       Partial p = fed(kind, events(kind, new Random(n), n, T0, SPAN));
