@@ -435,6 +435,35 @@ public abstract class TrainingSetScenarios {
     assertThat(text(readOutput(fresh))).isNotEqualTo(text(readOutput(first)));
   }
 
+  @Test
+  public void withoutHistoryYetEveryFeatureIsNull() throws Exception {
+    table(SHORT);
+    table(LONG);
+    List<SpineRow> spine = spine(new Random(11), 200, 10, List.of(List.of()));
+    Path spineFile = dir.resolve("spine.csv");
+    writeCsv(spineFile, spine);
+    Path out = dir.resolve("empty.parquet");
+    Manifest m =
+        run(
+            TrainingSet.builder()
+                .catalog(catalog, "freshet", catalogProperties)
+                .spec(SPEC)
+                .spine(spineFile)
+                .entityColumn("customer")
+                .timestampColumn("event_ts")
+                .select("short_view:country", "long_view:vip")
+                .output(out)
+                .build());
+    assertThat(m.views()).allMatch(v -> v.snapshotId() == null);
+    List<GenericRecord> rows = readOutput(out);
+    assertThat(rows).hasSize(spine.size());
+    for (int i = 0; i < rows.size(); i++) {
+      assertThat(plain(rows.get(i).get("customer"))).isEqualTo(spine.get(i).entity());
+      assertThat(rows.get(i).get("country")).isNull();
+      assertThat(rows.get(i).get("vip")).isNull();
+    }
+  }
+
   private static List<String> text(List<GenericRecord> rows) {
     return rows.stream().map(Object::toString).toList();
   }
