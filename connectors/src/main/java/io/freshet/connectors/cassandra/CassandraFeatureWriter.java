@@ -10,6 +10,7 @@ import io.freshet.spec.FeatureDef;
 import io.freshet.spec.SourceSpec;
 import io.freshet.spec.ViewSpec;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -32,11 +33,19 @@ import org.slf4j.LoggerFactory;
  * ({@code USING TIMESTAMP} from valid_from and revision, {@code USING TTL} from last_event_time and
  * the view's ttl: see {@link WriteVersion}).
  *
+ * <p><b>Coalescing.</b> An update is sent at once while fewer than {@link
+ * CassandraOptions#MAX_IN_FLIGHT} writes are in flight; otherwise it waits, newest per entity (a
+ * newer update of a waiting entity replaces the older one: the table only ever serves the newest),
+ * and each completed write hands its slot to the longest-waiting entity. Live traffic is therefore
+ * written update by update, while a backfill that outruns Cassandra writes only the vectors that
+ * are current when a slot frees. The table ends the same either way.
+ *
  * <p><b>Error contract.</b>
  *
  * <ul>
- *   <li>At most {@link CassandraOptions#MAX_IN_FLIGHT} writes are in flight; {@link #write} blocks
- *       the task thread until one completes (backpressure, no queue).
+ *   <li>At most {@link CassandraOptions#MAX_IN_FLIGHT} writes are in flight and at most {@link
+ *       CassandraOptions#MAX_WAITING} entities wait; beyond that {@link #write} blocks the task
+ *       thread until a write completes (backpressure).
  *   <li>Retryable errors ({@link CassandraErrors#isRetryable}: timeouts, unavailable, overloaded,
  *       lost connections, no node available) are retried with exponential backoff ({@link
  *       CassandraOptions#RETRY_INITIAL_BACKOFF} doubling up to {@link
@@ -80,6 +89,12 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
   private final Counter written;
   private final Counter retries;
   private final Counter expiredSkipped;
+  private final Counter coalesced;
+
+  /** Updates waiting for a slot: the newest per entity, longest-waiting entity first. */
+  private final LinkedHashMap<String, FeatureUpdate> waiting = new LinkedHashMap<>();
+
+  private final int maxWaiting;
 
   CassandraFeatureWriter(
       ViewSpec view,
@@ -94,6 +109,7 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
     this.ownsSession = ownsSession;
     this.maxInFlight = conf.get(CassandraOptions.MAX_IN_FLIGHT);
     this.permits = new Semaphore(maxInFlight);
+    this.maxWaiting = conf.get(CassandraOptions.MAX_WAITING);
     this.maxAttempts = conf.get(CassandraOptions.RETRY_MAX_ATTEMPTS);
     this.initialBackoffMillis = conf.get(CassandraOptions.RETRY_INITIAL_BACKOFF).toMillis();
     this.maxBackoffMillis = conf.get(CassandraOptions.RETRY_MAX_BACKOFF).toMillis();
@@ -112,6 +128,8 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
     this.written = g.counter("cassandraWrites");
     this.retries = g.counter("cassandraRetries");
     this.expiredSkipped = g.counter("expiredSkipped");
+    this.coalesced = g.counter("cassandraCoalesced");
+    g.gauge("cassandraWaiting", this::waitingCount);
     g.gauge("cassandraInFlight", () -> maxInFlight - permits.availablePermits());
   }
 
@@ -172,19 +190,81 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
   @Override
   public void write(FeatureUpdate u, Context context) throws IOException, InterruptedException {
     rethrowFailure();
-    int ttl =
-        WriteVersion.ttlSeconds(
-            u.getLastEventTime(), ttlMillis, retentionMillis, clock.getAsLong());
-    if (ttl <= 0) {
-      expiredSkipped.inc();
-      return;
-    }
-    BoundStatement st = bind(u, ttl);
     String entity = u.getEntity().toString();
-    while (!permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-      rethrowFailure();
+    int count;
+    synchronized (waiting) {
+      FeatureUpdate older = waiting.get(entity);
+      if (older != null) {
+        coalesced.inc();
+        if (version(u) < version(older)) {
+          return; // a replayed, older vector: the waiting one wins
+        }
+      }
+      waiting.put(entity, u);
+      count = waiting.size();
     }
-    send(st, entity, 1);
+    // Use the free slots; wait for one only when too many entities wait.
+    while (permits.tryAcquire()) {
+      if (!sendNext()) {
+        return;
+      }
+    }
+    while (count > maxWaiting) {
+      if (permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+        sendNext();
+      }
+      rethrowFailure();
+      count = waitingCount();
+    }
+  }
+
+  /** Writes completed so far (for tests). */
+  long writesCompleted() {
+    return written.getCount();
+  }
+
+  /** Updates replaced by a newer one of the same entity while waiting (for tests). */
+  long updatesCoalesced() {
+    return coalesced.getCount();
+  }
+
+  private static long version(FeatureUpdate u) {
+    return WriteVersion.timestampMicros(u.getValidFrom(), u.getRevision());
+  }
+
+  private int waitingCount() {
+    synchronized (waiting) {
+      return waiting.size();
+    }
+  }
+
+  /**
+   * With one slot held: sends the longest-waiting entity's update, or frees the slot if none waits
+   * (under the same lock as {@link #write}'s insert, so no update is left waiting with a free
+   * slot). Returns whether it sent.
+   */
+  private boolean sendNext() {
+    while (true) {
+      FeatureUpdate u;
+      synchronized (waiting) {
+        var oldest = waiting.entrySet().iterator();
+        if (!oldest.hasNext()) {
+          permits.release();
+          return false;
+        }
+        u = oldest.next().getValue();
+        oldest.remove();
+      }
+      int ttl =
+          WriteVersion.ttlSeconds(
+              u.getLastEventTime(), ttlMillis, retentionMillis, clock.getAsLong());
+      if (ttl <= 0) {
+        expiredSkipped.inc(); // keep the slot for the next one
+        continue;
+      }
+      send(bind(u, ttl), u.getEntity().toString(), 1);
+      return true;
+    }
   }
 
   BoundStatement bind(FeatureUpdate u, int ttl) {
@@ -235,7 +315,7 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
             (rs, error) -> {
               if (error == null) {
                 written.inc();
-                permits.release();
+                sendNext(); // hands the slot on, or frees it
               } else {
                 onError(st, entity, attempt, CassandraErrors.unwrap(error));
               }
@@ -283,11 +363,17 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
   }
 
   /**
-   * Waits for every write in flight (and its retries) to finish; throws the first failure. Called
-   * by Flink before each checkpoint and at end of input.
+   * Sends every waiting update and waits for every write in flight (and its retries) to finish;
+   * throws the first failure. Called by Flink before each checkpoint and at end of input.
    */
   @Override
   public void flush(boolean endOfInput) throws IOException, InterruptedException {
+    while (waitingCount() > 0) {
+      if (permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+        sendNext();
+      }
+      rethrowFailure();
+    }
     while (!permits.tryAcquire(maxInFlight, 100, TimeUnit.MILLISECONDS)) {
       rethrowFailure();
     }

@@ -100,6 +100,16 @@ public final class CassandraOptions {
           .withDescription(
               "Writes in flight per writer (subtask). When reached, the writer blocks: backpressure.");
 
+  public static final ConfigOption<Integer> MAX_WAITING =
+      ConfigOptions.key("freshet.cassandra.max-waiting")
+          .intType()
+          .defaultValue(20_000)
+          .withDescription(
+              "Entities whose newest update waits for an in-flight slot, per writer. A newer update of"
+                  + " a waiting entity replaces the older one (only the newest is ever read), so a"
+                  + " backfill writes far fewer rows than it emits. When reached, the writer blocks:"
+                  + " backpressure.");
+
   public static final ConfigOption<Duration> REQUEST_TIMEOUT =
       ConfigOptions.key("freshet.cassandra.request-timeout")
           .durationType()

@@ -119,6 +119,42 @@ class CassandraFeatureWriterIT {
   }
 
   @Test
+  void aBackfillThatOutrunsCassandraWritesOnlyCurrentVectorsAndEndsWithTheNewest()
+      throws Exception {
+    FeatureSpec spec = TestViews.spec("backfill", "30d", COUNT, SUM);
+    conf.set(CassandraOptions.MAX_IN_FLIGHT, 2);
+    conf.set(CassandraOptions.MAX_WAITING, 50);
+    int entities = 300;
+    int perEntity = 40;
+    try (CassandraFeatureWriter w = open(spec)) {
+      // as the engine emits them: bursts of one entity's updates, entities interleaved
+      for (int round = 0; round < 4; round++) {
+        for (int e = 0; e < entities; e++) {
+          for (int k = round * perEntity / 4; k < (round + 1) * perEntity / 4; k++) {
+            long t = T + k * 1000L;
+            w.write(update(spec, "b" + e, t, t, 0, (long) k, k * 1.5), null);
+          }
+        }
+      }
+      // an older replay of a waiting or written entity never wins
+      w.write(update(spec, "b7", T, T, 0, 0L, 0.0), null);
+      w.flush(false);
+      long updates = (long) entities * perEntity + 1;
+      assertThat(w.writesCompleted() + w.updatesCoalesced())
+          .as("every update written or replaced by a newer one")
+          .isGreaterThanOrEqualTo(updates);
+      assertThat(w.updatesCoalesced()).as("the backfill outran 2 writes in flight").isPositive();
+      assertThat(w.writesCompleted()).isLessThan(updates);
+    }
+    for (int e = 0; e < entities; e++) {
+      FeatureVector v = client.get("backfill", "b" + e);
+      assertThat(v.validFrom()).as("entity b%d", e).isEqualTo(T + (perEntity - 1) * 1000L);
+      assertThat(v.get("txn_count_1h").asLong()).isEqualTo(perEntity - 1L);
+      assertThat(v.get("amount_sum_1h").asDouble()).isEqualTo((perEntity - 1) * 1.5);
+    }
+  }
+
+  @Test
   void ttlIsMeasuredFromLastEventTimeAndExpiredReplaysAreSkipped() throws Exception {
     FeatureSpec spec = TestViews.spec("short_ttl", "1h", COUNT);
     conf.set(CassandraOptions.EXPIRED_RETENTION, Duration.ofMinutes(10));
