@@ -110,15 +110,7 @@ public final class PendingEvents {
   }
 
   public static PendingEvents read(DataInput in) throws IOException {
-    byte version = in.readByte();
-    if (version != VERSION) {
-      throw new IOException(
-          "pending events written by format version "
-              + version
-              + ", this build reads version "
-              + VERSION
-              + ": restore with the Freshet version that wrote the checkpoint");
-    }
+    StateCodec.readVersion(in, VERSION, "pending events");
     PendingEvents p = new PendingEvents();
     p.wake = in.readLong();
     int n = in.readInt();

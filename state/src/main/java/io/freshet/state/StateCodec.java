@@ -43,15 +43,7 @@ public final class StateCodec {
   }
 
   public static ViewState read(DataInput in) throws IOException {
-    byte version = in.readByte();
-    if (version != VERSION) {
-      throw new IOException(
-          "view state written by format version "
-              + version
-              + ", this build reads version "
-              + VERSION
-              + ": restore with the Freshet version that wrote the checkpoint");
-    }
+    readVersion(in, VERSION, "view state");
     long lastEventTime = in.readLong();
     long lastValidFrom = in.readLong();
     int lastRevision = in.readInt();
@@ -78,6 +70,20 @@ public final class StateCodec {
     s.evaluatedAt = evaluatedAt;
     s.lastValues = lastValues;
     return s;
+  }
+
+  /** Reads a format's version byte; fails, saying what to do, unless it is the expected one. */
+  static void readVersion(DataInput in, byte expected, String what) throws IOException {
+    byte version = in.readByte();
+    if (version != expected) {
+      throw new IOException(
+          what
+              + " written by format version "
+              + version
+              + ", this build reads version "
+              + expected
+              + ": restore with the Freshet version that wrote the checkpoint");
+    }
   }
 
   private static void writeValues(DataOutput out, Object[] values) throws IOException {
