@@ -19,19 +19,22 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.flink.CatalogLoader;
 import org.apache.iceberg.flink.FlinkSchemaUtil;
 import org.apache.iceberg.flink.TableLoader;
-import org.apache.iceberg.flink.sink.IcebergSink;
 
 /**
  * Appends a view's feature updates to its Iceberg history table, exactly once.
  *
  * <pre>
- *  updates ─► to row: view ─► Iceberg writers ─► pre-commit ─► committer (one commit per checkpoint)
+ *  updates ─► to row: view ─► Iceberg writers ─► aggregator + restore guard ─► committer
+ *                                                                   (one commit per checkpoint)
  * </pre>
  *
  * <p>Guarantees: data files are written continuously and committed to the table only when a
  * checkpoint completes, so after a failure and restore the table holds every update of the restored
- * run once: none lost, none twice. Without checkpointing nothing is ever committed (except at the
- * end of a bounded job). Every operator's uid derives from the source and view.
+ * run once: none lost, none twice, also when the restored run reaches the end of a bounded input
+ * before its first checkpoint (see {@link RestoreSafeIcebergSink}). Without checkpointing nothing
+ * is ever committed (except at the end of a bounded job). Every operator's uid derives from the
+ * source and view; operator chaining must stay enabled (the restore guard shares the aggregator's
+ * task).
  *
  * <p>Building the sink creates the table or evolves it (see {@link HistoryTables#ensure}); a spec
  * that removes or retypes a stored feature fails here, before the job starts. Catalog and writer
@@ -82,19 +85,23 @@ public final class IcebergHistorySink {
             .uid(uid + "-rows")
             .name("history rows: " + view.name());
 
-    IcebergSink.Builder builder =
-        IcebergSink.forRowData(rows)
-            .tableLoader(TableLoader.fromCatalog(loader, id))
-            .uidSuffix(uid)
-            .distributionMode(
-                DistributionMode.fromName(
-                    configuration.get(IcebergOptions.DISTRIBUTION_MODE).toLowerCase(Locale.ROOT)))
-            .setSnapshotProperty("freshet.spec-version", view.version(source));
+    DistributionMode distribution =
+        DistributionMode.fromName(
+            configuration.get(IcebergOptions.DISTRIBUTION_MODE).toLowerCase(Locale.ROOT));
     Integer parallelism = configuration.get(IcebergOptions.WRITE_PARALLELISM);
-    if (parallelism != null) {
-      builder.writeParallelism(parallelism);
-    }
-    return builder.append();
+    return RestoreSafeIcebergSink.append(
+        rows,
+        builder -> {
+          builder
+              .tableLoader(TableLoader.fromCatalog(loader, id))
+              .uidSuffix(uid)
+              .distributionMode(distribution)
+              .setSnapshotProperty("freshet.spec-version", view.version(source));
+          if (parallelism != null) {
+            builder.writeParallelism(parallelism);
+          }
+          return builder;
+        });
   }
 
   /** The complete catalog properties the sink (and readers) use for a configuration. */
