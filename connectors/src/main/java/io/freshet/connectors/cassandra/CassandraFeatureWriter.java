@@ -38,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * newer update of a waiting entity replaces the older one: the table only ever serves the newest),
  * and each completed write hands its slot to the longest-waiting entity. Live traffic is therefore
  * written update by update, while a backfill that outruns Cassandra writes only the vectors that
- * are current when a slot frees. The table ends the same either way.
+ * are current when a slot frees. Updates whose valid_from is older than {@link
+ * CassandraOptions#HOLD_OLDER_THAN} (a backfill, a catch-up after downtime) are held, newest per
+ * entity, until the next checkpoint (or until too many entities wait), so that a backfill writes
+ * about one row per entity and checkpoint. The table ends the same either way.
  *
  * <p><b>Error contract.</b>
  *
@@ -94,7 +97,11 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
   /** Updates waiting for a slot: the newest per entity, longest-waiting entity first. */
   private final LinkedHashMap<String, FeatureUpdate> waiting = new LinkedHashMap<>();
 
+  /** Historical updates held until the next flush, newest per entity (task thread only). */
+  private final LinkedHashMap<String, FeatureUpdate> held = new LinkedHashMap<>();
+
   private final int maxWaiting;
+  private final long holdOlderThanMillis;
 
   CassandraFeatureWriter(
       ViewSpec view,
@@ -110,6 +117,7 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
     this.maxInFlight = conf.get(CassandraOptions.MAX_IN_FLIGHT);
     this.permits = new Semaphore(maxInFlight);
     this.maxWaiting = conf.get(CassandraOptions.MAX_WAITING);
+    this.holdOlderThanMillis = conf.get(CassandraOptions.HOLD_OLDER_THAN).toMillis();
     this.maxAttempts = conf.get(CassandraOptions.RETRY_MAX_ATTEMPTS);
     this.initialBackoffMillis = conf.get(CassandraOptions.RETRY_INITIAL_BACKOFF).toMillis();
     this.maxBackoffMillis = conf.get(CassandraOptions.RETRY_MAX_BACKOFF).toMillis();
@@ -130,6 +138,7 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
     this.expiredSkipped = g.counter("expiredSkipped");
     this.coalesced = g.counter("cassandraCoalesced");
     g.gauge("cassandraWaiting", this::waitingCount);
+    g.gauge("cassandraHeld", held::size);
     g.gauge("cassandraInFlight", () -> maxInFlight - permits.availablePermits());
   }
 
@@ -191,31 +200,63 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
   public void write(FeatureUpdate u, Context context) throws IOException, InterruptedException {
     rethrowFailure();
     String entity = u.getEntity().toString();
-    int count;
+    // An entity is in at most one of the two maps.
     synchronized (waiting) {
       FeatureUpdate older = waiting.get(entity);
       if (older != null) {
         coalesced.inc();
-        if (version(u) < version(older)) {
-          return; // a replayed, older vector: the waiting one wins
+        if (version(u) >= version(older)) {
+          waiting.put(entity, u); // a replayed, older vector loses to the waiting one
+        }
+        older = u;
+      }
+      if (older == null) {
+        FeatureUpdate heldOlder = held.get(entity);
+        if (heldOlder != null) {
+          coalesced.inc();
+          if (version(u) < version(heldOlder)) {
+            return;
+          }
+        }
+        if (holdOlderThanMillis > 0 && u.getValidFrom() < clock.getAsLong() - holdOlderThanMillis) {
+          held.put(entity, u);
+        } else {
+          held.remove(entity);
+          waiting.put(entity, u);
         }
       }
-      waiting.put(entity, u);
-      count = waiting.size();
     }
     // Use the free slots; wait for one only when too many entities wait.
     while (permits.tryAcquire()) {
       if (!sendNext()) {
-        return;
+        break;
       }
     }
-    while (count > maxWaiting) {
+    while (held.size() + waitingCount() > maxWaiting) {
+      if (waitingCount() == 0) {
+        release(Math.max(1, maxWaiting / 4));
+      }
       if (permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
         sendNext();
       }
       rethrowFailure();
-      count = waitingCount();
     }
+  }
+
+  /** Moves up to n held updates, oldest entity first, to the waiting ones. */
+  private void release(int n) {
+    var it = held.entrySet().iterator();
+    synchronized (waiting) {
+      for (int i = 0; i < n && it.hasNext(); i++) {
+        var e = it.next();
+        waiting.put(e.getKey(), e.getValue());
+        it.remove();
+      }
+    }
+  }
+
+  private static long version(FeatureUpdate u) {
+    return WriteVersion.timestampMicros(u.getValidFrom(), u.getRevision());
   }
 
   /** Writes completed so far (for tests). */
@@ -226,10 +267,6 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
   /** Updates replaced by a newer one of the same entity while waiting (for tests). */
   long updatesCoalesced() {
     return coalesced.getCount();
-  }
-
-  private static long version(FeatureUpdate u) {
-    return WriteVersion.timestampMicros(u.getValidFrom(), u.getRevision());
   }
 
   private int waitingCount() {
@@ -368,6 +405,7 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
    */
   @Override
   public void flush(boolean endOfInput) throws IOException, InterruptedException {
+    release(held.size());
     while (waitingCount() > 0) {
       if (permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
         sendNext();

@@ -110,6 +110,16 @@ public final class CassandraOptions {
                   + " backfill writes far fewer rows than it emits. When reached, the writer blocks:"
                   + " backpressure.");
 
+  public static final ConfigOption<Duration> HOLD_OLDER_THAN =
+      ConfigOptions.key("freshet.cassandra.hold-older-than")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(1))
+          .withDescription(
+              "Updates whose valid_from is older than this (wall clock), as in a backfill or a"
+                  + " catch-up after downtime, are held, newest per entity, until the next"
+                  + " checkpoint (or until max-waiting entities wait) instead of being written at"
+                  + " once; newer updates are written at once. 0 writes every update at once.");
+
   public static final ConfigOption<Duration> REQUEST_TIMEOUT =
       ConfigOptions.key("freshet.cassandra.request-timeout")
           .durationType()

@@ -155,6 +155,31 @@ class CassandraFeatureWriterIT {
   }
 
   @Test
+  void recentUpdatesAreWrittenAtOnceAndHistoricalOnesAtTheNextFlush() throws Exception {
+    FeatureSpec spec = TestViews.spec("hold", "30d", COUNT);
+    try (CassandraFeatureWriter w = open(spec)) { // holds updates older than 1 min by default
+      w.write(update(spec, "old", T, T, 0, 1L), null);
+      w.write(update(spec, "old", T + 1000, T + 1000, 0, 2L), null);
+      w.write(update(spec, "new", NOW - 1000, NOW - 1000, 0, 7L), null);
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (client.get("hold", "new").status() != FeatureStatus.PRESENT) {
+        assertThat(System.nanoTime())
+            .as("the recent update written without a flush")
+            .isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      assertThat(client.get("hold", "old").status())
+          .as("the historical update is held until the flush")
+          .isEqualTo(FeatureStatus.MISSING);
+      w.flush(false);
+      FeatureVector old = client.get("hold", "old");
+      assertThat(old.get("txn_count_1h").asLong()).isEqualTo(2L);
+      assertThat(w.updatesCoalesced()).isEqualTo(1);
+      assertThat(w.writesCompleted()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void ttlIsMeasuredFromLastEventTimeAndExpiredReplaysAreSkipped() throws Exception {
     FeatureSpec spec = TestViews.spec("short_ttl", "1h", COUNT);
     conf.set(CassandraOptions.EXPIRED_RETENTION, Duration.ofMinutes(10));
