@@ -203,27 +203,22 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
     // An entity is in at most one of the two maps.
     synchronized (waiting) {
       FeatureUpdate older = waiting.get(entity);
+      if (older == null) {
+        older = held.get(entity);
+      }
       if (older != null) {
         coalesced.inc();
-        if (version(u) >= version(older)) {
-          waiting.put(entity, u); // a replayed, older vector loses to the waiting one
+        if (version(u) < version(older)) {
+          return; // a replayed, older vector loses to the one already waiting
         }
-        older = u;
       }
-      if (older == null) {
-        FeatureUpdate heldOlder = held.get(entity);
-        if (heldOlder != null) {
-          coalesced.inc();
-          if (version(u) < version(heldOlder)) {
-            return;
-          }
-        }
-        if (holdOlderThanMillis > 0 && u.getValidFrom() < clock.getAsLong() - holdOlderThanMillis) {
-          held.put(entity, u);
-        } else {
-          held.remove(entity);
-          waiting.put(entity, u);
-        }
+      boolean historical =
+          holdOlderThanMillis > 0 && u.getValidFrom() < clock.getAsLong() - holdOlderThanMillis;
+      if (historical && !waiting.containsKey(entity)) {
+        held.put(entity, u);
+      } else {
+        held.remove(entity);
+        waiting.put(entity, u);
       }
     }
     // Use the free slots; wait for one only when too many entities wait.
