@@ -7,11 +7,11 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /** Small specs over the payments example schema, and updates for them. */
-final class TestViews {
+public final class TestViews {
   private TestViews() {}
 
   /** A payments spec whose one view has the given name, ttl and feature lines. */
-  static FeatureSpec spec(String view, String ttl, String... features) {
+  public static FeatureSpec spec(String view, String ttl, String... features) {
     StringBuilder yaml =
         new StringBuilder(
             "source:\n  name: payments\n  topic: payments\n  schema: payment.avsc\n"

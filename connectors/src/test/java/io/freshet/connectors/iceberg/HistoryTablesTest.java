@@ -1,0 +1,94 @@
+package io.freshet.connectors.iceberg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.freshet.connectors.cassandra.TestViews;
+import io.freshet.spec.FeatureSpec;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * History tables on a real Iceberg catalog (the default JDBC catalog on SQLite, file warehouse):
+ * created from a view, evolved by added features, and protected from removed or retyped ones.
+ */
+class HistoryTablesTest {
+  private static final String COUNT = "{name: txn_count_1h, agg: count, window: 1h}";
+  private static final String SUM = "{name: amount_sum_1h, agg: sum, field: amount, window: 1h}";
+  private static final String COUNTRY = "{name: last_country, agg: last, field: country}";
+
+  @TempDir Path stateDir;
+
+  @Test
+  void addingAFeatureEvolvesTheTableAndKeepsItsHistory() throws Exception {
+    FeatureSpec v1 = TestViews.spec("risk", "30d", COUNT, SUM);
+    FeatureSpec v2 = TestViews.spec("risk", "30d", COUNT, SUM, COUNTRY);
+    Catalog catalog = catalog();
+    try {
+      Table created = HistoryTables.ensure(catalog, "freshet", v1.source(), v1.views().get(0));
+      assertThat(created.schema().findField("last_country")).isNull();
+      long firstSchema = created.schema().schemaId();
+
+      Table evolved = HistoryTables.ensure(catalog, "freshet", v2.source(), v2.views().get(0));
+      Types.NestedField added = evolved.schema().findField("last_country");
+      assertThat(added).isNotNull();
+      assertThat(added.type()).isEqualTo(Types.StringType.get());
+      assertThat(added.isOptional()).as("older rows read the new feature as null").isTrue();
+      assertThat(evolved.schema().schemaId()).isNotEqualTo(firstSchema);
+      assertThat(evolved.schemas()).containsKey((int) firstSchema);
+      assertThat(evolved.properties())
+          .containsEntry(HistoryTables.PROP_SPEC_VERSION, v2.views().get(0).version(v2.source()));
+      // the same spec again changes nothing
+      Table again = HistoryTables.ensure(catalog, "freshet", v2.source(), v2.views().get(0));
+      assertThat(again.schema().schemaId()).isEqualTo(evolved.schema().schemaId());
+    } finally {
+      close(catalog);
+    }
+  }
+
+  @Test
+  void removingOrRetypingAFeatureIsRefusedWithWhatToDo() throws Exception {
+    FeatureSpec stored = TestViews.spec("risk", "30d", COUNT, SUM);
+    FeatureSpec removed = TestViews.spec("risk", "30d", COUNT);
+    FeatureSpec retyped =
+        TestViews.spec(
+            "risk", "30d", COUNT, "{name: amount_sum_1h, agg: count, window: 1h}"); // double->long
+    Catalog catalog = catalog();
+    try {
+      HistoryTables.ensure(catalog, "freshet", stored.source(), stored.views().get(0));
+      assertThatThrownBy(
+              () ->
+                  HistoryTables.ensure(
+                      catalog, "freshet", removed.source(), removed.views().get(0)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("feature 'amount_sum_1h' is in the history table but no longer")
+          .hasMessageContaining("Declare a new view");
+      assertThatThrownBy(
+              () ->
+                  HistoryTables.ensure(
+                      catalog, "freshet", retyped.source(), retyped.views().get(0)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("feature 'amount_sum_1h' is LONG in the spec but double");
+      Table unchanged = catalog.loadTable(HistoryTables.identifier("freshet", "risk"));
+      assertThat(unchanged.schema().findField("amount_sum_1h").type())
+          .isEqualTo(Types.DoubleType.get());
+    } finally {
+      close(catalog);
+    }
+  }
+
+  private Catalog catalog() {
+    return HistoryCatalogs.load("freshet", HistoryCatalogs.complete(Map.of(), stateDir));
+  }
+
+  private static void close(Catalog catalog) throws Exception {
+    if (catalog instanceof AutoCloseable c) {
+      c.close();
+    }
+  }
+}
