@@ -21,10 +21,7 @@ import io.freshet.spec.SpecParser;
 import io.freshet.spec.ViewSpec;
 import io.freshet.testing.FlinkMiniClusterExtension;
 import io.freshet.testing.TestServices;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -116,15 +113,9 @@ class CassandraSinkRestartIT {
     }
 
     // 2. Our own Cassandra, restarted mid-stream.
-    int[] ports = freePorts(4);
     ServicesConfig config =
-        ServicesConfig.builder()
-            .stateDir(Path.of("target", "cassandra-restart-" + Long.toHexString(System.nanoTime())))
-            .kafkaPort(ports[0])
-            .kafkaControllerPort(ports[1])
-            .cqlPort(ports[2])
-            .cassandraStoragePort(ports[3])
-            .build();
+        ServicesConfig.onFreePorts(
+            Path.of("target", "cassandra-restart-" + Long.toHexString(System.nanoTime())));
     LocalServices cassandra = new LocalServices(config);
     try {
       cassandra.start(EnumSet.of(Service.CASSANDRA));
@@ -280,23 +271,5 @@ class CassandraSinkRestartIT {
             .setParallelism(1)
             .uid("watermarks")
             .name("watermarks");
-  }
-
-  private static int[] freePorts(int n) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      int[] ports = new int[n];
-      for (int i = 0; i < n; i++) {
-        ServerSocket s = new ServerSocket();
-        s.bind(new InetSocketAddress(InetAddress.getByName(ServicesConfig.HOST), 0));
-        sockets.add(s);
-        ports[i] = s.getLocalPort();
-      }
-      return ports;
-    } finally {
-      for (ServerSocket s : sockets) {
-        s.close();
-      }
-    }
   }
 }
