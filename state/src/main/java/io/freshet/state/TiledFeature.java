@@ -12,8 +12,10 @@ import java.util.function.Supplier;
  * <p>The value at event time t merges the tiles with start in {@code [floor(t/g)*g - W + g,
  * floor(t/g)*g]}. A tile starting at s is therefore in the window exactly while {@code t < s + W}:
  * it leaves at {@code s + W}. The merge of every tile but the current one is cached, so an event
- * costs one merge of two partials; the cache is rebuilt when the current tile moves on or an older
- * tile changes (a late event). The cache is derived data and is never serialized.
+ * costs one merge of two partials. When the current tile moves on, the tiles it passed are merged
+ * into the cache in order, which is what a rebuild would do, bit for bit; the cache is rebuilt from
+ * the oldest tile only when a tile left the window or an older tile changed (a late event). The
+ * cache is derived data and is never serialized.
  */
 public final class TiledFeature {
   final long windowMillis;
@@ -23,8 +25,10 @@ public final class TiledFeature {
   private final ArrayList<Tile> tiles = new ArrayList<>();
   private int head;
 
-  private Partial cached; // merge of tiles in [cacheFrom, cacheTo)
-  private long cacheFrom = Long.MIN_VALUE;
+  // The merge of every live tile with start in [cacheFirst, cacheTo), oldest first; valid while
+  // the oldest live tile still starts at cacheFirst (none has left) and no older tile changed.
+  private Partial cached;
+  private long cacheFirst = Long.MIN_VALUE;
   private long cacheTo = Long.MIN_VALUE;
 
   /** One tile: its start and its partial. */
@@ -121,23 +125,30 @@ public final class TiledFeature {
   /** The feature value at time t (after {@link #prune(long)} to t). */
   public Object value(long t, Supplier<Partial> empty) {
     long cs = tileStart(t);
-    long ws = cs - windowMillis + tileMillis;
-    if (cached == null || cacheFrom != ws || cacheTo != cs) {
-      Partial c = empty.get();
-      for (int i = head; i < tiles.size(); i++) {
-        Tile tile = tiles.get(i);
-        if (tile.start >= cs) {
-          break;
-        }
-        if (tile.start >= ws) {
-          c.merge(tile.partial);
-        }
+    int n = tiles.size();
+    long first = head == n ? Long.MAX_VALUE : tiles.get(head).start;
+    int i;
+    if (cached != null && first == cacheFirst && cs >= cacheTo) {
+      // Only newer tiles to add: skip the ones already merged (they start before cacheTo).
+      i = n;
+      while (i > head && tiles.get(i - 1).start >= cacheTo) {
+        i--;
       }
-      cached = c;
-      cacheFrom = ws;
-      cacheTo = cs;
+    } else {
+      cached = empty.get();
+      cacheFirst = first;
+      i = head;
     }
-    Tile last = head == tiles.size() ? null : tiles.get(tiles.size() - 1);
+    // After prune(t) every live tile is in the window: merge those before the current tile.
+    for (; i < n; i++) {
+      Tile tile = tiles.get(i);
+      if (tile.start >= cs) {
+        break;
+      }
+      cached.merge(tile.partial);
+    }
+    cacheTo = cs;
+    Tile last = head == n ? null : tiles.get(n - 1);
     if (last == null || last.start != cs) {
       return cached.value(t);
     }

@@ -36,6 +36,12 @@ public final class ViewState {
    */
   public boolean[] unchanged;
 
+  /**
+   * The engine's cached next window exit, or Long.MIN_VALUE when unknown (events were applied or
+   * tiles dropped since). Derived data: never serialized or copied.
+   */
+  public long nextExit = Long.MIN_VALUE;
+
   public ViewState(Object[] features) {
     this.features = features;
   }

@@ -98,13 +98,17 @@ public final class ViewEngine {
     if (eventTime > s.lastEventTime) {
       s.lastEventTime = eventTime;
     }
+    s.nextExit = Long.MIN_VALUE;
   }
 
   /** Drops every tile that has left its window at time t. */
   public void prune(ViewState s, long t) {
     for (int i = 0; i < s.features.length; i++) {
-      if (s.features[i] instanceof TiledFeature tf && tf.prune(t) && s.unchanged != null) {
-        s.unchanged[i] = false;
+      if (s.features[i] instanceof TiledFeature tf && tf.prune(t)) {
+        s.nextExit = Long.MIN_VALUE;
+        if (s.unchanged != null) {
+          s.unchanged[i] = false;
+        }
       }
     }
   }
@@ -140,12 +144,15 @@ public final class ViewEngine {
    * Long.MAX_VALUE if no tile is left. Call {@link #prune} first.
    */
   public long nextExit(ViewState s) {
+    if (s.nextExit != Long.MIN_VALUE) {
+      return s.nextExit;
+    }
     long next = Long.MAX_VALUE;
     for (Object f : s.features) {
       if (f instanceof TiledFeature tf) {
         next = Math.min(next, tf.nextExit());
       }
     }
-    return next;
+    return s.nextExit = next;
   }
 }
