@@ -1,10 +1,12 @@
 package io.freshet.training;
 
 /**
- * The point-in-time rule, the one function every engine calls (the in-process builder per bucket,
- * the Flink batch job per key through {@link EntityAsOfJoin}): for each spine row, the newest
- * history row of its entity whose key (valid_from, or written_at when as-served) is strictly before
- * the spine timestamp (at or before when inclusive); "newest" is the greatest (valid_from,
+ * The point-in-time rule, stated once for every engine: {@link #joinEntity} walks one entity's
+ * sorted rows (the Flink batch job, per key through {@link EntityAsOfJoin}); {@link #supersedes} is
+ * the same choice for rows that stream past in any order (the in-process builder, through {@code
+ * StreamingAsOfJoin}); EntityAsOfJoinTest holds the two to a naive scan. For each spine row, the
+ * newest history row of its entity whose key (valid_from, or written_at when as-served) is strictly
+ * before the spine timestamp (at or before when inclusive); "newest" is the greatest (valid_from,
  * revision) among those rows. No row, or a row whose last_event_time is more than the ttl before
  * the spine timestamp, gives null: the rule by which serving reports EXPIRED.
  *
@@ -25,6 +27,25 @@ public final class AsOfJoin {
     }
     c = Long.compare(validFromA, validFromB);
     return c != 0 ? c : Integer.compare(revisionA, revisionB);
+  }
+
+  /**
+   * The same rule for history rows that arrive in any order (the in-process builder's streaming
+   * join): of two history rows both eligible for a spine row, whether row A is the one the rule
+   * picks over row B. {@link #joinEntity}'s walk keeps, among the eligible rows, the last one in
+   * {@link #compareHistory} order that has the greatest (valid_from, revision): that is the
+   * greatest (valid_from, revision, key). Rows equal in all three are duplicates; either may be
+   * kept, as the walk's order among them is the order rows were read in.
+   */
+  public static boolean supersedes(
+      long validFromA, int revisionA, long keyA, long validFromB, int revisionB, long keyB) {
+    if (validFromA != validFromB) {
+      return validFromA > validFromB;
+    }
+    if (revisionA != revisionB) {
+      return revisionA > revisionB;
+    }
+    return keyA >= keyB;
   }
 
   /**
@@ -72,50 +93,5 @@ public final class AsOfJoin {
       }
       chosen[si] = best >= 0 && t - lastEventTime[best] <= ttlMillis ? best : -1;
     }
-  }
-
-  /**
-   * The rule on the sorted rows of one bucket (many entities).
-   *
-   * @return for each spine row (by its index in {@code spine}), the chosen history row or -1
-   */
-  static int[] join(SpineRows spine, HistoryRows history, long ttlMillis, boolean inclusive) {
-    int[] chosen = new int[spine.size];
-    int[] s = spine.sorted();
-    int[] h = history.sorted(spine.entityIds.size());
-    int hp = 0;
-    int sp = 0;
-    while (sp < s.length) {
-      int e = spine.entity[s[sp]];
-      int sEnd = sp + 1;
-      while (sEnd < s.length && spine.entity[s[sEnd]] == e) {
-        sEnd++;
-      }
-      while (hp < h.length && history.entity[h[hp]] < e) {
-        hp++;
-      }
-      int hEnd = hp;
-      while (hEnd < h.length && history.entity[h[hEnd]] == e) {
-        hEnd++;
-      }
-      joinEntity(
-          s,
-          sp,
-          sEnd,
-          spine.timestamp,
-          h,
-          hp,
-          hEnd,
-          history.key,
-          history.validFrom,
-          history.revision,
-          history.lastEventTime,
-          ttlMillis,
-          inclusive,
-          chosen);
-      sp = sEnd;
-      hp = hEnd;
-    }
-    return chosen;
   }
 }

@@ -2,8 +2,10 @@ package io.freshet.training;
 
 import io.freshet.spec.ValueType;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Arrays;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.impl.ColumnReadStoreImpl;
@@ -11,29 +13,35 @@ import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
 
 /**
- * Reads the columns the join needs straight from a local history data file, column chunk by column
- * chunk, with no record objects: the fast path of the history scan. Columns are found by Iceberg
- * field id, so renamed or later-added columns resolve as Iceberg resolves them (a column missing
- * from an older file reads as null). Timestamps are Iceberg's microseconds, handed on as millis.
+ * Reads the columns the join needs straight from a local history data file into {@link
+ * HistoryBatch}es, column by column, with no record objects and no boxing: the fast path of the
+ * history scan. Entities go to {@link HistoryBatch.Entities} as UTF-8 bytes (no String per row);
+ * string feature values share one String per distinct value seen recently. Columns are found by
+ * Iceberg field id, so renamed or later-added columns resolve as Iceberg resolves them (a column
+ * missing from an older file reads as null). Timestamps are Iceberg's microseconds, handed on as
+ * millis. A row group is decoded {@link HistoryBatch#CAPACITY} rows at a time, so memory does not
+ * grow with row groups.
  */
 final class ParquetHistoryReader {
   private ParquetHistoryReader() {}
 
-  /** Receives one row. */
-  interface RowSink {
-    void accept(String entity, long key, long validFrom, int revision, long last, Object[] values)
-        throws IOException;
+  /** Receives each filled batch (valid until it returns). */
+  interface BatchSink {
+    void accept(HistoryBatch batch) throws IOException;
   }
 
   /**
    * @param fieldIds Iceberg field ids of entity, valid_from, revision, last_event_time, the key
-   *     column (valid_from or written_at), then the features
+   *     column (valid_from or written_at), then the features (in the batch's feature order)
    */
-  static void read(Path file, int[] fieldIds, List<ValueType> types, RowSink sink)
+  static void read(
+      Path file, int[] fieldIds, HistoryBatch.Entities entities, HistoryBatch batch, BatchSink sink)
       throws IOException {
     try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
       MessageType schema = reader.getFooter().getFileMetaData().getSchema();
@@ -49,101 +57,163 @@ final class ParquetHistoryReader {
           throw new IOException(file + " has no column with field id " + fieldIds[i]);
         }
       }
-      int nf = types.size();
-      Object[] values = new Object[nf];
+      boolean separateKey = fieldIds[4] != fieldIds[1];
+      FeatureColumns values = batch.values;
+      int nf = values.features();
+      StringCache strings = new StringCache();
       PageReadStore rowGroup;
       while ((rowGroup = reader.readNextRowGroup()) != null) {
-        int rows = (int) rowGroup.getRowCount();
         ColumnReadStoreImpl store =
             new ColumnReadStoreImpl(
                 rowGroup, new GroupRecordConverter(schema).getRootConverter(), schema, createdBy);
-        String[] entity = readStrings(store, cols[0], rows);
-        long[] validFrom = readMicrosAsMillis(store, cols[1], rows);
-        int[] revision = readInts(store, cols[2], rows);
-        long[] last = readMicrosAsMillis(store, cols[3], rows);
-        long[] key =
-            fieldIds[4] == fieldIds[1] ? validFrom : readMicrosAsMillis(store, cols[4], rows);
-        Object[][] features = new Object[nf][];
-        for (int f = 0; f < nf; f++) {
-          features[f] =
-              cols[5 + f] == null
-                  ? new Object[rows]
-                  : readValues(store, cols[5 + f], types.get(f), rows);
-        }
-        for (int r = 0; r < rows; r++) {
-          for (int f = 0; f < nf; f++) {
-            values[f] = features[f][r];
+        ColumnReader[] readers = new ColumnReader[cols.length];
+        for (int i = 0; i < cols.length; i++) {
+          if (cols[i] != null && (i != 4 || separateKey)) {
+            readers[i] = store.getColumnReader(cols[i]);
           }
-          sink.accept(entity[r], key[r], validFrom[r], revision[r], last[r], values);
+        }
+        long rows = rowGroup.getRowCount();
+        for (long done = 0; done < rows; ) {
+          int n = (int) Math.min(HistoryBatch.CAPACITY, rows - done);
+          readEntities(readers[0], n, entities, batch);
+          readMicrosAsMillis(readers[1], n, batch.validFrom);
+          readInts(readers[2], n, batch.revision);
+          readMicrosAsMillis(readers[3], n, batch.lastEventTime);
+          if (separateKey) {
+            readMicrosAsMillis(readers[4], n, batch.key);
+          } else {
+            System.arraycopy(batch.validFrom, 0, batch.key, 0, n);
+          }
+          for (int f = 0; f < nf; f++) {
+            ColumnReader cr = readers[5 + f];
+            if (cr == null) {
+              for (int r = 0; r < n; r++) {
+                values.setNull(f, r);
+              }
+            } else {
+              readValues(cr, values, f, n, strings);
+            }
+          }
+          batch.size = n;
+          sink.accept(batch);
+          done += n;
         }
       }
     }
   }
 
-  private static String[] readStrings(ColumnReadStoreImpl store, ColumnDescriptor d, int rows) {
-    ColumnReader cr = store.getColumnReader(d);
-    int max = d.getMaxDefinitionLevel();
-    String[] out = new String[rows];
-    org.apache.parquet.io.api.Binary prev = null;
-    String prevString = null;
-    for (int r = 0; r < rows; r++) {
+  /**
+   * Copies the entities' bytes out first, then resolves them in a tight loop of independent
+   * lookups, which the CPU overlaps (each is a cache miss or two in a large index).
+   */
+  private static void readEntities(
+      ColumnReader cr, int n, HistoryBatch.Entities entities, HistoryBatch batch) {
+    int max = cr.getDescriptor().getMaxDefinitionLevel();
+    int[] offset = batch.entityOffset;
+    byte[] scratch = batch.entityScratch;
+    int end = 0;
+    for (int r = 0; r < n; r++) {
+      offset[r] = end;
       if (cr.getCurrentDefinitionLevel() == max) {
-        org.apache.parquet.io.api.Binary b = cr.getBinary();
-        if (!b.equals(prev)) {
-          prev = b.copy();
-          prevString = b.toStringUsingUTF8();
+        ByteBuffer b = cr.getBinary().toByteBuffer();
+        int len = b.remaining();
+        if (end + len > scratch.length) {
+          scratch = Arrays.copyOf(scratch, Math.max(scratch.length * 2, end + len));
+          batch.entityScratch = scratch;
         }
-        out[r] = prevString;
+        if (b.hasArray()) {
+          System.arraycopy(b.array(), b.arrayOffset() + b.position(), scratch, end, len);
+        } else {
+          b.duplicate().get(scratch, end, len);
+        }
+        end += len;
+        batch.entity[r] = 0;
+      } else {
+        batch.entity[r] = -1;
       }
       cr.consume();
     }
-    return out;
+    offset[n] = end;
+    for (int r = 0; r < n; r++) {
+      if (batch.entity[r] == 0) {
+        batch.entity[r] = entities.id(scratch, offset[r], offset[r + 1] - offset[r]);
+      }
+    }
+    if (batch.entityBytes != null) {
+      for (int r = 0; r < n; r++) {
+        batch.entityBytes[r] = Arrays.copyOfRange(scratch, offset[r], offset[r + 1]);
+      }
+    }
   }
 
-  private static long[] readMicrosAsMillis(
-      ColumnReadStoreImpl store, ColumnDescriptor d, int rows) {
-    ColumnReader cr = store.getColumnReader(d);
-    int max = d.getMaxDefinitionLevel();
-    long[] out = new long[rows];
-    for (int r = 0; r < rows; r++) {
-      if (cr.getCurrentDefinitionLevel() == max) {
-        out[r] = Math.floorDiv(cr.getLong(), 1000L);
-      }
+  private static void readMicrosAsMillis(ColumnReader cr, int n, long[] out) {
+    int max = cr.getDescriptor().getMaxDefinitionLevel();
+    for (int r = 0; r < n; r++) {
+      out[r] = cr.getCurrentDefinitionLevel() == max ? Math.floorDiv(cr.getLong(), 1000L) : 0;
       cr.consume();
     }
-    return out;
   }
 
-  private static int[] readInts(ColumnReadStoreImpl store, ColumnDescriptor d, int rows) {
-    ColumnReader cr = store.getColumnReader(d);
-    int max = d.getMaxDefinitionLevel();
-    int[] out = new int[rows];
-    for (int r = 0; r < rows; r++) {
-      if (cr.getCurrentDefinitionLevel() == max) {
-        out[r] = cr.getInteger();
-      }
+  private static void readInts(ColumnReader cr, int n, int[] out) {
+    int max = cr.getDescriptor().getMaxDefinitionLevel();
+    for (int r = 0; r < n; r++) {
+      out[r] = cr.getCurrentDefinitionLevel() == max ? cr.getInteger() : 0;
       cr.consume();
     }
-    return out;
   }
 
-  private static Object[] readValues(
-      ColumnReadStoreImpl store, ColumnDescriptor d, ValueType type, int rows) {
-    ColumnReader cr = store.getColumnReader(d);
-    int max = d.getMaxDefinitionLevel();
-    Object[] out = new Object[rows];
-    for (int r = 0; r < rows; r++) {
-      if (cr.getCurrentDefinitionLevel() == max) {
-        out[r] =
-            switch (type) {
-              case LONG -> cr.getLong();
-              case DOUBLE -> cr.getDouble();
-              case STRING -> cr.getBinary().toStringUsingUTF8();
-              case BOOLEAN -> cr.getBoolean();
-            };
+  private static void readValues(
+      ColumnReader cr, FeatureColumns values, int f, int n, StringCache strings) {
+    int max = cr.getDescriptor().getMaxDefinitionLevel();
+    PrimitiveTypeName physical = cr.getDescriptor().getPrimitiveType().getPrimitiveTypeName();
+    ValueType type = values.types[f];
+    for (int r = 0; r < n; r++) {
+      if (cr.getCurrentDefinitionLevel() != max) {
+        values.setNull(f, r);
+      } else {
+        switch (type) {
+          case LONG ->
+              values.setBits(
+                  f, r, physical == PrimitiveTypeName.INT32 ? cr.getInteger() : cr.getLong());
+          case DOUBLE ->
+              values.setBits(
+                  f,
+                  r,
+                  Double.doubleToRawLongBits(
+                      physical == PrimitiveTypeName.FLOAT ? cr.getFloat() : cr.getDouble()));
+          case STRING -> values.setText(f, r, strings.get(cr.getBinary()));
+          case BOOLEAN -> values.setBits(f, r, cr.getBoolean() ? 1 : 0);
+        }
       }
       cr.consume();
     }
-    return out;
+  }
+
+  /**
+   * Recently decoded strings by content, so that a low-cardinality column (a country) yields a
+   * handful of String objects rather than one per row.
+   */
+  private static final class StringCache {
+    private final byte[][] keys = new byte[256][];
+    private final String[] strings = new String[256];
+
+    String get(Binary value) {
+      ByteBuffer b = value.toByteBuffer();
+      int len = b.remaining();
+      if (!b.hasArray() || len > 64) {
+        return value.toStringUsingUTF8();
+      }
+      byte[] a = b.array();
+      int off = b.arrayOffset() + b.position();
+      int slot = EntityIndex.hash(a, off, len) & 255;
+      byte[] k = keys[slot];
+      if (k != null && Arrays.equals(k, 0, k.length, a, off, off + len)) {
+        return strings[slot];
+      }
+      String s = new String(a, off, len, StandardCharsets.UTF_8);
+      keys[slot] = Arrays.copyOfRange(a, off, off + len);
+      strings[slot] = s;
+      return s;
+    }
   }
 }

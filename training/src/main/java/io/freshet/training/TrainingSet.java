@@ -667,24 +667,25 @@ public final class TrainingSet {
     return n;
   }
 
-  /** Receives the history rows of one view. */
-  private interface HistorySink {
-    void accept(String entity, long key, long validFrom, int revision, long last, Object[] values)
-        throws IOException;
-  }
-
   /** Reader threads for the history scan: one per core. */
   private static final int READERS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
   /**
-   * Scans a view's history table at its snapshot, projecting only what the join needs. Data files
-   * are read by up to {@link #READERS} threads; reader {@code t} feeds {@code sinks.apply(t)}.
-   * (Freshet's history is append-only; a table with delete files is read through Iceberg's generic
-   * reader on one thread.)
+   * Scans a view's history table at its snapshot, projecting only what the join needs, in {@link
+   * HistoryBatch}es. Data files are read by up to {@link #READERS} threads, newest first (by the
+   * upper bound of the key column: the streaming join then replaces few values); reader {@code t}
+   * feeds {@code sinks.apply(t)}, one batch at a time. (Freshet's history is append-only; a table
+   * with delete files is read through Iceberg's generic reader on one thread.)
    *
+   * @param entities what each batch row's entity becomes (rows it maps to -1 are skipped by sinks)
+   * @param keepEntityBytes whether batches carry each row's entity bytes too
    * @return the number of readers used (sinks asked for)
    */
-  private int scanHistory(ViewPlan p, java.util.function.IntFunction<HistorySink> sinks)
+  private int scanHistory(
+      ViewPlan p,
+      HistoryBatch.Entities entities,
+      boolean keepEntityBytes,
+      java.util.function.IntFunction<ParquetHistoryReader.BatchSink> sinks)
       throws IOException {
     if (p.snapshotId == null) {
       return 0;
@@ -706,7 +707,13 @@ public final class TrainingSet {
     org.apache.iceberg.Schema projected = schema.select(cols);
     List<org.apache.iceberg.FileScanTask> tasks = new ArrayList<>();
     try (CloseableIterable<org.apache.iceberg.FileScanTask> planned =
-        p.table.newScan().useSnapshot(p.snapshotId).select(cols).planFiles()) {
+        p.table
+            .newScan()
+            .useSnapshot(p.snapshotId)
+            .select(cols)
+            .includeColumnStats(
+                List.of(asServed ? HistoryTables.WRITTEN_AT : HistoryTables.VALID_FROM))
+            .planFiles()) {
       planned.forEach(tasks::add);
     }
     boolean simple =
@@ -717,10 +724,10 @@ public final class TrainingSet {
                         && t.file().format() == org.apache.iceberg.FileFormat.PARQUET);
     java.util.concurrent.atomic.AtomicLong rows = new java.util.concurrent.atomic.AtomicLong();
     if (!simple || tasks.size() < 2 || READERS == 1) {
-      HistorySink sink = sinks.apply(0);
+      ParquetHistoryReader.BatchSink sink = sinks.apply(0);
       try (CloseableIterable<Record> records =
           IcebergGenerics.read(p.table).useSnapshot(p.snapshotId).select(cols).build()) {
-        feed(p, cols, records, sink, rows);
+        feed(p, cols, records, entities, new HistoryBatch(p.types, keepEntityBytes), sink, rows);
       }
       return 1;
     }
@@ -741,6 +748,7 @@ public final class TrainingSet {
     for (int f = 0; f < p.features.size(); f++) {
       fieldIds[5 + f] = schema.findField(p.features.get(f)).fieldId();
     }
+    newestFirst(tasks, fieldIds[4]);
     int readers = Math.min(READERS, tasks.size());
     java.util.concurrent.atomic.AtomicInteger next =
         new java.util.concurrent.atomic.AtomicInteger();
@@ -755,20 +763,22 @@ public final class TrainingSet {
     try {
       List<java.util.concurrent.Future<?>> running = new ArrayList<>();
       for (int t = 0; t < readers; t++) {
-        HistorySink sink = sinks.apply(t);
+        ParquetHistoryReader.BatchSink sink = sinks.apply(t);
         running.add(
             pool.submit(
                 () -> {
+                  HistoryBatch batch = new HistoryBatch(p.types, keepEntityBytes);
                   for (int i; (i = next.getAndIncrement()) < tasks.size(); ) {
                     org.apache.iceberg.FileScanTask task = tasks.get(i);
                     if (fast) {
                       ParquetHistoryReader.read(
                           Path.of(java.net.URI.create(task.file().location())),
                           fieldIds,
-                          p.types,
-                          (entity, key, vf, rev, last, values) -> {
-                            sink.accept(entity, key, vf, rev, last, values);
-                            rows.incrementAndGet();
+                          entities,
+                          batch,
+                          b -> {
+                            sink.accept(b);
+                            rows.addAndGet(b.size);
                           });
                       continue;
                     }
@@ -782,7 +792,7 @@ public final class TrainingSet {
                                     org.apache.iceberg.data.parquet.GenericParquetReaders
                                         .buildReader(projected, fileSchema))
                             .build()) {
-                      feed(p, cols, records, sink, rows);
+                      feed(p, cols, records, entities, batch, sink, rows);
                     }
                   }
                   return null;
@@ -811,16 +821,37 @@ public final class TrainingSet {
     return readers;
   }
 
+  /**
+   * Orders data files by the upper bound of the key column, newest first (files without bounds
+   * last). Only a speed-up: the streaming join's result does not depend on the order.
+   */
+  private static void newestFirst(List<org.apache.iceberg.FileScanTask> tasks, int keyFieldId) {
+    Map<org.apache.iceberg.FileScanTask, Long> upper = new java.util.IdentityHashMap<>();
+    for (org.apache.iceberg.FileScanTask t : tasks) {
+      Map<Integer, java.nio.ByteBuffer> bounds = t.file().upperBounds();
+      java.nio.ByteBuffer b = bounds == null ? null : bounds.get(keyFieldId);
+      upper.put(
+          t,
+          b == null || b.remaining() != 8
+              ? Long.MIN_VALUE
+              : b.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong());
+    }
+    tasks.sort(java.util.Comparator.comparing(upper::get, java.util.Comparator.reverseOrder()));
+  }
+
+  /** Iceberg records to batches (the generic path: delete files, remote or split files). */
   private void feed(
       ViewPlan p,
       List<String> cols,
       CloseableIterable<Record> records,
-      HistorySink sink,
+      HistoryBatch.Entities entities,
+      HistoryBatch batch,
+      ParquetHistoryReader.BatchSink sink,
       java.util.concurrent.atomic.AtomicLong rows)
       throws IOException {
     int nf = p.features.size();
-    Object[] values = new Object[nf];
     int[] pos = null;
+    batch.size = 0;
     for (Record r : records) {
       if (pos == null) {
         pos = new int[cols.size()];
@@ -834,23 +865,37 @@ public final class TrainingSet {
           }
         }
       }
-      String entity = (String) r.get(pos[0]);
-      long validFrom = millis(r.get(pos[1]));
-      int revision = (Integer) r.get(pos[2]);
-      long last = millis(r.get(pos[3]));
+      int n = batch.size;
+      byte[] entity = ((String) r.get(pos[0])).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      batch.entity[n] = entities.id(entity, 0, entity.length);
+      if (batch.entityBytes != null) {
+        batch.entityBytes[n] = entity;
+      }
+      batch.validFrom[n] = millis(r.get(pos[1]));
+      batch.revision[n] = (Integer) r.get(pos[2]);
+      batch.lastEventTime[n] = millis(r.get(pos[3]));
       int base = 4;
-      long key = validFrom;
+      batch.key[n] = batch.validFrom[n];
       if (asServed) {
-        key = millis(r.get(pos[4]));
+        batch.key[n] = millis(r.get(pos[4]));
         base = 5;
       }
       for (int f = 0; f < nf; f++) {
-        values[f] = Values.normalize(p.types.get(f), r.get(pos[base + f]));
+        batch.values.set(f, n, r.get(pos[base + f]));
       }
-      sink.accept(entity, key, validFrom, revision, last, values);
-      if (rows.incrementAndGet() % 5_000_000 == 0) {
-        progress.accept(String.format("history %s: %,d rows read", p.view, rows.get()));
+      batch.size = n + 1;
+      if (batch.size == HistoryBatch.CAPACITY) {
+        sink.accept(batch);
+        batch.size = 0;
       }
+      long read = rows.incrementAndGet();
+      if (read % 5_000_000 == 0) {
+        progress.accept(String.format("history %s: %,d rows read", p.view, read));
+      }
+    }
+    if (batch.size > 0) {
+      sink.accept(batch);
+      batch.size = 0;
     }
   }
 
@@ -903,7 +948,11 @@ public final class TrainingSet {
     }
   }
 
-  /** Everything fits in memory: one partition, no spill files. */
+  /**
+   * Everything fits in memory: one partition, no spill files. The history streams through a {@link
+   * StreamingAsOfJoin} per reader thread; only the spine and one value per spine row and feature
+   * are held.
+   */
   private final class InMemory {
     final Schema outSchema;
 
@@ -918,46 +967,44 @@ public final class TrainingSet {
           spine.add(s.entity(), s.timestamp());
         }
       }
-      Object[][] results = new Object[slots()][];
-      for (ViewPlan p : plans) {
-        List<HistoryRows> parts = new ArrayList<>();
-        for (int t = 0; t < READERS; t++) {
-          parts.add(new HistoryRows(p.features.size()));
-        }
+      progress.accept(
+          String.format("read spine: %,d rows, %,d entities", spine.size, spine.entities.size()));
+      int[][] chosen = new int[plans.size()][];
+      FeatureColumns[] values = new FeatureColumns[plans.size()];
+      for (int v = 0; v < plans.size(); v++) {
+        ViewPlan p = plans.get(v);
+        StreamingAsOfJoin join = new StreamingAsOfJoin(spine, p.types, p.ttlMillis, inclusive);
+        StreamingAsOfJoin.State[] states = new StreamingAsOfJoin.State[READERS];
         scanHistory(
             p,
+            spine.entities::idOf,
+            false,
             t -> {
-              HistoryRows part = parts.get(t);
-              return (entity, key, vf, rev, last, values) -> {
-                int id = spine.idOf(entity);
-                if (id >= 0) {
-                  part.add(id, key, vf, rev, last, values);
-                }
-              };
+              states[t] = join.newState();
+              return states[t]::offer;
             });
-        progress.accept(String.format("read history of %s", p.view));
-        HistoryRows history = parts.get(0);
-        for (int t = 1; t < parts.size(); t++) {
-          history.addAll(parts.get(t));
-          parts.set(t, null);
-        }
-        int[] chosen = AsOfJoin.join(spine, history, p.ttlMillis, inclusive);
-        for (int f = 0; f < p.features.size(); f++) {
-          Object[] col = new Object[spine.size];
-          Object[] src = history.values[f];
-          for (int i = 0; i < spine.size; i++) {
-            col[i] = chosen[i] < 0 ? null : src[chosen[i]];
+        StreamingAsOfJoin.State result = states[0] != null ? states[0] : join.newState();
+        for (int t = 1; t < states.length; t++) {
+          if (states[t] != null) {
+            result.merge(states[t]);
+            states[t] = null;
           }
-          results[p.firstSlot + f] = col;
         }
-        progress.accept(String.format("joined %s: %,d history rows", p.view, history.size));
+        chosen[v] = result.chosen();
+        values[v] = result.values;
+        progress.accept(String.format("read and joined history of %s", p.view));
       }
-      Object[] row = new Object[results.length];
+      Object[] row = new Object[slots()];
       new OutputPass(outSchema) {
         @Override
         Object[] next(String entity, long rowIndex) {
-          for (int i = 0; i < results.length; i++) {
-            row[i] = results[i][(int) rowIndex];
+          int i = (int) rowIndex;
+          for (int v = 0; v < chosen.length; v++) {
+            int first = plans.get(v).firstSlot;
+            int c = chosen[v][i];
+            for (int f = 0; f < values[v].features(); f++) {
+              row[first + f] = c < 0 ? null : values[v].get(f, c);
+            }
           }
           return row;
         }
@@ -975,9 +1022,13 @@ public final class TrainingSet {
       this.buckets = buckets;
     }
 
+    int bucket(byte[] utf8, int off, int len) {
+      return Math.floorMod(EntityIndex.hash(utf8, off, len), buckets);
+    }
+
     int bucket(String entity) {
-      int h = entity.hashCode() * 0x9E3779B1;
-      return Math.floorMod(h ^ (h >>> 16), buckets);
+      byte[] b = entity.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      return bucket(b, 0, b.length);
     }
 
     DataOutputStream[] open(Path dir, String prefix) throws IOException {
@@ -1040,21 +1091,28 @@ public final class TrainingSet {
         try {
           scanHistory(
               p,
+              this::bucket,
+              true,
               t -> {
                 DataOutputStream[] hOut = outs.get(t);
                 long[] mine = counts[t];
-                return (entity, key, vf, rev, last, values) -> {
-                  int b = bucket(entity);
-                  DataOutputStream o = hOut[b];
-                  Values.writeString(o, entity);
-                  o.writeLong(key);
-                  o.writeLong(vf);
-                  o.writeInt(rev);
-                  o.writeLong(last);
-                  for (int f = 0; f < values.length; f++) {
-                    Values.write(o, p.types.get(f), values[f]);
+                return batch -> {
+                  for (int r = 0; r < batch.size; r++) {
+                    int b = batch.entity[r];
+                    if (b < 0) {
+                      continue;
+                    }
+                    DataOutputStream o = hOut[b];
+                    Values.writeBytes(o, batch.entityBytes[r]);
+                    o.writeLong(batch.key[r]);
+                    o.writeLong(batch.validFrom[r]);
+                    o.writeInt(batch.revision[r]);
+                    o.writeLong(batch.lastEventTime[r]);
+                    for (int f = 0; f < batch.values.features(); f++) {
+                      Values.write(o, batch.values, f, r);
+                    }
+                    mine[b]++;
                   }
-                  mine[b]++;
                 };
               });
         } finally {
@@ -1079,48 +1137,55 @@ public final class TrainingSet {
             spine.add(e, in.readLong());
           }
         }
-        Object[][] results = new Object[slotTypes.size()][];
+        int[][] chosen = new int[plans.size()][];
+        FeatureColumns[] values = new FeatureColumns[plans.size()];
         for (int v = 0; v < plans.size(); v++) {
           ViewPlan p = plans.get(v);
           int nf = p.features.size();
-          HistoryRows history = new HistoryRows(nf);
-          Object[] values = new Object[nf];
+          StreamingAsOfJoin.State state =
+              new StreamingAsOfJoin(spine, p.types, p.ttlMillis, inclusive).newState();
+          HistoryBatch batch = new HistoryBatch(p.types, false);
           for (int t = 0; t < READERS; t++) {
             Path file = dir.resolve("history-" + v + "-r" + t + "-" + b);
             try (DataInputStream in = in(file)) {
               for (long i = 0; i < historyCounts[v][t][b]; i++) {
-                String e = Values.readString(in);
-                long key = in.readLong();
-                long vf = in.readLong();
-                int rev = in.readInt();
-                long last = in.readLong();
+                byte[] e = Values.readBytes(in);
+                int n = batch.size;
+                batch.entity[n] = spine.entities.idOf(e, 0, e.length);
+                batch.key[n] = in.readLong();
+                batch.validFrom[n] = in.readLong();
+                batch.revision[n] = in.readInt();
+                batch.lastEventTime[n] = in.readLong();
                 for (int f = 0; f < nf; f++) {
-                  values[f] = Values.read(in, p.types.get(f));
+                  Values.read(in, batch.values, f, n);
                 }
-                int id = spine.idOf(e);
-                if (id >= 0) {
-                  history.add(id, key, vf, rev, last, values);
+                batch.size = n + 1;
+                if (batch.size == HistoryBatch.CAPACITY) {
+                  state.offer(batch);
+                  batch.size = 0;
                 }
               }
             }
             Files.deleteIfExists(file);
           }
-          int[] chosen = AsOfJoin.join(spine, history, p.ttlMillis, inclusive);
-          for (int f = 0; f < nf; f++) {
-            Object[] col = new Object[spine.size];
-            for (int i = 0; i < spine.size; i++) {
-              col[i] = chosen[i] < 0 ? null : history.values[f][chosen[i]];
-            }
-            results[p.firstSlot + f] = col;
-          }
+          state.offer(batch);
+          chosen[v] = state.chosen();
+          values[v] = state.values;
         }
         try (DataOutputStream o =
             new DataOutputStream(
                 new BufferedOutputStream(
                     Files.newOutputStream(dir.resolve("result-" + b)), 1 << 16))) {
           for (int i = 0; i < spine.size; i++) {
-            for (int s = 0; s < results.length; s++) {
-              Values.write(o, slotTypes.get(s), results[s][i]);
+            for (int v = 0; v < plans.size(); v++) {
+              int c = chosen[v][i];
+              for (int f = 0; f < values[v].features(); f++) {
+                if (c < 0) {
+                  o.writeByte(0);
+                } else {
+                  Values.write(o, values[v], f, c);
+                }
+              }
             }
           }
         }

@@ -48,6 +48,44 @@ final class Values {
     };
   }
 
+  /** Writes one cell of a feature column, as {@link #write} would write its value. */
+  static void write(DataOutput out, FeatureColumns values, int f, int row) throws IOException {
+    if (!values.isPresent(f, row)) {
+      out.writeByte(0);
+      return;
+    }
+    out.writeByte(1);
+    switch (values.types[f]) {
+      case LONG, DOUBLE -> out.writeLong(values.bits(f, row));
+      case STRING -> writeString(out, values.text(f, row));
+      case BOOLEAN -> out.writeBoolean(values.bits(f, row) != 0);
+    }
+  }
+
+  /** Reads a cell written by {@link #write(DataOutput, FeatureColumns, int, int)}. */
+  static void read(DataInput in, FeatureColumns values, int f, int row) throws IOException {
+    if (in.readByte() == 0) {
+      values.setNull(f, row);
+      return;
+    }
+    switch (values.types[f]) {
+      case LONG, DOUBLE -> values.setBits(f, row, in.readLong());
+      case STRING -> values.setText(f, row, readString(in));
+      case BOOLEAN -> values.setBits(f, row, in.readBoolean() ? 1 : 0);
+    }
+  }
+
+  static void writeBytes(DataOutput out, byte[] b) throws IOException {
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
+  static byte[] readBytes(DataInput in) throws IOException {
+    byte[] b = new byte[in.readInt()];
+    in.readFully(b);
+    return b;
+  }
+
   /** A value as the output column's Java type (Iceberg may hand over Integer or Float). */
   static Object normalize(ValueType type, Object v) {
     if (v == null) {

@@ -2,21 +2,24 @@ package io.freshet.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.freshet.spec.ValueType;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The per-entity entry to the as-of rule (what the Flink job calls per key) against the per-bucket
- * one (what the in-process join calls) and a naive scan, on random rows with ties: the same row
- * chosen for every spine row, without Iceberg or Flink.
+ * The per-entity entry to the as-of rule (what the Flink job calls per key) against the streaming
+ * one (what the in-process join calls, rows in any order, on two reader threads' states merged) and
+ * a naive scan, on random rows with ties: the same row chosen for every spine row, without Iceberg
+ * or Flink.
  */
 class EntityAsOfJoinTest {
   private record H(int entity, long key, long validFrom, int revision, long last) {}
 
   @Test
-  void perEntityEqualsPerBucketEqualsANaiveScan() {
+  void perEntityEqualsStreamingEqualsANaiveScan() {
     Random rnd = new Random(3);
     for (int round = 0; round < 200; round++) {
       boolean inclusive = rnd.nextBoolean();
@@ -40,17 +43,36 @@ class EntityAsOfJoinTest {
         int rev = (int) rows.stream().filter(r -> r.entity == e && r.validFrom == vf).count();
         rows.add(new H(e, vf + rnd.nextInt(3), vf, rev, vf - rnd.nextInt(30)));
       }
-      HistoryRows history = new HistoryRows(0);
-      List<Integer> bucketIndex = new ArrayList<>();
+      // the streaming join: rows in a random order, split between two readers' states, merged;
+      // each row carries its index as its one feature value
+      StreamingAsOfJoin streaming =
+          new StreamingAsOfJoin(spine, List.of(ValueType.LONG), ttl, inclusive);
+      StreamingAsOfJoin.State[] states = {streaming.newState(), streaming.newState()};
+      List<Integer> arrival = new ArrayList<>();
       for (int i = 0; i < rows.size(); i++) {
+        arrival.add(i);
+      }
+      Collections.shuffle(arrival, rnd);
+      HistoryBatch batch = new HistoryBatch(List.of(ValueType.LONG), false);
+      int reader = 0;
+      for (int i : arrival) {
         H r = rows.get(i);
-        int id = spine.idOf("e" + r.entity);
-        if (id >= 0) {
-          history.add(id, r.key, r.validFrom, r.revision, r.last, new Object[0]);
-          bucketIndex.add(i);
+        int n = batch.size++;
+        batch.entity[n] = spine.idOf("e" + r.entity);
+        batch.key[n] = r.key;
+        batch.validFrom[n] = r.validFrom;
+        batch.revision[n] = r.revision;
+        batch.lastEventTime[n] = r.last;
+        batch.values.set(0, n, (long) i);
+        if (rnd.nextInt(5) == 0) {
+          states[reader].offer(batch);
+          batch.size = 0;
+          reader = rnd.nextInt(2);
         }
       }
-      int[] bucket = AsOfJoin.join(spine, history, ttl, inclusive);
+      states[reader].offer(batch);
+      states[0].merge(states[1]);
+      int[] streamed = states[0].chosen();
 
       for (int e = 0; e < entities; e++) {
         EntityAsOfJoin join = new EntityAsOfJoin(ttl, inclusive);
@@ -73,10 +95,11 @@ class EntityAsOfJoinTest {
         for (int k = 0; k < mySpine.size(); k++) {
           int s = mySpine.get(k);
           int perEntity = chosen[k] < 0 ? -1 : myHistory.get(chosen[k]);
-          int perBucket = bucket[s] < 0 ? -1 : bucketIndex.get(bucket[s]);
+          Object streamedRow = streamed[s] < 0 ? null : states[0].values.get(0, streamed[s]);
+          int perStream = streamedRow == null ? -1 : (int) (long) (Long) streamedRow;
           int naive = naive(rows, e, spineTimes.get(s), ttl, inclusive);
           assertThat(perEntity).as("round %d spine row %d", round, s).isEqualTo(naive);
-          assertThat(perBucket).as("round %d spine row %d", round, s).isEqualTo(naive);
+          assertThat(perStream).as("round %d spine row %d", round, s).isEqualTo(naive);
         }
       }
     }
