@@ -208,13 +208,16 @@ public final class EngineBench {
       RunResult r = runOne(v, spec, gen, bound, conf, o.sampleEvery());
       results.put(v, r);
       out.printf(
-          "%-16s %,d events in %.1f s (job), %.1f s (wall): %,.0f events/s, %,d outputs%n",
+          "%-16s %,d events in %.1f s (job), %.1f s (wall): %,.0f events/s, %,d outputs;"
+              + " task CPU %.1f s, %.2f us/event%n",
           v.id,
           r.events(),
           r.jobMillis() / 1000.0,
           r.wallMillis() / 1000.0,
           r.eventsPerSecond(),
-          r.outputs());
+          r.outputs(),
+          r.taskCpuMillis() / 1000.0,
+          r.cpuMicrosPerEvent());
       if (verifier == null) {
         verifier = new Verifier(gen, o.sampleEvery());
       }
@@ -254,12 +257,23 @@ public final class EngineBench {
       Configuration conf,
       int sampleEvery)
       throws Exception {
-    if (v == Variant.SOURCE_ONLY) {
-      return FreshetRun.sourceOnly(spec, gen, conf);
+    try (TaskCpu cpu = new TaskCpu()) {
+      RunResult r;
+      if (v == Variant.SOURCE_ONLY) {
+        r = FreshetRun.sourceOnly(spec, gen, conf);
+      } else {
+        r =
+            v.sql
+                ? SqlBaseline.run(gen, bound, conf, sampleEvery)
+                : FreshetRun.run(spec, gen, conf, sampleEvery);
+      }
+      LOG.info(
+          "{}: task CPU ms by task: {}; allocated {} bytes/event",
+          v.id,
+          cpu.millisByTask(),
+          cpu.allocatedBytes() / gen.events());
+      return r.withTaskCpu(cpu.millis());
     }
-    return v.sql
-        ? SqlBaseline.run(gen, bound, conf, sampleEvery)
-        : FreshetRun.run(spec, gen, conf, sampleEvery);
   }
 
   static void printTable(

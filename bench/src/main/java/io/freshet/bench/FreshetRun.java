@@ -93,7 +93,8 @@ final class FreshetRun {
         wall,
         updates == null ? 0 : updates,
         dead == null ? 0 : dead,
-        samples);
+        samples,
+        0);
   }
 
   /** Times the generated source alone: generate, watermark, count. */
@@ -121,6 +122,6 @@ final class FreshetRun {
     long wall = (System.nanoTime() - start) / 1_000_000;
     Long n = result.getAccumulatorResult("decoded." + Probe.COUNT);
     return new RunResult(
-        gen.events(), result.getNetRuntime(), wall, n == null ? 0 : n, 0, List.of());
+        gen.events(), result.getNetRuntime(), wall, n == null ? 0 : n, 0, List.of(), 0);
   }
 }

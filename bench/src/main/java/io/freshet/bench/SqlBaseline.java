@@ -103,7 +103,8 @@ final class SqlBaseline {
         wall,
         rows == null ? 0 : rows,
         0,
-        new ArrayList<>(result.<List<Probe.Sample>>getAccumulatorResult("rows." + Probe.SAMPLES)));
+        new ArrayList<>(result.<List<Probe.Sample>>getAccumulatorResult("rows." + Probe.SAMPLES)),
+        0);
   }
 
   static void build(

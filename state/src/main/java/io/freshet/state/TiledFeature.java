@@ -31,9 +31,13 @@ public final class TiledFeature {
   private long cacheFirst = Long.MIN_VALUE;
   private long cacheTo = Long.MIN_VALUE;
 
-  /** One tile: its start and its partial. */
+  // A tile that left the window, kept to serve the next new tile (its partial emptied) instead
+  // of allocating one: in steady state an entity's tiles come and go at the same rate.
+  private Tile spare;
+
+  /** One tile: its start and its partial. A tile that left the window may be reused. */
   public static final class Tile {
-    public final long start;
+    public long start;
     public final Partial partial;
 
     public Tile(long start, Partial partial) {
@@ -77,7 +81,7 @@ public final class TiledFeature {
     if (n > head && tiles.get(n - 1).start == s) {
       tile = tiles.get(n - 1);
     } else if (n == head || tiles.get(n - 1).start < s) {
-      tile = new Tile(s, empty.get());
+      tile = newTile(s, empty);
       tiles.add(tile);
     } else {
       int i = n - 1;
@@ -87,7 +91,7 @@ public final class TiledFeature {
       if (i >= head && tiles.get(i).start == s) {
         tile = tiles.get(i);
       } else {
-        tile = new Tile(s, empty.get());
+        tile = newTile(s, empty);
         tiles.add(i + 1, tile);
       }
     }
@@ -97,6 +101,16 @@ public final class TiledFeature {
     tile.partial.add(value, eventTime);
   }
 
+  private Tile newTile(long start, Supplier<Partial> empty) {
+    Tile t = spare;
+    spare = null;
+    if (t != null && t.partial.reset()) {
+      t.start = start;
+      return t;
+    }
+    return new Tile(start, empty.get());
+  }
+
   /**
    * Drops the tiles that have left the window at time t (start + W <= t); returns whether any did.
    */
@@ -104,7 +118,7 @@ public final class TiledFeature {
     int n = tiles.size();
     int before = head;
     while (head < n && tiles.get(head).start + windowMillis <= t) {
-      tiles.set(head++, null);
+      spare = tiles.set(head++, null);
     }
     boolean dropped = head != before;
     if (head == n) {

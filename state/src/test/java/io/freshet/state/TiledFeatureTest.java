@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.freshet.state.agg.Partial;
 import io.freshet.state.agg.PartialKind;
 import io.freshet.state.agg.PartialsForTests;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,6 +31,7 @@ class TiledFeatureTest {
       Random r = new Random(seed);
       TiledFeature f = new TiledFeature(60 * MIN, 5 * MIN); // 12 tiles
       long now = 1_767_225_600_000L;
+      List<Object[]> events = new ArrayList<>(); // (time, value) in the order added
       for (int step = 0; step < 400; step++) {
         double dice = r.nextDouble();
         if (dice < 0.55) {
@@ -36,7 +40,9 @@ class TiledFeatureTest {
         if (dice < 0.85) {
           // mostly on time; some late events, into older tiles still in the window
           long ts = r.nextDouble() < 0.9 ? now : now - r.nextInt(50 * (int) MIN);
-          f.add(values.apply(r), ts, empty);
+          Object v = values.apply(r);
+          f.add(v, ts, empty);
+          events.add(new Object[] {ts, v});
         }
         f.prune(now);
         Object cached = f.value(now, empty);
@@ -44,7 +50,35 @@ class TiledFeatureTest {
         assertThat(cached)
             .as("%s, seed %d, step %d at %d", kind, seed, step, now)
             .isEqualTo(rebuilt);
+        assertThat(cached)
+            .as("%s from fresh partials, seed %d, step %d at %d", kind, seed, step, now)
+            .isEqualTo(fromFreshPartials(events, f, now, empty));
       }
     }
+  }
+
+  /**
+   * The definition, on partials made for this read alone (so a tile reused after it left the window
+   * cannot leak what it held): per tile in the window, a new partial fed that tile's events in the
+   * order they came; the older tiles merged oldest first, then the current one.
+   */
+  private static Object fromFreshPartials(
+      List<Object[]> events, TiledFeature f, long t, Supplier<Partial> empty) {
+    long current = f.tileStart(t);
+    long from = current - f.windowMillis() + f.tileMillis();
+    TreeMap<Long, Partial> tiles = new TreeMap<>();
+    for (Object[] e : events) {
+      long ts = (Long) e[0];
+      long start = f.tileStart(ts);
+      if (start >= from && ts <= t) {
+        tiles.computeIfAbsent(start, s -> empty.get()).add(e[1], ts);
+      }
+    }
+    Partial older = empty.get();
+    for (var tile : tiles.headMap(current).values()) {
+      older.merge(tile);
+    }
+    Partial now = tiles.get(current);
+    return now == null ? older.value(t) : older.valueMergedWith(now, t);
   }
 }

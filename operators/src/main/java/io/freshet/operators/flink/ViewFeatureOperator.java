@@ -313,17 +313,17 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
 
   private void emit(long validFrom, ViewState s, Object[] values, boolean correction) {
     int revision = validFrom == s.lastValidFrom ? s.lastRevision + 1 : 0;
-    FeatureUpdate u =
-        new FeatureUpdate(
-            (String) getCurrentKey(),
-            view.name(),
-            validFrom,
-            s.lastEventTime,
-            Arrays.asList(values.clone()),
-            specVersion,
-            correction,
-            revision,
-            0L);
+    // Setters, not the all-args constructor, which would box every long. The update shares the
+    // values array with the state's last vector: neither is ever changed once emitted.
+    FeatureUpdate u = new FeatureUpdate();
+    u.setEntity((String) getCurrentKey());
+    u.setView(view.name());
+    u.setValidFrom(validFrom);
+    u.setLastEventTime(s.lastEventTime);
+    u.setValues(Arrays.asList(values));
+    u.setSpecVersion(specVersion);
+    u.setCorrection(correction);
+    u.setRevision(revision);
     output.collect(record.replace(u, validFrom));
     updates.inc();
     s.lastValues = values;

@@ -31,6 +31,13 @@ public final class AvgPartial implements Partial {
   }
 
   @Override
+  public boolean reset() {
+    sum = 0.0;
+    n = 0;
+    return true;
+  }
+
+  @Override
   public Partial copy() {
     AvgPartial c = new AvgPartial();
     c.sum = sum;

@@ -25,6 +25,12 @@ public final class CountPartial implements Partial {
   }
 
   @Override
+  public boolean reset() {
+    n = 0;
+    return true;
+  }
+
+  @Override
   public Partial copy() {
     CountPartial c = new CountPartial();
     c.n = n;

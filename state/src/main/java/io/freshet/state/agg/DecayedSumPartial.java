@@ -53,6 +53,14 @@ public final class DecayedSumPartial implements Partial {
   }
 
   @Override
+  public boolean reset() {
+    present = false;
+    anchor = 0;
+    sum = 0.0;
+    return true;
+  }
+
+  @Override
   public Partial copy() {
     DecayedSumPartial c = new DecayedSumPartial(halfLifeMillis);
     c.present = present;

@@ -47,6 +47,13 @@ public final class ExtremumDoublePartial implements Partial {
   }
 
   @Override
+  public boolean reset() {
+    present = false;
+    v = 0.0;
+    return true;
+  }
+
+  @Override
   public Partial copy() {
     ExtremumDoublePartial c = new ExtremumDoublePartial(max);
     c.present = present;

@@ -45,6 +45,13 @@ public final class ExtremumLongPartial implements Partial {
   }
 
   @Override
+  public boolean reset() {
+    present = false;
+    v = 0;
+    return true;
+  }
+
+  @Override
   public Partial copy() {
     ExtremumLongPartial c = new ExtremumLongPartial(max);
     c.present = present;

@@ -48,6 +48,14 @@ public final class FirstLastPartial implements Partial {
   }
 
   @Override
+  public boolean reset() {
+    present = false;
+    ts = 0;
+    v = null;
+    return true;
+  }
+
+  @Override
   public Partial copy() {
     FirstLastPartial c = new FirstLastPartial(last);
     c.present = present;

@@ -30,6 +30,14 @@ public interface Partial {
     return p.value(t);
   }
 
+  /**
+   * Empties this partial, as if just created, so that its storage can serve a new tile; returns
+   * false (and changes nothing) where a new partial is cheaper than emptying this one.
+   */
+  default boolean reset() {
+    return false;
+  }
+
   /** A deep copy. */
   Partial copy();
 

@@ -25,6 +25,12 @@ public final class SumDoublePartial implements Partial {
   }
 
   @Override
+  public boolean reset() {
+    sum = 0.0;
+    return true;
+  }
+
+  @Override
   public Partial copy() {
     SumDoublePartial c = new SumDoublePartial();
     c.sum = sum;

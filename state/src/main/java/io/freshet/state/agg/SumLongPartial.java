@@ -25,6 +25,12 @@ public final class SumLongPartial implements Partial {
   }
 
   @Override
+  public boolean reset() {
+    sum = 0;
+    return true;
+  }
+
+  @Override
   public Partial copy() {
     SumLongPartial c = new SumLongPartial();
     c.sum = sum;
