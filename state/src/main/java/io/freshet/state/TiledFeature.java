@@ -24,9 +24,13 @@ public final class TiledFeature {
   // the dead prefix is dropped once it is the larger part.
   private final ArrayList<Tile> tiles = new ArrayList<>();
   private int head;
+  // When the oldest live tile leaves the window (Long.MAX_VALUE with none): most instants read
+  // this alone instead of the tiles.
+  private long exit = Long.MAX_VALUE;
 
   // The merge of every live tile with start in [cacheFirst, cacheTo), oldest first; valid while
-  // the oldest live tile still starts at cacheFirst (none has left) and no older tile changed.
+  // the oldest live tile still starts at cacheFirst (none has left) and no older tile changed
+  // (cacheTo is Long.MAX_VALUE once one did). Rebuilt in place where the partial can be emptied.
   private Partial cached;
   private long cacheFirst = Long.MIN_VALUE;
   private long cacheTo = Long.MIN_VALUE;
@@ -67,6 +71,7 @@ public final class TiledFeature {
   /** Appends a tile newer than every other (for decoding). */
   void appendTile(Tile tile) {
     tiles.add(tile);
+    exit = tiles.get(head).start + windowMillis;
   }
 
   public long tileStart(long t) {
@@ -96,9 +101,10 @@ public final class TiledFeature {
       }
     }
     if (s < cacheTo) {
-      cached = null; // an older tile changed: the cached merge no longer holds
+      cacheTo = Long.MAX_VALUE; // an older tile changed: the cached merge no longer holds
     }
     tile.partial.add(value, eventTime);
+    exit = tiles.get(head).start + windowMillis;
   }
 
   private Tile newTile(long start, Supplier<Partial> empty) {
@@ -115,6 +121,9 @@ public final class TiledFeature {
    * Drops the tiles that have left the window at time t (start + W <= t); returns whether any did.
    */
   public boolean prune(long t) {
+    if (t < exit) {
+      return false;
+    }
     int n = tiles.size();
     int before = head;
     while (head < n && tiles.get(head).start + windowMillis <= t) {
@@ -124,16 +133,20 @@ public final class TiledFeature {
     if (head == n) {
       tiles.clear();
       head = 0;
-    } else if (head > 16 && head * 2 > n) {
-      tiles.subList(0, head).clear();
-      head = 0;
+      exit = Long.MAX_VALUE;
+    } else {
+      if (head > 16 && head * 2 > n) {
+        tiles.subList(0, head).clear();
+        head = 0;
+      }
+      exit = tiles.get(head).start + windowMillis;
     }
     return dropped;
   }
 
   /** The time the oldest tile leaves the window, or Long.MAX_VALUE if there is none. */
   public long nextExit() {
-    return head == tiles.size() ? Long.MAX_VALUE : tiles.get(head).start + windowMillis;
+    return exit;
   }
 
   /** The feature value at time t (after {@link #prune(long)} to t). */
@@ -149,7 +162,9 @@ public final class TiledFeature {
         i--;
       }
     } else {
-      cached = empty.get();
+      if (cached == null || !cached.reset()) {
+        cached = empty.get();
+      }
       cacheFirst = first;
       i = head;
     }
@@ -174,6 +189,7 @@ public final class TiledFeature {
     for (Tile tile : tiles()) {
       c.tiles.add(new Tile(tile.start, tile.partial.copy()));
     }
+    c.exit = exit;
     return c;
   }
 }

@@ -103,6 +103,9 @@ public final class ViewEngine {
 
   /** Drops every tile that has left its window at time t. */
   public void prune(ViewState s, long t) {
+    if (t < s.nextExit) {
+      return; // known: no tile leaves before s.nextExit (Long.MIN_VALUE when unknown)
+    }
     for (int i = 0; i < s.features.length; i++) {
       if (s.features[i] instanceof TiledFeature tf && tf.prune(t)) {
         s.nextExit = Long.MIN_VALUE;
