@@ -19,6 +19,7 @@ final class EntityIndex {
   private int[] hash = new int[1024];
   // two longs a slot: (hash << 32 | id + 1), 0 when empty; then (arena offset << 32 | length)
   private long[] slots = new long[2 * 2048];
+  private int shift = 32 - 11; // a slot is the top bits of the hash: partitions own slot ranges
   private int size;
 
   int size() {
@@ -41,7 +42,7 @@ final class EntityIndex {
   int idOf(byte[] b, int off, int len) {
     int h = hash(b, off, len);
     int mask = (slots.length >>> 1) - 1;
-    for (int s = h & mask; ; s = (s + 1) & mask) {
+    for (int s = h >>> shift; ; s = (s + 1) & mask) {
       long head = slots[2 * s];
       if (head == 0) {
         return -1;
@@ -65,6 +66,58 @@ final class EntityIndex {
     byte[] b = new byte[buf.remaining()];
     buf.duplicate().get(b);
     return idOf(b, 0, b.length);
+  }
+
+  /**
+   * An entity's partition, of {@code 1 << bits}: the top bits of its {@link #hash}. After {@link
+   * #groupByPartition} a partition's entities have consecutive ids, and their slots and bytes are
+   * adjacent, so the lookups of one partition's rows stay in a small part of memory.
+   */
+  static int partition(int hash, int bits) {
+    return bits == 0 ? 0 : hash >>> (32 - bits);
+  }
+
+  /**
+   * Renumbers the entities so that each partition's ids are consecutive (in their old order within
+   * a partition), and lays the bytes out in that order.
+   *
+   * @return the new id of each old id
+   */
+  int[] groupByPartition(int bits) {
+    int parts = 1 << bits;
+    int[] first = new int[parts + 1];
+    for (int id = 0; id < size; id++) {
+      first[partition(hash[id], bits) + 1]++;
+    }
+    for (int q = 0; q < parts; q++) {
+      first[q + 1] += first[q];
+    }
+    int[] newId = new int[size];
+    for (int id = 0; id < size; id++) {
+      newId[id] = first[partition(hash[id], bits)]++;
+    }
+    byte[] newArena = new byte[arenaSize];
+    int[] newStart = new int[size + 1];
+    int[] newHash = new int[size];
+    int[] length = new int[size];
+    for (int id = 0; id < size; id++) {
+      length[newId[id]] = start[id + 1] - start[id];
+      newHash[newId[id]] = hash[id];
+    }
+    for (int id = 0; id < size; id++) {
+      newStart[id + 1] = newStart[id] + length[id];
+    }
+    for (int id = 0; id < size; id++) {
+      System.arraycopy(arena, start[id], newArena, newStart[newId[id]], length[newId[id]]);
+    }
+    arena = newArena;
+    start = newStart;
+    hash = newHash;
+    java.util.Arrays.fill(slots, 0);
+    for (int id = 0; id < size; id++) {
+      place(id);
+    }
+    return newId;
   }
 
   /** The entity of an id, as text. */
@@ -99,6 +152,7 @@ final class EntityIndex {
     size++;
     if (size * 2 > slots.length >>> 1) {
       slots = new long[slots.length * 2];
+      shift--;
       for (int i = 0; i < size; i++) {
         place(i);
       }
@@ -110,7 +164,7 @@ final class EntityIndex {
 
   private void place(int id) {
     int mask = (slots.length >>> 1) - 1;
-    int s = hash[id] & mask;
+    int s = hash[id] >>> shift;
     while (slots[2 * s] != 0) {
       s = (s + 1) & mask;
     }

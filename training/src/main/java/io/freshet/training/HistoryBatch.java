@@ -1,6 +1,7 @@
 package io.freshet.training;
 
 import io.freshet.spec.ValueType;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -17,24 +18,64 @@ final class HistoryBatch {
 
   static final int CAPACITY = 4096;
 
+  final int capacity;
   int size;
-  final int[] entity = new int[CAPACITY];
-  final long[] key = new long[CAPACITY];
-  final long[] validFrom = new long[CAPACITY];
-  final int[] revision = new int[CAPACITY];
-  final long[] lastEventTime = new long[CAPACITY];
+  final int[] entity;
+  final long[] key;
+  final long[] validFrom;
+  final int[] revision;
+  final long[] lastEventTime;
   final FeatureColumns values;
 
-  /** The batch's entity bytes while a reader resolves them: row r's at entityOffset[r]. */
-  byte[] entityScratch = new byte[CAPACITY * 24];
+  /** Row r's entity as UTF-8 bytes: entityBytes[entityOffset[r] .. entityOffset[r + 1]). */
+  byte[] entityBytes;
 
-  final int[] entityOffset = new int[CAPACITY + 1];
+  final int[] entityOffset;
 
-  /** Each row's entity bytes (copies), when the batch was made to keep them; else null. */
-  final byte[][] entityBytes;
+  HistoryBatch(List<ValueType> types) {
+    this(types, CAPACITY);
+  }
 
-  HistoryBatch(List<ValueType> types, boolean keepEntityBytes) {
-    this.values = new FeatureColumns(types, CAPACITY);
-    this.entityBytes = keepEntityBytes ? new byte[CAPACITY][] : null;
+  HistoryBatch(List<ValueType> types, int capacity) {
+    this.capacity = capacity;
+    this.entity = new int[capacity];
+    this.key = new long[capacity];
+    this.validFrom = new long[capacity];
+    this.revision = new int[capacity];
+    this.lastEventTime = new long[capacity];
+    this.values = new FeatureColumns(types, capacity);
+    this.entityBytes = new byte[capacity * 24];
+    this.entityOffset = new int[capacity + 1];
+  }
+
+  /** Sets row {@code row}'s entity bytes; rows are set in order from 0. */
+  void putEntity(int row, byte[] b, int off, int len) {
+    int at = entityOffset[row];
+    if (at + len > entityBytes.length) {
+      entityBytes = Arrays.copyOf(entityBytes, Math.max(entityBytes.length * 2, at + len));
+    }
+    System.arraycopy(b, off, entityBytes, at, len);
+    entityOffset[row + 1] = at + len;
+  }
+
+  int entityLength(int row) {
+    return entityOffset[row + 1] - entityOffset[row];
+  }
+
+  /** Appends row {@code r} of another batch (same types), entity bytes included. */
+  void add(HistoryBatch src, int r) {
+    int n = size;
+    entity[n] = src.entity[r];
+    key[n] = src.key[r];
+    validFrom[n] = src.validFrom[r];
+    revision[n] = src.revision[r];
+    lastEventTime[n] = src.lastEventTime[r];
+    values.copy(src.values, r, n);
+    putEntity(n, src.entityBytes, src.entityOffset[r], src.entityLength(r));
+    size = n + 1;
+  }
+
+  void clear() {
+    size = 0;
   }
 }

@@ -104,44 +104,34 @@ final class ParquetHistoryReader {
 
   /**
    * Copies the entities' bytes out first, then resolves them in a tight loop of independent
-   * lookups, which the CPU overlaps (each is a cache miss or two in a large index).
+   * lookups, which the CPU overlaps.
    */
   private static void readEntities(
       ColumnReader cr, int n, HistoryBatch.Entities entities, HistoryBatch batch) {
     int max = cr.getDescriptor().getMaxDefinitionLevel();
-    int[] offset = batch.entityOffset;
-    byte[] scratch = batch.entityScratch;
-    int end = 0;
+    batch.entityOffset[0] = 0;
     for (int r = 0; r < n; r++) {
-      offset[r] = end;
       if (cr.getCurrentDefinitionLevel() == max) {
         ByteBuffer b = cr.getBinary().toByteBuffer();
-        int len = b.remaining();
-        if (end + len > scratch.length) {
-          scratch = Arrays.copyOf(scratch, Math.max(scratch.length * 2, end + len));
-          batch.entityScratch = scratch;
-        }
         if (b.hasArray()) {
-          System.arraycopy(b.array(), b.arrayOffset() + b.position(), scratch, end, len);
+          batch.putEntity(r, b.array(), b.arrayOffset() + b.position(), b.remaining());
         } else {
-          b.duplicate().get(scratch, end, len);
+          byte[] a = new byte[b.remaining()];
+          b.duplicate().get(a);
+          batch.putEntity(r, a, 0, a.length);
         }
-        end += len;
         batch.entity[r] = 0;
       } else {
+        batch.entityOffset[r + 1] = batch.entityOffset[r];
         batch.entity[r] = -1;
       }
       cr.consume();
     }
-    offset[n] = end;
+    byte[] bytes = batch.entityBytes;
+    int[] offset = batch.entityOffset;
     for (int r = 0; r < n; r++) {
       if (batch.entity[r] == 0) {
-        batch.entity[r] = entities.id(scratch, offset[r], offset[r + 1] - offset[r]);
-      }
-    }
-    if (batch.entityBytes != null) {
-      for (int r = 0; r < n; r++) {
-        batch.entityBytes[r] = Arrays.copyOfRange(scratch, offset[r], offset[r + 1]);
+        batch.entity[r] = entities.id(bytes, offset[r], offset[r + 1] - offset[r]);
       }
     }
   }

@@ -431,6 +431,146 @@ public abstract class Spine implements Closeable {
     }
   }
 
+  /**
+   * This spine read ahead by a background thread, a few thousand rows at a time, so that decoding
+   * the file overlaps the caller's work on the other core. Rows, values and failures (with their
+   * row numbers) come exactly as from this spine, in file order; closing the result closes this
+   * spine.
+   *
+   * @param withValues whether {@link #values()} is wanted (else only entity and timestamp)
+   */
+  public Spine readAhead(boolean withValues) {
+    return new ReadAhead(this, withValues);
+  }
+
+  private static final class ReadAhead extends Spine {
+    private static final int CHUNK = 4096;
+
+    private static final class Chunk {
+      int size;
+      final String[] entity = new String[CHUNK];
+      final long[] timestamp = new long[CHUNK];
+      Object[][] values;
+      Throwable failure; // after the rows of this chunk
+      boolean last;
+    }
+
+    private final Spine source;
+    private final java.util.concurrent.BlockingQueue<Chunk> queue =
+        new java.util.concurrent.ArrayBlockingQueue<>(4);
+    private final Thread thread;
+    private volatile boolean closed;
+    private Chunk chunk;
+    private int at;
+
+    ReadAhead(Spine source, boolean withValues) {
+      super(source.path, source.entityColumn, source.timestampColumn);
+      this.source = source;
+      this.thread =
+          new Thread(
+              () -> {
+                try {
+                  boolean more = true;
+                  while (more && !closed) {
+                    Chunk c = new Chunk();
+                    if (withValues) {
+                      c.values = new Object[CHUNK][];
+                    }
+                    try {
+                      while (c.size < CHUNK && (more = source.next())) {
+                        c.entity[c.size] = source.entity();
+                        c.timestamp[c.size] = source.timestamp();
+                        if (withValues) {
+                          c.values[c.size] = source.values();
+                        }
+                        c.size++;
+                      }
+                    } catch (Throwable t) {
+                      c.failure = t;
+                      more = false;
+                    }
+                    c.last = !more;
+                    queue.put(c);
+                  }
+                } catch (InterruptedException e) {
+                  // closed early
+                }
+              },
+              "freshet-spine-reader");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    @Override
+    public long knownRowCount() {
+      return source.knownRowCount();
+    }
+
+    @Override
+    public Schema schema() {
+      return source.schema();
+    }
+
+    @Override
+    public boolean next() throws IOException {
+      while (chunk == null || at + 1 >= chunk.size) {
+        if (chunk != null && chunk.last) {
+          Throwable t = chunk.failure;
+          if (t == null) {
+            return false;
+          }
+          chunk.failure = null;
+          chunk.size = 0;
+          if (t instanceof IOException io) {
+            throw io;
+          }
+          if (t instanceof RuntimeException re) {
+            throw re;
+          }
+          throw new IOException(t);
+        }
+        try {
+          chunk = queue.take();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted while reading spine " + path);
+        }
+        at = -1;
+      }
+      at++;
+      row++;
+      return true;
+    }
+
+    @Override
+    public String entity() {
+      return chunk.entity[at];
+    }
+
+    @Override
+    public long timestamp() {
+      return chunk.timestamp[at];
+    }
+
+    @Override
+    public Object[] values() {
+      return chunk.values[at];
+    }
+
+    @Override
+    public void close() throws IOException {
+      closed = true;
+      queue.clear();
+      thread.interrupt();
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      source.close();
+    }
+  }
+
   static UncheckedIOException unchecked(IOException e) {
     return new UncheckedIOException(e);
   }

@@ -24,6 +24,17 @@ final class SpineRows {
     return entities.idOf(entityText);
   }
 
+  /**
+   * Renumbers the entities so that each of {@code 1 << bits} partitions (by entity hash, see {@link
+   * EntityIndex#partition}) has consecutive ids; call before sorting.
+   */
+  void groupByPartition(int bits) {
+    int[] newId = entities.groupByPartition(bits);
+    for (int i = 0; i < size; i++) {
+      entity[i] = newId[entity[i]];
+    }
+  }
+
   /** Row order by (entity, timestamp). */
   int[] sorted() {
     return IntSort.groupSort(

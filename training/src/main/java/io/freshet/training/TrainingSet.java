@@ -678,13 +678,11 @@ public final class TrainingSet {
    * with delete files is read through Iceberg's generic reader on one thread.)
    *
    * @param entities what each batch row's entity becomes (rows it maps to -1 are skipped by sinks)
-   * @param keepEntityBytes whether batches carry each row's entity bytes too
    * @return the number of readers used (sinks asked for)
    */
   private int scanHistory(
       ViewPlan p,
       HistoryBatch.Entities entities,
-      boolean keepEntityBytes,
       java.util.function.IntFunction<ParquetHistoryReader.BatchSink> sinks)
       throws IOException {
     if (p.snapshotId == null) {
@@ -727,7 +725,7 @@ public final class TrainingSet {
       ParquetHistoryReader.BatchSink sink = sinks.apply(0);
       try (CloseableIterable<Record> records =
           IcebergGenerics.read(p.table).useSnapshot(p.snapshotId).select(cols).build()) {
-        feed(p, cols, records, entities, new HistoryBatch(p.types, keepEntityBytes), sink, rows);
+        feed(p, cols, records, entities, new HistoryBatch(p.types), sink, rows);
       }
       return 1;
     }
@@ -767,7 +765,7 @@ public final class TrainingSet {
         running.add(
             pool.submit(
                 () -> {
-                  HistoryBatch batch = new HistoryBatch(p.types, keepEntityBytes);
+                  HistoryBatch batch = new HistoryBatch(p.types);
                   for (int i; (i = next.getAndIncrement()) < tasks.size(); ) {
                     org.apache.iceberg.FileScanTask task = tasks.get(i);
                     if (fast) {
@@ -868,9 +866,7 @@ public final class TrainingSet {
       int n = batch.size;
       byte[] entity = ((String) r.get(pos[0])).getBytes(java.nio.charset.StandardCharsets.UTF_8);
       batch.entity[n] = entities.id(entity, 0, entity.length);
-      if (batch.entityBytes != null) {
-        batch.entityBytes[n] = entity;
-      }
+      batch.putEntity(n, entity, 0, entity.length);
       batch.validFrom[n] = millis(r.get(pos[1]));
       batch.revision[n] = (Integer) r.get(pos[2]);
       batch.lastEventTime[n] = millis(r.get(pos[3]));
@@ -923,7 +919,7 @@ public final class TrainingSet {
     void write(Path file) throws IOException {
       long total = 0;
       long t0 = System.nanoTime();
-      try (Spine spine = Spine.open(spinePath, entityColumn, timestampColumn);
+      try (Spine spine = Spine.open(spinePath, entityColumn, timestampColumn).readAhead(true);
           ParquetWriter<GenericRecord> writer = TrainingOutput.open(file, outSchema)) {
         int spineCols = spine.schema().getFields().size();
         while (spine.next()) {
@@ -962,27 +958,37 @@ public final class TrainingSet {
 
     void run(Path out) throws IOException {
       SpineRows spine = new SpineRows();
-      try (Spine s = Spine.open(spinePath, entityColumn, timestampColumn)) {
+      try (Spine s = Spine.open(spinePath, entityColumn, timestampColumn).readAhead(false)) {
         while (s.next()) {
           spine.add(s.entity(), s.timestamp());
         }
       }
+      int bits = PartitionedOffer.bits(spine.size);
+      spine.groupByPartition(bits);
       progress.accept(
-          String.format("read spine: %,d rows, %,d entities", spine.size, spine.entities.size()));
+          String.format(
+              "read spine: %,d rows, %,d entities, %d partitions",
+              spine.size, spine.entities.size(), 1 << bits));
       int[][] chosen = new int[plans.size()][];
       FeatureColumns[] values = new FeatureColumns[plans.size()];
       for (int v = 0; v < plans.size(); v++) {
         ViewPlan p = plans.get(v);
         StreamingAsOfJoin join = new StreamingAsOfJoin(spine, p.types, p.ttlMillis, inclusive);
         StreamingAsOfJoin.State[] states = new StreamingAsOfJoin.State[READERS];
+        PartitionedOffer[] offers = new PartitionedOffer[READERS];
         scanHistory(
             p,
-            spine.entities::idOf,
-            false,
+            (utf8, off, len) -> EntityIndex.partition(EntityIndex.hash(utf8, off, len), bits),
             t -> {
               states[t] = join.newState();
-              return states[t]::offer;
+              offers[t] = new PartitionedOffer(spine.entities, bits, states[t], p.types);
+              return offers[t];
             });
+        for (PartitionedOffer o : offers) {
+          if (o != null) {
+            o.finish();
+          }
+        }
         StreamingAsOfJoin.State result = states[0] != null ? states[0] : join.newState();
         for (int t = 1; t < states.length; t++) {
           if (states[t] != null) {
@@ -1067,7 +1073,7 @@ public final class TrainingSet {
       // 1. Spine rows to their partitions (spine order is kept within each partition).
       long[] spineCounts = new long[buckets];
       DataOutputStream[] spineOut = open(dir, "spine");
-      try (Spine s = Spine.open(spinePath, entityColumn, timestampColumn)) {
+      try (Spine s = Spine.open(spinePath, entityColumn, timestampColumn).readAhead(false)) {
         while (s.next()) {
           int b = bucket(s.entity());
           Values.writeString(spineOut[b], s.entity());
@@ -1092,7 +1098,6 @@ public final class TrainingSet {
           scanHistory(
               p,
               this::bucket,
-              true,
               t -> {
                 DataOutputStream[] hOut = outs.get(t);
                 long[] mine = counts[t];
@@ -1103,7 +1108,8 @@ public final class TrainingSet {
                       continue;
                     }
                     DataOutputStream o = hOut[b];
-                    Values.writeBytes(o, batch.entityBytes[r]);
+                    o.writeInt(batch.entityLength(r));
+                    o.write(batch.entityBytes, batch.entityOffset[r], batch.entityLength(r));
                     o.writeLong(batch.key[r]);
                     o.writeLong(batch.validFrom[r]);
                     o.writeInt(batch.revision[r]);
@@ -1144,7 +1150,7 @@ public final class TrainingSet {
           int nf = p.features.size();
           StreamingAsOfJoin.State state =
               new StreamingAsOfJoin(spine, p.types, p.ttlMillis, inclusive).newState();
-          HistoryBatch batch = new HistoryBatch(p.types, false);
+          HistoryBatch batch = new HistoryBatch(p.types);
           for (int t = 0; t < READERS; t++) {
             Path file = dir.resolve("history-" + v + "-r" + t + "-" + b);
             try (DataInputStream in = in(file)) {

@@ -3,6 +3,7 @@ package io.freshet.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.freshet.spec.ValueType;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -43,34 +44,45 @@ class EntityAsOfJoinTest {
         int rev = (int) rows.stream().filter(r -> r.entity == e && r.validFrom == vf).count();
         rows.add(new H(e, vf + rnd.nextInt(3), vf, rev, vf - rnd.nextInt(30)));
       }
-      // the streaming join: rows in a random order, split between two readers' states, merged;
-      // each row carries its index as its one feature value
+      // the streaming join: rows in a random order, split between two readers, each gathering
+      // them by entity partition into its own state, then merged; each row carries its index as
+      // its one feature value
+      int bits = rnd.nextInt(4);
+      spine.groupByPartition(bits);
       StreamingAsOfJoin streaming =
           new StreamingAsOfJoin(spine, List.of(ValueType.LONG), ttl, inclusive);
       StreamingAsOfJoin.State[] states = {streaming.newState(), streaming.newState()};
+      PartitionedOffer[] offers = {
+        new PartitionedOffer(spine.entities, bits, states[0], List.of(ValueType.LONG)),
+        new PartitionedOffer(spine.entities, bits, states[1], List.of(ValueType.LONG))
+      };
       List<Integer> arrival = new ArrayList<>();
       for (int i = 0; i < rows.size(); i++) {
         arrival.add(i);
       }
       Collections.shuffle(arrival, rnd);
-      HistoryBatch batch = new HistoryBatch(List.of(ValueType.LONG), false);
+      HistoryBatch batch = new HistoryBatch(List.of(ValueType.LONG));
       int reader = 0;
       for (int i : arrival) {
         H r = rows.get(i);
         int n = batch.size++;
-        batch.entity[n] = spine.idOf("e" + r.entity);
+        byte[] entity = ("e" + r.entity).getBytes(StandardCharsets.UTF_8);
+        batch.putEntity(n, entity, 0, entity.length);
+        batch.entity[n] = EntityIndex.partition(EntityIndex.hash(entity, 0, entity.length), bits);
         batch.key[n] = r.key;
         batch.validFrom[n] = r.validFrom;
         batch.revision[n] = r.revision;
         batch.lastEventTime[n] = r.last;
         batch.values.set(0, n, (long) i);
         if (rnd.nextInt(5) == 0) {
-          states[reader].offer(batch);
-          batch.size = 0;
+          offers[reader].accept(batch);
+          batch.clear();
           reader = rnd.nextInt(2);
         }
       }
-      states[reader].offer(batch);
+      offers[reader].accept(batch);
+      offers[0].finish();
+      offers[1].finish();
       states[0].merge(states[1]);
       int[] streamed = states[0].chosen();
 

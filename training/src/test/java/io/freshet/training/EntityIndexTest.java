@@ -32,4 +32,29 @@ class EntityIndexTest {
     assertThat(index.idOf("")).isEqualTo(-1);
     assertThat(index.idOf("customer-1-é")).isEqualTo(-1);
   }
+
+  @Test
+  void groupingByPartitionKeepsEveryEntityAndMakesPartitionsConsecutive() {
+    EntityIndex index = new EntityIndex();
+    int n = 20_000;
+    for (int i = 0; i < n; i++) {
+      index.add("e" + i);
+    }
+    int bits = 5;
+    int[] newId = index.groupByPartition(bits);
+    int lastPartition = -1;
+    for (int id = 0; id < n; id++) {
+      byte[] b = index.text(id).getBytes(StandardCharsets.UTF_8);
+      int q = EntityIndex.partition(EntityIndex.hash(b, 0, b.length), bits);
+      assertThat(q).isGreaterThanOrEqualTo(lastPartition);
+      lastPartition = q;
+    }
+    assertThat(lastPartition).isEqualTo((1 << bits) - 1);
+    for (int i = 0; i < n; i++) {
+      assertThat(index.idOf("e" + i)).isEqualTo(newId[i]);
+      assertThat(index.text(newId[i])).isEqualTo("e" + i);
+    }
+    assertThat(index.add("new")).isEqualTo(n);
+    assertThat(index.idOf("new")).isEqualTo(n);
+  }
 }
