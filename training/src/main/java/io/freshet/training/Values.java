@@ -75,11 +75,6 @@ final class Values {
     }
   }
 
-  static void writeBytes(DataOutput out, byte[] b) throws IOException {
-    out.writeInt(b.length);
-    out.write(b);
-  }
-
   static byte[] readBytes(DataInput in) throws IOException {
     byte[] b = new byte[in.readInt()];
     in.readFully(b);
