@@ -32,7 +32,8 @@ public final class FeatureJobRunner {
 
   /**
    * Flink's configuration for a local run: config.yaml of {@code flinkConfDir} (if it has one),
-   * then the given settings, a free REST port and a 1 s metrics refresh (for the progress line).
+   * then the given settings, a free REST port and a metrics refresh as often as the progress line
+   * polls ({@link JobProgress#POLL_MILLIS}).
    */
   public static Configuration localConfiguration(Path flinkConfDir, Map<String, String> settings)
       throws IOException {
@@ -49,7 +50,7 @@ public final class FeatureJobRunner {
     conf.setString("rest.address", "127.0.0.1");
     conf.setString("rest.bind-address", "127.0.0.1");
     if (!settings.containsKey("metrics.fetcher.update-interval")) {
-      conf.setString("metrics.fetcher.update-interval", "1000");
+      conf.setString("metrics.fetcher.update-interval", Long.toString(JobProgress.POLL_MILLIS));
     }
     return conf;
   }

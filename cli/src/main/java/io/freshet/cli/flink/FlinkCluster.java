@@ -188,7 +188,7 @@ public final class FlinkCluster {
     conf.setString("web.tmpdir", d.resolve("web").toString());
     conf.setString("blob.storage.directory", d.resolve("blobs").toString());
     conf.setString("taskmanager.resource-id", "freshet-taskmanager");
-    conf.setString("metrics.fetcher.update-interval", "1000");
+    conf.setString("metrics.fetcher.update-interval", Long.toString(JobProgress.POLL_MILLIS));
     overrides.forEach(conf::setString);
     Files.createDirectories(d.resolve("tmp"));
     Files.createDirectories(d.resolve("uploads"));

@@ -18,6 +18,11 @@ final class FeatureUpdateToRow implements MapFunction<FeatureUpdate, RowData> {
 
   private final int[] featureIndex;
 
+  /** The spec version of the previous row and its string data: it rarely changes. */
+  private transient String lastSpecVersion;
+
+  private transient StringData lastSpecVersionData;
+
   FeatureUpdateToRow(int[] featureIndex) {
     this.featureIndex = featureIndex.clone();
   }
@@ -30,7 +35,7 @@ final class FeatureUpdateToRow implements MapFunction<FeatureUpdate, RowData> {
     row.setField(1, TimestampData.fromEpochMillis(u.getValidFrom()));
     row.setField(2, TimestampData.fromEpochMillis(u.getLastEventTime()));
     row.setField(3, TimestampData.fromEpochMillis(u.getWrittenAt()));
-    row.setField(4, StringData.fromString(u.getSpecVersion().toString()));
+    row.setField(4, specVersion(u.getSpecVersion()));
     row.setField(5, u.getCorrection());
     row.setField(6, u.getRevision());
     List<Object> values = u.getValues();
@@ -39,5 +44,14 @@ final class FeatureUpdateToRow implements MapFunction<FeatureUpdate, RowData> {
       row.setField(meta + i, v instanceof CharSequence s ? StringData.fromString(s.toString()) : v);
     }
     return row;
+  }
+
+  private StringData specVersion(CharSequence version) {
+    String v = version.toString();
+    if (!v.equals(lastSpecVersion)) {
+      lastSpecVersion = v;
+      lastSpecVersionData = StringData.fromString(v);
+    }
+    return lastSpecVersionData;
   }
 }

@@ -82,6 +82,28 @@ class HistoryTablesTest {
     }
   }
 
+  @Test
+  void writePropertiesAreSetOnNewTablesAndAddedToOldOnesWithoutOverriding() throws Exception {
+    FeatureSpec spec = TestViews.spec("risk", "30d", COUNT, SUM);
+    Catalog catalog = catalog();
+    try {
+      Table created = HistoryTables.ensure(catalog, "freshet", spec.source(), spec.views().get(0));
+      assertThat(created.properties()).containsEntry("parquet.enable.dictionary", "false");
+
+      // a table written before the property existed gets it on the next start
+      created.updateProperties().remove("parquet.enable.dictionary").commit();
+      Table older = HistoryTables.ensure(catalog, "freshet", spec.source(), spec.views().get(0));
+      assertThat(older.properties()).containsEntry("parquet.enable.dictionary", "false");
+
+      // an operator's own choice stays
+      older.updateProperties().set("parquet.enable.dictionary", "true").commit();
+      Table chosen = HistoryTables.ensure(catalog, "freshet", spec.source(), spec.views().get(0));
+      assertThat(chosen.properties()).containsEntry("parquet.enable.dictionary", "true");
+    } finally {
+      close(catalog);
+    }
+  }
+
   private Catalog catalog() {
     return HistoryCatalogs.load("freshet", HistoryCatalogs.complete(Map.of(), stateDir));
   }
