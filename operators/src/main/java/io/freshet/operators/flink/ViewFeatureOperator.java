@@ -21,6 +21,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -72,11 +73,17 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
 
   private transient ViewEngine engine;
 
+  /**
+   * Decoded entities kept in front of state that is stored as bytes (RocksDB), per state; none on
+   * heap state. See {@link DecodedStates}.
+   */
+  static final int DECODED_CACHE_ENTITIES = 4096;
+
   /** This entity's view state: tiles and the last vector. Dropped ttl after the last event. */
-  private transient ValueState<ViewState> state;
+  private transient DecodedStates<ViewState> state;
 
   /** Events not yet passed by the watermark, and the armed wake-up. */
-  private transient ValueState<PendingEvents> pending;
+  private transient DecodedStates<PendingEvents> pending;
 
   private transient DueQueue due;
   private transient long watermark;
@@ -117,12 +124,15 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
     ValueStateDescriptor<ViewState> stateDesc =
         new ValueStateDescriptor<>("view-state", ViewStateSerializer.INSTANCE);
     stateDesc.enableTimeToLive(safetyNet(view.ttl()));
-    state = context.getKeyedStateStore().getState(stateDesc);
+    int cache =
+        getKeyedStateBackend() instanceof HeapKeyedStateBackend<?> ? 0 : DECODED_CACHE_ENTITIES;
+    state = new DecodedStates<>(context.getKeyedStateStore().getState(stateDesc), cache);
     // No state TTL here: the entry lives exactly as long as the entity has a wake-up armed.
-    pending =
+    ValueState<PendingEvents> pendingState =
         context
             .getKeyedStateStore()
             .getState(new ValueStateDescriptor<>(PENDING, PendingEventsSerializer.INSTANCE));
+    pending = new DecodedStates<>(pendingState, cache);
     due = new DueQueue();
     watermark = Long.MIN_VALUE;
     if (context.isRestored()) {
@@ -132,7 +142,7 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
       }
       for (Object key : keys) {
         setCurrentKey(key);
-        PendingEvents p = pending.value();
+        PendingEvents p = pendingState.value();
         if (p != null && p.wake != NONE) {
           due.push(p.wake, key);
         }
@@ -151,6 +161,11 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
     tooLate = metrics.counter("lateEventsDropped");
   }
 
+  /** Decoded view states held in front of the state backend (for tests: 0 on heap state). */
+  int decodedCached() {
+    return state.cached();
+  }
+
   /** Wake-ups queued, stale ones included (for tests: zero once everything has drained). */
   int queuedWakeUps() {
     return due.size();
@@ -160,14 +175,15 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
   public void processElement(StreamRecord<EventRow> element) throws Exception {
     EventRow e = element.getValue();
     long ts = e.getEventTime();
+    Object key = getCurrentKey();
     if (ts > watermark) {
-      PendingEvents p = pending.value();
+      PendingEvents p = pending.value(key);
       if (p == null) {
         p = new PendingEvents();
       }
       p.add(ts, e.getValues());
       arm(p, ts);
-      pending.update(p);
+      pending.update(key, p);
       return;
     }
     if (watermark - ts > allowedLatenessMillis) {
@@ -176,7 +192,7 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
       return;
     }
     // Late but allowed: apply now and correct the vector as of the state's current time.
-    ViewState s = state.value();
+    ViewState s = state.value(key);
     if (s == null || ts - s.lastEventTime > ttlMillis) {
       // New, or later than the ttl after the entity's last event: it starts the entity over.
       s = engine.newState();
@@ -188,15 +204,15 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
     engine.prune(s, at);
     s.evaluatedAt = at;
     emit(at, s, engine.values(s, at), true);
-    state.update(s);
+    state.update(key, s);
     // The event's tile may leave a window before the armed wake-up, even at or before the
     // watermark: such a wake-up is due at the next watermark.
-    PendingEvents p = pending.value();
+    PendingEvents p = pending.value(key);
     if (p == null) {
       p = new PendingEvents();
     }
     if (arm(p, Math.min(engine.nextExit(s), cleanupTime(s)))) {
-      pending.update(p);
+      pending.update(key, p);
     }
   }
 
@@ -209,18 +225,18 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
       Object key = due.peekKey();
       due.pop();
       setCurrentKey(key);
-      PendingEvents p = pending.value();
+      PendingEvents p = pending.value(key);
       if (p != null && p.wake == t) { // else stale: the entity was re-armed earlier
         p.wake = NONE;
-        advance(p, w);
+        advance(key, p, w);
       }
     }
     super.processWatermark(mark);
   }
 
   /** Brings the current entity to watermark w: every due instant in time order, then re-arms. */
-  private void advance(PendingEvents p, long w) throws Exception {
-    ViewState s = state.value();
+  private void advance(Object key, PendingEvents p, long w) throws Exception {
+    ViewState s = state.value(key);
     boolean dirty = false;
     int taken = 0; // pending events applied
     long next;
@@ -257,18 +273,18 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
     }
     if (dirty) {
       if (s == null) {
-        state.clear();
+        state.clear(key);
       } else {
-        state.update(s);
+        state.update(key, s);
       }
     }
     p.dropFirst(taken);
     if (next == Long.MAX_VALUE && p.isEmpty()) {
-      pending.clear();
+      pending.clear(key);
       return;
     }
     arm(p, next);
-    pending.update(p);
+    pending.update(key, p);
   }
 
   /** Applies the pending events at time t from index i on; returns the index after them. */

@@ -8,8 +8,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
@@ -21,15 +24,25 @@ final class Harness implements AutoCloseable {
   final KeyedOneInputStreamOperatorTestHarness<String, EventRow, FeatureUpdate> h;
 
   Harness(FeatureSpec spec) throws Exception {
-    this(spec, null);
+    this(spec, null, false);
   }
 
-  /** A harness restored from a snapshot of another (null: a fresh one). */
   Harness(FeatureSpec spec, OperatorSubtaskState restoreFrom) throws Exception {
+    this(spec, restoreFrom, false);
+  }
+
+  /**
+   * A harness restored from a snapshot of another (null: a fresh one), on heap state or on RocksDB
+   * (where the operator keeps decoded entities in front of the state).
+   */
+  Harness(FeatureSpec spec, OperatorSubtaskState restoreFrom, boolean rocksdb) throws Exception {
     this.spec = spec;
     this.fields = SourceFields.of(spec);
     operator = new ViewFeatureOperator(spec.source(), spec.views().get(0), fields);
     h = new KeyedOneInputStreamOperatorTestHarness<>(operator, r -> r.getEntity(), Types.STRING);
+    if (rocksdb) {
+      h.setStateBackend(new EmbeddedRocksDBStateBackend());
+    }
     if (restoreFrom != null) {
       h.initializeState(restoreFrom);
     }
@@ -41,8 +54,20 @@ final class Harness implements AutoCloseable {
   }
 
   /** Keyed state entries plus queued wake-ups: zero once every entity has drained. */
-  int leftOver() {
-    return h.numKeyedStateEntries() + operator.queuedWakeUps();
+  long leftOver() throws Exception {
+    return stateEntries() + operator.queuedWakeUps();
+  }
+
+  /** Keyed state entries of both states, on any backend. */
+  long stateEntries() throws Exception {
+    long n = 0;
+    for (String name : List.of("view-state", "pending")) {
+      try (Stream<Object> keys =
+          operator.getKeyedStateBackend().getKeys(name, VoidNamespace.INSTANCE)) {
+        n += keys.count();
+      }
+    }
+    return n;
   }
 
   static EventRow row(String entity, long ts, Object... values) {

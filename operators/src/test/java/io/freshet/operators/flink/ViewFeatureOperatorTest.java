@@ -12,6 +12,8 @@ import io.freshet.spec.ViewSpec;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ViewFeatureOperatorTest {
   private static final long MIN = 60_000L;
@@ -200,8 +202,13 @@ class ViewFeatureOperatorTest {
     }
   }
 
-  @Test
-  void aRestoredOperatorContinuesExactlyLikeAnUninterruptedOne() throws Exception {
+  /**
+   * Restored half-way, on heap state or on RocksDB (which keeps decoded entities in front of the
+   * state), the operator emits exactly what an uninterrupted one on heap state does.
+   */
+  @ParameterizedTest(name = "RocksDB {0}")
+  @ValueSource(booleans = {false, true})
+  void aRestoredOperatorContinuesExactlyLikeAnUninterruptedOne(boolean rocksdb) throws Exception {
     FeatureSpec spec = TestSpecs.everyAggregation(Duration.ofHours(30), Duration.ofMinutes(5));
     List<Object[]> input = randomInput(new java.util.Random(11), 3000);
     List<String> uninterrupted;
@@ -211,12 +218,15 @@ class ViewFeatureOperatorTest {
     }
     List<FeatureUpdate> restoredRun = new java.util.ArrayList<>();
     org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
-    try (Harness first = new Harness(spec)) {
+    try (Harness first = new Harness(spec, null, rocksdb)) {
       feed(first, input, 0, input.size() / 2);
       restoredRun.addAll(first.take());
+      assertThat(first.operator.decodedCached() > 0)
+          .as("decoded entities cached on RocksDB only")
+          .isEqualTo(rocksdb);
       snapshot = first.snapshot();
     }
-    try (Harness second = new Harness(spec, snapshot)) {
+    try (Harness second = new Harness(spec, snapshot, rocksdb)) {
       assertThat(second.operator.queuedWakeUps())
           .as("wake-ups rebuilt from the restored state")
           .isPositive();
