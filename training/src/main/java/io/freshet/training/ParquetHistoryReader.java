@@ -61,8 +61,16 @@ final class ParquetHistoryReader {
       FeatureColumns values = batch.values;
       int nf = values.features();
       StringCache strings = new StringCache();
+      boolean bulk = true;
+      for (int i = 0; i < cols.length; i++) {
+        bulk &= cols[i] == null || bulkReads(cols[i], i, values.types);
+      }
       PageReadStore rowGroup;
       while ((rowGroup = reader.readNextRowGroup()) != null) {
+        if (bulk) {
+          readBulk(rowGroup, cols, separateKey, entities, batch, sink, strings);
+          continue;
+        }
         ColumnReadStoreImpl store =
             new ColumnReadStoreImpl(
                 rowGroup, new GroupRecordConverter(schema).getRootConverter(), schema, createdBy);
@@ -103,6 +111,129 @@ final class ParquetHistoryReader {
   }
 
   /**
+   * Whether column {@code i} (in {@link #read}'s field order) has a physical type {@link
+   * BulkColumnReader} decodes into what the batch expects; otherwise the file is read value by
+   * value.
+   */
+  private static boolean bulkReads(ColumnDescriptor c, int i, ValueType[] types) {
+    if (!BulkColumnReader.supports(c)) {
+      return false;
+    }
+    PrimitiveTypeName t = c.getPrimitiveType().getPrimitiveTypeName();
+    return switch (i) {
+      case 0 -> t == PrimitiveTypeName.BINARY;
+      case 1, 3, 4 -> t == PrimitiveTypeName.INT64;
+      case 2 -> t == PrimitiveTypeName.INT32;
+      default ->
+          switch (types[i - 5]) {
+            case LONG -> t == PrimitiveTypeName.INT64 || t == PrimitiveTypeName.INT32;
+            case DOUBLE -> t == PrimitiveTypeName.DOUBLE || t == PrimitiveTypeName.FLOAT;
+            case STRING -> t == PrimitiveTypeName.BINARY;
+            case BOOLEAN -> t == PrimitiveTypeName.BOOLEAN;
+          };
+    };
+  }
+
+  /** One row group through {@link BulkColumnReader}s: the usual path. */
+  private static void readBulk(
+      PageReadStore rowGroup,
+      ColumnDescriptor[] cols,
+      boolean separateKey,
+      HistoryBatch.Entities entities,
+      HistoryBatch batch,
+      BatchSink sink,
+      StringCache strings)
+      throws IOException {
+    BulkColumnReader[] readers = new BulkColumnReader[cols.length];
+    for (int i = 0; i < cols.length; i++) {
+      if (cols[i] != null && (i != 4 || separateKey)) {
+        readers[i] = new BulkColumnReader(cols[i], rowGroup.getPageReader(cols[i]));
+      }
+    }
+    FeatureColumns values = batch.values;
+    int nf = values.features();
+    long[] raw = new long[HistoryBatch.CAPACITY];
+    boolean[] present = new boolean[HistoryBatch.CAPACITY];
+    long rows = rowGroup.getRowCount();
+    for (long done = 0; done < rows; ) {
+      int n = (int) Math.min(HistoryBatch.CAPACITY, rows - done);
+      batch.entityOffset[0] = 0;
+      readers[0].readBinary(
+          n,
+          (r, b, off, len) -> {
+            if (len >= 0) {
+              batch.putEntity(r, b, off, len);
+              batch.entity[r] = 0;
+            } else {
+              batch.entityOffset[r + 1] = batch.entityOffset[r];
+              batch.entity[r] = -1;
+            }
+          });
+      resolveEntities(n, entities, batch);
+      readMicrosAsMillis(readers[1], n, raw, present, batch.validFrom);
+      readers[2].read(n, raw, present);
+      for (int r = 0; r < n; r++) {
+        batch.revision[r] = (int) raw[r];
+      }
+      readMicrosAsMillis(readers[3], n, raw, present, batch.lastEventTime);
+      if (separateKey) {
+        readMicrosAsMillis(readers[4], n, raw, present, batch.key);
+      } else {
+        System.arraycopy(batch.validFrom, 0, batch.key, 0, n);
+      }
+      for (int f = 0; f < nf; f++) {
+        BulkColumnReader cr = readers[5 + f];
+        if (cr == null) {
+          for (int r = 0; r < n; r++) {
+            values.setNull(f, r);
+          }
+        } else if (values.types[f] == ValueType.STRING) {
+          int feature = f;
+          cr.readBinary(
+              n,
+              (r, b, off, len) -> {
+                if (len < 0) {
+                  values.setNull(feature, r);
+                } else {
+                  values.setText(feature, r, strings.get(b, off, len));
+                }
+              });
+        } else {
+          cr.read(n, raw, present);
+          for (int r = 0; r < n; r++) {
+            if (present[r]) {
+              values.setBits(f, r, raw[r]);
+            } else {
+              values.setNull(f, r);
+            }
+          }
+        }
+      }
+      batch.size = n;
+      sink.accept(batch);
+      done += n;
+    }
+  }
+
+  private static void readMicrosAsMillis(
+      BulkColumnReader cr, int n, long[] raw, boolean[] present, long[] out) throws IOException {
+    cr.read(n, raw, present);
+    for (int r = 0; r < n; r++) {
+      out[r] = present[r] ? Math.floorDiv(raw[r], 1000L) : 0;
+    }
+  }
+
+  private static void resolveEntities(int n, HistoryBatch.Entities entities, HistoryBatch batch) {
+    byte[] bytes = batch.entityBytes;
+    int[] offset = batch.entityOffset;
+    for (int r = 0; r < n; r++) {
+      if (batch.entity[r] == 0) {
+        batch.entity[r] = entities.id(bytes, offset[r], offset[r + 1] - offset[r]);
+      }
+    }
+  }
+
+  /**
    * Copies the entities' bytes out first, then resolves them in a tight loop of independent
    * lookups, which the CPU overlaps.
    */
@@ -127,13 +258,7 @@ final class ParquetHistoryReader {
       }
       cr.consume();
     }
-    byte[] bytes = batch.entityBytes;
-    int[] offset = batch.entityOffset;
-    for (int r = 0; r < n; r++) {
-      if (batch.entity[r] == 0) {
-        batch.entity[r] = entities.id(bytes, offset[r], offset[r + 1] - offset[r]);
-      }
-    }
+    resolveEntities(n, entities, batch);
   }
 
   private static void readMicrosAsMillis(ColumnReader cr, int n, long[] out) {
@@ -189,12 +314,16 @@ final class ParquetHistoryReader {
 
     String get(Binary value) {
       ByteBuffer b = value.toByteBuffer();
-      int len = b.remaining();
-      if (!b.hasArray() || len > 64) {
+      if (!b.hasArray() || b.remaining() > 64) {
         return value.toStringUsingUTF8();
       }
-      byte[] a = b.array();
-      int off = b.arrayOffset() + b.position();
+      return get(b.array(), b.arrayOffset() + b.position(), b.remaining());
+    }
+
+    String get(byte[] a, int off, int len) {
+      if (len > 64) {
+        return new String(a, off, len, StandardCharsets.UTF_8);
+      }
       int slot = EntityIndex.hash(a, off, len) & 255;
       byte[] k = keys[slot];
       if (k != null && Arrays.equals(k, 0, k.length, a, off, off + len)) {
