@@ -20,6 +20,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -70,12 +71,14 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
   private final String specVersion;
   private final long allowedLatenessMillis;
   private final long ttlMillis;
+  private final int decodedCacheEntities;
 
   private transient ViewEngine engine;
 
   /**
-   * Decoded entities kept in front of state that is stored as bytes (RocksDB), per state; none on
-   * heap state. See {@link DecodedStates}.
+   * Decoded entities kept in front of state that is stored as bytes (RocksDB), per state and
+   * subtask, written back on eviction and before each checkpoint; none on heap state. See {@link
+   * DecodedStates}.
    */
   static final int DECODED_CACHE_ENTITIES = 4096;
 
@@ -95,6 +98,13 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
   private transient Counter tooLate;
 
   public ViewFeatureOperator(SourceSpec source, ViewSpec view, SourceFields fields) {
+    this(source, view, fields, DECODED_CACHE_ENTITIES);
+  }
+
+  /** With a decoded-entity cache of another size (tests use tiny ones to force evictions). */
+  ViewFeatureOperator(
+      SourceSpec source, ViewSpec view, SourceFields fields, int decodedCacheEntities) {
+    this.decodedCacheEntities = decodedCacheEntities;
     this.view = view;
     this.fields = fields;
     this.specVersion = view.version(source);
@@ -125,14 +135,14 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
         new ValueStateDescriptor<>("view-state", ViewStateSerializer.INSTANCE);
     stateDesc.enableTimeToLive(safetyNet(view.ttl()));
     int cache =
-        getKeyedStateBackend() instanceof HeapKeyedStateBackend<?> ? 0 : DECODED_CACHE_ENTITIES;
-    state = new DecodedStates<>(context.getKeyedStateStore().getState(stateDesc), cache);
+        getKeyedStateBackend() instanceof HeapKeyedStateBackend<?> ? 0 : decodedCacheEntities;
+    state = new DecodedStates<>(context.getKeyedStateStore().getState(stateDesc), cache, this);
     // No state TTL here: the entry lives exactly as long as the entity has a wake-up armed.
     ValueState<PendingEvents> pendingState =
         context
             .getKeyedStateStore()
             .getState(new ValueStateDescriptor<>(PENDING, PendingEventsSerializer.INSTANCE));
-    pending = new DecodedStates<>(pendingState, cache);
+    pending = new DecodedStates<>(pendingState, cache, this);
     due = new DueQueue();
     watermark = Long.MIN_VALUE;
     if (context.isRestored()) {
@@ -161,9 +171,22 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
     tooLate = metrics.counter("lateEventsDropped");
   }
 
+  /** Before the keyed state is snapshotted: decoded entities changed since are written to it. */
+  @Override
+  public void snapshotState(StateSnapshotContext context) throws Exception {
+    state.flush();
+    pending.flush();
+    super.snapshotState(context);
+  }
+
   /** Decoded view states held in front of the state backend (for tests: 0 on heap state). */
   int decodedCached() {
     return state.cached();
+  }
+
+  /** Decoded entities changed since the state last had them (for tests). */
+  int unwritten() {
+    return state.unwritten() + pending.unwritten();
   }
 
   /** Wake-ups queued, stale ones included (for tests: zero once everything has drained). */

@@ -36,9 +36,15 @@ final class Harness implements AutoCloseable {
    * (where the operator keeps decoded entities in front of the state).
    */
   Harness(FeatureSpec spec, OperatorSubtaskState restoreFrom, boolean rocksdb) throws Exception {
+    this(spec, restoreFrom, rocksdb, ViewFeatureOperator.DECODED_CACHE_ENTITIES);
+  }
+
+  /** ... with a decoded-entity cache of {@code cache} entities (on RocksDB). */
+  Harness(FeatureSpec spec, OperatorSubtaskState restoreFrom, boolean rocksdb, int cache)
+      throws Exception {
     this.spec = spec;
     this.fields = SourceFields.of(spec);
-    operator = new ViewFeatureOperator(spec.source(), spec.views().get(0), fields);
+    operator = new ViewFeatureOperator(spec.source(), spec.views().get(0), fields, cache);
     h = new KeyedOneInputStreamOperatorTestHarness<>(operator, r -> r.getEntity(), Types.STRING);
     if (rocksdb) {
       h.setStateBackend(new EmbeddedRocksDBStateBackend());

@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ViewFeatureOperatorTest {
   private static final long MIN = 60_000L;
@@ -204,11 +204,13 @@ class ViewFeatureOperatorTest {
 
   /**
    * Restored half-way, on heap state or on RocksDB (which keeps decoded entities in front of the
-   * state), the operator emits exactly what an uninterrupted one on heap state does.
+   * state, here all 40 or 6 of them), the operator emits exactly what an uninterrupted one on heap
+   * state does.
    */
-  @ParameterizedTest(name = "RocksDB {0}")
-  @ValueSource(booleans = {false, true})
-  void aRestoredOperatorContinuesExactlyLikeAnUninterruptedOne(boolean rocksdb) throws Exception {
+  @ParameterizedTest(name = "RocksDB {0}, {1} decoded entities")
+  @CsvSource({"false, 4096", "true, 4096", "true, 6"})
+  void aRestoredOperatorContinuesExactlyLikeAnUninterruptedOne(boolean rocksdb, int cache)
+      throws Exception {
     FeatureSpec spec = TestSpecs.everyAggregation(Duration.ofHours(30), Duration.ofMinutes(5));
     List<Object[]> input = randomInput(new java.util.Random(11), 3000);
     List<String> uninterrupted;
@@ -218,15 +220,19 @@ class ViewFeatureOperatorTest {
     }
     List<FeatureUpdate> restoredRun = new java.util.ArrayList<>();
     org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
-    try (Harness first = new Harness(spec, null, rocksdb)) {
+    try (Harness first = new Harness(spec, null, rocksdb, cache)) {
       feed(first, input, 0, input.size() / 2);
       restoredRun.addAll(first.take());
       assertThat(first.operator.decodedCached() > 0)
           .as("decoded entities cached on RocksDB only")
           .isEqualTo(rocksdb);
+      assertThat(first.operator.unwritten() > 0)
+          .as("changes held back until the snapshot on RocksDB only")
+          .isEqualTo(rocksdb);
       snapshot = first.snapshot();
+      assertThat(first.operator.unwritten()).as("all written by the snapshot").isZero();
     }
-    try (Harness second = new Harness(spec, snapshot, rocksdb)) {
+    try (Harness second = new Harness(spec, snapshot, rocksdb, cache)) {
       assertThat(second.operator.queuedWakeUps())
           .as("wake-ups rebuilt from the restored state")
           .isPositive();
