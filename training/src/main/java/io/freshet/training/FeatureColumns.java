@@ -58,6 +58,53 @@ final class FeatureColumns {
     }
   }
 
+  /** Longs a row takes in a row-major copy ({@link #exportRow}): its cells, then its presence. */
+  int rowLongs() {
+    return features + maskWords;
+  }
+
+  /** Strings a row takes in a row-major copy. */
+  int rowStrings() {
+    return strings;
+  }
+
+  /**
+   * Copies row {@code row} to {@code cells[at .. at + rowLongs())} and {@code text[textAt .. textAt
+   * + rowStrings())}, for {@link #importRow}.
+   */
+  void exportRow(int row, long[] cells, int at, String[] text, int textAt) {
+    int a = row * features;
+    for (int f = 0; f < features; f++) {
+      cells[at + f] = this.cells[a + f];
+    }
+    a = row * maskWords;
+    at += features;
+    for (int i = 0; i < maskWords; i++) {
+      cells[at + i] = present[a + i];
+    }
+    a = row * strings;
+    for (int i = 0; i < strings; i++) {
+      text[textAt + i] = this.text[a + i];
+    }
+  }
+
+  /** Sets row {@code to} from a row-major copy made by {@link #exportRow} (same types). */
+  void importRow(long[] cells, int at, String[] text, int textAt, int to) {
+    int b = to * features;
+    for (int f = 0; f < features; f++) {
+      this.cells[b + f] = cells[at + f];
+    }
+    b = to * maskWords;
+    at += features;
+    for (int i = 0; i < maskWords; i++) {
+      present[b + i] = cells[at + i];
+    }
+    b = to * strings;
+    for (int i = 0; i < strings; i++) {
+      this.text[b + i] = text[textAt + i];
+    }
+  }
+
   boolean isPresent(int f, int row) {
     return (present[row * maskWords + (f >>> 6)] & (1L << f)) != 0;
   }

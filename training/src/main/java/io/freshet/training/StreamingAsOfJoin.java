@@ -38,6 +38,13 @@ final class StreamingAsOfJoin {
   private static final int KEY = 3;
   private static final int LAST = 4; // last_event_time
 
+  // A history row laid out row by row, for State#offerRows.
+  static final int ROW_KEY = 0;
+  static final int ROW_VALID_FROM = 1;
+  static final int ROW_LAST = 2;
+  static final int ROW_REVISION = 3;
+  static final int ROW_VALUES = 4;
+
   StreamingAsOfJoin(SpineRows spine, List<ValueType> types, long ttlMillis, boolean inclusive) {
     this.types = types;
     this.ttlMillis = ttlMillis;
@@ -100,6 +107,41 @@ final class StreamingAsOfJoin {
           best[o + KEY] = k;
           best[o + LAST] = batch.lastEventTime[r];
           values.copy(batch.values, r, p);
+        }
+      }
+    }
+
+    /**
+     * Takes history rows laid out row by row (see {@link PartitionedOffer}): row r is {@code rows[r
+     * * stride ..]}: key, valid_from, last_event_time, revision, then its values as {@link
+     * FeatureColumns#exportRow} wrote them at offset {@link #ROW_VALUES}, its strings at {@code
+     * text[r * values.rowStrings() ..]}; {@code entity[r]} is an id of the spine's entities or -1.
+     */
+    void offerRows(int n, int[] entity, long[] rows, int stride, String[] text) {
+      int strings = values.rowStrings();
+      for (int r = 0; r < n; r++) {
+        int e = entity[r];
+        if (e < 0) {
+          continue;
+        }
+        int at = r * stride;
+        long k = rows[at + ROW_KEY];
+        int to = entityStart[e + 1];
+        int p = firstEligible(best, entityStart[e], to, k);
+        long vf = rows[at + ROW_VALID_FROM];
+        int rev = (int) rows[at + ROW_REVISION];
+        for (; p < to; p++) {
+          int o = STRIDE * p;
+          if (best[o + REVISION] != NONE
+              && !AsOfJoin.supersedes(
+                  vf, rev, k, best[o + VALID_FROM], (int) best[o + REVISION], best[o + KEY])) {
+            break;
+          }
+          best[o + VALID_FROM] = vf;
+          best[o + REVISION] = rev;
+          best[o + KEY] = k;
+          best[o + LAST] = rows[at + ROW_LAST];
+          values.importRow(rows, at + ROW_VALUES, text, r * strings, p);
         }
       }
     }
