@@ -64,6 +64,10 @@ public final class FeatureJob {
             .name("split dead letters: " + src.name());
     DataStream<DeadLetter> dead = events.getSideOutput(SplitDeadLetters.DEAD_LETTERS);
 
+    int decodedEntities =
+        env.getConfiguration()
+            .getOptional(JobOptions.DECODED_ENTITIES)
+            .orElse(ViewFeatureOperator.DECODED_ENTITIES_BY_HEAP);
     Map<String, DataStream<FeatureUpdate>> updates = new LinkedHashMap<>();
     for (ViewSpec view : spec.views()) {
       SingleOutputStreamOperator<FeatureUpdate> viewUpdates =
@@ -72,7 +76,7 @@ public final class FeatureJob {
               .transform(
                   "features: " + view.name(),
                   new AvroTypeInfo<>(FeatureUpdate.class),
-                  new ViewFeatureOperator(src, view, fields))
+                  new ViewFeatureOperator(src, view, fields, decodedEntities))
               .uid("features-" + src.name() + "-" + view.name())
               .name("features: " + view.name());
       DataStream<DeadLetter> late =

@@ -12,4 +12,13 @@ public final class JobOptions {
           .booleanType()
           .defaultValue(true)
           .withDescription("Write current feature vectors to Cassandra (the online store).");
+
+  public static final ConfigOption<Integer> DECODED_ENTITIES =
+      ConfigOptions.key("freshet.state.decoded-entities")
+          .intType()
+          .noDefaultValue()
+          .withDescription(
+              "On RocksDB state: entities each feature subtask keeps decoded in memory, written"
+                  + " back on eviction and at checkpoints (0: none). Default: an eighth of the"
+                  + " JVM's maximum heap at 32 KB per entity, at least 1024.");
 }

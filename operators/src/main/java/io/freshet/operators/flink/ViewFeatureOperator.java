@@ -76,11 +76,12 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
   private transient ViewEngine engine;
 
   /**
-   * Decoded entities kept in front of state that is stored as bytes (RocksDB), per state and
-   * subtask, written back on eviction and before each checkpoint; none on heap state. See {@link
-   * DecodedStates}.
+   * The number of decoded entities a subtask keeps in front of state that is stored as bytes
+   * (RocksDB), written back on eviction and before each checkpoint (see {@link DecodedStates}; none
+   * on heap state): by default an eighth of the JVM's maximum heap at 32 KB per entity, at least
+   * 1024.
    */
-  static final int DECODED_CACHE_ENTITIES = 4096;
+  public static final int DECODED_ENTITIES_BY_HEAP = -1;
 
   /** This entity's view state: tiles and the last vector. Dropped ttl after the last event. */
   private transient DecodedStates<ViewState> state;
@@ -98,12 +99,19 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
   private transient Counter tooLate;
 
   public ViewFeatureOperator(SourceSpec source, ViewSpec view, SourceFields fields) {
-    this(source, view, fields, DECODED_CACHE_ENTITIES);
+    this(source, view, fields, DECODED_ENTITIES_BY_HEAP);
   }
 
-  /** With a decoded-entity cache of another size (tests use tiny ones to force evictions). */
-  ViewFeatureOperator(
+  /**
+   * @param decodedCacheEntities entities kept decoded on RocksDB state, or {@link
+   *     #DECODED_ENTITIES_BY_HEAP}
+   */
+  public ViewFeatureOperator(
       SourceSpec source, ViewSpec view, SourceFields fields, int decodedCacheEntities) {
+    if (decodedCacheEntities < 0 && decodedCacheEntities != DECODED_ENTITIES_BY_HEAP) {
+      throw new IllegalArgumentException(
+          "decoded entities must be 0 or more, got " + decodedCacheEntities);
+    }
     this.decodedCacheEntities = decodedCacheEntities;
     this.view = view;
     this.fields = fields;
@@ -135,7 +143,11 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
         new ValueStateDescriptor<>("view-state", ViewStateSerializer.INSTANCE);
     stateDesc.enableTimeToLive(safetyNet(view.ttl()));
     int cache =
-        getKeyedStateBackend() instanceof HeapKeyedStateBackend<?> ? 0 : decodedCacheEntities;
+        getKeyedStateBackend() instanceof HeapKeyedStateBackend<?>
+            ? 0
+            : decodedCacheEntities == DECODED_ENTITIES_BY_HEAP
+                ? (int) Math.max(1024, Runtime.getRuntime().maxMemory() / (32 * 1024) / 8)
+                : decodedCacheEntities;
     state = new DecodedStates<>(context.getKeyedStateStore().getState(stateDesc), cache, this);
     // No state TTL here: the entry lives exactly as long as the entity has a wake-up armed.
     ValueState<PendingEvents> pendingState =

@@ -36,7 +36,7 @@ final class Harness implements AutoCloseable {
    * (where the operator keeps decoded entities in front of the state).
    */
   Harness(FeatureSpec spec, OperatorSubtaskState restoreFrom, boolean rocksdb) throws Exception {
-    this(spec, restoreFrom, rocksdb, ViewFeatureOperator.DECODED_CACHE_ENTITIES);
+    this(spec, restoreFrom, rocksdb, ViewFeatureOperator.DECODED_ENTITIES_BY_HEAP);
   }
 
   /** ... with a decoded-entity cache of {@code cache} entities (on RocksDB). */
