@@ -57,12 +57,12 @@ import org.apache.parquet.hadoop.ParquetWriter;
  * the name). A {@link Manifest} records the Iceberg snapshot read of every table, so {@link
  * #reproduce} builds the same rows later, whatever was appended since.
  *
- * <p>{@link #run()} joins in this process. Memory is bounded: when spine and history exceed {@link
- * Builder#rowsInMemory}, both are hash-partitioned by entity into spill files, each partition is
- * sorted by entity and time and joined on its own, and the results are read back in spine order.
- * {@link #run(Engine)} hands the same plan to another engine (the Flink batch job of the
- * training-flink module); every engine applies {@link AsOfJoin}'s rule and writes through {@link
- * TrainingOutput}, and the manifest is the same.
+ * <p>{@link #run()} joins in this process. Memory is bounded: the history streams through the join
+ * and is never held; when the spine-sized join state exceeds {@link Builder#rowsInMemory}, spine
+ * and history are hash-partitioned by entity into spill files, each partition is joined on its own,
+ * and the results are read back in spine order. {@link #run(Engine)} hands the same plan to another
+ * engine (the Flink batch job of the training-flink module); every engine applies {@link
+ * AsOfJoin}'s rule and writes through {@link TrainingOutput}, and the manifest is the same.
  */
 public final class TrainingSet {
   private final Catalog catalog;
@@ -272,7 +272,11 @@ public final class TrainingSet {
       return this;
     }
 
-    /** Spine plus history rows held in memory at once; default from the heap size. */
+    /**
+     * Spine rows held in memory at once, counted once per join state (one per history reader
+     * thread, and one per view's result); above it the spine is partitioned through spill files.
+     * The history is never held, whatever its size. Default from the heap size.
+     */
     public Builder rowsInMemory(long rows) {
       this.rowsInMemory = rows;
       return this;
@@ -558,7 +562,9 @@ public final class TrainingSet {
     for (ViewPlan p : plans) {
       historyRows = Math.max(historyRows, p.rows());
     }
-    long total = plan.spineRows() + historyRows;
+    // The history streams past and is never held; what is held is spine-sized: while a view is
+    // read, one join state per reader thread and the results of the views already read.
+    long total = plan.spineRows() * (plans.size() + READERS - 1L);
     int buckets = (int) Math.max(1, Math.min(4096, total / rowsInMemory + 1));
     if (total <= rowsInMemory) {
       buckets = 1;
@@ -916,7 +922,25 @@ public final class TrainingSet {
     /** The feature values of the next spine row (in spine order), given its entity. */
     abstract Object[] next(String entity, long rowIndex) throws IOException;
 
+    /**
+     * The feature values of all spine rows, one {@link FeatureColumns} per view, when they are
+     * held: then the output is written without Avro records ({@link TrainingOutput#openRows}), each
+     * row's values found by {@link #rowsOf}. Null (the default): {@link #next} gives them.
+     */
+    FeatureColumns[] views() {
+      return null;
+    }
+
+    /** For each view, the row of {@link #views} that holds spine row {@code rowIndex}, or -1. */
+    void rowsOf(long rowIndex, int[] rows) {
+      throw new UnsupportedOperationException();
+    }
+
     void write(Path file) throws IOException {
+      FeatureColumns[] views = views();
+      if (views != null && writeRows(file, views)) {
+        return;
+      }
       long total = 0;
       long t0 = System.nanoTime();
       try (Spine spine = Spine.open(spinePath, entityColumn, timestampColumn).readAhead(true);
@@ -941,6 +965,36 @@ public final class TrainingSet {
           }
         }
       }
+    }
+
+    /**
+     * The direct path of {@link #write}; false (nothing written) when the spine's types need Avro.
+     */
+    private boolean writeRows(Path file, FeatureColumns[] views) throws IOException {
+      long total = 0;
+      long t0 = System.nanoTime();
+      try (Spine spine = Spine.open(spinePath, entityColumn, timestampColumn).readAhead(true)) {
+        int spineCols = spine.schema().getFields().size();
+        try (ParquetWriter<TrainingOutput.Row> writer =
+            TrainingOutput.openRows(file, outSchema, spineCols)) {
+          if (writer == null) {
+            return false;
+          }
+          TrainingOutput.Row row = new TrainingOutput.Row(views);
+          while (spine.next()) {
+            row.spine = spine.values();
+            rowsOf(total, row.rows);
+            writer.write(row);
+            if (++total % 1_000_000 == 0) {
+              progress.accept(
+                  String.format(
+                      "output: %,d rows (%,.0f rows/s)",
+                      total, total / ((System.nanoTime() - t0) / 1e9)));
+            }
+          }
+        }
+      }
+      return true;
     }
   }
 
@@ -1002,6 +1056,18 @@ public final class TrainingSet {
       }
       Object[] row = new Object[slots()];
       new OutputPass(outSchema) {
+        @Override
+        FeatureColumns[] views() {
+          return values;
+        }
+
+        @Override
+        void rowsOf(long rowIndex, int[] rows) {
+          for (int v = 0; v < chosen.length; v++) {
+            rows[v] = chosen[v][(int) rowIndex];
+          }
+        }
+
         @Override
         Object[] next(String entity, long rowIndex) {
           int i = (int) rowIndex;
