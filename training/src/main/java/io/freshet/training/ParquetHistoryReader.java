@@ -6,10 +6,14 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.conf.HadoopParquetConfiguration;
+import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.LocalInputFile;
@@ -31,6 +35,13 @@ import org.apache.parquet.schema.Type;
 final class ParquetHistoryReader {
   private ParquetHistoryReader() {}
 
+  /**
+   * One Hadoop configuration for all files: a new one per file parses Hadoop's default XML
+   * resources again (a few percent of the scan). Only read, never set.
+   */
+  private static final ParquetConfiguration CONFIGURATION =
+      new HadoopParquetConfiguration(new Configuration());
+
   /** Receives each filled batch (valid until it returns). */
   interface BatchSink {
     void accept(HistoryBatch batch) throws IOException;
@@ -43,7 +54,9 @@ final class ParquetHistoryReader {
   static void read(
       Path file, int[] fieldIds, HistoryBatch.Entities entities, HistoryBatch batch, BatchSink sink)
       throws IOException {
-    try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+    try (ParquetFileReader reader =
+        ParquetFileReader.open(
+            new LocalInputFile(file), ParquetReadOptions.builder(CONFIGURATION).build())) {
       MessageType schema = reader.getFooter().getFileMetaData().getSchema();
       String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
       ColumnDescriptor[] cols = new ColumnDescriptor[fieldIds.length];
