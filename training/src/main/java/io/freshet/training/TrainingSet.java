@@ -1050,8 +1050,20 @@ public final class TrainingSet {
             states[t] = null;
           }
         }
-        chosen[v] = result.chosen();
-        values[v] = result.values;
+        // The values in spine order, so that the output reads them in sequence: one gathering
+        // pass of independent loads, which the CPU overlaps, instead of a random load per row and
+        // feature in the middle of the Parquet writer. The states are gone, so two value sets fit
+        // where the readers' states were.
+        int[] at = result.chosen();
+        FeatureColumns inSpineOrder = new FeatureColumns(p.types, spine.size);
+        for (int i = 0; i < at.length; i++) {
+          if (at[i] >= 0) {
+            inSpineOrder.copy(result.values, at[i], i);
+            at[i] = i;
+          }
+        }
+        chosen[v] = at;
+        values[v] = inSpineOrder;
         progress.accept(String.format("read and joined history of %s", p.view));
       }
       Object[] row = new Object[slots()];
