@@ -68,11 +68,11 @@ import picocli.CommandLine.Option;
       "Examples:",
       "  freshet demo",
       "  freshet demo --keep-running      # then try: freshet get --view customer_risk --entity c0",
-      "  freshet demo --events 1000000    # the full million (about 6 minutes on 2 cores)"
+      "  freshet demo --events 300000     # a shorter run"
     })
 public final class DemoCommand implements Callable<Integer> {
-  /** Events of the default demo: the largest that runs well under 5 minutes on 2 cores. */
-  static final long DEFAULT_EVENTS = 700_000;
+  /** Events of the default demo: the million, about 2.5 minutes on 2 cores. */
+  static final long DEFAULT_EVENTS = 1_000_000;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

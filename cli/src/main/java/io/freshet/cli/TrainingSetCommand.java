@@ -150,7 +150,9 @@ public final class TrainingSetCommand implements Callable<Integer> {
   @Option(
       names = "--rows-in-memory",
       description =
-          "Spine plus history rows held in memory; more spills to disk (default: from -Xmx).")
+          "Spine rows held in memory, counted once per join state (one per history reader"
+              + " thread and per view); more spills to disk (default: from -Xmx). The history is"
+              + " never held.")
   long rowsInMemory;
 
   @Option(names = "--temp-dir", description = "Directory for spill files.")
