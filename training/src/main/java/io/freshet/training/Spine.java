@@ -321,7 +321,7 @@ public abstract class Spine implements Closeable {
       missingColumns(names);
       this.entityIdx = schema.getField(entityColumn).pos();
       this.tsIdx = schema.getField(timestampColumn).pos();
-      Schema ts = nonNull(schema.getField(timestampColumn).schema());
+      Schema ts = TrainingOutput.nonNull(schema.getField(timestampColumn).schema());
       LogicalType lt = ts.getLogicalType();
       long div = 1;
       long mul = 1;
@@ -354,17 +354,6 @@ public abstract class Spine implements Closeable {
     }
 
     private boolean pending;
-
-    private static Schema nonNull(Schema s) {
-      if (s.getType() == Schema.Type.UNION) {
-        for (Schema t : s.getTypes()) {
-          if (t.getType() != Schema.Type.NULL) {
-            return t;
-          }
-        }
-      }
-      return s;
-    }
 
     @Override
     public long knownRowCount() {

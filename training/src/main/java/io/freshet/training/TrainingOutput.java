@@ -227,7 +227,8 @@ public final class TrainingOutput {
     }
   }
 
-  private static Schema nonNull(Schema s) {
+  /** The non-null branch of an optional (null union) schema; the schema itself otherwise. */
+  static Schema nonNull(Schema s) {
     if (s.getType() == Schema.Type.UNION) {
       for (Schema t : s.getTypes()) {
         if (t.getType() != Schema.Type.NULL) {
