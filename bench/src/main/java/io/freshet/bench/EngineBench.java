@@ -36,7 +36,7 @@ public final class EngineBench {
       usage: run-engine-bench.sh [--events N] [--entities K] [--days D] [--seed S]
                                  [--which freshet-heap,freshet-rocksdb,sql-heap,sql-rocksdb]
                                  [--parallelism P] [--checkpoint-interval 10s|none]
-                                 [--warmup-events N] [--sample-every N] [--spec file.yaml]
+                                 [--warmup-events N] [--runs N] [--sample-every N] [--spec file.yaml]
         --events               generated payments (default 2000000; rounded up to a multiple of P)
         --entities             customers (default 50000; skewed: top 1% make 10% of payments)
         --days                 simulated days the payments span (default 7)
@@ -46,6 +46,9 @@ public final class EngineBench {
         --parallelism          job parallelism (default 2)
         --checkpoint-interval  RocksDB variants' incremental checkpoint interval (default 10s)
         --warmup-events        untimed run of each variant first, to warm up the JIT (default 50000; 0: none)
+        --runs                 timed runs of each variant, one after the other in this JVM; the table
+                               shows the median by events/s (of an even number, the slower
+                               middle one; default 1); every run is checked
         --sample-every         verify about one output in N (default 1000)
         --spec                 benchmark spec (default: the bundled bench-payments.yaml)
       """;
@@ -62,6 +65,7 @@ public final class EngineBench {
       int parallelism,
       Duration checkpointInterval,
       long warmupEvents,
+      int runs,
       int sampleEvery,
       Path spec) {
 
@@ -74,6 +78,7 @@ public final class EngineBench {
       int parallelism = 2;
       Duration checkpointInterval = Duration.ofSeconds(10);
       long warmup = 50_000;
+      int runs = 1;
       int sampleEvery = 1000;
       Path spec = null;
       for (int i = 0; i < args.length; i++) {
@@ -94,14 +99,15 @@ public final class EngineBench {
           case "--parallelism" -> parallelism = Integer.parseInt(v);
           case "--checkpoint-interval" -> checkpointInterval = parseInterval(v);
           case "--warmup-events" -> warmup = Long.parseLong(v.replace("_", ""));
+          case "--runs" -> runs = Integer.parseInt(v);
           case "--sample-every" -> sampleEvery = Integer.parseInt(v);
           case "--spec" -> spec = Path.of(v);
           default -> throw new IllegalArgumentException("unknown option " + a);
         }
       }
-      if (parallelism <= 0 || sampleEvery <= 0 || events <= 0) {
+      if (parallelism <= 0 || sampleEvery <= 0 || events <= 0 || runs <= 0) {
         throw new IllegalArgumentException(
-            "--events, --parallelism and --sample-every must be positive");
+            "--events, --parallelism, --runs and --sample-every must be positive");
       }
       events = roundUp(events, parallelism);
       warmup = warmup <= 0 ? 0 : roundUp(warmup, parallelism);
@@ -114,6 +120,7 @@ public final class EngineBench {
           parallelism,
           checkpointInterval,
           warmup,
+          runs,
           sampleEvery,
           spec);
     }
@@ -203,42 +210,61 @@ public final class EngineBench {
         LOG.info("{}: warm-up run, {} events", v.id, o.warmupEvents());
         runOne(v, spec, warm, bound, conf, 0);
       }
-      System.gc();
-      LOG.info("{}: timed run, {} events", v.id, o.events());
-      RunResult r = runOne(v, spec, gen, bound, conf, o.sampleEvery());
-      results.put(v, r);
-      out.printf(
-          "%-16s %,d events in %.1f s (job), %.1f s (wall): %,.0f events/s, %,d outputs;"
-              + " task CPU %.1f s, %.2f us/event%n",
-          v.id,
-          r.events(),
-          r.jobMillis() / 1000.0,
-          r.wallMillis() / 1000.0,
-          r.eventsPerSecond(),
-          r.outputs(),
-          r.taskCpuMillis() / 1000.0,
-          r.cpuMicrosPerEvent());
       if (verifier == null) {
         verifier = new Verifier(gen, o.sampleEvery());
       }
-      if (v == Variant.SOURCE_ONLY) {
-        continue;
-      }
-      Verifier.Check c =
-          v.sql
-              ? verifier.sql(r.samples())
-              : verifier.freshet(spec.views().get(0), fields, r.samples());
-      checks.put(v, c);
-      out.printf("%-16s check: %s%n", v.id, c.summary());
-      if (v.sql) {
+      List<RunResult> runs = new ArrayList<>();
+      for (int run = 1; run <= o.runs(); run++) {
+        System.gc();
+        LOG.info("{}: timed run {} of {}, {} events", v.id, run, o.runs(), o.events());
+        RunResult r = runOne(v, spec, gen, bound, conf, o.sampleEvery());
+        runs.add(r);
         out.printf(
-            "%-16s (under an exclusive lower bound (t - W, t] instead, %d of the %d would differ)%n",
-            v.id, c.mismatchesOtherDefinition(), c.compared());
+            "%-16s %,d events in %.1f s (job), %.1f s (wall): %,.0f events/s, %,d outputs;"
+                + " task CPU %.1f s, %.2f us/event%n",
+            v.id,
+            r.events(),
+            r.jobMillis() / 1000.0,
+            r.wallMillis() / 1000.0,
+            r.eventsPerSecond(),
+            r.outputs(),
+            r.taskCpuMillis() / 1000.0,
+            r.cpuMicrosPerEvent());
+        if (v == Variant.SOURCE_ONLY) {
+          continue;
+        }
+        Verifier.Check c =
+            v.sql
+                ? verifier.sql(r.samples())
+                : verifier.freshet(spec.views().get(0), fields, r.samples());
+        if (!checks.containsKey(v) || !c.ok()) {
+          checks.put(v, c); // the table shows a failed run's check, if any
+        }
+        out.printf("%-16s check: %s%n", v.id, c.summary());
+        if (v.sql) {
+          out.printf(
+              "%-16s (under an exclusive lower bound (t - W, t] instead, %d of the %d would"
+                  + " differ)%n",
+              v.id, c.mismatchesOtherDefinition(), c.compared());
+        }
+        if (r.deadLetters() > 0) {
+          out.printf("%-16s %d dead letters%n", v.id, r.deadLetters());
+        }
+        c.examples().forEach(e -> out.printf("%-16s   %s%n", v.id, e));
       }
-      if (r.deadLetters() > 0) {
-        out.printf("%-16s %d dead letters%n", v.id, r.deadLetters());
+      runs.sort(java.util.Comparator.comparingDouble(RunResult::eventsPerSecond));
+      RunResult median = runs.get((runs.size() - 1) / 2); // the slower middle one if even
+      results.put(v, median);
+      if (runs.size() > 1) {
+        out.printf(
+            "%-16s %d runs: %s events/s; median %,.0f%n",
+            v.id,
+            runs.size(),
+            String.join(
+                " / ",
+                runs.stream().map(r -> String.format("%,.0f", r.eventsPerSecond())).toList()),
+            median.eventsPerSecond());
       }
-      c.examples().forEach(e -> out.printf("%-16s   %s%n", v.id, e));
     }
     out.println();
     printTable(out, o, results, checks);

@@ -66,6 +66,11 @@ class FlinkClusterSubmitIT {
     try {
       cluster.start(Duration.ofSeconds(120));
       assertThat(cluster.running()).isTrue();
+      // The TaskManager runs with flink-conf's env.java.opts.taskmanager (its garbage collector).
+      long taskManager = cluster.pid("flink-taskmanager").orElseThrow();
+      assertThat(
+              Files.readString(Path.of("/proc", Long.toString(taskManager), "cmdline")).split("\0"))
+          .contains("-XX:+UseParallelGC");
       FlinkRest rest = new FlinkRest(cluster.restAddress());
 
       Map<String, String> sets = new LinkedHashMap<>();

@@ -53,8 +53,25 @@ class TiledFeatureTest {
         assertThat(cached)
             .as("%s from fresh partials, seed %d, step %d at %d", kind, seed, step, now)
             .isEqualTo(fromFreshPartials(events, f, now, empty));
+        assertThat(f.tiles())
+            .extracting(tile -> tile.start)
+            .as("live tiles, seed %d, step %d at %d", seed, step, now)
+            .isEqualTo(liveTileStarts(events, f, now));
       }
     }
+  }
+
+  /** The starts of the tiles the events make that are still in the window at t, oldest first. */
+  private static List<Long> liveTileStarts(List<Object[]> events, TiledFeature f, long t) {
+    long from = f.tileStart(t) - f.windowMillis() + f.tileMillis();
+    TreeMap<Long, Boolean> starts = new TreeMap<>();
+    for (Object[] e : events) {
+      long start = f.tileStart((Long) e[0]);
+      if (start >= from) {
+        starts.put(start, true);
+      }
+    }
+    return new ArrayList<>(starts.keySet());
   }
 
   /**

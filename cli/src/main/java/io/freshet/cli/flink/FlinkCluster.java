@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ConfigurationUtils;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.GlobalConfiguration;
 
 /**
@@ -276,6 +277,23 @@ public final class FlinkCluster {
     return List.of(jvm, dynamic);
   }
 
+  /**
+   * The role's Java options from the cluster's config.yaml, as flink-dist's scripts add them:
+   * {@code env.java.opts.all}, then {@code env.java.opts.jobmanager} or {@code
+   * env.java.opts.taskmanager} (where Freshet's config picks the TaskManager's garbage collector).
+   */
+  List<String> javaOptions(String role) {
+    Configuration conf = GlobalConfiguration.loadConfiguration(confDir().toString());
+    List<String> opts = new ArrayList<>(split(conf.get(CoreOptions.FLINK_JVM_OPTIONS)));
+    opts.addAll(
+        split(
+            conf.get(
+                role.equals(JOBMANAGER)
+                    ? CoreOptions.FLINK_JM_JVM_OPTIONS
+                    : CoreOptions.FLINK_TM_JVM_OPTIONS)));
+    return opts;
+  }
+
   private static List<String> split(String s) {
     List<String> out = new ArrayList<>();
     for (String part : s.trim().split("\\s+")) {
@@ -299,6 +317,7 @@ public final class FlinkCluster {
     cmd.add(STATE_DIR_MARKER + stateDir);
     cmd.addAll(params.get(0));
     cmd.addAll(ADD_OPENS);
+    cmd.addAll(javaOptions(role));
     cmd.add("-Dlog.file=" + logFile(role));
     cmd.add("-Dlog4j.configurationFile=" + confDir().resolve("log4j.properties"));
     cmd.add("-Dlog4j2.configurationFile=" + confDir().resolve("log4j.properties"));
