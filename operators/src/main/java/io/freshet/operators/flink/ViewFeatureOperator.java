@@ -77,17 +77,17 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
 
   /**
    * The number of decoded entities a subtask keeps in front of state that is stored as bytes
-   * (RocksDB), written back on eviction and before each checkpoint (see {@link DecodedStates}; none
-   * on heap state): by default an eighth of the JVM's maximum heap at 32 KB per entity, at least
-   * 1024.
+   * (RocksDB), written back on eviction and before each checkpoint (see {@link DecodedEntities};
+   * heap state holds every entity touched since the last checkpoint): by default an eighth of the
+   * JVM's maximum heap at 32 KB per entity, at least 1024.
    */
   public static final int DECODED_ENTITIES_BY_HEAP = -1;
 
-  /** This entity's view state: tiles and the last vector. Dropped ttl after the last event. */
-  private transient DecodedStates<ViewState> state;
-
-  /** Events not yet passed by the watermark, and the armed wake-up. */
-  private transient DecodedStates<PendingEvents> pending;
+  /**
+   * Each entity's view state (tiles and the last vector; dropped ttl after the last event) and its
+   * events not yet passed by the watermark with the armed wake-up, in front of the keyed state.
+   */
+  private transient DecodedEntities entities;
 
   private transient DueQueue due;
   private transient long watermark;
@@ -142,19 +142,24 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
     ValueStateDescriptor<ViewState> stateDesc =
         new ValueStateDescriptor<>("view-state", ViewStateSerializer.INSTANCE);
     stateDesc.enableTimeToLive(safetyNet(view.ttl()));
+    boolean heap = getKeyedStateBackend() instanceof HeapKeyedStateBackend<?>;
     int cache =
-        getKeyedStateBackend() instanceof HeapKeyedStateBackend<?>
-            ? 0
-            : decodedCacheEntities == DECODED_ENTITIES_BY_HEAP
-                ? (int) Math.max(1024, Runtime.getRuntime().maxMemory() / (32 * 1024) / 8)
-                : decodedCacheEntities;
-    state = new DecodedStates<>(context.getKeyedStateStore().getState(stateDesc), cache, this);
-    // No state TTL here: the entry lives exactly as long as the entity has a wake-up armed.
+        decodedCacheEntities == DECODED_ENTITIES_BY_HEAP
+            ? (int) Math.max(1024, Runtime.getRuntime().maxMemory() / (32 * 1024) / 8)
+            : decodedCacheEntities;
+    // No state TTL on pending events: the entry lives exactly as long as the entity has a wake-up
+    // armed.
     ValueState<PendingEvents> pendingState =
         context
             .getKeyedStateStore()
             .getState(new ValueStateDescriptor<>(PENDING, PendingEventsSerializer.INSTANCE));
-    pending = new DecodedStates<>(pendingState, cache, this);
+    entities =
+        new DecodedEntities(
+            context.getKeyedStateStore().getState(stateDesc),
+            pendingState,
+            this,
+            heap,
+            Math.max(1, cache));
     due = new DueQueue();
     watermark = Long.MIN_VALUE;
     if (context.isRestored()) {
@@ -186,19 +191,18 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
   /** Before the keyed state is snapshotted: decoded entities changed since are written to it. */
   @Override
   public void snapshotState(StateSnapshotContext context) throws Exception {
-    state.flush();
-    pending.flush();
+    entities.flush();
     super.snapshotState(context);
   }
 
-  /** Decoded view states held in front of the state backend (for tests: 0 on heap state). */
+  /** Decoded entities held in front of the state backend (for tests). */
   int decodedCached() {
-    return state.cached();
+    return entities.held();
   }
 
   /** Decoded entities changed since the state last had them (for tests). */
   int unwritten() {
-    return state.unwritten() + pending.unwritten();
+    return entities.unwritten();
   }
 
   /** Wake-ups queued, stale ones included (for tests: zero once everything has drained). */
@@ -212,13 +216,13 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
     long ts = e.getEventTime();
     Object key = getCurrentKey();
     if (ts > watermark) {
-      PendingEvents p = pending.value(key);
-      if (p == null) {
-        p = new PendingEvents();
+      DecodedEntities.Entity entity = entities.get(key);
+      if (entity.pending == null) {
+        entity.pending = new PendingEvents();
       }
-      p.add(ts, e.getValues());
-      arm(p, ts);
-      pending.update(key, p);
+      entity.pending.add(ts, e.getValues());
+      arm(key, entity.pending, ts);
+      entities.changed(entity);
       return;
     }
     if (watermark - ts > allowedLatenessMillis) {
@@ -227,10 +231,11 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
       return;
     }
     // Late but allowed: apply now and correct the vector as of the state's current time.
-    ViewState s = state.value(key);
+    DecodedEntities.Entity entity = entities.get(key);
+    ViewState s = entity.view;
     if (s == null || ts - s.lastEventTime > ttlMillis) {
       // New, or later than the ttl after the entity's last event: it starts the entity over.
-      s = engine.newState();
+      s = entity.view = engine.newState();
     }
     engine.apply(s, ts, e.getValues());
     applied.inc();
@@ -238,17 +243,14 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
     long at = Math.max(ts, s.evaluatedAt);
     engine.prune(s, at);
     s.evaluatedAt = at;
-    emit(at, s, engine.values(s, at), true);
-    state.update(key, s);
+    emit(key, at, s, engine.values(s, at), true);
     // The event's tile may leave a window before the armed wake-up, even at or before the
     // watermark: such a wake-up is due at the next watermark.
-    PendingEvents p = pending.value(key);
-    if (p == null) {
-      p = new PendingEvents();
+    if (entity.pending == null) {
+      entity.pending = new PendingEvents();
     }
-    if (arm(p, Math.min(engine.nextExit(s), cleanupTime(s)))) {
-      pending.update(key, p);
-    }
+    arm(key, entity.pending, Math.min(engine.nextExit(s), cleanupTime(s)));
+    entities.changed(entity);
   }
 
   @Override
@@ -259,20 +261,21 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
       long t = due.peekTime();
       Object key = due.peekKey();
       due.pop();
-      setCurrentKey(key);
-      PendingEvents p = pending.value(key);
+      DecodedEntities.Entity entity = entities.get(key);
+      PendingEvents p = entity.pending;
       if (p != null && p.wake == t) { // else stale: the entity was re-armed earlier
         p.wake = NONE;
-        advance(key, p, w);
+        advance(entity, w);
       }
     }
     super.processWatermark(mark);
   }
 
-  /** Brings the current entity to watermark w: every due instant in time order, then re-arms. */
-  private void advance(Object key, PendingEvents p, long w) throws Exception {
-    ViewState s = state.value(key);
-    boolean dirty = false;
+  /** Brings an entity to watermark w: every due instant in time order, then re-arms. */
+  private void advance(DecodedEntities.Entity entity, long w) {
+    Object key = entity.key;
+    PendingEvents p = entity.pending;
+    ViewState s = entity.view;
     int taken = 0; // pending events applied
     long next;
     while (true) {
@@ -287,7 +290,6 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
       if (s != null && at - s.lastEventTime > ttlMillis) {
         // Silent for longer than the view's ttl: every value is expired; the entity starts over.
         s = null;
-        dirty = true;
       }
       boolean events = nextEvent == at;
       if (events) {
@@ -300,26 +302,21 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
       }
       engine.prune(s, at);
       s.evaluatedAt = at;
-      dirty = true;
       Object[] values = engine.values(s, at);
       if (events || !Arrays.equals(values, s.lastValues)) {
-        emit(at, s, values, false);
+        emit(key, at, s, values, false);
       }
     }
-    if (dirty) {
-      if (s == null) {
-        state.clear(key);
-      } else {
-        state.update(key, s);
-      }
-    }
+    entity.view = s;
     p.dropFirst(taken);
     if (next == Long.MAX_VALUE && p.isEmpty()) {
-      pending.clear(key);
+      // Nothing left to do for this entity: no view state (next is MAX only without tiles or
+      // cleanup), no pending event.
+      entities.remove(entity);
       return;
     }
-    arm(p, next);
-    pending.update(key, p);
+    arm(key, p, next);
+    entities.changed(entity);
   }
 
   /** Applies the pending events at time t from index i on; returns the index after them. */
@@ -345,16 +342,15 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
   }
 
   /**
-   * Makes sure the current entity wakes up at or before {@code time}: queues a wake-up unless the
-   * armed one comes first. Returns whether {@code p} changed.
+   * Makes sure the entity wakes up at or before {@code time}: queues a wake-up unless the armed one
+   * comes first.
    */
-  private boolean arm(PendingEvents p, long time) {
+  private void arm(Object key, PendingEvents p, long time) {
     if (time == Long.MAX_VALUE || (p.wake != NONE && p.wake <= time)) {
-      return false;
+      return;
     }
-    due.push(time, getCurrentKey());
+    due.push(time, key);
     p.wake = time;
-    return true;
   }
 
   /** ttl plus allowed lateness after the last event, so that late events still find the state. */
@@ -362,12 +358,12 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
     return s.lastEventTime + ttlMillis + allowedLatenessMillis + 1;
   }
 
-  private void emit(long validFrom, ViewState s, Object[] values, boolean correction) {
+  private void emit(Object key, long validFrom, ViewState s, Object[] values, boolean correction) {
     int revision = validFrom == s.lastValidFrom ? s.lastRevision + 1 : 0;
     // Setters, not the all-args constructor, which would box every long. The update shares the
     // values array with the state's last vector: neither is ever changed once emitted.
     FeatureUpdate u = new FeatureUpdate();
-    u.setEntity((String) getCurrentKey());
+    u.setEntity((String) key);
     u.setView(view.name());
     u.setValidFrom(validFrom);
     u.setLastEventTime(s.lastEventTime);

@@ -125,6 +125,7 @@ class EngineOracleTest {
     assertThat(tooLate).as("the run exercises too-late events").isPositive();
     assertThat(late).as("the run exercises late events").isPositive();
     assertThat(h.stateEntries()).as("all state drained").isZero();
+    assertThat(h.operator.decodedCached()).as("no entity held").isZero();
     assertThat(h.operator.queuedWakeUps()).as("all wake-ups drained").isZero();
 
     assertThat(SKETCHED[0]).as("percentiles checked in sketch mode").isPositive();

@@ -59,9 +59,9 @@ final class Harness implements AutoCloseable {
     return h.snapshot(0L, 0L);
   }
 
-  /** Keyed state entries plus queued wake-ups: zero once every entity has drained. */
+  /** Keyed state entries, held entities and queued wake-ups: zero once every entity has drained. */
   long leftOver() throws Exception {
-    return stateEntries() + operator.queuedWakeUps();
+    return stateEntries() + operator.decodedCached() + operator.queuedWakeUps();
   }
 
   /** Keyed state entries of both states, on any backend. */

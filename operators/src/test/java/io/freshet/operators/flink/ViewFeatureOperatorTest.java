@@ -109,12 +109,15 @@ class ViewFeatureOperatorTest {
       h.event("b", 5 * MIN);
       h.watermark(10 * MIN);
       assertThat(h.take()).extracting(ViewFeatureOperatorTest::count).containsExactly(1L, 1L);
+      assertThat(h.operator.decodedCached()).as("both entities held").isEqualTo(2);
+      h.snapshot(); // writes them to the keyed state
       assertThat(h.h.numKeyedStateEntries()).isPositive();
       assertThat(h.operator.queuedWakeUps()).as("one wake-up per entity").isEqualTo(2);
 
       h.watermark(2 * HOUR + 5 * MIN + 5 * MIN + 1); // ttl + allowed lateness after b's event
       assertThat(h.take()).extracting(ViewFeatureOperatorTest::count).containsExactly(0L, 0L);
       assertThat(h.h.numKeyedStateEntries()).isZero();
+      assertThat(h.operator.decodedCached()).isZero();
       assertThat(h.operator.queuedWakeUps()).isZero();
     }
   }
@@ -203,9 +206,9 @@ class ViewFeatureOperatorTest {
   }
 
   /**
-   * Restored half-way, on heap state or on RocksDB (which keeps decoded entities in front of the
-   * state, here all 40 or 6 of them), the operator emits exactly what an uninterrupted one on heap
-   * state does.
+   * Restored half-way, on heap state or on RocksDB (where the operator holds at most 4096 or 6 of
+   * the 40 decoded entities in front of the state), the operator emits exactly what an
+   * uninterrupted one on heap state does.
    */
   @ParameterizedTest(name = "RocksDB {0}, {1} decoded entities")
   @CsvSource({"false, 4096", "true, 4096", "true, 6"})
@@ -223,14 +226,15 @@ class ViewFeatureOperatorTest {
     try (Harness first = new Harness(spec, null, rocksdb, cache)) {
       feed(first, input, 0, input.size() / 2);
       restoredRun.addAll(first.take());
-      assertThat(first.operator.decodedCached() > 0)
-          .as("decoded entities cached on RocksDB only")
-          .isEqualTo(rocksdb);
-      assertThat(first.operator.unwritten() > 0)
-          .as("changes held back until the snapshot on RocksDB only")
-          .isEqualTo(rocksdb);
+      assertThat(first.operator.decodedCached()).as("decoded entities held").isPositive();
+      assertThat(first.operator.unwritten())
+          .as("changes held back until the snapshot")
+          .isPositive();
       snapshot = first.snapshot();
       assertThat(first.operator.unwritten()).as("all written by the snapshot").isZero();
+      assertThat(first.operator.decodedCached() == 0)
+          .as("heap state forgets what its asynchronous snapshot still reads")
+          .isEqualTo(!rocksdb);
     }
     try (Harness second = new Harness(spec, snapshot, rocksdb, cache)) {
       assertThat(second.operator.queuedWakeUps())

@@ -1,0 +1,189 @@
+package io.freshet.operators.flink;
+
+import io.freshet.state.PendingEvents;
+import io.freshet.state.ViewState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.streaming.api.operators.KeyContext;
+
+/**
+ * The entities the operator works on, decoded and in memory, in front of its two keyed states (view
+ * state and pending events): one lookup finds both, an entity woken again is not read from the
+ * backend again, and its derived data (cached window merges) survives between wake-ups.
+ *
+ * <p>Changes reach the keyed state by {@link #flush()}, which the operator calls before every
+ * snapshot of its keyed state, so a checkpoint sees exactly what it would see without this class;
+ * between checkpoints the keyed state may be behind, and a failure restores the last checkpoint
+ * either way. Nothing here is snapshotted; it starts empty after a restore.
+ *
+ * <ul>
+ *   <li>Heap state (unbounded): every entity touched since the last snapshot is held. The flush
+ *       writes them all and then forgets them, because the heap backend's snapshot keeps references
+ *       to the very objects and serializes them asynchronously: the next access goes through the
+ *       backend, whose copy-on-write hands out a copy while a snapshot needs the original.
+ *   <li>State kept as bytes (RocksDB, bounded): the least recently used entities leave first, and a
+ *       changed one is written back as it leaves; the flush writes the changed ones and keeps all.
+ * </ul>
+ *
+ * <p>The operator must route every read, write and removal of the two states through this class,
+ * and report each change with {@link #changed}.
+ */
+final class DecodedEntities {
+  /** One entity: its view state and its pending events, either null if it has none. */
+  static final class Entity {
+    final Object key;
+    ViewState view;
+    PendingEvents pending;
+    boolean held;
+
+    Entity(Object key) {
+      this.key = key;
+    }
+  }
+
+  private final ValueState<ViewState> viewState;
+  private final ValueState<PendingEvents> pendingState;
+  private final KeyContext keys;
+  private final boolean heap;
+  private final Map<Object, Entity> entities;
+  // Bounded only: the keys of entities changed since they were last written.
+  private final Set<Object> dirty = new HashSet<>();
+
+  /**
+   * @param heap whether the keyed state is heap state (unbounded, forgotten at each flush)
+   * @param capacity entities held on state kept as bytes (ignored on heap state)
+   */
+  DecodedEntities(
+      ValueState<ViewState> viewState,
+      ValueState<PendingEvents> pendingState,
+      KeyContext keys,
+      boolean heap,
+      int capacity) {
+    if (!heap && capacity < 1) {
+      throw new IllegalArgumentException("decoded entities must be at least 1, got " + capacity);
+    }
+    this.viewState = viewState;
+    this.pendingState = pendingState;
+    this.keys = keys;
+    this.heap = heap;
+    this.entities =
+        heap
+            ? new java.util.HashMap<>(1024)
+            : new LinkedHashMap<>(capacity * 4 / 3 + 1, 0.75f, true) { // least recently used out
+              @Override
+              protected boolean removeEldestEntry(Map.Entry<Object, Entity> eldest) {
+                if (size() <= capacity) {
+                  return false;
+                }
+                eldest.getValue().held = false;
+                if (dirty.remove(eldest.getKey())) {
+                  Object current = keys.getCurrentKey();
+                  write(eldest.getValue());
+                  keys.setCurrentKey(current);
+                }
+                return true;
+              }
+            };
+  }
+
+  /**
+   * The entity of {@code key}, read from the keyed state if it is not held (then the current key is
+   * set to it). One with neither a view state nor pending events is held only once changed.
+   */
+  Entity get(Object key) throws IOException {
+    Entity e = entities.get(key);
+    if (e == null) {
+      keys.setCurrentKey(key);
+      e = new Entity(key);
+      e.view = viewState.value();
+      e.pending = pendingState.value();
+      if (e.view != null || e.pending != null) {
+        hold(e);
+      }
+    }
+    return e;
+  }
+
+  private void hold(Entity e) {
+    e.held = true;
+    entities.put(e.key, e);
+  }
+
+  /** Records that the entity changed (its view state, its pending events or both). */
+  void changed(Entity e) {
+    if (!e.held) {
+      hold(e);
+    }
+    if (!heap) {
+      dirty.add(e.key);
+    }
+  }
+
+  /** Drops the entity, held and in the keyed state: it has no view state and no pending events. */
+  void remove(Entity e) {
+    if (e.held) {
+      entities.remove(e.key);
+      e.held = false;
+    }
+    dirty.remove(e.key);
+    keys.setCurrentKey(e.key);
+    viewState.clear();
+    pendingState.clear();
+  }
+
+  /**
+   * Writes every changed entity to the keyed state (on heap state also forgets them all); the
+   * current key is left as it was.
+   */
+  void flush() {
+    Object current = keys.getCurrentKey();
+    if (heap) {
+      for (Entity e : entities.values()) {
+        write(e);
+        e.held = false;
+      }
+      entities.clear();
+    } else {
+      for (Object key : dirty) {
+        write(entities.get(key));
+      }
+      dirty.clear();
+    }
+    if (current != null) {
+      keys.setCurrentKey(current);
+    }
+  }
+
+  private void write(Entity e) {
+    keys.setCurrentKey(e.key);
+    try {
+      if (e.view == null) {
+        viewState.clear();
+      } else {
+        viewState.update(e.view);
+      }
+      if (e.pending == null) {
+        pendingState.clear();
+      } else {
+        pendingState.update(e.pending);
+      }
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+  }
+
+  /** Entities held (for tests). */
+  int held() {
+    return entities.size();
+  }
+
+  /** Entities held whose changes the keyed state does not have yet (for tests). */
+  int unwritten() {
+    return heap ? entities.size() : dirty.size();
+  }
+}
