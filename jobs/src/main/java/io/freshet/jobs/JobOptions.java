@@ -19,6 +19,8 @@ public final class JobOptions {
           .noDefaultValue()
           .withDescription(
               "On RocksDB state: entities each feature subtask keeps decoded in memory, written"
-                  + " back on eviction and at checkpoints (0: none). Default: an eighth of the"
-                  + " JVM's maximum heap at 32 KB per entity, at least 1024.");
+                  + " back on eviction and at checkpoints (0: only the entity in hand). Heap state"
+                  + " holds every entity touched since the last checkpoint and ignores this."
+                  + " Default: an eighth of the JVM's maximum heap at 32 KB per entity, at least"
+                  + " 1024.");
 }
