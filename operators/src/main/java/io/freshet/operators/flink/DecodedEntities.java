@@ -4,6 +4,7 @@ import io.freshet.state.PendingEvents;
 import io.freshet.state.ViewState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -73,7 +74,7 @@ final class DecodedEntities {
     this.heap = heap;
     this.entities =
         heap
-            ? new java.util.HashMap<>(1024)
+            ? new HashMap<>(1024)
             : new LinkedHashMap<>(capacity * 4 / 3 + 1, 0.75f, true) { // least recently used out
               @Override
               protected boolean removeEldestEntry(Map.Entry<Object, Entity> eldest) {
