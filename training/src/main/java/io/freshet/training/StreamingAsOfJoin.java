@@ -90,22 +90,16 @@ final class StreamingAsOfJoin {
         if (e < 0) {
           continue;
         }
-        long k = batch.key[r];
-        int to = entityStart[e + 1];
-        int p = firstEligible(best, entityStart[e], to, k);
-        long vf = batch.validFrom[r];
-        int rev = batch.revision[r];
-        for (; p < to; p++) {
-          int o = STRIDE * p;
-          if (best[o + REVISION] != NONE
-              && !AsOfJoin.supersedes(
-                  vf, rev, k, best[o + VALID_FROM], (int) best[o + REVISION], best[o + KEY])) {
-            break;
-          }
-          best[o + VALID_FROM] = vf;
-          best[o + REVISION] = rev;
-          best[o + KEY] = k;
-          best[o + LAST] = batch.lastEventTime[r];
+        int from = firstEligible(best, entityStart[e], entityStart[e + 1], batch.key[r]);
+        int stop =
+            claim(
+                e,
+                from,
+                batch.key[r],
+                batch.validFrom[r],
+                batch.revision[r],
+                batch.lastEventTime[r]);
+        for (int p = from; p < stop; p++) {
           values.copy(batch.values, r, p);
         }
       }
@@ -126,24 +120,43 @@ final class StreamingAsOfJoin {
         }
         int at = r * stride;
         long k = rows[at + ROW_KEY];
-        int to = entityStart[e + 1];
-        int p = firstEligible(best, entityStart[e], to, k);
-        long vf = rows[at + ROW_VALID_FROM];
-        int rev = (int) rows[at + ROW_REVISION];
-        for (; p < to; p++) {
-          int o = STRIDE * p;
-          if (best[o + REVISION] != NONE
-              && !AsOfJoin.supersedes(
-                  vf, rev, k, best[o + VALID_FROM], (int) best[o + REVISION], best[o + KEY])) {
-            break;
-          }
-          best[o + VALID_FROM] = vf;
-          best[o + REVISION] = rev;
-          best[o + KEY] = k;
-          best[o + LAST] = rows[at + ROW_LAST];
+        int from = firstEligible(best, entityStart[e], entityStart[e + 1], k);
+        int stop =
+            claim(
+                e,
+                from,
+                k,
+                rows[at + ROW_VALID_FROM],
+                (int) rows[at + ROW_REVISION],
+                rows[at + ROW_LAST]);
+        for (int p = from; p < stop; p++) {
           values.importRow(rows, at + ROW_VALUES, text, r * strings, p);
         }
       }
+    }
+
+    /**
+     * Makes a history row (key, valid_from, revision, last_event_time) the best row of entity e's
+     * spine rows from {@code from} on, for as long as it supersedes theirs (the spine rows are in
+     * key order, so the first it does not supersede ends the run); returns the end of that run. The
+     * caller copies the row's values into the spine rows [from, returned).
+     */
+    private int claim(int e, int from, long k, long vf, int rev, long last) {
+      int to = entityStart[e + 1];
+      int p = from;
+      for (; p < to; p++) {
+        int o = STRIDE * p;
+        if (best[o + REVISION] != NONE
+            && !AsOfJoin.supersedes(
+                vf, rev, k, best[o + VALID_FROM], (int) best[o + REVISION], best[o + KEY])) {
+          break;
+        }
+        best[o + VALID_FROM] = vf;
+        best[o + REVISION] = rev;
+        best[o + KEY] = k;
+        best[o + LAST] = last;
+      }
+      return p;
     }
 
     /** Takes another thread's state: each spine row keeps the better of the two rows. */
