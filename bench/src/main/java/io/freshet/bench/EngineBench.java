@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -252,7 +253,7 @@ public final class EngineBench {
         }
         c.examples().forEach(e -> out.printf("%-16s   %s%n", v.id, e));
       }
-      runs.sort(java.util.Comparator.comparingDouble(RunResult::eventsPerSecond));
+      runs.sort(Comparator.comparingDouble(RunResult::eventsPerSecond));
       RunResult median = runs.get((runs.size() - 1) / 2); // the slower middle one if even
       results.put(v, median);
       if (runs.size() > 1) {

@@ -156,10 +156,11 @@ public final class FlinkCluster {
   public void start(Duration timeout) throws IOException, InterruptedException {
     Files.createDirectories(confDir());
     Files.createDirectories(stateDir.resolve("logs"));
-    writeConfig();
+    Configuration conf = writeConfig();
     String classpath = classpath();
     if (pid(JOBMANAGER).isEmpty()) {
       launch(
+          conf,
           JOBMANAGER,
           "GET_JM_RESOURCE_PARAMS",
           "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
@@ -167,6 +168,7 @@ public final class FlinkCluster {
     }
     if (pid(TASKMANAGER).isEmpty()) {
       launch(
+          conf,
           TASKMANAGER,
           "GET_TM_RESOURCE_PARAMS",
           "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
@@ -175,7 +177,8 @@ public final class FlinkCluster {
     awaitReady(timeout);
   }
 
-  private void writeConfig() throws IOException {
+  /** Writes the cluster's config.yaml and returns what it holds. */
+  private Configuration writeConfig() throws IOException {
     Configuration conf = GlobalConfiguration.loadConfiguration(flinkConfDir.toString());
     Path d = dir();
     conf.setString("rest.port", Integer.toString(restPort));
@@ -218,6 +221,7 @@ public final class FlinkCluster {
             "appender.main.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n",
             ""),
         StandardCharsets.UTF_8);
+    return conf;
   }
 
   /** The cluster's jars, as resolved by local-services/flink-cluster. */
@@ -278,12 +282,11 @@ public final class FlinkCluster {
   }
 
   /**
-   * The role's Java options from the cluster's config.yaml, as flink-dist's scripts add them:
+   * The role's Java options from the cluster's configuration, as flink-dist's scripts add them:
    * {@code env.java.opts.all}, then {@code env.java.opts.jobmanager} or {@code
    * env.java.opts.taskmanager} (where Freshet's config picks the TaskManager's garbage collector).
    */
-  List<String> javaOptions(String role) {
-    Configuration conf = GlobalConfiguration.loadConfiguration(confDir().toString());
+  private static List<String> javaOptions(Configuration conf, String role) {
     List<String> opts = new ArrayList<>(split(conf.get(CoreOptions.FLINK_JVM_OPTIONS)));
     opts.addAll(
         split(
@@ -304,7 +307,8 @@ public final class FlinkCluster {
     return out;
   }
 
-  private void launch(String role, String paramsCommand, String mainClass, String classpath)
+  private void launch(
+      Configuration conf, String role, String paramsCommand, String mainClass, String classpath)
       throws IOException, InterruptedException {
     List<List<String>> params = resourceParams(paramsCommand, classpath);
     List<String> cmd = new ArrayList<>();
@@ -317,7 +321,7 @@ public final class FlinkCluster {
     cmd.add(STATE_DIR_MARKER + stateDir);
     cmd.addAll(params.get(0));
     cmd.addAll(ADD_OPENS);
-    cmd.addAll(javaOptions(role));
+    cmd.addAll(javaOptions(conf, role));
     cmd.add("-Dlog.file=" + logFile(role));
     cmd.add("-Dlog4j.configurationFile=" + confDir().resolve("log4j.properties"));
     cmd.add("-Dlog4j2.configurationFile=" + confDir().resolve("log4j.properties"));
