@@ -1,6 +1,8 @@
 package io.freshet.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.freshet.cli.flink.FeatureJobRunner;
 import io.freshet.cli.flink.FlinkCluster;
@@ -8,20 +10,27 @@ import io.freshet.cli.flink.FlinkRest;
 import io.freshet.cli.generate.KafkaPublisher;
 import io.freshet.cli.generate.PaymentsGenerator;
 import io.freshet.connectors.iceberg.HistoryCatalogs;
+import io.freshet.services.LoopbackPorts;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
 import io.freshet.testing.RealServices;
 import io.freshet.testing.TestServices;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.iceberg.catalog.Catalog;
@@ -60,9 +69,10 @@ class FlinkClusterSubmitIT {
     }
 
     Path dir = Path.of("target", "cluster-it-" + UUID.randomUUID()).toAbsolutePath();
+    int[] ports = LoopbackPorts.free(2);
     FlinkCluster cluster =
         new FlinkCluster(
-            dir.resolve("state"), home.resolve("flink-conf"), freePort(), freePort(), Map.of());
+            dir.resolve("state"), home.resolve("flink-conf"), ports[0], ports[1], Map.of());
     try {
       cluster.start(Duration.ofSeconds(120));
       assertThat(cluster.running()).isTrue();
@@ -111,9 +121,40 @@ class FlinkClusterSubmitIT {
     }
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+  @Test
+  void aJobManagerThatCannotBindItsPortFailsTheStartAndLeavesNoJvmBehind() throws Exception {
+    Path home = Path.of("..").toAbsolutePath().normalize();
+    Path state = Path.of("target", "cluster-busy-" + UUID.randomUUID()).toAbsolutePath();
+    int[] ports = LoopbackPorts.free(2);
+    FlinkCluster cluster =
+        new FlinkCluster(state, home.resolve("flink-conf"), ports[0], ports[1], Map.of());
+    try (ServerSocket squatter = new ServerSocket()) {
+      squatter.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), ports[0]));
+      assertThatThrownBy(() -> cluster.start(Duration.ofSeconds(120)))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("flink-jobmanager exited during start")
+          .hasMessageContaining("Could not start rest endpoint");
     }
+    // the TaskManager it had launched beside the JobManager is stopped too
+    assertThat(cluster.running()).isFalse();
+    assertThat(jvmsNaming(state)).isEmpty();
+  }
+
+  /** Pids of the processes whose command line names the directory. */
+  private static List<Long> jvmsNaming(Path dir) throws IOException {
+    List<Long> pids = new ArrayList<>();
+    try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+      for (Path proc : procs) {
+        try {
+          String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), UTF_8);
+          if (cmdline.contains(dir.toString())) {
+            pids.add(Long.parseLong(proc.getFileName().toString()));
+          }
+        } catch (IOException gone) {
+          // exited while listed
+        }
+      }
+    }
+    return pids;
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.freshet.cli.flink.FlinkCluster;
 import io.freshet.connectors.iceberg.HistoryCatalogs;
 import io.freshet.connectors.iceberg.HistoryTables;
+import io.freshet.services.LoopbackPorts;
 import io.freshet.spec.FeatureDef;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
@@ -13,7 +14,6 @@ import io.freshet.training.HistoryAppender;
 import io.freshet.training.Manifest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -154,12 +154,13 @@ class TrainingSetCommandIT {
     String[] common = historyAndSpine(dir);
     Path local = dir.resolve("local.parquet");
     assertThat(run(concat(common, "-o", local.toString()))).as(err.toString()).isZero();
+    int[] ports = LoopbackPorts.free(2);
     FlinkCluster cluster =
         new FlinkCluster(
             dir.resolve("cluster"),
             LocalDefaults.home().resolve("flink-conf"),
-            freePort(),
-            freePort(),
+            ports[0],
+            ports[1],
             Map.of());
     try {
       cluster.start(Duration.ofSeconds(120));
@@ -170,12 +171,6 @@ class TrainingSetCommandIT {
       assertThat(rows(remote)).isEqualTo(rows(local));
     } finally {
       cluster.stop(Duration.ofSeconds(30));
-    }
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 

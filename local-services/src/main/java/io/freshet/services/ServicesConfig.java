@@ -1,14 +1,7 @@
 package io.freshet.services;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -160,11 +153,11 @@ public final class ServicesConfig {
   }
 
   /**
-   * A config on its own state dir and on four ports the OS reports free right now: a private
-   * instance (a test, or one beside the shared services) that must not meet another.
+   * A config on its own state dir and on four ports free right now (see {@link LoopbackPorts}): a
+   * private instance (a test, or one beside the shared services) that must not meet another.
    */
   public static ServicesConfig onFreePorts(Path stateDir) {
-    int[] ports = freePorts(4);
+    int[] ports = LoopbackPorts.free(4);
     return builder()
         .stateDir(stateDir)
         .kafkaPort(ports[0])
@@ -172,30 +165,6 @@ public final class ServicesConfig {
         .cqlPort(ports[2])
         .cassandraStoragePort(ports[3])
         .build();
-  }
-
-  private static int[] freePorts(int n) {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      int[] ports = new int[n];
-      for (int i = 0; i < n; i++) {
-        ServerSocket s = new ServerSocket();
-        s.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
-        sockets.add(s);
-        ports[i] = s.getLocalPort();
-      }
-      return ports;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      for (ServerSocket s : sockets) {
-        try {
-          s.close();
-        } catch (IOException e) {
-          // the port was only probed
-        }
-      }
-    }
   }
 
   public static Builder builder() {

@@ -4,10 +4,10 @@ import io.freshet.connectors.kafka.KafkaOptions;
 import io.freshet.jobs.FeatureJob;
 import io.freshet.jobs.FeatureJobMain;
 import io.freshet.jobs.KafkaEventSource;
+import io.freshet.services.LoopbackPorts;
 import io.freshet.spec.FeatureSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ public final class FeatureJobRunner {
             : new Configuration();
     settings.forEach(conf::setString);
     if (!settings.containsKey("rest.port")) {
-      int port = freePort();
+      int port = LoopbackPorts.free();
       conf.setString("rest.port", Integer.toString(port));
       conf.setString("rest.bind-port", Integer.toString(port));
     }
@@ -196,11 +196,5 @@ public final class FeatureJobRunner {
   /** Sets freshet.kafka.bounded (stop at the topics' current end). */
   public static void untilEnd(Map<String, String> sets) {
     sets.put(KafkaOptions.BOUNDED.key(), "true");
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -152,29 +152,48 @@ public final class FlinkCluster {
 
   /**
    * Starts whatever role is not running and waits until the TaskManager has registered its slots.
+   * When that fails (a JVM exits, or the timeout passes), stops the JVMs this call started.
    */
   public void start(Duration timeout) throws IOException, InterruptedException {
     Files.createDirectories(confDir());
     Files.createDirectories(stateDir.resolve("logs"));
     Configuration conf = writeConfig();
     String classpath = classpath();
+    Map<String, Process> launched = new java.util.HashMap<>();
     if (pid(JOBMANAGER).isEmpty()) {
-      launch(
-          conf,
+      launched.put(
           JOBMANAGER,
-          "GET_JM_RESOURCE_PARAMS",
-          "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
-          classpath);
+          launch(
+              conf,
+              JOBMANAGER,
+              "GET_JM_RESOURCE_PARAMS",
+              "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+              classpath));
     }
     if (pid(TASKMANAGER).isEmpty()) {
-      launch(
-          conf,
+      launched.put(
           TASKMANAGER,
-          "GET_TM_RESOURCE_PARAMS",
-          "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
-          classpath);
+          launch(
+              conf,
+              TASKMANAGER,
+              "GET_TM_RESOURCE_PARAMS",
+              "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+              classpath));
     }
-    awaitReady(timeout);
+    try {
+      awaitReady(timeout, launched);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      // half a cluster is of no use: stop what this call started, so that no JVM is left behind
+      for (Map.Entry<String, Process> role : launched.entrySet()) {
+        Process p = role.getValue();
+        p.destroy();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+          p.destroyForcibly().waitFor(15, TimeUnit.SECONDS);
+        }
+        Files.deleteIfExists(pidFile(role.getKey()));
+      }
+      throw e;
+    }
   }
 
   /** Writes the cluster's config.yaml and returns what it holds. */
@@ -307,7 +326,8 @@ public final class FlinkCluster {
     return out;
   }
 
-  private void launch(
+  /** Starts a role's JVM, records its pid, and returns its process. */
+  private Process launch(
       Configuration conf, String role, String paramsCommand, String mainClass, String classpath)
       throws IOException, InterruptedException {
     List<List<String>> params = resourceParams(paramsCommand, classpath);
@@ -344,14 +364,23 @@ public final class FlinkCluster {
     Path tmp = pidFile(role).resolveSibling(pidFile(role).getFileName() + ".tmp");
     Files.writeString(tmp, p.pid() + "\n");
     Files.move(tmp, pidFile(role), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    return p;
   }
 
-  private void awaitReady(Duration timeout) throws IOException, InterruptedException {
+  /**
+   * Waits until the TaskManager's slots are registered; fails as soon as a role's JVM is gone. A
+   * JVM this call launched is watched through its process, not its {@code /proc/<pid>/cmdline}:
+   * while setsid executes java that file reads empty or cut short for a moment, and a check that
+   * hits that moment would call a starting JVM dead.
+   */
+  private void awaitReady(Duration timeout, Map<String, Process> launched)
+      throws IOException, InterruptedException {
     FlinkRest rest = new FlinkRest(restAddress());
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       for (String role : List.of(JOBMANAGER, TASKMANAGER)) {
-        if (pid(role).isEmpty()) {
+        Process p = launched.get(role);
+        if (p != null ? !p.isAlive() : pid(role).isEmpty()) {
           throw new IOException(
               role
                   + " exited during start; last lines of "
@@ -364,7 +393,7 @@ public final class FlinkCluster {
         }
       }
       try {
-        var overview = rest.get("/overview");
+        var overview = rest.get("/overview", Duration.ofSeconds(2));
         if (overview.path("taskmanagers").asInt() >= 1
             && overview.path("slots-total").asInt() >= 1) {
           return;

@@ -23,6 +23,7 @@ import java.util.UUID;
  */
 public final class FlinkRest {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
   private final String base;
   private final HttpClient http;
@@ -40,16 +41,25 @@ public final class FlinkRest {
   }
 
   public JsonNode get(String path) throws IOException {
-    return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    return get(path, REQUEST_TIMEOUT);
+  }
+
+  /**
+   * GET with its own answer timeout: a probe of an endpoint that may not be Flink's (another
+   * process on the port accepts the connection and never answers) must not wait a minute.
+   */
+  public JsonNode get(String path, Duration timeout) throws IOException {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), timeout);
   }
 
   private JsonNode send(HttpRequest.Builder request) throws IOException {
+    return send(request, REQUEST_TIMEOUT);
+  }
+
+  private JsonNode send(HttpRequest.Builder request, Duration timeout) throws IOException {
     HttpResponse<String> r;
     try {
-      r =
-          http.send(
-              request.timeout(Duration.ofSeconds(60)).build(),
-              HttpResponse.BodyHandlers.ofString());
+      r = http.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
@@ -72,7 +82,7 @@ public final class FlinkRest {
   /** True when the REST endpoint answers /overview. */
   public boolean reachable() {
     try {
-      get("/overview");
+      get("/overview", Duration.ofSeconds(5));
       return true;
     } catch (IOException e) {
       return false;
