@@ -4,11 +4,6 @@ import io.freshet.state.PendingEvents;
 import io.freshet.state.ViewState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.streaming.api.operators.KeyContext;
 
@@ -41,6 +36,11 @@ final class DecodedEntities {
     ViewState view;
     PendingEvents pending;
     boolean held;
+    // Bounded only: changed since last written to the keyed state.
+    boolean dirty;
+    // EntityTable's order, oldest first.
+    Entity before;
+    Entity after;
 
     Entity(Object key) {
       this.key = key;
@@ -51,9 +51,8 @@ final class DecodedEntities {
   private final ValueState<PendingEvents> pendingState;
   private final KeyContext keys;
   private final boolean heap;
-  private final Map<Object, Entity> entities;
-  // Bounded only: the keys of entities changed since they were last written.
-  private final Set<Object> dirty = new HashSet<>();
+  private final int capacity;
+  private final EntityTable entities;
 
   /**
    * @param heap whether the keyed state is heap state (unbounded, forgotten at each flush)
@@ -72,24 +71,9 @@ final class DecodedEntities {
     this.pendingState = pendingState;
     this.keys = keys;
     this.heap = heap;
-    this.entities =
-        heap
-            ? new HashMap<>(1024)
-            : new LinkedHashMap<>(capacity * 4 / 3 + 1, 0.75f, true) { // least recently used out
-              @Override
-              protected boolean removeEldestEntry(Map.Entry<Object, Entity> eldest) {
-                if (size() <= capacity) {
-                  return false;
-                }
-                eldest.getValue().held = false;
-                if (dirty.remove(eldest.getKey())) {
-                  Object current = keys.getCurrentKey();
-                  write(eldest.getValue());
-                  keys.setCurrentKey(current);
-                }
-                return true;
-              }
-            };
+    this.capacity = capacity;
+    // least recently used out, on state kept as bytes
+    this.entities = heap ? new EntityTable(1024, false) : new EntityTable(capacity + 1, true);
   }
 
   /**
@@ -112,7 +96,18 @@ final class DecodedEntities {
 
   private void hold(Entity e) {
     e.held = true;
-    entities.put(e.key, e);
+    entities.put(e);
+    if (!heap && entities.size() > capacity) {
+      Entity eldest = entities.eldest();
+      entities.remove(eldest);
+      eldest.held = false;
+      if (eldest.dirty) {
+        Object current = keys.getCurrentKey();
+        write(eldest);
+        eldest.dirty = false;
+        keys.setCurrentKey(current);
+      }
+    }
   }
 
   /** Records that the entity changed (its view state, its pending events or both). */
@@ -121,17 +116,17 @@ final class DecodedEntities {
       hold(e);
     }
     if (!heap) {
-      dirty.add(e.key);
+      e.dirty = true;
     }
   }
 
   /** Drops the entity, held and in the keyed state: it has no view state and no pending events. */
   void remove(Entity e) {
     if (e.held) {
-      entities.remove(e.key);
+      entities.remove(e);
       e.held = false;
     }
-    dirty.remove(e.key);
+    e.dirty = false;
     keys.setCurrentKey(e.key);
     viewState.clear();
     pendingState.clear();
@@ -143,17 +138,15 @@ final class DecodedEntities {
    */
   void flush() {
     Object current = keys.getCurrentKey();
-    if (heap) {
-      for (Entity e : entities.values()) {
+    for (Entity e = entities.eldest(); e != null; e = EntityTable.newer(e)) {
+      if (heap || e.dirty) {
         write(e);
-        e.held = false;
+        e.dirty = false;
       }
+      e.held = !heap;
+    }
+    if (heap) {
       entities.clear();
-    } else {
-      for (Object key : dirty) {
-        write(entities.get(key));
-      }
-      dirty.clear();
     }
     if (current != null) {
       keys.setCurrentKey(current);
@@ -185,6 +178,13 @@ final class DecodedEntities {
 
   /** Entities held whose changes the keyed state does not have yet (for tests). */
   int unwritten() {
-    return heap ? entities.size() : dirty.size();
+    if (heap) {
+      return entities.size();
+    }
+    int n = 0;
+    for (Entity e = entities.eldest(); e != null; e = EntityTable.newer(e)) {
+      n += e.dirty ? 1 : 0;
+    }
+    return n;
   }
 }
