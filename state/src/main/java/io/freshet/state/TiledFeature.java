@@ -1,7 +1,7 @@
 package io.freshet.state;
 
 import io.freshet.state.agg.Partial;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -20,10 +20,12 @@ import java.util.function.Supplier;
 public final class TiledFeature {
   final long windowMillis;
   final long tileMillis;
-  // Tiles oldest first; the live ones are [head, size). Pruning only moves head (no shifting);
-  // the dead prefix is dropped once it is the larger part.
-  private final ArrayList<Tile> tiles = new ArrayList<>();
+  // Tiles oldest first; the live ones are tiles[head, size). Pruning only moves head (no
+  // shifting); the dead prefix is dropped once it is the larger part. An array of its own, not an
+  // ArrayList: one object less to reach on every access.
+  private Tile[] tiles = new Tile[4];
   private int head;
+  private int size;
   // When the oldest live tile leaves the window (Long.MAX_VALUE with none): most instants read
   // this alone instead of the tiles.
   private long exit = Long.MAX_VALUE;
@@ -65,13 +67,32 @@ public final class TiledFeature {
 
   /** The live tiles, oldest first (a view). */
   public List<Tile> tiles() {
-    return tiles.subList(head, tiles.size());
+    return Arrays.asList(tiles).subList(head, size);
   }
 
   /** Appends a tile newer than every other (for decoding). */
   void appendTile(Tile tile) {
-    tiles.add(tile);
-    exit = tiles.get(head).start + windowMillis;
+    insert(size, tile);
+    exit = tiles[head].start + windowMillis;
+  }
+
+  /** Inserts a tile at index i of the array, shifting the later ones. */
+  private void insert(int i, Tile tile) {
+    if (size == tiles.length) {
+      if (head > 0) { // reuse the dead prefix before growing
+        System.arraycopy(tiles, head, tiles, 0, size - head);
+        Arrays.fill(tiles, size - head, size, null);
+        i -= head;
+        size -= head;
+        head = 0;
+      }
+      if (size == tiles.length) {
+        tiles = Arrays.copyOf(tiles, size * 2);
+      }
+    }
+    System.arraycopy(tiles, i, tiles, i + 1, size - i);
+    tiles[i] = tile;
+    size++;
   }
 
   public long tileStart(long t) {
@@ -81,30 +102,30 @@ public final class TiledFeature {
   /** Adds a value to the tile of {@code eventTime}, creating the tile if needed. */
   public void add(Object value, long eventTime, Supplier<Partial> empty) {
     long s = tileStart(eventTime);
-    int n = tiles.size();
+    int n = size;
     Tile tile;
-    if (n > head && tiles.get(n - 1).start == s) {
-      tile = tiles.get(n - 1);
-    } else if (n == head || tiles.get(n - 1).start < s) {
+    if (n > head && tiles[n - 1].start == s) {
+      tile = tiles[n - 1];
+    } else if (n == head || tiles[n - 1].start < s) {
       tile = newTile(s, empty);
-      tiles.add(tile);
+      insert(n, tile);
     } else {
       int i = n - 1;
-      while (i >= head && tiles.get(i).start > s) {
+      while (i >= head && tiles[i].start > s) {
         i--;
       }
-      if (i >= head && tiles.get(i).start == s) {
-        tile = tiles.get(i);
+      if (i >= head && tiles[i].start == s) {
+        tile = tiles[i];
       } else {
         tile = newTile(s, empty);
-        tiles.add(i + 1, tile);
+        insert(i + 1, tile);
       }
     }
     if (s < cacheTo) {
       cacheTo = Long.MAX_VALUE; // an older tile changed: the cached merge no longer holds
     }
     tile.partial.add(value, eventTime);
-    exit = tiles.get(head).start + windowMillis;
+    exit = tiles[head].start + windowMillis;
   }
 
   private Tile newTile(long start, Supplier<Partial> empty) {
@@ -124,22 +145,19 @@ public final class TiledFeature {
     if (t < exit) {
       return false;
     }
-    int n = tiles.size();
+    int n = size;
     int before = head;
-    while (head < n && tiles.get(head).start + windowMillis <= t) {
-      spare = tiles.set(head++, null);
+    while (head < n && tiles[head].start + windowMillis <= t) {
+      spare = tiles[head];
+      tiles[head++] = null;
     }
     boolean dropped = head != before;
     if (head == n) {
-      tiles.clear();
       head = 0;
+      size = 0;
       exit = Long.MAX_VALUE;
     } else {
-      if (head > 16 && head * 2 > n) {
-        tiles.subList(0, head).clear();
-        head = 0;
-      }
-      exit = tiles.get(head).start + windowMillis;
+      exit = tiles[head].start + windowMillis;
     }
     return dropped;
   }
@@ -152,13 +170,14 @@ public final class TiledFeature {
   /** The feature value at time t (after {@link #prune(long)} to t). */
   public Object value(long t, Supplier<Partial> empty) {
     long cs = tileStart(t);
-    int n = tiles.size();
-    long first = head == n ? Long.MAX_VALUE : tiles.get(head).start;
+    int n = size;
+    Tile[] tiles = this.tiles;
+    long first = head == n ? Long.MAX_VALUE : tiles[head].start;
     int i;
     if (cached != null && first == cacheFirst && cs >= cacheTo) {
       // Only newer tiles to add: skip the ones already merged (they start before cacheTo).
       i = n;
-      while (i > head && tiles.get(i - 1).start >= cacheTo) {
+      while (i > head && tiles[i - 1].start >= cacheTo) {
         i--;
       }
     } else {
@@ -170,14 +189,14 @@ public final class TiledFeature {
     }
     // After prune(t) every live tile is in the window: merge those before the current tile.
     for (; i < n; i++) {
-      Tile tile = tiles.get(i);
+      Tile tile = tiles[i];
       if (tile.start >= cs) {
         break;
       }
       cached.merge(tile.partial);
     }
     cacheTo = cs;
-    Tile last = head == n ? null : tiles.get(n - 1);
+    Tile last = head == n ? null : tiles[n - 1];
     if (last == null || last.start != cs) {
       return cached.value(t);
     }
@@ -187,7 +206,7 @@ public final class TiledFeature {
   public TiledFeature copy() {
     TiledFeature c = new TiledFeature(windowMillis, tileMillis);
     for (Tile tile : tiles()) {
-      c.tiles.add(new Tile(tile.start, tile.partial.copy()));
+      c.insert(c.size, new Tile(tile.start, tile.partial.copy()));
     }
     c.exit = exit;
     return c;

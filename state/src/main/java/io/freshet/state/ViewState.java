@@ -42,6 +42,13 @@ public final class ViewState {
    */
   public long nextExit = Long.MIN_VALUE;
 
+  /**
+   * Per feature, when its oldest tile leaves its window (Long.MAX_VALUE for a lifetime feature or
+   * an empty window), so that a wake-up reads one array instead of every feature; null when not yet
+   * known. Derived data: never serialized or copied.
+   */
+  public long[] exits;
+
   public ViewState(Object[] features) {
     this.features = features;
   }

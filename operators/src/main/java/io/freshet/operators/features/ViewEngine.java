@@ -88,6 +88,9 @@ public final class ViewEngine {
       Object f = s.features[i];
       if (f instanceof TiledFeature t) {
         t.add(v, eventTime, empties[i]);
+        if (s.exits != null) {
+          s.exits[i] = t.nextExit();
+        }
       } else {
         ((Partial) f).add(v, eventTime);
       }
@@ -106,14 +109,30 @@ public final class ViewEngine {
     if (t < s.nextExit) {
       return; // known: no tile leaves before s.nextExit (Long.MIN_VALUE when unknown)
     }
-    for (int i = 0; i < s.features.length; i++) {
-      if (s.features[i] instanceof TiledFeature tf && tf.prune(t)) {
+    long[] exits = exits(s);
+    for (int i = 0; i < exits.length; i++) {
+      if (exits[i] <= t) { // a tile leaves: only such features are read
+        TiledFeature tf = (TiledFeature) s.features[i];
+        tf.prune(t);
+        exits[i] = tf.nextExit();
         s.nextExit = Long.MIN_VALUE;
         if (s.unchanged != null) {
           s.unchanged[i] = false;
         }
       }
     }
+  }
+
+  /** The state's per-feature exits ({@link ViewState#exits}), computed if not known. */
+  private static long[] exits(ViewState s) {
+    long[] exits = s.exits;
+    if (exits == null) {
+      exits = s.exits = new long[s.features.length];
+      for (int i = 0; i < exits.length; i++) {
+        exits[i] = s.features[i] instanceof TiledFeature tf ? tf.nextExit() : Long.MAX_VALUE;
+      }
+    }
+    return exits;
   }
 
   /**
@@ -151,10 +170,8 @@ public final class ViewEngine {
       return s.nextExit;
     }
     long next = Long.MAX_VALUE;
-    for (Object f : s.features) {
-      if (f instanceof TiledFeature tf) {
-        next = Math.min(next, tf.nextExit());
-      }
+    for (long exit : exits(s)) {
+      next = Math.min(next, exit);
     }
     return s.nextExit = next;
   }

@@ -221,7 +221,8 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
         entity.pending = new PendingEvents();
       }
       entity.pending.add(ts, e.getValues());
-      arm(key, entity.pending, ts);
+      // the entity's own key object: the wake-up's lookup then matches it by identity
+      arm(entity.key, entity.pending, ts);
       entities.changed(entity);
       return;
     }
@@ -249,7 +250,7 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
     if (entity.pending == null) {
       entity.pending = new PendingEvents();
     }
-    arm(key, entity.pending, Math.min(engine.nextExit(s), cleanupTime(s)));
+    arm(entity.key, entity.pending, Math.min(engine.nextExit(s), cleanupTime(s)));
     entities.changed(entity);
   }
 
