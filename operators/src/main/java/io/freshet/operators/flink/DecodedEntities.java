@@ -94,6 +94,19 @@ final class DecodedEntities {
     return e;
   }
 
+  /**
+   * The entity a queued wake-up stands for: the very one while it is held (no lookup); otherwise
+   * (forgotten at a flush, evicted, removed, or queued by key at a restore) the entity of its key
+   * now, as {@link #get} finds it.
+   */
+  Entity resolve(Entity queued) throws IOException {
+    if (queued.held) {
+      entities.touch(queued);
+      return queued;
+    }
+    return get(queued.key);
+  }
+
   private void hold(Entity e) {
     e.held = true;
     entities.put(e);

@@ -3,13 +3,14 @@ package io.freshet.operators.flink;
 import java.util.Arrays;
 
 /**
- * A min-heap of (event time, key) wake-ups on primitive arrays: the engine's own timer queue. It
- * may hold stale entries (a key re-armed earlier); the engine recognises and skips them when they
- * come out. Not thread-safe; not checkpointed (rebuilt from keyed state on restore).
+ * A min-heap of (event time, entity) wake-ups on arrays: the engine's own timer queue. It may hold
+ * stale entries (an entity re-armed earlier, or no longer held: see {@link
+ * DecodedEntities#resolve}); the engine recognises them when they come out. Not thread-safe; not
+ * checkpointed (rebuilt from keyed state on restore).
  */
 final class DueQueue {
   private long[] times = new long[64];
-  private Object[] keys = new Object[64];
+  private DecodedEntities.Entity[] entities = new DecodedEntities.Entity[64];
   private int size;
 
   int size() {
@@ -25,15 +26,15 @@ final class DueQueue {
     return times[0];
   }
 
-  /** The key of the earliest entry; the queue must not be empty. */
-  Object peekKey() {
-    return keys[0];
+  /** The entity of the earliest entry; the queue must not be empty. */
+  DecodedEntities.Entity peekEntity() {
+    return entities[0];
   }
 
-  void push(long time, Object key) {
+  void push(long time, DecodedEntities.Entity entity) {
     if (size == times.length) {
       times = Arrays.copyOf(times, size * 2);
-      keys = Arrays.copyOf(keys, size * 2);
+      entities = Arrays.copyOf(entities, size * 2);
     }
     int i = size++;
     while (i > 0) {
@@ -42,19 +43,19 @@ final class DueQueue {
         break;
       }
       times[i] = times[parent];
-      keys[i] = keys[parent];
+      entities[i] = entities[parent];
       i = parent;
     }
     times[i] = time;
-    keys[i] = key;
+    entities[i] = entity;
   }
 
   /** Removes the earliest entry; the queue must not be empty. */
   void pop() {
     int last = --size;
     long time = times[last];
-    Object key = keys[last];
-    keys[last] = null;
+    DecodedEntities.Entity entity = entities[last];
+    entities[last] = null;
     if (last == 0) {
       return;
     }
@@ -69,10 +70,10 @@ final class DueQueue {
         break;
       }
       times[i] = times[child];
-      keys[i] = keys[child];
+      entities[i] = entities[child];
       i = child;
     }
     times[i] = time;
-    keys[i] = key;
+    entities[i] = entity;
   }
 }

@@ -9,12 +9,12 @@ import java.util.Arrays;
  * order or, for a least-recently-used bound, in access order.
  *
  * <p>Why not {@code java.util.HashMap}: the operator looks up an entity for every event and every
- * wake-up, several times per event, and the JIT compiles {@code HashMap.getNode} once for the whole
- * JVM, with the key types every other user of HashMap showed it, so the key's {@code equals} there
- * is often not inlined, and whether it is differs from one JVM to the next. Here the probe compares
- * the cached hashes in an int array first and calls {@code equals} only on a hash match, from a
- * call site that sees this operator's keys alone. The entity carries its links, so the LRU order
- * costs no entry objects either.
+ * wake-up, about five times per event, and that lookup was 13% of the heap job's time in a profile
+ * (JFR, docs/benchmarks.md). HashMap's code is compiled once for the whole JVM with the key types
+ * every other user of HashMap showed it (the benchmark's recording has its type checks there
+ * deoptimized and recompiled). Here the probe compares cached hashes in an int array first and
+ * calls {@code equals} only on a hash match, from a call site that sees this operator's keys alone,
+ * and the entity carries its own links, so the LRU order needs no entry objects.
  */
 final class EntityTable {
   private final boolean accessOrder;
@@ -75,12 +75,17 @@ final class EntityTable {
         return null;
       }
       if (hs[i] == h && key.equals(e.key)) {
-        if (accessOrder && e != tail) {
-          unlink(e);
-          link(e);
-        }
+        touch(e);
         return e;
       }
+    }
+  }
+
+  /** With access order, makes a held entity the newest, as {@link #get} of its key would. */
+  void touch(Entity e) {
+    if (accessOrder && e != tail) {
+      unlink(e);
+      link(e);
     }
   }
 

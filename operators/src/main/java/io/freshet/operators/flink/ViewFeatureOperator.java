@@ -171,7 +171,7 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
         setCurrentKey(key);
         PendingEvents p = pendingState.value();
         if (p != null && p.wake != NONE) {
-          due.push(p.wake, key);
+          due.push(p.wake, new DecodedEntities.Entity(key)); // resolved when it comes out
         }
       }
     }
@@ -221,8 +221,7 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
         entity.pending = new PendingEvents();
       }
       entity.pending.add(ts, e.getValues());
-      // the entity's own key object: the wake-up's lookup then matches it by identity
-      arm(entity.key, entity.pending, ts);
+      arm(entity, ts);
       entities.changed(entity);
       return;
     }
@@ -250,7 +249,7 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
     if (entity.pending == null) {
       entity.pending = new PendingEvents();
     }
-    arm(entity.key, entity.pending, Math.min(engine.nextExit(s), cleanupTime(s)));
+    arm(entity, Math.min(engine.nextExit(s), cleanupTime(s)));
     entities.changed(entity);
   }
 
@@ -260,9 +259,8 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
     watermark = Math.max(watermark, w);
     while (!due.isEmpty() && due.peekTime() <= w) {
       long t = due.peekTime();
-      Object key = due.peekKey();
+      DecodedEntities.Entity entity = entities.resolve(due.peekEntity());
       due.pop();
-      DecodedEntities.Entity entity = entities.get(key);
       PendingEvents p = entity.pending;
       if (p != null && p.wake == t) { // else stale: the entity was re-armed earlier
         p.wake = NONE;
@@ -316,7 +314,7 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
       entities.remove(entity);
       return;
     }
-    arm(key, p, next);
+    arm(entity, next);
     entities.changed(entity);
   }
 
@@ -346,11 +344,12 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
    * Makes sure the entity wakes up at or before {@code time}: queues a wake-up unless the armed one
    * comes first.
    */
-  private void arm(Object key, PendingEvents p, long time) {
+  private void arm(DecodedEntities.Entity entity, long time) {
+    PendingEvents p = entity.pending;
     if (time == Long.MAX_VALUE || (p.wake != NONE && p.wake <= time)) {
       return;
     }
-    due.push(time, key);
+    due.push(time, entity);
     p.wake = time;
   }
 
