@@ -20,8 +20,9 @@ import java.util.function.Supplier;
 public final class TiledFeature {
   final long windowMillis;
   final long tileMillis;
-  // Tiles oldest first; the live ones are tiles[head, size). Pruning only moves head (no
-  // shifting); the dead prefix is dropped once it is the larger part. An array of its own, not an
+  // Tiles oldest first; the live ones are tiles[head, size), the dead prefix is nulled. Pruning
+  // only moves head (no shifting); an insert into a full array first moves the live tiles to the
+  // front, so the array is at most twice the most tiles ever live. An array of its own, not an
   // ArrayList: one object less to reach on every access.
   private Tile[] tiles = new Tile[4];
   private int head;

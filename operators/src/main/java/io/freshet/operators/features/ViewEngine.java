@@ -111,8 +111,8 @@ public final class ViewEngine {
     }
     long[] exits = exits(s);
     for (int i = 0; i < exits.length; i++) {
-      if (exits[i] <= t) { // a tile leaves: only such features are read
-        TiledFeature tf = (TiledFeature) s.features[i];
+      // a tile leaves: only such features are read (a lifetime feature's exit is Long.MAX_VALUE)
+      if (exits[i] <= t && s.features[i] instanceof TiledFeature tf) {
         tf.prune(t);
         exits[i] = tf.nextExit();
         s.nextExit = Long.MIN_VALUE;
