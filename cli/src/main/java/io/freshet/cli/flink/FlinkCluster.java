@@ -184,14 +184,11 @@ public final class FlinkCluster {
       awaitReady(timeout, launched);
     } catch (IOException | InterruptedException | RuntimeException e) {
       // half a cluster is of no use: stop what this call started, so that no JVM is left behind
-      for (Map.Entry<String, Process> role : launched.entrySet()) {
-        Process p = role.getValue();
-        p.destroy();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-          p.destroyForcibly().waitFor(15, TimeUnit.SECONDS);
-        }
-        Files.deleteIfExists(pidFile(role.getKey()));
-      }
+      launched.forEach(
+          (role, p) -> {
+            terminate(p.toHandle(), Duration.ofSeconds(30));
+            forgetPid(role);
+          });
       throw e;
     }
   }
@@ -430,29 +427,34 @@ public final class FlinkCluster {
     for (String role : List.of(TASKMANAGER, JOBMANAGER)) {
       Optional<Long> pid = pid(role);
       if (pid.isPresent()) {
-        ProcessHandle.of(pid.get())
-            .ifPresent(
-                p -> {
-                  p.destroy();
-                  try {
-                    p.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                  } catch (Exception e) {
-                    p.destroyForcibly();
-                    try {
-                      p.onExit().get(15, TimeUnit.SECONDS);
-                    } catch (Exception ignored) {
-                      // reported by status
-                    }
-                  }
-                });
+        ProcessHandle.of(pid.get()).ifPresent(p -> terminate(p, timeout));
         stopped.add(role);
       }
-      try {
-        Files.deleteIfExists(pidFile(role));
-      } catch (IOException e) {
-        // a stale pid file is harmless: it is checked against /proc
-      }
+      forgetPid(role);
     }
     return stopped;
+  }
+
+  /** SIGTERM, then SIGKILL if the process has not exited within the timeout. */
+  private static void terminate(ProcessHandle p, Duration timeout) {
+    p.destroy();
+    try {
+      p.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      p.destroyForcibly();
+      try {
+        p.onExit().get(15, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // reported by status
+      }
+    }
+  }
+
+  private void forgetPid(String role) {
+    try {
+      Files.deleteIfExists(pidFile(role));
+    } catch (IOException e) {
+      // a stale pid file is harmless: it is checked against /proc
+    }
   }
 }
