@@ -2,18 +2,20 @@ package io.freshet.state;
 
 import io.freshet.state.agg.Partial;
 import io.freshet.state.agg.PartialCodec;
+import io.freshet.state.agg.PartialKind;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * Versioned binary form of {@link ViewState}, used by checkpoints and savepoints. Version 2: {@code
+ * Versioned binary form of {@link ViewState}, used by checkpoints and savepoints. Version 3: {@code
  * [version byte][lastEventTime][lastValidFrom][lastRevision][evaluatedAt][lastValues][feature
- * count][per feature: 0 + partial | 1 + window + tile + tile count + (start + partial)*]}. (Version
- * 1 also carried two timer fields; no released build wrote it.)
+ * count][per feature: 0 + partial | 1 + window + tile + partial kind + tile count + (start +
+ * partial)*]}. (Version 2 lacked the kind, which a windowed feature with no tile left cannot tell;
+ * version 1 also carried two timer fields; no released build wrote either.)
  */
 public final class StateCodec {
-  public static final byte VERSION = 2;
+  public static final byte VERSION = 3;
 
   private StateCodec() {}
 
@@ -30,6 +32,7 @@ public final class StateCodec {
         out.writeByte(1);
         out.writeLong(t.windowMillis);
         out.writeLong(t.tileMillis);
+        out.writeByte(t.kind.code);
         out.writeInt(t.tiles().size());
         for (TiledFeature.Tile tile : t.tiles()) {
           out.writeLong(tile.start);
@@ -52,7 +55,9 @@ public final class StateCodec {
     Object[] features = new Object[in.readInt()];
     for (int i = 0; i < features.length; i++) {
       if (in.readByte() == 1) {
-        TiledFeature t = new TiledFeature(in.readLong(), in.readLong());
+        long window = in.readLong();
+        long tile = in.readLong();
+        TiledFeature t = TiledFeature.create(window, tile, PartialKind.ofCode(in.readByte()));
         int n = in.readInt();
         for (int j = 0; j < n; j++) {
           long start = in.readLong();

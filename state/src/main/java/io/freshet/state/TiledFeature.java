@@ -1,6 +1,9 @@
 package io.freshet.state;
 
 import io.freshet.state.agg.Partial;
+import io.freshet.state.agg.PartialKind;
+import io.freshet.state.agg.PartialNumbers;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
@@ -16,35 +19,40 @@ import java.util.function.Supplier;
  * into the cache in order, which is what a rebuild would do, bit for bit; the cache is rebuilt from
  * the oldest tile only when a tile left the window or an older tile changed (a late event). The
  * cache is derived data and is never serialized.
+ *
+ * <p>Two layouts, one behaviour ({@link #create}): {@link NumberTiles} keeps the partials that are
+ * only numbers (count, sum, avg, min, max) in the tile array itself, next to each tile's start, so
+ * that reading a tile touches no other object; {@link PartialTiles} keeps one {@link Partial}
+ * object per tile for the others (first, last, sketches, decayed sums). This class keeps the tile
+ * starts and does the window arithmetic; the layouts hold and merge the aggregates.
  */
-public final class TiledFeature {
+public abstract class TiledFeature {
   final long windowMillis;
   final long tileMillis;
-  // Tiles oldest first; the live ones are tiles[head, size), the dead prefix is nulled. Pruning
-  // only moves head (no shifting); an insert into a full array first moves the live tiles to the
-  // front, so the array is at most twice the most tiles ever live. An array of its own, not an
-  // ArrayList: one object less to reach on every access.
-  private Tile[] tiles = new Tile[4];
-  private int head;
-  private int size;
+  final PartialKind kind;
+
+  // Tile i (an absolute index) is data[i * stride] (its start) and, in NumberTiles, the numbers
+  // after it. The live tiles are [head, size); the dead prefix is garbage. Pruning only moves
+  // head; an insert into a full array first moves the live tiles to the front, so the array is at
+  // most twice the most tiles ever live.
+  private final int stride;
+  long[] data;
+  int head;
+  int size;
   // When the oldest live tile leaves the window (Long.MAX_VALUE with none): most instants read
   // this alone instead of the tiles.
   private long exit = Long.MAX_VALUE;
 
-  // The merge of every live tile with start in [cacheFirst, cacheTo), oldest first; valid while
-  // the oldest live tile still starts at cacheFirst (none has left) and no older tile changed
-  // (cacheTo is Long.MAX_VALUE once one did). Rebuilt in place where the partial can be emptied.
-  private Partial cached;
+  // The layout's cache holds the merge of every live tile with start in [cacheFirst, cacheTo),
+  // oldest first; valid (once cached is set) while the oldest live tile still starts at
+  // cacheFirst (none has left) and no older tile changed (cacheTo is Long.MAX_VALUE once one did).
+  private boolean cached;
   private long cacheFirst = Long.MIN_VALUE;
   private long cacheTo = Long.MIN_VALUE;
 
-  // A tile that left the window, kept to serve the next new tile (its partial emptied) instead
-  // of allocating one: in steady state an entity's tiles come and go at the same rate.
-  private Tile spare;
-
-  /** One tile: its start and its partial. A tile that left the window may be reused. */
+  /** One tile as a partial: its start and its aggregate (a view for codecs and tests). */
   public static final class Tile {
-    public long start;
+    public final long start;
     public final Partial partial;
 
     public Tile(long start, Partial partial) {
@@ -53,9 +61,19 @@ public final class TiledFeature {
     }
   }
 
-  public TiledFeature(long windowMillis, long tileMillis) {
+  TiledFeature(long windowMillis, long tileMillis, PartialKind kind, int stride) {
     this.windowMillis = windowMillis;
     this.tileMillis = tileMillis;
+    this.kind = kind;
+    this.stride = stride;
+    this.data = new long[4 * stride];
+  }
+
+  /** An empty feature of window W and tile g whose tiles hold partials of this kind. */
+  public static TiledFeature create(long windowMillis, long tileMillis, PartialKind kind) {
+    return PartialNumbers.holds(kind)
+        ? new NumberTiles(windowMillis, tileMillis, kind)
+        : new PartialTiles(windowMillis, tileMillis, kind);
   }
 
   public long windowMillis() {
@@ -66,34 +84,34 @@ public final class TiledFeature {
     return tileMillis;
   }
 
-  /** The live tiles, oldest first (a view). */
+  public PartialKind kind() {
+    return kind;
+  }
+
+  /**
+   * The live tiles, oldest first, as partials, to read only: a partial may be the tile's own (a
+   * list of its own, made for the call).
+   */
   public List<Tile> tiles() {
-    return Arrays.asList(tiles).subList(head, size);
+    List<Tile> out = new ArrayList<>(size - head);
+    for (int i = head; i < size; i++) {
+      out.add(new Tile(start(i), partial(i)));
+    }
+    return out;
   }
 
   /** Appends a tile newer than every other (for decoding). */
   void appendTile(Tile tile) {
-    insert(size, tile);
-    exit = tiles[head].start + windowMillis;
+    if (size > head && tile.start <= start(size - 1)) {
+      throw new IllegalArgumentException(
+          "tile at " + tile.start + " is not newer than the last one, at " + start(size - 1));
+    }
+    set(insert(size, tile.start), tile.partial);
+    exit = start(head) + windowMillis;
   }
 
-  /** Inserts a tile at index i of the array, shifting the later ones. */
-  private void insert(int i, Tile tile) {
-    if (size == tiles.length) {
-      if (head > 0) { // reuse the dead prefix before growing
-        System.arraycopy(tiles, head, tiles, 0, size - head);
-        Arrays.fill(tiles, size - head, size, null);
-        i -= head;
-        size -= head;
-        head = 0;
-      }
-      if (size == tiles.length) {
-        tiles = Arrays.copyOf(tiles, size * 2);
-      }
-    }
-    System.arraycopy(tiles, i, tiles, i + 1, size - i);
-    tiles[i] = tile;
-    size++;
+  final long start(int i) {
+    return data[i * stride];
   }
 
   public long tileStart(long t) {
@@ -104,39 +122,53 @@ public final class TiledFeature {
   public void add(Object value, long eventTime, Supplier<Partial> empty) {
     long s = tileStart(eventTime);
     int n = size;
-    Tile tile;
-    if (n > head && tiles[n - 1].start == s) {
-      tile = tiles[n - 1];
-    } else if (n == head || tiles[n - 1].start < s) {
-      tile = newTile(s, empty);
-      insert(n, tile);
+    if (n > head && start(n - 1) == s) {
+      more(n - 1, value, eventTime);
+    } else if (n == head || start(n - 1) < s) {
+      first(insert(n, s), value, eventTime, empty);
     } else {
       int i = n - 1;
-      while (i >= head && tiles[i].start > s) {
+      while (i >= head && start(i) > s) {
         i--;
       }
-      if (i >= head && tiles[i].start == s) {
-        tile = tiles[i];
+      if (i >= head && start(i) == s) {
+        more(i, value, eventTime);
       } else {
-        tile = newTile(s, empty);
-        insert(i + 1, tile);
+        first(insert(i + 1, s), value, eventTime, empty);
       }
     }
     if (s < cacheTo) {
       cacheTo = Long.MAX_VALUE; // an older tile changed: the cached merge no longer holds
     }
-    tile.partial.add(value, eventTime);
-    exit = tiles[head].start + windowMillis;
+    exit = start(head) + windowMillis;
   }
 
-  private Tile newTile(long start, Supplier<Partial> empty) {
-    Tile t = spare;
-    spare = null;
-    if (t != null && t.partial.reset()) {
-      t.start = start;
-      return t;
+  /**
+   * Makes room for a tile starting at s at index i, shifting the later ones; returns its index
+   * (lower than i if the live tiles moved to the front). The layout fills the tile next.
+   */
+  private int insert(int i, long s) {
+    int w = stride;
+    if (size * w == data.length) {
+      if (head > 0) { // reuse the dead prefix before growing
+        int live = size - head;
+        System.arraycopy(data, head * w, data, 0, live * w);
+        moved(head, 0, live);
+        cleared(live, size);
+        i -= head;
+        size = live;
+        head = 0;
+      }
+      if (size * w == data.length) {
+        data = Arrays.copyOf(data, data.length * 2);
+        grown(data.length / w);
+      }
     }
-    return new Tile(start, empty.get());
+    System.arraycopy(data, i * w, data, (i + 1) * w, (size - i) * w);
+    moved(i, i + 1, size - i);
+    data[i * w] = s;
+    size++;
+    return i;
   }
 
   /**
@@ -148,9 +180,8 @@ public final class TiledFeature {
     }
     int n = size;
     int before = head;
-    while (head < n && tiles[head].start + windowMillis <= t) {
-      spare = tiles[head];
-      tiles[head++] = null;
+    while (head < n && start(head) + windowMillis <= t) {
+      left(head++);
     }
     boolean dropped = head != before;
     if (head == n) {
@@ -158,7 +189,7 @@ public final class TiledFeature {
       size = 0;
       exit = Long.MAX_VALUE;
     } else {
-      exit = tiles[head].start + windowMillis;
+      exit = start(head) + windowMillis;
     }
     return dropped;
   }
@@ -172,44 +203,84 @@ public final class TiledFeature {
   public Object value(long t, Supplier<Partial> empty) {
     long cs = tileStart(t);
     int n = size;
-    Tile[] tiles = this.tiles;
-    long first = head == n ? Long.MAX_VALUE : tiles[head].start;
+    long first = head == n ? Long.MAX_VALUE : start(head);
     int i;
-    if (cached != null && first == cacheFirst && cs >= cacheTo) {
+    if (cached && first == cacheFirst && cs >= cacheTo) {
       // Only newer tiles to add: skip the ones already merged (they start before cacheTo).
       i = n;
-      while (i > head && tiles[i - 1].start >= cacheTo) {
+      while (i > head && start(i - 1) >= cacheTo) {
         i--;
       }
     } else {
-      if (cached == null || !cached.reset()) {
-        cached = empty.get();
-      }
+      clearCache(empty);
+      cached = true;
       cacheFirst = first;
       i = head;
     }
     // After prune(t) every live tile is in the window: merge those before the current tile.
-    for (; i < n; i++) {
-      Tile tile = tiles[i];
-      if (tile.start >= cs) {
-        break;
-      }
-      cached.merge(tile.partial);
+    for (; i < n && start(i) < cs; i++) {
+      mergeIntoCache(i);
     }
     cacheTo = cs;
-    Tile last = head == n ? null : tiles[n - 1];
-    if (last == null || last.start != cs) {
-      return cached.value(t);
+    if (head == n || start(n - 1) != cs) {
+      return cacheValue(t);
     }
-    return cached.valueMergedWith(last.partial, t);
+    return cacheValueWith(n - 1, t);
   }
 
-  public TiledFeature copy() {
-    TiledFeature c = new TiledFeature(windowMillis, tileMillis);
-    for (Tile tile : tiles()) {
-      c.insert(c.size, new Tile(tile.start, tile.partial.copy()));
-    }
+  /** A deep copy, without the cache. */
+  public final TiledFeature copy() {
+    TiledFeature c = create(windowMillis, tileMillis, kind);
+    int live = size - head;
+    int w = stride;
+    c.data = Arrays.copyOf(Arrays.copyOfRange(data, head * w, size * w), Math.max(4, live) * w);
+    c.grown(c.data.length / w);
+    c.size = live;
     c.exit = exit;
+    for (int i = 0; i < live; i++) {
+      c.copyTile(i, this, head + i);
+    }
     return c;
   }
+
+  // The layout: what a tile holds besides its start, and the cache.
+
+  /** The array's tiles [from, from + n) moved to [to, to + n) (overlapping, as arraycopy). */
+  abstract void moved(int from, int to, int n);
+
+  /** Tiles [from, to) are no longer used. */
+  abstract void cleared(int from, int to);
+
+  /** The array now has room for this many tiles. */
+  abstract void grown(int tiles);
+
+  /** Tile i, just made, gets its first value. */
+  abstract void first(int i, Object value, long eventTime, Supplier<Partial> empty);
+
+  /** Tile i gets one more value. */
+  abstract void more(int i, Object value, long eventTime);
+
+  /** Tile i has left the window. */
+  abstract void left(int i);
+
+  /** Tile i becomes this partial (decoding). */
+  abstract void set(int i, Partial p);
+
+  /** Tile i as a partial, to read only (it may be the tile's own). */
+  abstract Partial partial(int i);
+
+  /** Tile i becomes a deep copy of tile j of {@code from}, a feature of the same layout. */
+  abstract void copyTile(int i, TiledFeature from, int j);
+
+  /** Empties the cache. */
+  abstract void clearCache(Supplier<Partial> empty);
+
+  /** Merges tile i into the cache. */
+  abstract void mergeIntoCache(int i);
+
+  /** The cache's value at t. */
+  abstract Object cacheValue(long t);
+
+  /** The value at t of the cache merged with tile i, leaving both unchanged. */
+  abstract Object cacheValueWith(int i, long t);
 }

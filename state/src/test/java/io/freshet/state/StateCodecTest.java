@@ -109,14 +109,25 @@ class StateCodecTest {
 
   @Test
   void emptyStateRoundTrips() throws IOException {
-    ViewState s = new ViewState(new Object[] {new TiledFeature(HOUR, MIN), new CountPartial()});
+    ViewState s =
+        new ViewState(
+            new Object[] {
+              TiledFeature.create(HOUR, MIN, PartialKind.MAX_DOUBLE),
+              TiledFeature.create(HOUR, MIN, PartialKind.LAST),
+              new CountPartial()
+            });
     ViewState restored = read(bytes(s));
     assertThat(restored.lastValues).isNull();
     assertThat(restored.lastEventTime).isEqualTo(Long.MIN_VALUE);
     assertThat(restored.lastValidFrom).isEqualTo(Long.MIN_VALUE);
     assertThat(restored.evaluatedAt).isEqualTo(Long.MIN_VALUE);
-    assertThat(((TiledFeature) restored.features[0]).tiles()).isEmpty();
-    assertThat(((Partial) restored.features[1]).value(0)).isEqualTo(0L);
+    for (int i = 0; i < 2; i++) {
+      TiledFeature t = (TiledFeature) restored.features[i];
+      assertThat(t.tiles()).isEmpty();
+      assertThat(t.kind()).isEqualTo(((TiledFeature) s.features[i]).kind());
+      assertThat(t.getClass()).isEqualTo(s.features[i].getClass());
+    }
+    assertThat(((Partial) restored.features[2]).value(0)).isEqualTo(0L);
 
     ViewState none = new ViewState(new Object[0]);
     none.lastValues = new Object[0];
@@ -126,8 +137,8 @@ class StateCodecTest {
 
   /** A fixed state's bytes: a change to the format must come with a new version. */
   @Test
-  void versionTwoFormatIsFrozen() {
-    TiledFeature t = new TiledFeature(HOUR, MIN);
+  void versionThreeFormatIsFrozen() {
+    TiledFeature t = TiledFeature.create(HOUR, MIN, PartialKind.COUNT);
     t.add(Boolean.TRUE, 61_000L, CountPartial::new);
     FirstLastPartial last = (FirstLastPartial) PartialsForTests.empty(PartialKind.LAST);
     last.add("x", 61_000L);
@@ -141,7 +152,7 @@ class StateCodecTest {
   }
 
   private static final String GOLDEN =
-      "02" // version
+      "03" // version
           + "000000000000ee48" // last event time 61000
           + "000000000000ee48" // last valid_from 61000
           + "00000002" // revision of the last update at that valid_from
@@ -153,6 +164,7 @@ class StateCodecTest {
           + "01"
           + "000000000036ee80"
           + "000000000000ea60" // tiled: 1 h window, 1 min tiles
+          + "01" // of counts
           + "00000001"
           + "000000000000ea60"
           + "01"
@@ -164,7 +176,7 @@ class StateCodecTest {
           + "030000000178"; // lifetime last "x"
 
   @ParameterizedTest
-  @ValueSource(bytes = {0, 1, 3, 127, -1})
+  @ValueSource(bytes = {0, 1, 2, 4, 127, -1})
   void unknownVersionFailsWithAClearMessage(byte version) {
     byte[] b = bytes(ViewStates.rich());
     assertThat(b[0]).isEqualTo(StateCodec.VERSION);
@@ -174,7 +186,7 @@ class StateCodecTest {
         .hasMessage(
             "view state written by format version "
                 + version
-                + ", this build reads version 2: restore with the Freshet version that wrote"
+                + ", this build reads version 3: restore with the Freshet version that wrote"
                 + " the checkpoint");
   }
 

@@ -29,7 +29,7 @@ class TiledFeatureTest {
     Function<Random, Object> values = PartialsForTests.values(kind);
     for (long seed = 1; seed <= 20; seed++) {
       Random r = new Random(seed);
-      TiledFeature f = new TiledFeature(60 * MIN, 5 * MIN); // 12 tiles
+      TiledFeature f = TiledFeature.create(60 * MIN, 5 * MIN, kind); // 12 tiles
       long now = 1_767_225_600_000L;
       List<Object[]> events = new ArrayList<>(); // (time, value) in the order added
       for (int step = 0; step < 400; step++) {

@@ -46,7 +46,7 @@ public final class ViewStates {
     Object[] features = new Object[TILED.length + LIFETIME.length];
     for (int i = 0; i < TILED.length; i++) {
       PartialKind kind = TILED[i];
-      TiledFeature t = new TiledFeature(HOUR, MIN);
+      TiledFeature t = TiledFeature.create(HOUR, MIN, kind);
       var gen = PartialsForTests.values(kind);
       for (int e = 0; e < 2_000; e++) {
         long ts = T0 + (long) (r.nextDouble() * 30 * MIN);

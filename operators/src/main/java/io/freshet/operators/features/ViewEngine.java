@@ -6,6 +6,7 @@ import io.freshet.spec.ViewSpec;
 import io.freshet.state.TiledFeature;
 import io.freshet.state.ViewState;
 import io.freshet.state.agg.Partial;
+import io.freshet.state.agg.PartialKind;
 import io.freshet.state.agg.Partials;
 import io.freshet.state.agg.Values;
 import java.util.Comparator;
@@ -22,6 +23,7 @@ public final class ViewEngine {
   private final FeatureDef[] defs;
   private final int[] fieldIndex; // per feature, index into the event values, -1 for count
   private final Supplier<Partial>[] empties;
+  private final PartialKind[] kinds;
   private final boolean[] timeDependent; // decayed sums change with time alone
 
   /**
@@ -46,6 +48,7 @@ public final class ViewEngine {
     this.defs = view.features().toArray(new FeatureDef[0]);
     this.fieldIndex = new int[defs.length];
     this.empties = new Supplier[defs.length];
+    this.kinds = new PartialKind[defs.length];
     this.timeDependent = new boolean[defs.length];
     for (int i = 0; i < defs.length; i++) {
       FeatureDef f = defs[i];
@@ -54,6 +57,7 @@ public final class ViewEngine {
         throw new IllegalArgumentException("field " + f.field() + " is not a source field");
       }
       empties[i] = () -> Partials.create(f);
+      kinds[i] = Partials.create(f).kind();
       timeDependent[i] = f.aggregation() == Aggregation.DECAYED_SUM;
     }
   }
@@ -73,7 +77,7 @@ public final class ViewEngine {
       features[i] =
           f.isLifetime()
               ? empties[i].get()
-              : new TiledFeature(f.window().toMillis(), f.tile().toMillis());
+              : TiledFeature.create(f.window().toMillis(), f.tile().toMillis(), kinds[i]);
     }
     return new ViewState(features);
   }
