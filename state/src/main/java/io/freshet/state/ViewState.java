@@ -30,11 +30,12 @@ public final class ViewState {
   public Object[] lastValues;
 
   /**
-   * Per feature, whether {@link #lastValues} still holds it: no event added, no tile dropped since
-   * it was computed (and the value does not depend on time). Derived data: never serialized or
-   * copied (null means recompute every feature).
+   * Bit i set: {@link #lastValues} still holds feature i (i < 64): no event added, no tile dropped
+   * since it was computed (and the value does not depend on time). A field, not an array, so that a
+   * wake-up reads one object less; features from the 65th on are always recomputed. Derived data:
+   * never serialized or copied (0 means recompute every feature).
    */
-  public boolean[] unchanged;
+  public long unchanged;
 
   /**
    * The engine's cached next window exit, or Long.MIN_VALUE when unknown (events were applied or

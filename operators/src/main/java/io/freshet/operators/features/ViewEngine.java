@@ -24,7 +24,9 @@ public final class ViewEngine {
   private final int[] fieldIndex; // per feature, index into the event values, -1 for count
   private final Supplier<Partial>[] empties;
   private final PartialKind[] kinds;
-  private final boolean[] timeDependent; // decayed sums change with time alone
+  // ViewState.unchanged after values(): every feature but those that change with time alone
+  // (decayed sums) and those past the 64th
+  private final long keptAfterRead;
 
   /**
    * Orders events of one entity that share an event time by their values, so that the order in
@@ -49,7 +51,7 @@ public final class ViewEngine {
     this.fieldIndex = new int[defs.length];
     this.empties = new Supplier[defs.length];
     this.kinds = new PartialKind[defs.length];
-    this.timeDependent = new boolean[defs.length];
+    long kept = 0;
     for (int i = 0; i < defs.length; i++) {
       FeatureDef f = defs[i];
       fieldIndex[i] = f.field() == null ? -1 : fields.indexOf(f.field());
@@ -58,8 +60,11 @@ public final class ViewEngine {
       }
       empties[i] = () -> Partials.create(f);
       kinds[i] = Partials.create(f).kind();
-      timeDependent[i] = f.aggregation() == Aggregation.DECAYED_SUM;
+      if (i < 64 && f.aggregation() != Aggregation.DECAYED_SUM) {
+        kept |= 1L << i;
+      }
     }
+    this.keptAfterRead = kept;
   }
 
   public ViewSpec view() {
@@ -98,8 +103,8 @@ public final class ViewEngine {
       } else {
         ((Partial) f).add(v, eventTime);
       }
-      if (s.unchanged != null) {
-        s.unchanged[i] = false;
+      if (i < 64) {
+        s.unchanged &= ~(1L << i);
       }
     }
     if (eventTime > s.lastEventTime) {
@@ -120,8 +125,8 @@ public final class ViewEngine {
         tf.prune(t);
         exits[i] = tf.nextExit();
         s.nextExit = Long.MIN_VALUE;
-        if (s.unchanged != null) {
-          s.unchanged[i] = false;
+        if (i < 64) {
+          s.unchanged &= ~(1L << i);
         }
       }
     }
@@ -147,21 +152,16 @@ public final class ViewEngine {
   public Object[] values(ViewState s, long t) {
     Object[] out = new Object[defs.length];
     Object[] last = s.lastValues;
-    boolean[] unchanged = s.unchanged;
+    long unchanged = last == null ? 0 : s.unchanged;
     for (int i = 0; i < defs.length; i++) {
-      if (unchanged != null && unchanged[i] && last != null) {
+      if (i < 64 && (unchanged & (1L << i)) != 0) {
         out[i] = last[i];
         continue;
       }
       Object f = s.features[i];
       out[i] = f instanceof TiledFeature tf ? tf.value(t, empties[i]) : ((Partial) f).value(t);
     }
-    if (unchanged == null) {
-      unchanged = s.unchanged = new boolean[defs.length];
-    }
-    for (int i = 0; i < defs.length; i++) {
-      unchanged[i] = !timeDependent[i];
-    }
+    s.unchanged = keptAfterRead;
     return out;
   }
 
