@@ -292,4 +292,59 @@ class ViewFeatureOperatorTest {
     }
     return byEntity.values().stream().flatMap(List::stream).toList();
   }
+
+  /**
+   * A view of 70 features, more than the 64 whose "unchanged since the last vector" flags fit the
+   * engine's bit mask: the later ones are recomputed every time and must slide like the first.
+   */
+  @Test
+  void aViewOfMoreThan64FeaturesSlidesEveryFeature() throws Exception {
+    Duration m10 = Duration.ofMinutes(10);
+    Duration h1 = Duration.ofHours(1);
+    List<FeatureDef> features = new java.util.ArrayList<>();
+    for (int i = 0; i < 70; i++) {
+      features.add(
+          new FeatureDef(
+              "cnt_" + i,
+              Aggregation.COUNT,
+              null,
+              ValueType.LONG,
+              i % 3 == 0 ? m10 : h1, // feature 64 not like feature 0 (64 mod 64)
+              Duration.ofMinutes(1),
+              null,
+              null));
+    }
+    ViewSpec view = new ViewSpec("wide", Duration.ofHours(2), null, features, List.of());
+    FeatureSpec spec =
+        new FeatureSpec(
+            null, TestSpecs.source(Duration.ZERO, Duration.ofMinutes(5)), List.of(view));
+    try (Harness h = new Harness(spec)) {
+      h.event("a", 0);
+      h.event("a", 2 * MIN);
+      h.event("a", 20 * MIN);
+      h.watermark(3 * HOUR);
+      List<FeatureUpdate> u = h.take();
+      // valid_from, then the 10 min and the 1 h count there
+      long[][] expected = {
+        {0, 1, 1},
+        {2 * MIN, 2, 2},
+        {10 * MIN, 1, 2},
+        {12 * MIN, 0, 2},
+        {20 * MIN, 1, 3},
+        {30 * MIN, 0, 3},
+        {HOUR, 0, 2},
+        {HOUR + 2 * MIN, 0, 1},
+        {HOUR + 20 * MIN, 0, 0}
+      };
+      assertThat(u).extracting(FeatureUpdate::getValidFrom).hasSize(expected.length);
+      for (int k = 0; k < expected.length; k++) {
+        assertThat(u.get(k).getValidFrom()).isEqualTo(expected[k][0]);
+        for (int i = 0; i < 70; i++) {
+          assertThat(u.get(k).getValues().get(i))
+              .as("feature %d at %d", i, expected[k][0])
+              .isEqualTo(expected[k][i % 3 == 0 ? 1 : 2]);
+        }
+      }
+    }
+  }
 }
