@@ -6,6 +6,7 @@ import io.freshet.state.agg.PartialKind;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Versioned binary form of {@link ViewState}, used by checkpoints and savepoints. Version 3: {@code
@@ -33,8 +34,9 @@ public final class StateCodec {
         out.writeLong(t.windowMillis);
         out.writeLong(t.tileMillis);
         out.writeByte(t.kind.code);
-        out.writeInt(t.tiles().size());
-        for (TiledFeature.Tile tile : t.tiles()) {
+        List<TiledFeature.Tile> tiles = t.tiles();
+        out.writeInt(tiles.size());
+        for (TiledFeature.Tile tile : tiles) {
           out.writeLong(tile.start);
           PartialCodec.write(out, tile.partial);
         }

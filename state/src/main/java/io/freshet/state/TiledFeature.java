@@ -233,7 +233,8 @@ public abstract class TiledFeature {
     TiledFeature c = create(windowMillis, tileMillis, kind);
     int live = size - head;
     int w = stride;
-    c.data = Arrays.copyOf(Arrays.copyOfRange(data, head * w, size * w), Math.max(4, live) * w);
+    c.data = new long[Math.max(4, live) * w];
+    System.arraycopy(data, head * w, c.data, 0, live * w);
     c.grown(c.data.length / w);
     c.size = live;
     c.exit = exit;
