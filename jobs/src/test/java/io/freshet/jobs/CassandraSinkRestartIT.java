@@ -63,6 +63,12 @@ class CassandraSinkRestartIT {
   /** Events generated so far in this JVM (the MiniCluster runs here). */
   static final AtomicLong GENERATED = new AtomicLong();
 
+  /**
+   * While set, the first pass of the throttled source stops half-way, so that the test sees the
+   * stream mid-way however fast or slow the fresh Cassandra node takes its first writes.
+   */
+  static volatile boolean holdHalfWay;
+
   private static final String YAML =
       "source:\n  name: payments\n  topic: payments\n  schema: payment.avsc\n"
           + "  entity: customer_id\n  event_time: event_time\n"
@@ -154,6 +160,7 @@ class CassandraSinkRestartIT {
           };
       new FeatureJob(spec, generator(fields, true), sinks).build(env);
       GENERATED.set(0);
+      holdHalfWay = true;
       JobClient job = env.executeAsync("cassandra restart");
 
       try (CqlSession session =
@@ -173,8 +180,11 @@ class CassandraSinkRestartIT {
             .isLessThan(ENTITIES);
       }
       long atStop = GENERATED.get();
-      // The sink is writing and the job is running: stop Cassandra, then start it again.
+      assertThat(atStop).as("the source is held half-way").isLessThanOrEqualTo(EVENTS / 2 + 1);
+      // The job is running: stop Cassandra, let the second half of the stream come (its writes
+      // fail, retry, and fail the job over), then start Cassandra again.
       cassandra.stop(EnumSet.of(Service.CASSANDRA));
+      holdHalfWay = false;
       cassandra.start(EnumSet.of(Service.CASSANDRA));
       job.getJobExecutionResult().get(3, TimeUnit.MINUTES);
       // Restores replay the source from their checkpoint: more than EVENTS generated in total.
@@ -183,6 +193,9 @@ class CassandraSinkRestartIT {
           GENERATED.get(),
           EVENTS,
           atStop);
+      assertThat(GENERATED.get())
+          .as("events generated, replays after a restore included: the job failed over")
+          .isGreaterThan(EVENTS);
 
       // 3. Cassandra holds exactly the last update of every entity.
       try (CqlSession session =
@@ -204,6 +217,7 @@ class CassandraSinkRestartIT {
         }
       }
     } finally {
+      holdHalfWay = false;
       cassandra.stop();
     }
   }
@@ -259,6 +273,9 @@ class CassandraSinkRestartIT {
                 i -> {
                   if (throttled) { // about 1 ms per event: 6-7 s for the stream
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                    while (holdHalfWay && i == EVENTS / 2) {
+                      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                    }
                   }
                   GENERATED.incrementAndGet();
                   return new Decoded(event(fields, i), null);
