@@ -27,7 +27,6 @@ final class NumberTiles extends TiledFeature {
   private static final int MAX_DOUBLE = 7;
 
   private final int op;
-  private final int w; // longs per tile: the start and one number, or two for an average
 
   // The cache (see TiledFeature): a count, an integer sum or extremum, an average's count in cl;
   // a floating sum or extremum, an average's sum in cd; present tells whether an extremum has one.
@@ -36,8 +35,8 @@ final class NumberTiles extends TiledFeature {
   private boolean present;
 
   NumberTiles(long windowMillis, long tileMillis, PartialKind kind) {
+    // longs per tile: the start and one number, or two for an average
     super(windowMillis, tileMillis, kind, kind == PartialKind.AVG ? 3 : 2);
-    this.w = kind == PartialKind.AVG ? 3 : 2;
     this.op =
         switch (kind) {
           case COUNT -> COUNT;
@@ -72,7 +71,7 @@ final class NumberTiles extends TiledFeature {
   @Override
   void first(int i, Object value, long eventTime, Supplier<Partial> empty) {
     long[] a = data;
-    int at = i * w + 1;
+    int at = i * stride + 1;
     switch (op) {
       case COUNT -> a[at] = 1;
       case SUM_LONG, MIN_LONG, MAX_LONG -> a[at] = ((Number) value).longValue();
@@ -88,7 +87,7 @@ final class NumberTiles extends TiledFeature {
   @Override
   void more(int i, Object value, long eventTime) {
     long[] a = data;
-    int at = i * w + 1;
+    int at = i * stride + 1;
     switch (op) {
       case COUNT -> a[at]++;
       case SUM_LONG -> a[at] += ((Number) value).longValue();
@@ -122,7 +121,7 @@ final class NumberTiles extends TiledFeature {
     if (!PartialNumbers.present(p)) {
       throw new IllegalArgumentException("a tile of " + kind + " without a value");
     }
-    int at = i * w + 1;
+    int at = i * stride + 1;
     if (op == AVG) {
       data[at] = PartialNumbers.longOf(p);
       data[at + 1] = bits(PartialNumbers.doubleOf(p));
@@ -135,7 +134,7 @@ final class NumberTiles extends TiledFeature {
 
   @Override
   Partial partial(int i) {
-    int at = i * w + 1;
+    int at = i * stride + 1;
     return switch (op) {
       case AVG -> PartialNumbers.partialOf(kind, data[at], d(data[at + 1]));
       case SUM_DOUBLE, MIN_DOUBLE, MAX_DOUBLE -> PartialNumbers.partialOf(kind, 0, d(data[at]));
@@ -156,7 +155,7 @@ final class NumberTiles extends TiledFeature {
   @Override
   void mergeIntoCache(int i) {
     long[] a = data;
-    int at = i * w + 1;
+    int at = i * stride + 1;
     switch (op) {
       case COUNT, SUM_LONG -> cl += a[at];
       case SUM_DOUBLE -> cd += d(a[at]);
@@ -207,7 +206,7 @@ final class NumberTiles extends TiledFeature {
   @Override
   Object cacheValueWith(int i, long t) {
     long[] a = data;
-    int at = i * w + 1;
+    int at = i * stride + 1;
     return switch (op) {
       case COUNT, SUM_LONG -> cl + a[at];
       case SUM_DOUBLE -> cd + d(a[at]);

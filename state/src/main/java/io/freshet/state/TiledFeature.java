@@ -35,7 +35,7 @@ public abstract class TiledFeature {
   // after it. The live tiles are [head, size); the dead prefix is garbage. Pruning only moves
   // head; an insert into a full array first moves the live tiles to the front, so the array is at
   // most twice the most tiles ever live.
-  private final int stride;
+  final int stride;
   long[] data;
   int head;
   int size;

@@ -59,7 +59,7 @@ public final class ViewEngine {
         throw new IllegalArgumentException("field " + f.field() + " is not a source field");
       }
       empties[i] = () -> Partials.create(f);
-      kinds[i] = Partials.create(f).kind();
+      kinds[i] = empties[i].get().kind();
       if (i < 64 && f.aggregation() != Aggregation.DECAYED_SUM) {
         kept |= 1L << i;
       }
