@@ -2,6 +2,7 @@ package io.freshet.cli;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.freshet.cli.flink.FeatureJobRunner;
+import io.freshet.cli.flink.UntilEnd;
 import io.freshet.cli.generate.KafkaPublisher;
 import io.freshet.cli.generate.Labels;
 import io.freshet.cli.generate.PaymentsGenerator;
@@ -118,9 +119,8 @@ public final class DemoCommand implements Callable<Integer> {
     out = spec.commandLine().getOut();
     long t0 = System.nanoTime();
     Path home = LocalDefaults.home();
-    FeatureSpec featureSpec =
-        SpecParser.parse(
-            specFile != null ? specFile : home.resolve("examples/payments/payments.yaml"));
+    Path specPath = specFile != null ? specFile : home.resolve("examples/payments/payments.yaml");
+    FeatureSpec featureSpec = SpecParser.parse(specPath);
     ViewSpec view = featureSpec.views().get(0);
     String topic = featureSpec.source().topic();
 
@@ -165,24 +165,30 @@ public final class DemoCommand implements Callable<Integer> {
 
       step("4/6 run the feature job (local MiniCluster) until it has read every payment");
       Map<String, String> sets = new LinkedHashMap<>();
+      String group = "freshet-demo-" + System.currentTimeMillis();
       sets.put("freshet.kafka.bootstrap-servers", kafka);
       sets.put("freshet.kafka.starting-offsets", "earliest");
-      sets.put("freshet.kafka.group-id", "freshet-demo-" + System.currentTimeMillis());
+      sets.put("freshet.kafka.group-id", group);
       sets.put("freshet.cassandra.contact-points", cql.getHostString() + ":" + cql.getPort());
       sets.put("freshet.state.dir", icebergState.toString());
       Configuration conf = FeatureJobRunner.localConfiguration(home.resolve("flink-conf"), sets);
+      UntilEnd end = UntilEnd.take(kafka, topic, group, UntilEnd.Start.EARLIEST);
       long j0 = System.nanoTime();
       FeatureJobRunner.Result r =
           FeatureJobRunner.runLocal(
-              featureSpec, conf, out, System.console() != null, generator.size());
-      out.printf(
-          "  job finished in %.1f s: %,d events, %,d feature updates (%,d corrections), %,d dead"
-              + " letters%n",
-          (System.nanoTime() - j0) / 1e9,
-          r.last().events(),
-          r.last().updates(),
-          r.last().corrections(),
-          r.last().deadLetters());
+              featureSpec, conf, out, System.console() != null, end, id -> {});
+      out.printf("  in %.1f s: %s%n", (System.nanoTime() - j0) / 1e9, r.summary());
+      if (r.savepoint() != null) {
+        out.println(
+            "  stopped with a savepoint (values as of the data's watermark): " + r.savepoint());
+        out.println(
+            "  go live from it: bin/freshet run --spec "
+                + specPath
+                + " --set freshet.kafka.group-id="
+                + group
+                + " --from-savepoint "
+                + r.savepoint());
+      }
 
       step("5/6 live feature vectors from Cassandra (FeatureClient)");
       printVectors(cql, featureSpec, view, generator);

@@ -1,6 +1,8 @@
 package io.freshet.cli;
 
+import io.freshet.cli.flink.JobFailedException;
 import io.freshet.services.LocalServicesException;
+import io.freshet.spec.SpecException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,6 +27,7 @@ import picocli.CommandLine.Command;
       ProduceCommand.class,
       GenerateCommand.class,
       RunCommand.class,
+      StopCommand.class,
       ClusterCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class,
@@ -32,6 +35,12 @@ import picocli.CommandLine.Command;
     footer = {"", "Example:", "  freshet services start"})
 public final class FreshetCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Option(
+      names = "--verbose",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "On an error, print its stack trace too.")
+  boolean verbose;
 
   public static void main(String[] args) {
     System.exit(execute(args));
@@ -52,7 +61,13 @@ public final class FreshetCli implements Runnable {
   private static int handleFailure(
       Exception e, CommandLine cli, CommandLine.ParseResult parseResult) {
     PrintWriter err = cli.getErr();
-    if (e instanceof LocalServicesException) {
+    boolean verbose = parseResult.originalArgs().contains("--verbose");
+    boolean expected =
+        e instanceof LocalServicesException
+            || e instanceof CliException
+            || e instanceof JobFailedException
+            || e instanceof SpecException;
+    if (expected && !verbose) {
       err.println("freshet: " + e.getMessage());
     } else {
       err.println("freshet: " + e);

@@ -2,12 +2,17 @@ package io.freshet.cli;
 
 import io.freshet.cli.flink.FeatureJobRunner;
 import io.freshet.cli.flink.FlinkRest;
+import io.freshet.cli.flink.UntilEnd;
+import io.freshet.connectors.kafka.KafkaConnector;
+import io.freshet.connectors.kafka.KafkaOffsets;
+import io.freshet.connectors.kafka.KafkaOptions;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
@@ -28,12 +33,17 @@ import picocli.CommandLine.Option;
           + " By default on a local Flink MiniCluster in this process, with flink-conf/config.yaml"
           + " and a live progress line; with --jobmanager, the job jar is uploaded to a session"
           + " cluster's REST API and run there (the spec must be readable at the same path by"
-          + " the JobManager)."
+          + " the JobManager).",
+      "A job is never started mid-stream without its state: if the spec's consumer group has read"
+          + " the topic before, run refuses unless it resumes (--from-savepoint) or rebuilds the"
+          + " state from the topic's start (--from-earliest). Ctrl-C and --until-end stop the job"
+          + " with a savepoint, which a later run resumes from."
     },
     footer = {
       "",
       "Examples:",
       "  freshet run --spec examples/payments/payments.yaml --until-end",
+      "  freshet run --spec examples/payments/payments.yaml --from-savepoint LAST",
       "  freshet run --spec examples/payments/payments.yaml --set freshet.kafka.starting-offsets=latest",
       "  freshet cluster start && freshet run --spec examples/payments/payments.yaml \\",
       "      --jobmanager 127.0.0.1:8081",
@@ -57,9 +67,26 @@ public final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--until-end",
       description =
-          "Stop after the topic's end offsets as of the start (freshet.kafka.bounded=true):"
-              + " backfills and tests. With --jobmanager, also wait for the job to finish.")
+          "Read the topic up to its end offsets as of the start, then stop the job with a"
+              + " savepoint (no drain: values and valid_from stay as of the data's watermark)."
+              + " A live run resumes from that savepoint with --from-savepoint.")
   boolean untilEnd;
+
+  @Option(
+      names = "--from-savepoint",
+      paramLabel = "PATH",
+      description =
+          "Resume from this savepoint or retained checkpoint: restored state and Kafka offsets."
+              + " LAST: the newest savepoint freshet took of this spec's job.")
+  String fromSavepoint;
+
+  @Option(
+      names = "--from-earliest",
+      description =
+          "Start without saved state from the topic's earliest offsets, even if an earlier run"
+              + " has read it: rebuilds every entity's state (the stores get the same values"
+              + " again).")
+  boolean fromEarliest;
 
   @Option(
       names = "--set",
@@ -84,45 +111,155 @@ public final class RunCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     FeatureSpec featureSpec = SpecParser.parse(specFile);
+    String source = featureSpec.source().name();
     Map<String, String> settings = new LinkedHashMap<>(sets);
     settings.putIfAbsent("freshet.kafka.bootstrap-servers", LocalDefaults.kafka());
     settings.putIfAbsent("freshet.cassandra.contact-points", LocalDefaults.cassandra());
-    if (untilEnd) {
-      FeatureJobRunner.untilEnd(settings);
+    if (fromEarliest) {
+      if (fromSavepoint != null) {
+        throw new CliException("--from-earliest starts without state; drop --from-savepoint");
+      }
+      settings.put(KafkaOptions.STARTING_OFFSETS.key(), "earliest");
     }
+    RunRecords runs = new RunRecords(LocalDefaults.stateDir());
+    String restore = savepointToRestore(runs, source);
     boolean terminal = System.console() != null;
     if (jobmanager == null) {
       Path confDir = flinkConf != null ? flinkConf : LocalDefaults.home().resolve("flink-conf");
+      if (restore != null) {
+        settings.put("execution.state-recovery.path", restore);
+      }
       Configuration conf = FeatureJobRunner.localConfiguration(confDir, settings);
+      restore = FeatureJobRunner.restorePath(conf);
+      refuseStatelessResume(featureSpec, conf, restore, runs);
+      UntilEnd end = untilEnd ? takeEnd(featureSpec, conf, restore) : null;
+      String rest = FeatureJobRunner.localRestAddress(conf);
       out.println(
           "running the feature job of "
               + specFile
-              + " on a local MiniCluster (REST API http://127.0.0.1:"
-              + conf.getString("rest.port", "?")
+              + " on a local MiniCluster (REST API http://"
+              + rest
               + ")"
-              + (untilEnd
-                  ? " until the end of " + featureSpec.source().topic()
-                  : "; Ctrl-C stops"));
+              + (restore != null ? ", restored from " + restore : "")
+              + (end != null ? "; until " + end : "; Ctrl-C stops it with a savepoint"));
       out.flush();
-      FeatureJobRunner.Result r = FeatureJobRunner.runLocal(featureSpec, conf, err, terminal);
-      out.printf(
-          "job %s finished: %,d events, %,d feature updates, %,d dead letters%n",
-          r.jobId(), r.last().events(), r.last().updates(), r.last().deadLetters());
-      out.flush();
+      FeatureJobRunner.Result r =
+          FeatureJobRunner.runLocal(
+              featureSpec, conf, err, terminal, end, id -> started(runs, source, rest, id));
+      finished(out, runs, source, r);
       return 0;
     }
+    Configuration clusterSettings = new Configuration();
+    settings.forEach(clusterSettings::setString);
+    refuseStatelessResume(featureSpec, clusterSettings, restore, runs);
+    UntilEnd end = untilEnd ? takeEnd(featureSpec, clusterSettings, restore) : null;
     FlinkRest rest = new FlinkRest(jobmanager);
     Path jar = jobJar != null ? jobJar : FeatureJobRunner.defaultJobJar(LocalDefaults.home());
-    String jobId = FeatureJobRunner.submit(rest, jar, specFile, settings);
-    out.println("submitted job " + jobId + " to " + rest.address() + " (web UI at that address)");
+    String jobId = FeatureJobRunner.submit(rest, jar, specFile, settings, restore);
+    started(runs, source, jobmanager, jobId);
+    out.println(
+        "submitted job "
+            + jobId
+            + " to "
+            + rest.address()
+            + (restore != null ? ", restored from " + restore : "")
+            + " (web UI at that address)"
+            + (end != null ? "; until " + end : ""));
     out.flush();
     if (untilEnd) {
-      FeatureJobRunner.Result r = FeatureJobRunner.follow(rest, jobId, err, terminal);
-      out.printf(
-          "job %s finished: %,d events, %,d feature updates, %,d dead letters%n",
-          r.jobId(), r.last().events(), r.last().updates(), r.last().deadLetters());
-      out.flush();
+      finished(out, runs, source, FeatureJobRunner.follow(rest, jobId, err, terminal, end, null));
     }
     return 0;
+  }
+
+  /** --from-savepoint, with LAST resolved from the run records. */
+  private String savepointToRestore(RunRecords runs, String source) throws Exception {
+    if (fromSavepoint == null) {
+      return null;
+    }
+    if (!"LAST".equals(fromSavepoint)) {
+      return fromSavepoint;
+    }
+    Optional<RunRecords.Run> r = runs.read(source);
+    if (r.isEmpty() || r.get().savepoint() == null) {
+      throw new CliException(
+          "--from-savepoint LAST: no savepoint of source "
+              + source
+              + " recorded under "
+              + LocalDefaults.stateDir().resolve("runs")
+              + "; give the savepoint's path");
+    }
+    return r.get().savepoint();
+  }
+
+  /**
+   * A job started without state from the consumer group's committed offsets would continue
+   * mid-stream with every window empty, and serve and record wrong values: refuse, and say how to
+   * resume or rebuild instead.
+   */
+  private void refuseStatelessResume(
+      FeatureSpec featureSpec, Configuration conf, String restore, RunRecords runs)
+      throws Exception {
+    if (restore != null
+        || !"committed-or-earliest".equals(conf.get(KafkaOptions.STARTING_OFFSETS))) {
+      return;
+    }
+    String topic = featureSpec.source().topic();
+    String group = KafkaConnector.groupId(featureSpec.source(), conf);
+    Map<Integer, Long> committed;
+    try (KafkaOffsets kafka = new KafkaOffsets(conf.get(KafkaOptions.BOOTSTRAP_SERVERS))) {
+      committed = kafka.committed(group, topic);
+    }
+    if (committed.isEmpty()) {
+      return;
+    }
+    String last =
+        runs.read(featureSpec.source().name()).map(RunRecords.Run::savepoint).orElse(null);
+    throw new CliException(
+        "consumer group "
+            + group
+            + " has read topic "
+            + topic
+            + " before (committed offsets "
+            + new java.util.TreeMap<>(committed)
+            + "), but this run has no saved state: it would continue mid-stream with every"
+            + " window empty. Either resume the earlier run's state with --from-savepoint "
+            + (last != null ? last + " (the newest savepoint freshet took of it; or LAST)" : "PATH")
+            + ", or rebuild the state from the start of the topic with --from-earliest, or use"
+            + " another consumer group (--set "
+            + KafkaOptions.GROUP_ID.key()
+            + "=...).");
+  }
+
+  private UntilEnd takeEnd(FeatureSpec featureSpec, Configuration conf, String restore) {
+    return UntilEnd.take(
+        conf.get(KafkaOptions.BOOTSTRAP_SERVERS),
+        featureSpec.source().topic(),
+        KafkaConnector.groupId(featureSpec.source(), conf),
+        restore != null
+            ? UntilEnd.Start.RESTORED
+            : "latest".equals(conf.get(KafkaOptions.STARTING_OFFSETS))
+                ? UntilEnd.Start.LATEST
+                : UntilEnd.Start.EARLIEST);
+  }
+
+  private static void started(RunRecords runs, String source, String rest, String jobId) {
+    try {
+      runs.started(source, rest, jobId);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void finished(
+      PrintWriter out, RunRecords runs, String source, FeatureJobRunner.Result r)
+      throws java.io.IOException {
+    out.println(r.summary());
+    if (r.savepoint() != null) {
+      runs.savepoint(source, r.savepoint());
+      out.println("savepoint: " + r.savepoint());
+      out.println(FeatureJobRunner.resumeHint(r.savepoint()));
+    }
+    out.flush();
   }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.freshet.cli.flink.FeatureJobRunner;
 import io.freshet.cli.flink.FlinkCluster;
 import io.freshet.cli.flink.FlinkRest;
+import io.freshet.cli.flink.UntilEnd;
 import io.freshet.cli.generate.KafkaPublisher;
 import io.freshet.cli.generate.PaymentsGenerator;
 import io.freshet.connectors.iceberg.HistoryCatalogs;
@@ -64,8 +65,9 @@ class FlinkClusterSubmitIT {
     PaymentsGenerator generator =
         new PaymentsGenerator(
             PaymentsGenerator.Settings.of(3_000, 80, 1, 5, start).withLateFractions(0.01, 0));
+    long sent;
     try (KafkaPublisher out = new KafkaPublisher(services.kafkaBootstrapServers(), topic, 0)) {
-      KafkaPublisher.publish(generator, out, n -> {});
+      sent = KafkaPublisher.publish(generator, out, n -> {});
     }
 
     Path dir = Path.of("target", "cluster-it-" + UUID.randomUUID()).toAbsolutePath();
@@ -96,12 +98,27 @@ class FlinkClusterSubmitIT {
       sets.put("freshet.iceberg.warehouse", dir.resolve("warehouse").toUri().toString());
       sets.put("freshet.iceberg.namespace", "cluster");
       sets.put("execution.checkpointing.interval", "1s");
-      FeatureJobRunner.untilEnd(sets);
+      UntilEnd end =
+          UntilEnd.take(
+              services.kafkaBootstrapServers(),
+              topic,
+              "freshet-" + spec.source().name(),
+              UntilEnd.Start.EARLIEST);
       String jobId = FeatureJobRunner.submit(rest, jobJar, specFile, sets);
       StringWriter progress = new StringWriter();
       FeatureJobRunner.Result r =
-          FeatureJobRunner.follow(rest, jobId, new PrintWriter(progress), false);
+          FeatureJobRunner.follow(
+              rest,
+              jobId,
+              new PrintWriter(progress),
+              false,
+              end,
+              dir.resolve("savepoints").toUri().toString());
       assertThat(r.last().state()).isEqualTo("FINISHED");
+      assertThat(r.savepoint()).startsWith(dir.resolve("savepoints").toUri().toString());
+      assertThat(r.counts().events())
+          .as("events read, from the job's accumulators")
+          .isEqualTo(sent);
 
       Map<String, String> props = new HashMap<>();
       props.put("uri", "jdbc:sqlite:" + dir.resolve("catalog.db"));

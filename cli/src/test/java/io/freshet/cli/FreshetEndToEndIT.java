@@ -3,6 +3,7 @@ package io.freshet.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.freshet.cli.flink.FeatureJobRunner;
+import io.freshet.cli.flink.UntilEnd;
 import io.freshet.cli.generate.KafkaPublisher;
 import io.freshet.cli.generate.Labels;
 import io.freshet.cli.generate.PaymentsGenerator;
@@ -57,9 +58,10 @@ class FreshetEndToEndIT {
     PaymentsGenerator generator =
         new PaymentsGenerator(
             PaymentsGenerator.Settings.of(6_000, 150, 2, 11, start).withLateFractions(0.01, 0));
+    long sent;
     try (KafkaPublisher out =
         new KafkaPublisher(services.kafkaBootstrapServers(), spec.source().topic(), 0)) {
-      KafkaPublisher.publish(generator, out, n -> {});
+      sent = KafkaPublisher.publish(generator, out, n -> {});
     }
 
     Path dir = Path.of("target", "e2e-" + UUID.randomUUID()).toAbsolutePath();
@@ -77,13 +79,24 @@ class FreshetEndToEndIT {
     sets.put("freshet.iceberg.namespace", "e2e");
     sets.put("execution.checkpointing.interval", "1s");
     sets.put("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
-    FeatureJobRunner.untilEnd(sets);
+    sets.put("execution.checkpointing.savepoint-dir", dir.resolve("savepoints").toUri().toString());
     Configuration conf = FeatureJobRunner.localConfiguration(Path.of("../flink-conf"), sets);
     StringWriter progress = new StringWriter();
+    UntilEnd end =
+        UntilEnd.take(
+            services.kafkaBootstrapServers(),
+            spec.source().topic(),
+            "freshet-" + spec.source().name(),
+            UntilEnd.Start.EARLIEST);
     FeatureJobRunner.Result result =
-        FeatureJobRunner.runLocal(spec, conf, new PrintWriter(progress), false);
+        FeatureJobRunner.runLocal(spec, conf, new PrintWriter(progress), false, end, id -> {});
     assertThat(result.last().state()).isEqualTo("FINISHED");
     assertThat(progress.toString()).contains("events").contains("watermark");
+    // stopped at the end offsets with a savepoint; the closing counts are the job's own
+    assertThat(result.savepoint()).startsWith(dir.resolve("savepoints").toUri().toString());
+    assertThat(result.counts().events()).isEqualTo(sent);
+    assertThat(result.counts().updates()).isPositive();
+    assertThat(result.summary()).contains(String.format("%,d events read", sent));
 
     Map<String, String> catalogProps = new HashMap<>();
     catalogProps.put("uri", "jdbc:sqlite:" + dir.resolve("catalog.db"));

@@ -284,7 +284,7 @@ class CassandraSinkRestartIT {
             .setParallelism(1)
             .uid("events")
             .name("events")
-            .assignTimestampsAndWatermarks(watermarks)
+            .assignTimestampsAndWatermarks(PerEventWatermarks.of(watermarks))
             .setParallelism(1)
             .uid("watermarks")
             .name("watermarks");

@@ -515,7 +515,7 @@ class FeatureJobIcebergIT {
       return env.fromData(events, new AvroTypeInfo<>(Decoded.class))
           .uid("payments")
           .name("payments")
-          .assignTimestampsAndWatermarks(watermarks)
+          .assignTimestampsAndWatermarks(PerEventWatermarks.of(watermarks))
           .uid("payments-watermarks")
           .name("watermarks");
     }

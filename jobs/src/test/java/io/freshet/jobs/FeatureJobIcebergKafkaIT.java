@@ -63,10 +63,10 @@ class FeatureJobIcebergKafkaIT {
 
   /**
    * An entity whose one event per partition, 90 days after the others, moves the unbounded job's
-   * watermark past every window of the real customers. Its own rows are left out of the comparison:
-   * only the bounded run's end of input flushes them.
+   * watermark past every window of the real customers, in the bounded run as in the unbounded one.
+   * Its own rows are left out of the comparison.
    */
-  private static final String SENTINEL = "~sentinel";
+  private static final String SENTINEL = FeatureJobKafkaIT.SENTINEL;
 
   @Test
   void historyEqualsTheChangelogAfterATaskManagerFailure(

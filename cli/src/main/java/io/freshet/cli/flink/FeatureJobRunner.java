@@ -1,34 +1,89 @@
 package io.freshet.cli.flink;
 
-import io.freshet.connectors.kafka.KafkaOptions;
 import io.freshet.jobs.FeatureJob;
 import io.freshet.jobs.FeatureJobMain;
 import io.freshet.jobs.KafkaEventSource;
+import io.freshet.operators.flink.JobCounts;
 import io.freshet.services.LoopbackPorts;
 import io.freshet.spec.FeatureSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ExceptionUtils;
 
 /**
  * Runs the feature job of a spec: on a local MiniCluster in this JVM (with flink-conf/config.yaml),
  * or by submitting the shaded job jar to a session cluster through the REST API, the way a user
- * would. Either way {@link JobProgress} follows it through the REST API.
+ * would. Either way {@link JobProgress} follows it through the REST API, and the closing counts
+ * come from the job's accumulators ({@link JobCounts}), which are exact, not from the sampled
+ * metrics of the progress line.
+ *
+ * <p>Stopping: a bounded run ({@link UntilEnd}) and Ctrl-C of a local run stop the job with a
+ * savepoint, without draining, so that the job's event time stays where the data took it and a
+ * later run continues from the savepoint ({@code freshet run --from-savepoint}).
  */
 public final class FeatureJobRunner {
   private FeatureJobRunner() {}
 
-  /** The outcome of a run. */
-  public record Result(String jobId, JobProgress.Snapshot last) {}
+  private static final Duration SAVEPOINT_TIMEOUT = Duration.ofMinutes(5);
+
+  /** What the job did, from its accumulators: the current execution attempt's counts. */
+  public record Counts(
+      long events, long updates, long corrections, long deadLetters, long tooLate) {
+    static Counts of(Map<String, ?> accumulators) {
+      return new Counts(
+          count(accumulators, JobCounts.EVENTS_READ),
+          count(accumulators, JobCounts.UPDATES),
+          count(accumulators, JobCounts.CORRECTIONS),
+          count(accumulators, JobCounts.DEAD_LETTERS),
+          count(accumulators, JobCounts.TOO_LATE));
+    }
+
+    private static long count(Map<String, ?> accumulators, String name) {
+      Object v = accumulators.get(name);
+      return v instanceof Number n ? n.longValue() : 0;
+    }
+  }
+
+  /**
+   * The outcome of a run: the last progress snapshot, the job's exact counts, and the savepoint it
+   * was stopped with (null if it was not stopped with one).
+   */
+  public record Result(String jobId, JobProgress.Snapshot last, Counts counts, String savepoint) {
+    /** The closing line of a run. */
+    public String summary() {
+      String line =
+          String.format(
+              "job %s finished: %,d events read, %,d feature updates (%,d corrections), %,d dead"
+                  + " letters (%,d too late)",
+              jobId,
+              counts.events(),
+              counts.updates(),
+              counts.corrections(),
+              counts.deadLetters() + counts.tooLate(),
+              counts.tooLate());
+      if (last.restarts() > 0) {
+        line += String.format("; %,d restarts (counts since the last restore)", last.restarts());
+      }
+      return line;
+    }
+  }
 
   /**
    * Flink's configuration for a local run: config.yaml of {@code flinkConfDir} (if it has one),
@@ -55,91 +110,170 @@ public final class FeatureJobRunner {
     return conf;
   }
 
-  /**
-   * Builds the job with the production source and sinks and runs it on a local MiniCluster; follows
-   * it (progress on {@code progress}) until it ends. Fails with the job's error.
-   */
-  public static Result runLocal(
-      FeatureSpec spec, Configuration conf, PrintWriter progress, boolean terminal)
-      throws Exception {
-    return runLocal(spec, conf, progress, terminal, 0);
+  /** The REST address of a local run's MiniCluster. */
+  public static String localRestAddress(Configuration conf) {
+    return "127.0.0.1:" + conf.getString("rest.port", "8081");
   }
 
   /**
-   * Like {@link #runLocal(FeatureSpec, Configuration, PrintWriter, boolean)}; when {@code
-   * stopAfterEvents} is positive, stops the (unbounded) job with a savepoint, without draining,
-   * once its source has read that many records. Unlike a bounded run, which advances the watermark
-   * to the end of time and so fires every window's exit (vectors valid in the future, all windows
-   * empty), this leaves the stores as a live job has them: current as of the newest events.
+   * Where a run restores its state from: {@code execution.state-recovery.path} of the
+   * configuration, or null for a run without saved state.
+   */
+  public static String restorePath(Configuration conf) {
+    String p = conf.getString("execution.state-recovery.path", null);
+    return p == null || p.isBlank() ? null : p;
+  }
+
+  /** Runs until the job ends (or Ctrl-C, which stops it with a savepoint). */
+  public static Result runLocal(
+      FeatureSpec spec, Configuration conf, PrintWriter progress, boolean terminal)
+      throws Exception {
+    return runLocal(spec, conf, progress, terminal, null, id -> {});
+  }
+
+  /**
+   * Builds the job with the production source and sinks, runs it on a local MiniCluster and follows
+   * it (progress on {@code progress}) until it ends. With {@code untilEnd}, stops it with a
+   * savepoint, without draining, once the source has read the topic up to those offsets. Ctrl-C
+   * (the JVM's shutdown) also stops it with a savepoint. Fails with {@link JobFailedException} if
+   * the job fails for good.
+   *
+   * @param started told the job id as soon as the job is submitted
    */
   public static Result runLocal(
       FeatureSpec spec,
       Configuration conf,
       PrintWriter progress,
       boolean terminal,
-      long stopAfterEvents)
+      UntilEnd untilEnd,
+      Consumer<String> started)
       throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     new FeatureJob(spec, new KafkaEventSource(conf), FeatureJobMain.sinks(conf)).build(env);
     JobClient client = env.executeAsync("freshet: " + spec.source().name());
     String jobId = client.getJobID().toHexString();
-    FlinkRest rest = new FlinkRest("127.0.0.1:" + conf.getString("rest.port", "8081"));
-    Thread cancelOnExit =
+    started.accept(jobId);
+    FlinkRest rest = new FlinkRest(localRestAddress(conf));
+    String savepointDir = conf.getString("execution.checkpointing.savepoint-dir", null);
+    AtomicReference<CompletableFuture<String>> stop = new AtomicReference<>();
+    Runnable requestStop =
+        () -> {
+          CompletableFuture<String> f = new CompletableFuture<>();
+          if (stop.compareAndSet(null, f)) {
+            client
+                .stopWithSavepoint(false, savepointDir, SavepointFormatType.CANONICAL)
+                .whenComplete(
+                    (path, e) -> {
+                      if (e != null) {
+                        progress.println("stop with savepoint failed (" + e + "); cancelling");
+                        progress.flush();
+                        client.cancel();
+                        f.completeExceptionally(e);
+                      } else {
+                        f.complete(path);
+                      }
+                    });
+          }
+        };
+    Thread stopOnExit =
         new Thread(
             () -> {
-              try {
-                client.cancel().get();
-              } catch (Exception e) {
-                // the JVM is going down anyway
+              if (client.getJobExecutionResult().isDone()) {
+                return;
               }
+              progress.println();
+              progress.println("stopping the job with a savepoint");
+              progress.flush();
+              requestStop.run();
+              try {
+                String path = stop.get().get(SAVEPOINT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                progress.println("savepoint: " + path);
+                progress.println(resumeHint(path));
+              } catch (Exception e) {
+                progress.println("no savepoint (" + e + ")");
+              }
+              progress.flush();
             },
-            "freshet-run-cancel");
-    Runtime.getRuntime().addShutdownHook(cancelOnExit);
+            "freshet-run-stop");
+    Runtime.getRuntime().addShutdownHook(stopOnExit);
     try {
       JobProgress p = new JobProgress(rest, jobId);
-      java.util.concurrent.atomic.AtomicBoolean stopping =
-          new java.util.concurrent.atomic.AtomicBoolean();
-      JobProgress.Snapshot last =
-          p.follow(
-              progress,
-              terminal,
-              () -> client.getJobExecutionResult().isDone(),
-              s -> {
-                if (stopAfterEvents > 0
-                    && s.events() >= stopAfterEvents
-                    && "RUNNING".equals(s.state())
-                    && stopping.compareAndSet(false, true)) {
-                  client
-                      .stopWithSavepoint(
-                          false,
-                          conf.getString(
-                              "execution.checkpointing.savepoint-dir",
-                              "file:///tmp/freshet/savepoints"),
-                          org.apache.flink.core.execution.SavepointFormatType.CANONICAL)
-                      .exceptionally(
-                          e -> {
-                            progress.println("stop with savepoint failed (" + e + "); cancelling");
-                            client.cancel();
-                            return null;
-                          });
-                }
-              });
-      JobExecutionResult r = client.getJobExecutionResult().get(); // throws the job's failure
-      return new Result(r.getJobID().toHexString(), last.withState("FINISHED"));
-    } finally {
+      p.follow(
+          progress,
+          terminal,
+          () -> client.getJobExecutionResult().isDone(),
+          s -> {
+            if (untilEnd != null
+                && stop.get() == null
+                && "RUNNING".equals(s.state())
+                && untilEnd.reached(p, checkpointed(rest, jobId))) {
+              requestStop.run();
+            }
+          });
+      JobExecutionResult r;
       try {
-        Runtime.getRuntime().removeShutdownHook(cancelOnExit);
+        r = client.getJobExecutionResult().get();
+      } catch (ExecutionException e) {
+        throw failed(jobId, p, e.getCause());
+      }
+      String path = null;
+      if (stop.get() != null) {
+        path = stop.get().get(SAVEPOINT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      }
+      return new Result(
+          r.getJobID().toHexString(),
+          p.last().withState("FINISHED"),
+          Counts.of(r.getAllAccumulatorResults()),
+          path);
+    } finally {
+      if (untilEnd != null) {
+        untilEnd.close();
+      }
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopOnExit);
       } catch (IllegalStateException e) {
         // shutting down
       }
     }
   }
 
+  private static boolean checkpointed(FlinkRest rest, String jobId) {
+    try {
+      return rest.completedCheckpoints(jobId) > 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The command that resumes from a savepoint. */
+  public static String resumeHint(String savepoint) {
+    return "resume with: freshet run --spec <the same spec> --from-savepoint " + savepoint;
+  }
+
+  private static JobFailedException failed(String jobId, JobProgress p, Throwable error) {
+    Throwable root = ExceptionUtils.stripExecutionException(error);
+    Throwable deepest = root;
+    while (deepest.getCause() != null && deepest.getCause() != deepest) {
+      deepest = deepest.getCause();
+    }
+    String message =
+        "job "
+            + jobId
+            + " failed"
+            + (p.last().restarts() > 0 ? " after " + p.last().restarts() + " restarts" : "")
+            + ": "
+            + root
+            + (deepest != root ? " ... caused by " + deepest : "");
+    return new JobFailedException(message, error);
+  }
+
   /**
    * Uploads the job jar to a session cluster and runs {@code FeatureJobMain} with the spec (an
-   * absolute path the JobManager can read) and {@code --set} settings; returns the job id.
+   * absolute path the JobManager can read) and {@code --set} settings, restoring its state from
+   * {@code savepoint} unless that is null; returns the job id.
    */
-  public static String submit(FlinkRest rest, Path jobJar, Path specFile, Map<String, String> sets)
+  public static String submit(
+      FlinkRest rest, Path jobJar, Path specFile, Map<String, String> sets, String savepoint)
       throws IOException {
     String jarId = rest.uploadJar(jobJar);
     List<String> args = new ArrayList<>();
@@ -151,7 +285,7 @@ public final class FeatureJobRunner {
           args.add(k + "=" + v);
         });
     try {
-      return rest.runJar(jarId, "io.freshet.jobs.FeatureJobMain", args);
+      return rest.runJar(jarId, "io.freshet.jobs.FeatureJobMain", args, savepoint);
     } finally {
       try {
         rest.deleteJar(jarId);
@@ -161,16 +295,73 @@ public final class FeatureJobRunner {
     }
   }
 
-  /** Follows a submitted job until it ends; fails with the job's root exception if it failed. */
+  /** Like {@link #submit(FlinkRest, Path, Path, Map, String)} without saved state. */
+  public static String submit(FlinkRest rest, Path jobJar, Path specFile, Map<String, String> sets)
+      throws IOException {
+    return submit(rest, jobJar, specFile, sets, null);
+  }
+
+  /** Follows a submitted job until it ends; fails with the job's failure if it failed. */
   public static Result follow(FlinkRest rest, String jobId, PrintWriter progress, boolean terminal)
       throws Exception {
-    JobProgress.Snapshot last =
-        new JobProgress(rest, jobId).follow(progress, terminal, () -> false);
-    if (!"FINISHED".equals(last.state())) {
-      throw new IllegalStateException(
-          "job " + jobId + " ended " + last.state() + ": " + rest.rootException(jobId));
+    return follow(rest, jobId, progress, terminal, null, null);
+  }
+
+  /**
+   * Follows a submitted job until it ends; with {@code untilEnd}, stops it with a savepoint (in the
+   * cluster's default savepoint directory unless {@code savepointDir} is given) once its source has
+   * read the topic up to those offsets. Fails with {@link JobFailedException} if the job failed.
+   */
+  public static Result follow(
+      FlinkRest rest,
+      String jobId,
+      PrintWriter progress,
+      boolean terminal,
+      UntilEnd untilEnd,
+      String savepointDir)
+      throws Exception {
+    JobProgress p = new JobProgress(rest, jobId);
+    String[] savepoint = new String[1];
+    IOException[] stopFailure = new IOException[1];
+    try {
+      p.follow(
+          progress,
+          terminal,
+          () -> false,
+          s -> {
+            if (untilEnd != null
+                && savepoint[0] == null
+                && stopFailure[0] == null
+                && "RUNNING".equals(s.state())
+                && untilEnd.reached(p, checkpointed(rest, jobId))) {
+              try {
+                savepoint[0] = rest.stopWithSavepoint(jobId, savepointDir, SAVEPOINT_TIMEOUT);
+              } catch (IOException e) {
+                stopFailure[0] = e;
+              }
+            }
+          });
+    } finally {
+      if (untilEnd != null) {
+        untilEnd.close();
+      }
     }
-    return new Result(jobId, last);
+    JobProgress.Snapshot last = p.last();
+    if (stopFailure[0] != null) {
+      throw stopFailure[0];
+    }
+    if (!"FINISHED".equals(last.state())) {
+      List<FlinkRest.Failure> f = rest.failures(jobId, 1);
+      throw new JobFailedException(
+          "job "
+              + jobId
+              + " ended "
+              + last.state()
+              + (last.restarts() > 0 ? " after " + last.restarts() + " restarts" : "")
+              + (f.isEmpty() ? "" : ": " + f.get(0).summary()),
+          null);
+    }
+    return new Result(jobId, last, Counts.of(rest.accumulators(jobId)), savepoint[0]);
   }
 
   /** The job jar that jobs/ builds, in a checkout. */
@@ -191,10 +382,5 @@ public final class FeatureJobRunner {
         "no job jar in "
             + target
             + ": build it with ./mvnw -pl jobs -am package -DskipTests, or pass --job-jar");
-  }
-
-  /** Sets freshet.kafka.bounded (stop at the topics' current end). */
-  public static void untilEnd(Map<String, String> sets) {
-    sets.put(KafkaOptions.BOUNDED.key(), "true");
   }
 }

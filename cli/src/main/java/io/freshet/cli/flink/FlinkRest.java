@@ -18,8 +18,8 @@ import java.util.UUID;
 
 /**
  * A small client of Flink's REST API (the JobManager's port 8081 by default): upload and run a job
- * jar, job status and details, vertex metrics and watermarks, cancel. Errors carry Flink's own
- * message.
+ * jar (from a savepoint), job status and details, restarts and failures, accumulators, vertex
+ * metrics and watermarks, stop with a savepoint, cancel. Errors carry Flink's own message.
  */
 public final class FlinkRest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -116,10 +116,23 @@ public final class FlinkRest {
 
   /** Runs an uploaded jar's main class (POST /jars/:id/run); returns the job id. */
   public String runJar(String jarId, String entryClass, List<String> args) throws IOException {
+    return runJar(jarId, entryClass, args, null);
+  }
+
+  /**
+   * Runs an uploaded jar's main class, restoring the job's state from {@code savepointPath} when it
+   * is not null (a savepoint or a retained checkpoint); returns the job id.
+   */
+  public String runJar(String jarId, String entryClass, List<String> args, String savepointPath)
+      throws IOException {
     ObjectNode req = JSON.createObjectNode();
     req.put("entryClass", entryClass);
     var list = req.putArray("programArgsList");
     args.forEach(list::add);
+    if (savepointPath != null) {
+      req.put("savepointPath", savepointPath);
+      req.put("allowNonRestoredState", false);
+    }
     JsonNode r =
         send(
             HttpRequest.newBuilder(URI.create(base + "/jars/" + jarId + "/run"))
@@ -141,17 +154,122 @@ public final class FlinkRest {
     return job(jobId).path("state").asText();
   }
 
-  /** The job's failure, if any (GET /jobs/:id/exceptions). */
+  /** The job's failure, if any (GET /jobs/:id/exceptions): the newest one's stack trace. */
   public String rootException(String jobId) {
     try {
-      JsonNode e = get("/jobs/" + jobId + "/exceptions");
-      String root = e.path("root-exception").asText("");
-      if (root.isEmpty() && e.path("exceptionHistory").path("entries").size() > 0) {
-        root = e.path("exceptionHistory").path("entries").get(0).path("stacktrace").asText("");
-      }
-      return root;
+      List<Failure> f = failures(jobId, 1);
+      return f.isEmpty() ? "" : f.get(0).stackTrace();
     } catch (IOException ex) {
       return "(could not read the job's exceptions: " + ex.getMessage() + ")";
+    }
+  }
+
+  /** One failure of a job, from its exception history. */
+  public record Failure(long timestamp, String taskName, String stackTrace) {
+    /**
+     * The failure in one line: the first line of the trace and, if it has one, its deepest cause
+     * (the line that usually says what went wrong).
+     */
+    public String summary() {
+      String[] lines = stackTrace.split("\\R");
+      String first = lines.length > 0 ? lines[0].strip() : "";
+      String cause = null;
+      for (String l : lines) {
+        if (l.startsWith("Caused by: ")) {
+          cause = l.substring("Caused by: ".length()).strip();
+        }
+      }
+      return cause == null || cause.equals(first) ? first : first + " ... caused by " + cause;
+    }
+  }
+
+  /** The newest failures of a job, newest first (GET /jobs/:id/exceptions). */
+  public List<Failure> failures(String jobId, int max) throws IOException {
+    JsonNode e = get("/jobs/" + jobId + "/exceptions?maxExceptions=" + max);
+    List<Failure> out = new java.util.ArrayList<>();
+    for (JsonNode entry : e.path("exceptionHistory").path("entries")) {
+      out.add(
+          new Failure(
+              entry.path("timestamp").asLong(),
+              entry.path("taskName").asText(""),
+              entry.path("stacktrace").asText(entry.path("exceptionName").asText(""))));
+    }
+    return out;
+  }
+
+  /** Checkpoints the job has completed (GET /jobs/:id/checkpoints), savepoints included. */
+  public long completedCheckpoints(String jobId) throws IOException {
+    return get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong(0);
+  }
+
+  /** How often the job has restarted (the job metric numRestarts), 0 before it reports one. */
+  public long restarts(String jobId) throws IOException {
+    JsonNode r = get("/jobs/" + jobId + "/metrics?get=numRestarts");
+    for (JsonNode m : r) {
+      if ("numRestarts".equals(m.path("id").asText())) {
+        return m.path("value").asLong(0);
+      }
+    }
+    return 0;
+  }
+
+  /** The job's user accumulators (GET /jobs/:id/accumulators), by name; also for ended jobs. */
+  public java.util.Map<String, Long> accumulators(String jobId) throws IOException {
+    JsonNode r = get("/jobs/" + jobId + "/accumulators");
+    java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+    for (JsonNode a : r.path("user-task-accumulators")) {
+      try {
+        out.put(a.path("name").asText(), Long.parseLong(a.path("value").asText()));
+      } catch (NumberFormatException e) {
+        // not one of Freshet's counters
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Stops the job with a savepoint in {@code targetDirectory} (POST /jobs/:id/stop), without
+   * draining: the job's event time stays where its data took it. Waits for the savepoint up to
+   * {@code timeout}; returns its path.
+   */
+  public String stopWithSavepoint(String jobId, String targetDirectory, Duration timeout)
+      throws IOException {
+    ObjectNode req = JSON.createObjectNode();
+    req.put("drain", false);
+    if (targetDirectory != null) {
+      req.put("targetDirectory", targetDirectory);
+    }
+    req.put("formatType", "CANONICAL");
+    JsonNode r =
+        send(
+            HttpRequest.newBuilder(URI.create(base + "/jobs/" + jobId + "/stop"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(req.toString())));
+    String requestId = r.path("request-id").asText();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      JsonNode st = get("/jobs/" + jobId + "/savepoints/" + requestId);
+      if ("COMPLETED".equals(st.path("status").path("id").asText())) {
+        JsonNode op = st.path("operation");
+        if (op.has("location")) {
+          return op.path("location").asText();
+        }
+        throw new IOException(
+            "the savepoint of job "
+                + jobId
+                + " failed: "
+                + op.path("failure-cause").path("stack-trace").asText(op.toString()));
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException(
+            "the savepoint of job " + jobId + " did not complete within " + timeout);
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for the savepoint", e);
+      }
     }
   }
 
@@ -170,16 +288,30 @@ public final class FlinkRest {
   /** Sums of the given metrics over a vertex's subtasks; metrics without a value are left out. */
   public java.util.Map<String, Double> vertexMetricSums(
       String jobId, String vertexId, List<String> ids) throws IOException {
+    return vertexMetrics(jobId, vertexId, ids, "sum");
+  }
+
+  /** The given metrics over a vertex's subtasks, aggregated by {@code agg} (sum, max, min). */
+  public java.util.Map<String, Double> vertexMetrics(
+      String jobId, String vertexId, List<String> ids, String agg) throws IOException {
     java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
     if (ids.isEmpty()) {
       return out;
     }
     String get = java.net.URLEncoder.encode(String.join(",", ids), StandardCharsets.UTF_8);
     JsonNode r =
-        get("/jobs/" + jobId + "/vertices/" + vertexId + "/subtasks/metrics?agg=sum&get=" + get);
+        get(
+            "/jobs/"
+                + jobId
+                + "/vertices/"
+                + vertexId
+                + "/subtasks/metrics?agg="
+                + agg
+                + "&get="
+                + get);
     for (JsonNode m : r) {
-      if (m.has("sum")) {
-        out.put(m.path("id").asText(), m.path("sum").asDouble());
+      if (m.has(agg)) {
+        out.put(m.path("id").asText(), m.path(agg).asDouble());
       }
     }
     return out;

@@ -1,25 +1,33 @@
 package io.freshet.cli.flink;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.freshet.connectors.kafka.DecodingDeserializer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Follows a running feature job through Flink's REST API and prints one live progress line: events
- * read (and per second), the feature operators' smallest watermark, feature updates, dead letters.
- * Works the same for a local MiniCluster and a session cluster.
+ * read (and per second), the feature operators' smallest watermark, feature updates, dead letters,
+ * and restarts. Each restart is printed on a line of its own with the failure that caused it, so a
+ * job that fails over and over is visible as such. Works the same for a local MiniCluster and a
+ * session cluster.
  *
  * <p>Reads Freshet's own operator metrics (updatesEmitted, corrections, lateEventsDropped,
- * deadLetters.total) and the Kafka source's numRecordsOut. Flink's REST API refreshes metrics every
- * {@code metrics.fetcher.update-interval}, which the CLI sets to {@link #POLL_MILLIS}.
+ * deadLetters.total), the Kafka source's numRecordsOut and its per-partition positions, and the
+ * job's numRestarts. Flink's REST API refreshes metrics every {@code
+ * metrics.fetcher.update-interval}, which the CLI sets to {@link #POLL_MILLIS}: the line is a live
+ * view, not the final count (a launcher reads those from the job's accumulators when it ends).
  */
 public final class JobProgress {
   /**
@@ -31,6 +39,14 @@ public final class JobProgress {
 
   static final Set<String> TERMINAL = Set.of("FINISHED", "FAILED", "CANCELED", "SUSPENDED");
 
+  private static final Pattern POSITION =
+      Pattern.compile(
+          "\\."
+              + DecodingDeserializer.METRIC_GROUP
+              + "\\.partition\\.(\\d+)\\."
+              + DecodingDeserializer.POSITION_GAUGE
+              + "$");
+
   /** Counts at one moment. */
   public record Snapshot(
       String state,
@@ -39,9 +55,11 @@ public final class JobProgress {
       long corrections,
       long deadLetters,
       long watermark,
+      long restarts,
       double seconds) {
     Snapshot withState(String s) {
-      return new Snapshot(s, events, updates, corrections, deadLetters, watermark, seconds);
+      return new Snapshot(
+          s, events, updates, corrections, deadLetters, watermark, restarts, seconds);
     }
 
     String watermarkText() {
@@ -56,9 +74,12 @@ public final class JobProgress {
   private final FlinkRest rest;
   private final String jobId;
   private final Map<String, List<String>> metricsByVertex = new LinkedHashMap<>();
+  private final Map<Integer, Long> positions = new HashMap<>();
+  private final List<String> failures = new ArrayList<>();
   private String featureVertex;
+  private String sourceVertex;
   private final long startNanos = System.nanoTime();
-  private Snapshot last = new Snapshot("CREATED", 0, 0, 0, 0, Long.MIN_VALUE, 0);
+  private Snapshot last = new Snapshot("CREATED", 0, 0, 0, 0, Long.MIN_VALUE, 0, 0);
 
   public JobProgress(FlinkRest rest, String jobId) {
     this.rest = rest;
@@ -69,12 +90,28 @@ public final class JobProgress {
     return last;
   }
 
+  /**
+   * The source's position in each Kafka partition it has read from in this run (the offset after
+   * the last record it handed on), by partition; partitions it has not read yet are absent.
+   */
+  public Map<Integer, Long> positions() {
+    return Map.copyOf(positions);
+  }
+
+  /** One line per restart seen so far: its number and the failure that caused it. */
+  public List<String> failures() {
+    return List.copyOf(failures);
+  }
+
   /** Reads the current counts (those not yet reported keep their last value). */
   public Snapshot poll() throws IOException {
     JsonNode job = rest.job(jobId);
     String state = job.path("state").asText();
     if (!discovered()) {
       discover(job); // metrics appear once the tasks run and the REST API has fetched them
+    } else if (sourceVertex != null) {
+      // a partition's position gauge appears with its first record
+      refresh(sourceVertex);
     }
     Map<String, Double> sums = new LinkedHashMap<>();
     for (var e : metricsByVertex.entrySet()) {
@@ -84,6 +121,7 @@ public final class JobProgress {
         // the vertex finished or is not running yet: keep the last counts
       }
     }
+    readPositions();
     long events = sum(sums, "numRecordsOut", true);
     long updates = sum(sums, ".updatesEmitted", false);
     long corrections = sum(sums, ".corrections", false);
@@ -99,6 +137,23 @@ public final class JobProgress {
         // keep the last one
       }
     }
+    long restarts = last.restarts();
+    try {
+      restarts = Math.max(restarts, rest.restarts(jobId));
+    } catch (IOException ex) {
+      // keep the last count
+    }
+    if (restarts > last.restarts()) {
+      String why;
+      try {
+        List<FlinkRest.Failure> f = rest.failures(jobId, 1);
+        why = f.isEmpty() ? "(no failure recorded)" : f.get(0).summary();
+      } catch (IOException ex) {
+        why = "(could not read the failure: " + ex.getMessage() + ")";
+      }
+      failures.add("restart " + restarts + ": " + why);
+    }
+    // A restart starts the counters over from the restored checkpoint: keep the highest seen.
     Snapshot s =
         new Snapshot(
             state,
@@ -107,9 +162,32 @@ public final class JobProgress {
             Math.max(corrections, last.corrections()),
             Math.max(dead, last.deadLetters()),
             wm,
+            restarts,
             (System.nanoTime() - startNanos) / 1e9);
     last = s;
     return s;
+  }
+
+  private void readPositions() {
+    if (sourceVertex == null) {
+      return;
+    }
+    List<String> ids =
+        metricsByVertex.getOrDefault(sourceVertex, List.of()).stream()
+            .filter(m -> POSITION.matcher(m).find())
+            .toList();
+    try {
+      rest.vertexMetrics(jobId, sourceVertex, ids, "max")
+          .forEach(
+              (id, v) -> {
+                Matcher m = POSITION.matcher(id);
+                if (m.find()) {
+                  positions.merge(Integer.parseInt(m.group(1)), v.longValue(), Math::max);
+                }
+              });
+    } catch (IOException ex) {
+      // keep the last positions
+    }
   }
 
   private boolean discovered() {
@@ -128,29 +206,37 @@ public final class JobProgress {
 
   private void discover(JsonNode job) {
     for (JsonNode v : job.path("vertices")) {
-      String id = v.path("id").asText();
-      List<String> ids;
-      try {
-        ids = rest.vertexMetricIds(jobId, id);
-      } catch (IOException e) {
-        continue;
-      }
-      List<String> wanted = new ArrayList<>();
-      for (String m : ids) {
-        boolean source = m.startsWith("Source") && m.endsWith(".numRecordsOut");
-        if (source
-            || m.endsWith(".updatesEmitted")
-            || m.endsWith(".corrections")
-            || m.endsWith(".lateEventsDropped")
-            || m.endsWith(".deadLetters.total")) {
-          wanted.add(m);
-        }
-        if (m.endsWith(".updatesEmitted") && featureVertex == null) {
-          featureVertex = id;
-        }
-      }
-      metricsByVertex.put(id, wanted);
+      refresh(v.path("id").asText());
     }
+  }
+
+  private void refresh(String vertexId) {
+    List<String> ids;
+    try {
+      ids = rest.vertexMetricIds(jobId, vertexId);
+    } catch (IOException e) {
+      return;
+    }
+    List<String> wanted = new ArrayList<>();
+    for (String m : ids) {
+      boolean source = m.startsWith("Source") && m.endsWith(".numRecordsOut");
+      boolean position = POSITION.matcher(m).find();
+      if (source
+          || position
+          || m.endsWith(".updatesEmitted")
+          || m.endsWith(".corrections")
+          || m.endsWith(".lateEventsDropped")
+          || m.endsWith(".deadLetters.total")) {
+        wanted.add(m);
+      }
+      if (m.endsWith(".updatesEmitted") && featureVertex == null) {
+        featureVertex = vertexId;
+      }
+      if ((source || position) && sourceVertex == null) {
+        sourceVertex = vertexId;
+      }
+    }
+    metricsByVertex.put(vertexId, wanted);
   }
 
   private static long sum(Map<String, Double> sums, String suffix, boolean source) {
@@ -182,6 +268,7 @@ public final class JobProgress {
       throws InterruptedException {
     Snapshot prev = last;
     long lastPrint = 0;
+    int failuresShown = 0;
     while (true) {
       Snapshot s;
       try {
@@ -198,13 +285,22 @@ public final class JobProgress {
         Thread.sleep(POLL_MILLIS);
         continue;
       }
+      if (failures.size() > failuresShown) {
+        if (terminal) {
+          out.print("\r\u001b[K");
+        }
+        for (; failuresShown < failures.size(); failuresShown++) {
+          out.println("  job failed and restarted, " + failures.get(failuresShown));
+        }
+        out.flush();
+      }
       each.accept(s);
       double dt = s.seconds() - prev.seconds();
-      long rate = dt > 0 ? Math.round((s.events() - prev.events()) / dt) : 0;
+      long rate = dt > 0 ? Math.max(0, Math.round((s.events() - prev.events()) / dt)) : 0;
       String line =
           String.format(
               "  %-8s %6.0fs | events %,d (%,d/s) | watermark %s | updates %,d (corrections %,d)"
-                  + " | dead letters %,d",
+                  + " | dead letters %,d%s",
               s.state(),
               s.seconds(),
               s.events(),
@@ -212,7 +308,8 @@ public final class JobProgress {
               s.watermarkText(),
               s.updates(),
               s.corrections(),
-              s.deadLetters());
+              s.deadLetters(),
+              s.restarts() > 0 ? " | restarts " + s.restarts() : "");
       boolean done = TERMINAL.contains(s.state());
       if (terminal) {
         out.print("\r" + line + "\u001b[K");

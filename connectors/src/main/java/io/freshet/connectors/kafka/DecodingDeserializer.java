@@ -2,17 +2,27 @@ package io.freshet.connectors.kafka;
 
 import io.freshet.avro.Decoded;
 import io.freshet.spec.SourceSpec;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Decodes inside the Kafka source, so that event-time watermarks are generated per partition (and
  * idle partitions can be skipped). Bad records come out as dead letters, never as errors.
+ *
+ * <p>Reports each partition's position (the offset after the last record handed on) as the gauge
+ * {@code freshet.partition.<p>.position}: deserialization runs on the task thread as the record is
+ * emitted, so a position here is a record the job has taken, unlike the Kafka reader's own {@code
+ * currentOffset}, which its fetcher sets ahead of emission. A launcher that stops the job at given
+ * end offsets ({@code freshet run --until-end}) waits for these.
  */
 public final class DecodingDeserializer implements KafkaRecordDeserializationSchema<Decoded> {
   private static final long serialVersionUID = 1L;
@@ -20,6 +30,22 @@ public final class DecodingDeserializer implements KafkaRecordDeserializationSch
   private final SourceSpec source;
   private final List<String> fields;
   private transient EventDecoder decoder;
+  private transient MetricGroup partitions;
+  private transient Map<Integer, Position> positions;
+
+  /** Metric group and gauge name of the per-partition positions. */
+  public static final String METRIC_GROUP = "freshet";
+
+  public static final String POSITION_GAUGE = "position";
+
+  private static final class Position implements Gauge<Long> {
+    private volatile long next;
+
+    @Override
+    public Long getValue() {
+      return next;
+    }
+  }
 
   public DecodingDeserializer(SourceSpec source, List<String> fields) {
     this.source = source;
@@ -29,6 +55,8 @@ public final class DecodingDeserializer implements KafkaRecordDeserializationSch
   @Override
   public void open(DeserializationSchema.InitializationContext context) {
     decoder = new EventDecoder(source, fields);
+    partitions = context.getMetricGroup().addGroup(METRIC_GROUP);
+    positions = new HashMap<>();
   }
 
   @Override
@@ -44,6 +72,17 @@ public final class DecodingDeserializer implements KafkaRecordDeserializationSch
             record.partition(),
             record.offset(),
             record.timestamp()));
+    if (positions != null) {
+      Position p = positions.get(record.partition());
+      if (p == null) {
+        p = new Position();
+        partitions
+            .addGroup("partition", Integer.toString(record.partition()))
+            .gauge(POSITION_GAUGE, p);
+        positions.put(record.partition(), p);
+      }
+      p.next = record.offset() + 1;
+    }
   }
 
   @Override

@@ -18,10 +18,15 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 public final class KafkaConnector {
   private KafkaConnector() {}
 
+  /** The consumer group of a spec's job: {@link KafkaOptions#GROUP_ID}, else freshet-(source). */
+  public static String groupId(SourceSpec source, Configuration conf) {
+    return conf.getOptional(KafkaOptions.GROUP_ID).orElse("freshet-" + source.name());
+  }
+
   /** The source: Avro records of the spec's topic, decoded (or dead-lettered) per partition. */
   public static KafkaSource<Decoded> source(
       SourceSpec source, List<String> fields, Configuration conf) {
-    String group = conf.getOptional(KafkaOptions.GROUP_ID).orElse("freshet-" + source.name());
+    String group = groupId(source, conf);
     KafkaSourceBuilder<Decoded> b =
         KafkaSource.<Decoded>builder()
             .setBootstrapServers(conf.get(KafkaOptions.BOOTSTRAP_SERVERS))

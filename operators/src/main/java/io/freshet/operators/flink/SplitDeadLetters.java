@@ -5,6 +5,7 @@ import io.freshet.avro.Decoded;
 import io.freshet.avro.EventRow;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
@@ -23,22 +24,30 @@ public final class SplitDeadLetters extends ProcessFunction<Decoded, EventRow> {
   private transient MetricGroup metrics;
   private transient Counter total;
   private transient Map<String, Counter> byReason;
+  private transient LongCounter read;
+  private transient LongCounter deadLetters;
 
   @Override
   public void open(OpenContext ctx) {
     metrics = getRuntimeContext().getMetricGroup().addGroup("deadLetters");
     total = metrics.counter("total");
     byReason = new HashMap<>();
+    read = new LongCounter();
+    deadLetters = new LongCounter();
+    getRuntimeContext().addAccumulator(JobCounts.EVENTS_READ, read);
+    getRuntimeContext().addAccumulator(JobCounts.DEAD_LETTERS, deadLetters);
   }
 
   @Override
   public void processElement(Decoded d, Context ctx, Collector<EventRow> out) {
+    read.add(1L);
     if (d.getEvent() != null) {
       out.collect(d.getEvent());
       return;
     }
     DeadLetter dl = d.getDeadLetter();
     total.inc();
+    deadLetters.add(1L);
     byReason.computeIfAbsent(dl.getReasonCode(), r -> metrics.counter(r)).inc();
     ctx.output(DEAD_LETTERS, dl);
   }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -97,6 +98,9 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
   private transient Counter updates;
   private transient Counter corrections;
   private transient Counter tooLate;
+  private transient LongCounter updatesTotal;
+  private transient LongCounter correctionsTotal;
+  private transient LongCounter tooLateTotal;
 
   public ViewFeatureOperator(SourceSpec source, ViewSpec view, SourceFields fields) {
     this(source, view, fields, DECODED_ENTITIES_BY_HEAP);
@@ -186,6 +190,12 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
     updates = metrics.counter("updatesEmitted");
     corrections = metrics.counter("corrections");
     tooLate = metrics.counter("lateEventsDropped");
+    updatesTotal = new LongCounter();
+    correctionsTotal = new LongCounter();
+    tooLateTotal = new LongCounter();
+    getRuntimeContext().addAccumulator(JobCounts.UPDATES, updatesTotal);
+    getRuntimeContext().addAccumulator(JobCounts.CORRECTIONS, correctionsTotal);
+    getRuntimeContext().addAccumulator(JobCounts.TOO_LATE, tooLateTotal);
   }
 
   /** Before the keyed state is snapshotted: decoded entities changed since are written to it. */
@@ -227,6 +237,7 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
     }
     if (watermark - ts > allowedLatenessMillis) {
       tooLate.inc();
+      tooLateTotal.add(1L);
       output.collect(LATE, new StreamRecord<>(e, ts));
       return;
     }
@@ -240,6 +251,7 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
     engine.apply(s, ts, e.getValues());
     applied.inc();
     corrections.inc();
+    correctionsTotal.add(1L);
     long at = Math.max(ts, s.evaluatedAt);
     engine.prune(s, at);
     s.evaluatedAt = at;
@@ -256,6 +268,14 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
   @Override
   public void processWatermark(Watermark mark) throws Exception {
     long w = mark.getTimestamp();
+    if (w == Long.MAX_VALUE) {
+      // The end of a bounded input, or a stop with drain: not an event time the data reached.
+      // Walking every entity to the end of time would emit each window's exits (valid from days
+      // ahead, every window empty), and the online store would serve them. The state stays as of
+      // the data's last watermark; a run restored from a savepoint continues from there.
+      super.processWatermark(mark);
+      return;
+    }
     watermark = Math.max(watermark, w);
     while (!due.isEmpty() && due.peekTime() <= w) {
       long t = due.peekTime();
@@ -282,7 +302,7 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
       long nextExit = s == null ? Long.MAX_VALUE : engine.nextExit(s);
       long cleanup = s == null ? Long.MAX_VALUE : cleanupTime(s);
       long at = Math.min(nextEvent, Math.min(nextExit, cleanup));
-      if (at > w || at == Long.MAX_VALUE) { // nothing due (the final watermark is MAX)
+      if (at > w || at == Long.MAX_VALUE) { // nothing due
         next = at;
         break;
       }
@@ -373,6 +393,7 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
     u.setRevision(revision);
     output.collect(record.replace(u, validFrom));
     updates.inc();
+    updatesTotal.add(1L);
     s.lastValues = values;
     s.lastValidFrom = validFrom;
     s.lastRevision = revision;

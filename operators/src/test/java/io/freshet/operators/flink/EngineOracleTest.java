@@ -118,7 +118,7 @@ class EngineOracleTest {
         checked += check(h, oracle, view, accepted, seen);
       }
     }
-    h.watermark(Long.MAX_VALUE);
+    h.watermark(ViewFeatureOperatorTest.DRAIN);
     checked += check(h, oracle, view, accepted, seen);
 
     assertThat(h.late()).hasSize(tooLate);

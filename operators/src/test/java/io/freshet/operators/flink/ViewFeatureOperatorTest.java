@@ -19,6 +19,9 @@ class ViewFeatureOperatorTest {
   private static final long MIN = 60_000L;
   private static final long HOUR = 60 * MIN;
 
+  /** A watermark past every cleanup of these tests: drains all state (unlike the end of input). */
+  static final long DRAIN = Long.MAX_VALUE / 4;
+
   private static Harness countHarness() throws Exception {
     return new Harness(
         TestSpecs.countOnly(Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofHours(2)));
@@ -140,6 +143,31 @@ class ViewFeatureOperatorTest {
     }
   }
 
+  /**
+   * The end of a bounded input (and a stop with drain) sends the maximum watermark: it must not
+   * walk the entities to the end of time, which would emit every window's exit valid from the
+   * future (all counts 0) for the online store to serve. The state stays as of the last real
+   * watermark.
+   */
+  @Test
+  void theEndOfInputEmitsNothingPastTheDatasWatermarkAndKeepsTheState() throws Exception {
+    try (Harness h = countHarness()) {
+      h.event("a", 0);
+      h.event("a", 10 * MIN);
+      h.watermark(10 * MIN);
+      assertThat(h.take()).extracting(ViewFeatureOperatorTest::count).containsExactly(1L, 2L);
+      h.event("a", 20 * MIN); // past the watermark: waits for it
+      h.watermark(Long.MAX_VALUE);
+      assertThat(h.take()).as("nothing valid after the data's watermark").isEmpty();
+      assertThat(h.leftOver()).as("state and wake-ups kept").isPositive();
+      // a later watermark (a run resumed from the savepoint) continues where the data was
+      h.watermark(20 * MIN);
+      assertThat(h.take())
+          .extracting(FeatureUpdate::getValidFrom, ViewFeatureOperatorTest::count)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple(20 * MIN, 3L));
+    }
+  }
+
   @Test
   void anEventAtTheCleanupTimeIsNotLostWhenTheCleanupMoves() throws Exception {
     try (Harness h = countHarness()) { // ttl 2h, allowed lateness 5 min
@@ -155,7 +183,7 @@ class ViewFeatureOperatorTest {
           .filteredOn(x -> x.getValidFrom() == cleanup)
           .singleElement()
           .satisfies(x -> assertThat(count(x)).isEqualTo(1));
-      h.watermark(Long.MAX_VALUE);
+      h.watermark(DRAIN);
       assertThat(h.h.numKeyedStateEntries()).isZero();
       assertThat(h.operator.queuedWakeUps()).isZero();
     }
@@ -270,7 +298,7 @@ class ViewFeatureOperatorTest {
         in.add(new Object[] {null, maxTs - 20_001});
       }
     }
-    in.add(new Object[] {null, Long.MAX_VALUE});
+    in.add(new Object[] {null, DRAIN});
     return in;
   }
 
