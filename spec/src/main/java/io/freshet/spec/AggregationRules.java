@@ -76,7 +76,7 @@ final class AggregationRules {
     this.in = in;
   }
 
-  /** The rule of an aggregation. */
+  /** The rule of an aggregation; {@link Aggregation}'s needs*Field answers come from here. */
   static Rule of(Aggregation agg) {
     return switch (agg) {
       case COUNT -> new Rule(FieldKind.NONE, Set.of());
