@@ -23,6 +23,11 @@ final class ViewRules {
 
   private record View(String name, Node nameNode, ViewSpec spec) {}
 
+  /** A view's features as read, valid or not; {@code valid} if there are some and all are. */
+  private record Features(List<FeatureRules.Feature> read, boolean valid) {
+    static final Features NONE = new Features(List.of(), false);
+  }
+
   private final YamlWalker in;
   private final FeatureRules features;
   private final ExpectationRules expectations;
@@ -93,31 +98,24 @@ final class ViewRules {
     Duration tile = in.duration(f.get("tile"), path + ".tile", true);
     boolean tileBroken = f.get("tile") != null && tile == null;
 
-    List<FeatureRules.Feature> read = new ArrayList<>();
-    boolean complete = features(f, path, tile, tileBroken, read);
+    Features read = features(f, path, tile, tileBroken);
     if (ttl != null) {
-      checkTtlCoversWindows(ttlNode, path + ".ttl", ttl, read);
+      checkTtlCoversWindows(ttlNode, path + ".ttl", ttl, read.read());
     }
     List<Expectation> checks =
         expectations.expectations(f.get("expectations"), path + ".expectations");
 
-    if (!complete || name == null || ttl == null || tileBroken || checks == null) {
+    if (!read.valid() || name == null || ttl == null || tileBroken || checks == null) {
       return new View(name, nameNode, null);
     }
-    List<FeatureDef> defs = read.stream().map(FeatureRules.Feature::def).toList();
+    List<FeatureDef> defs = read.read().stream().map(FeatureRules.Feature::def).toList();
     return new View(name, nameNode, new ViewSpec(name, ttl, tile, defs, checks));
   }
 
-  /** Reads the view's features into {@code read}, valid or not; returns whether all are valid. */
-  private boolean features(
-      YamlWalker.Fields f,
-      String path,
-      Duration tile,
-      boolean tileBroken,
-      List<FeatureRules.Feature> read) {
+  private Features features(YamlWalker.Fields f, String path, Duration tile, boolean tileBroken) {
     Node featuresNode = f.required("features", "a list of features, e.g. - {name: ..., agg: ...}");
     if (featuresNode == null) {
-      return false;
+      return Features.NONE;
     }
     SequenceNode seq =
         in.sequence(
@@ -125,15 +123,16 @@ final class ViewRules {
             path + ".features",
             "features is a list; start each feature with - name: or write - {name: ...}");
     if (seq == null) {
-      return false;
+      return Features.NONE;
     }
     if (seq.getValue().isEmpty()) {
       in.error(
           featuresNode,
           path + ".features",
           "declare at least one feature, e.g. - {name: event_count_1h, agg: count, window: 1h}");
-      return false;
+      return Features.NONE;
     }
+    List<FeatureRules.Feature> read = new ArrayList<>();
     boolean complete = true;
     Map<String, Node> seen = new HashMap<>();
     for (int i = 0; i < seq.getValue().size(); i++) {
@@ -143,7 +142,7 @@ final class ViewRules {
       unique(seen, ft.name(), ft.nameNode(), fp + ".name", "feature", "view");
       complete &= ft.def() != null;
     }
-    return complete;
+    return new Features(read, complete);
   }
 
   /** The engine drops an entity's state after ttl of silence, so no window may be longer. */
