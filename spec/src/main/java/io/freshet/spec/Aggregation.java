@@ -28,17 +28,17 @@ public enum Aggregation {
 
   /** Whether the aggregation reads a field ({@code count} does not). */
   public boolean needsField() {
-    return this != COUNT;
+    return AggregationRules.of(this).field() != AggregationRules.FieldKind.NONE;
   }
 
   /** Whether the field must be numeric. */
   public boolean needsNumericField() {
-    return this == SUM || this == AVG || this == APPROX_PERCENTILE || this == DECAYED_SUM;
+    return AggregationRules.of(this).field() == AggregationRules.FieldKind.NUMERIC;
   }
 
   /** Whether the field must be numeric or a timestamp (ordered). */
   public boolean needsOrderedField() {
-    return this == MIN || this == MAX;
+    return AggregationRules.of(this).field() == AggregationRules.FieldKind.ORDERED;
   }
 
   /** The type of this aggregation's value, given the type of its input field. */

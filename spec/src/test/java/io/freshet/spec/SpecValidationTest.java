@@ -544,33 +544,28 @@ class SpecValidationTest {
   @Test
   void severalErrorsAreAllReportedInFileOrder() {
     String yaml =
-        """
-        source:
-          name: clicks
-          topic: clicks
-          schema: clicks.avsc
-          entity: user_id
-          event_time: ts
-          allowed_lateness: ten minutes
-        views:
-          - name: activity
-            ttl: 1h
-            features:
-              - name: clicks_1h
-                agg: count
-                window: 1h
-              - name: amount_sum_24h
-                agg: sum
-                field: amount
-                window: 24h
-              - name: Price-P95
-                agg: approx_percentile
-                field: price
-              - name: clicks_1h
-                agg: countt
-            expectations:
-              price: {min: 5, max: 1}
-        """;
+        SOURCE
+            + "  allowed_lateness: ten minutes\n"
+            + """
+            views:
+              - name: activity
+                ttl: 1h
+                features:
+                  - name: clicks_1h
+                    agg: count
+                    window: 1h
+                  - name: amount_sum_24h
+                    agg: sum
+                    field: amount
+                    window: 24h
+                  - name: Price-P95
+                    agg: approx_percentile
+                    field: price
+                  - name: clicks_1h
+                    agg: countt
+                expectations:
+                  price: {min: 5, max: 1}
+            """;
     List<SpecError> errors = errors(yaml);
     assertThat(errors)
         .extracting(SpecError::line, SpecError::fieldPath)

@@ -1,0 +1,137 @@
+package io.freshet.spec;
+
+import static io.freshet.spec.YamlWalker.line;
+import static io.freshet.spec.YamlWalker.quote;
+import static io.freshet.spec.YamlWalker.scalarText;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.Schema;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+
+/**
+ * The rules of a view's {@code expectations:}: one entry per source field, min and max only on
+ * numeric fields and in order, and a null rate that is a fraction.
+ */
+final class ExpectationRules {
+
+  private static final List<String> EXPECTATION_KEYS = List.of("min", "max", "max_null_rate");
+
+  private final YamlWalker in;
+  private final SourceSchema schema;
+
+  /**
+   * @param schema the source's schema, or null if it has errors (no expectation is then valid)
+   */
+  ExpectationRules(YamlWalker in, SourceSchema schema) {
+    this.in = in;
+    this.schema = schema;
+  }
+
+  /** The expectations (none if the node is absent), or null after reporting any problem. */
+  List<Expectation> expectations(Node node, String path) {
+    if (node == null) {
+      return List.of();
+    }
+    if (!(node instanceof MappingNode map)) {
+      in.error(
+          node,
+          path,
+          "expectations is a mapping from source field to checks, e.g. amount: {min: 0,"
+              + " max_null_rate: 0.02}");
+      return null;
+    }
+    List<Expectation> out = new ArrayList<>();
+    boolean ok = true;
+    Map<String, Node> seen = new HashMap<>();
+    for (NodeTuple t : map.getValue()) {
+      Expectation e = expectation(t, path, seen);
+      if (e == null) {
+        ok = false;
+      } else {
+        out.add(e);
+      }
+    }
+    return ok ? out : null;
+  }
+
+  /** The checks on one field, or null after reporting any problem with them. */
+  private Expectation expectation(NodeTuple t, String path, Map<String, Node> seen) {
+    String fieldName = in.keyName(t.getKeyNode(), path);
+    if (fieldName == null) {
+      return null;
+    }
+    String fp = path + "." + fieldName;
+    Node first = seen.putIfAbsent(fieldName, t.getKeyNode());
+    if (first != null) {
+      in.error(
+          t.getKeyNode(),
+          fp,
+          "duplicate expectations for "
+              + quote(fieldName)
+              + " (first on line "
+              + line(first)
+              + "); merge them into one mapping");
+      return null;
+    }
+    // without the source's schema the field cannot be checked; that error is at the source
+    Schema.Field field = schema == null ? null : schema.field(in, t.getKeyNode(), fp, fieldName);
+    boolean ok = field != null;
+    YamlWalker.Fields f =
+        in.fields(
+            t.getValueNode(),
+            fp,
+            EXPECTATION_KEYS,
+            "an expectation is a mapping such as {min: 0, max: 100000, max_null_rate: 0.02}");
+    if (f == null) {
+      return null;
+    }
+    Node minNode = f.get("min");
+    Node maxNode = f.get("max");
+    Node nullRateNode = f.get("max_null_rate");
+    Double min = in.number(minNode, fp + ".min");
+    Double max = in.number(maxNode, fp + ".max");
+    Double nullRate = in.number(nullRateNode, fp + ".max_null_rate");
+    ok &= (minNode == null || min != null) && (maxNode == null || max != null);
+    ok &= nullRateNode == null || nullRate != null;
+    if (min != null && max != null && min > max) {
+      in.error(
+          minNode,
+          fp + ".min",
+          "min "
+              + scalarText(minNode)
+              + " is greater than max "
+              + scalarText(maxNode)
+              + "; swap them or fix one");
+      ok = false;
+    }
+    if (nullRate != null && !(nullRate >= 0 && nullRate <= 1)) {
+      in.error(
+          nullRateNode,
+          fp + ".max_null_rate",
+          "max_null_rate is a fraction in [0, 1], e.g. 0.02 for 2%; got "
+              + scalarText(nullRateNode));
+      ok = false;
+    }
+    if (field != null && (minNode != null || maxNode != null)) {
+      Optional<ValueType> vt = AvroTypes.valueType(field.schema());
+      if (vt.isEmpty() || !vt.get().isNumeric()) {
+        in.error(
+            minNode != null ? minNode : maxNode,
+            fp + (minNode != null ? ".min" : ".max"),
+            "min and max apply to numeric fields, but "
+                + quote(fieldName)
+                + " is "
+                + AvroTypes.describe(field.schema())
+                + "; keep only max_null_rate for it");
+        ok = false;
+      }
+    }
+    return ok ? new Expectation(fieldName, min, max, nullRate) : null;
+  }
+}

@@ -1,0 +1,213 @@
+package io.freshet.spec;
+
+import static io.freshet.spec.YamlWalker.quote;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.apache.avro.LogicalType;
+import org.apache.avro.Schema;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * The rules of a spec's {@code source:}: a legal Kafka topic, an Avro record schema that can be
+ * found and read, an entity key field of type string or long, and an event time field of epoch
+ * milliseconds.
+ */
+final class SourceRules {
+
+  /** Kafka's legal topic characters. */
+  private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+  private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final List<String> SOURCE_KEYS =
+      List.of(
+          "name",
+          "topic",
+          "schema",
+          "entity",
+          "event_time",
+          "max_out_of_orderness",
+          "allowed_lateness",
+          "idle_timeout");
+
+  /**
+   * What was read of the source, even when it has errors.
+   *
+   * @param spec the source, or null if it has errors
+   * @param schema its schema, or null if that could not be read (the views then skip field checks)
+   */
+  record Source(SourceSpec spec, SourceSchema schema) {}
+
+  private final YamlWalker in;
+
+  SourceRules(YamlWalker in) {
+    this.in = in;
+  }
+
+  /** The source, or null if the node is missing (already reported) or not a mapping. */
+  Source source(Node node) {
+    if (node == null) {
+      return null;
+    }
+    YamlWalker.Fields f =
+        in.fields(
+            node,
+            "source",
+            SOURCE_KEYS,
+            "source is a mapping with name, topic, schema, entity and event_time");
+    if (f == null) {
+      return null;
+    }
+    String name = in.name(f.required("name", "e.g. name: payments"), "source.name", false);
+    String topic = in.string(f.required("topic", "the Kafka topic, e.g. topic: payments"), "topic");
+    if (topic != null && !TOPIC.matcher(topic).matches()) {
+      in.error(
+          f.get("topic"),
+          "source.topic",
+          quote(topic)
+              + " is not a legal Kafka topic name; use up to 249 letters, digits, '.', '_' and"
+              + " '-'");
+    }
+    Node schemaNode = f.required("schema", "the Avro schema of the topic, e.g. payment.avsc");
+    String schemaRef = in.string(schemaNode, "source.schema");
+    Schema schema = schemaRef == null ? null : schema(schemaNode, schemaRef);
+    SourceSchema fields = schema == null ? null : new SourceSchema(schema, schemaRef);
+
+    Node entityNode = f.required("entity", "the key field, e.g. entity: customer_id");
+    String entity = in.string(entityNode, "source.entity");
+    if (entity != null && fields != null) {
+      checkEntity(entityNode, entity, fields);
+    }
+    Node timeNode = f.required("event_time", "the event time field, e.g. event_time: event_time");
+    String eventTime = in.string(timeNode, "source.event_time");
+    if (eventTime != null && fields != null) {
+      checkEventTime(timeNode, eventTime, fields);
+    }
+    Duration outOfOrder = f.durationOr("max_out_of_orderness", false, Duration.ZERO);
+    Duration lateness = f.durationOr("allowed_lateness", false, Duration.ZERO);
+    Duration idle = f.durationOr("idle_timeout", true, DEFAULT_IDLE_TIMEOUT);
+
+    SourceSpec spec = null;
+    if (name != null
+        && topic != null
+        && schema != null
+        && entity != null
+        && eventTime != null
+        && outOfOrder != null
+        && lateness != null
+        && idle != null) {
+      spec =
+          new SourceSpec(
+              name, topic, schemaRef, schema, entity, eventTime, outOfOrder, lateness, idle);
+    }
+    return new Source(spec, fields);
+  }
+
+  private Schema schema(Node node, String ref) {
+    Path dir = in.file() == null ? null : in.file().toAbsolutePath().getParent();
+    SchemaLocator.Lookup lookup;
+    try {
+      lookup = SchemaLocator.find(ref, dir, Thread.currentThread().getContextClassLoader());
+    } catch (IOException e) {
+      in.error(node, "source.schema", "cannot read schema " + quote(ref) + ": " + e);
+      return null;
+    }
+    if (!lookup.found()) {
+      in.error(
+          node,
+          "source.schema",
+          "schema file "
+              + quote(ref)
+              + " not found; looked in: "
+              + String.join(", ", lookup.tried())
+              + ". Put the .avsc next to the spec or in avro-schemas/src/main/avro/, or give a"
+              + " path relative to the spec file");
+      return null;
+    }
+    Schema schema;
+    try {
+      schema = new Schema.Parser().parse(lookup.text());
+    } catch (RuntimeException e) {
+      in.error(
+          node,
+          "source.schema",
+          lookup.foundAt()
+              + " is not a valid Avro schema: "
+              + firstLine(e.getMessage() != null ? e.getMessage() : e.toString()));
+      return null;
+    }
+    if (schema.getType() != Schema.Type.RECORD) {
+      in.error(
+          node,
+          "source.schema",
+          lookup.foundAt()
+              + " is an Avro "
+              + schema.getType().getName()
+              + ", but events must be Avro records; point schema: at a record schema");
+      return null;
+    }
+    return schema;
+  }
+
+  private void checkEntity(Node node, String entity, SourceSchema fields) {
+    Schema.Field field = fields.field(in, node, "source.entity", entity);
+    if (field == null) {
+      return;
+    }
+    Schema t = AvroTypes.unwrapNullable(field.schema());
+    boolean ok =
+        t != null
+            && (t.getType() == Schema.Type.STRING
+                || (t.getType() == Schema.Type.LONG && t.getLogicalType() == null));
+    if (!ok) {
+      in.error(
+          node,
+          "source.entity",
+          "entity field "
+              + quote(entity)
+              + " is "
+              + AvroTypes.describe(field.schema())
+              + "; the entity key must be a string or a long (a nullable union [\"null\", X] is"
+              + " allowed, null keys go to the dead-letter topic)");
+    }
+  }
+
+  private void checkEventTime(Node node, String eventTime, SourceSchema fields) {
+    Schema.Field field = fields.field(in, node, "source.event_time", eventTime);
+    if (field == null) {
+      return;
+    }
+    Schema t = field.schema();
+    LogicalType lt = t.getLogicalType();
+    boolean ok =
+        t.getType() == Schema.Type.LONG && (lt == null || "timestamp-millis".equals(lt.getName()));
+    if (!ok) {
+      String hint =
+          t.getType() == Schema.Type.UNION
+              ? "; it must not be nullable (an event without a time cannot be placed in a window)"
+              : "";
+      in.error(
+          node,
+          "source.event_time",
+          "event time field "
+              + quote(eventTime)
+              + " is "
+              + AvroTypes.describe(t)
+              + hint
+              + "; event_time must be a long with logicalType timestamp-millis, or a plain long"
+              + " of epoch milliseconds");
+    }
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}
