@@ -2,11 +2,8 @@ package io.freshet.training;
 
 import io.freshet.connectors.iceberg.HistoryCatalogs;
 import io.freshet.connectors.iceberg.HistoryTables;
-import io.freshet.spec.FeatureDef;
 import io.freshet.spec.FeatureSpec;
-import io.freshet.spec.SourceSpec;
 import io.freshet.spec.ValueType;
-import io.freshet.spec.ViewSpec;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -81,35 +78,6 @@ public final class TrainingSet {
   private final Consumer<String> progress;
   private final List<ViewPlan> plans;
   private final String expectedSpineSha;
-
-  /** One view to read: its table at one snapshot, and the features taken from it. */
-  private static final class ViewPlan {
-    final String view;
-    final Table table;
-    final Long snapshotId;
-    final String specVersion;
-    final long ttlMillis;
-    final List<String> features = new ArrayList<>();
-    final List<ValueType> types = new ArrayList<>();
-    final List<String> columns = new ArrayList<>();
-    int firstSlot;
-
-    ViewPlan(String view, Table table, Long snapshotId, String specVersion, long ttlMillis) {
-      this.view = view;
-      this.table = table;
-      this.snapshotId = snapshotId;
-      this.specVersion = specVersion;
-      this.ttlMillis = ttlMillis;
-    }
-
-    long rows() {
-      if (snapshotId == null) {
-        return 0;
-      }
-      String n = table.snapshot(snapshotId).summary().get("total-records");
-      return n == null ? 0 : Long.parseLong(n);
-    }
-  }
 
   private TrainingSet(Builder b, List<ViewPlan> plans, String expectedSpineSha) {
     this.catalog = b.catalog;
@@ -310,100 +278,10 @@ public final class TrainingSet {
         throw new TrainingSetException("no output file given");
       }
       List<ViewPlan> plans =
-          reproducing != null ? plansFromManifest(reproducing) : plansFromSpecs();
+          reproducing != null
+              ? ViewPlan.fromManifest(reproducing, this::loadTable)
+              : ViewPlan.fromSpecs(specs, selections, this::loadTable);
       return new TrainingSet(this, plans, reproducing == null ? null : reproducing.spineSha256());
-    }
-
-    private List<ViewPlan> plansFromSpecs() {
-      if (selections.isEmpty()) {
-        throw new TrainingSetException("no features selected: give view:feature selections");
-      }
-      Map<String, ViewSpec> views = new LinkedHashMap<>();
-      Map<String, SourceSpec> sources = new LinkedHashMap<>();
-      for (FeatureSpec spec : specs) {
-        for (ViewSpec v : spec.views()) {
-          views.put(v.name(), v);
-          sources.put(v.name(), spec.source());
-        }
-      }
-      Map<String, ViewPlan> plans = new LinkedHashMap<>();
-      List<String> errors = new ArrayList<>();
-      Set<FeatureSelection> seen = new HashSet<>();
-      for (FeatureSelection sel : selections) {
-        ViewSpec view = views.get(sel.view());
-        if (view == null) {
-          errors.add("unknown view '" + sel.view() + "' (views: " + views.keySet() + ")");
-          continue;
-        }
-        int idx = view.indexOf(sel.feature());
-        if (idx < 0) {
-          errors.add(
-              "view '"
-                  + sel.view()
-                  + "' has no feature '"
-                  + sel.feature()
-                  + "' (features: "
-                  + view.features().stream().map(FeatureDef::name).toList()
-                  + ")");
-          continue;
-        }
-        if (!seen.add(sel)) {
-          continue;
-        }
-        ViewPlan plan = plans.get(view.name());
-        if (plan == null) {
-          Table table = loadTable(view.name());
-          Snapshot current = table.currentSnapshot();
-          plan =
-              new ViewPlan(
-                  view.name(),
-                  table,
-                  current == null ? null : current.snapshotId(),
-                  view.version(sources.get(view.name())),
-                  view.ttl().toMillis());
-          plans.put(view.name(), plan);
-        }
-        FeatureDef f = view.features().get(idx);
-        Types.NestedField col = plan.table.schema().findField(f.name());
-        if (col == null) {
-          errors.add(
-              "history table "
-                  + plan.table.name()
-                  + " has no column '"
-                  + f.name()
-                  + "' yet: run the feature job with the current spec first");
-          continue;
-        }
-        plan.features.add(f.name());
-        plan.types.add(f.outputType());
-      }
-      if (!errors.isEmpty()) {
-        throw new TrainingSetException(String.join("\n", errors));
-      }
-      return new ArrayList<>(plans.values());
-    }
-
-    private List<ViewPlan> plansFromManifest(Manifest m) {
-      List<ViewPlan> out = new ArrayList<>();
-      for (Manifest.ViewRead r : m.views()) {
-        Table table = loadTable(r.view());
-        if (r.snapshotId() != null && table.snapshot(r.snapshotId()) == null) {
-          throw new TrainingSetException(
-              "history table "
-                  + table.name()
-                  + " no longer has snapshot "
-                  + r.snapshotId()
-                  + " (expired?): this training set cannot be reproduced exactly");
-        }
-        ViewPlan p = new ViewPlan(r.view(), table, r.snapshotId(), r.specVersion(), r.ttlMillis());
-        p.features.addAll(r.features());
-        for (String t : r.types()) {
-          p.types.add(ValueType.valueOf(t));
-        }
-        p.columns.addAll(r.columns());
-        out.add(p);
-      }
-      return out;
     }
 
     private Table loadTable(String view) {
@@ -539,20 +417,7 @@ public final class TrainingSet {
 
   /** The views read, as the manifest records them (columns are named by outputSchema). */
   private List<Manifest.ViewRead> viewReads() {
-    List<Manifest.ViewRead> reads = new ArrayList<>();
-    for (ViewPlan p : plans) {
-      reads.add(
-          new Manifest.ViewRead(
-              p.view,
-              p.table.name(),
-              p.snapshotId,
-              p.specVersion,
-              p.ttlMillis,
-              List.copyOf(p.features),
-              p.types.stream().map(Enum::name).toList(),
-              List.copyOf(p.columns)));
-    }
-    return List.copyOf(reads);
+    return plans.stream().map(ViewPlan::viewRead).toList();
   }
 
   /** The in-process engine: in memory, or partitioned through spill files above rowsInMemory. */
