@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -29,14 +28,9 @@ import java.util.function.Consumer;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.IcebergGenerics;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.types.Types;
 import org.apache.parquet.hadoop.ParquetWriter;
 
 /**
@@ -429,7 +423,7 @@ public final class TrainingSet {
     }
     // The history streams past and is never held; what is held is spine-sized: while a view is
     // read, one join state per reader thread and the results of the views already read.
-    long total = plan.spineRows() * (plans.size() + READERS - 1L);
+    long total = plan.spineRows() * (plans.size() + HistoryScan.READERS - 1L);
     int buckets = (int) Math.max(1, Math.min(4096, total / rowsInMemory + 1));
     if (total <= rowsInMemory) {
       buckets = 1;
@@ -536,244 +530,6 @@ public final class TrainingSet {
       n += p.features.size();
     }
     return n;
-  }
-
-  /** Reader threads for the history scan: one per core. */
-  private static final int READERS = Math.max(1, Runtime.getRuntime().availableProcessors());
-
-  /**
-   * Scans a view's history table at its snapshot, projecting only what the join needs, in {@link
-   * HistoryBatch}es. Data files are read by up to {@link #READERS} threads, newest first (by the
-   * upper bound of the key column: the streaming join then replaces few values); reader {@code t}
-   * feeds {@code sinks.apply(t)}, one batch at a time. (Freshet's history is append-only; a table
-   * with delete files is read through Iceberg's generic reader on one thread.)
-   *
-   * @param entities what each batch row's entity becomes (rows it maps to -1 are skipped by sinks)
-   * @return the number of readers used (sinks asked for)
-   */
-  private int scanHistory(
-      ViewPlan p,
-      HistoryBatch.Entities entities,
-      java.util.function.IntFunction<ParquetHistoryReader.BatchSink> sinks)
-      throws IOException {
-    if (p.snapshotId == null) {
-      return 0;
-    }
-    List<String> cols = new ArrayList<>();
-    cols.add(HistoryTables.ENTITY);
-    cols.add(HistoryTables.VALID_FROM);
-    cols.add(HistoryTables.REVISION);
-    cols.add(HistoryTables.LAST_EVENT_TIME);
-    if (asServed) {
-      cols.add(HistoryTables.WRITTEN_AT);
-    }
-    cols.addAll(p.features);
-    Snapshot snapshot = p.table.snapshot(p.snapshotId);
-    org.apache.iceberg.Schema schema =
-        snapshot.schemaId() != null && p.table.schemas().containsKey(snapshot.schemaId())
-            ? p.table.schemas().get(snapshot.schemaId())
-            : p.table.schema();
-    org.apache.iceberg.Schema projected = schema.select(cols);
-    List<org.apache.iceberg.FileScanTask> tasks = new ArrayList<>();
-    try (CloseableIterable<org.apache.iceberg.FileScanTask> planned =
-        p.table
-            .newScan()
-            .useSnapshot(p.snapshotId)
-            .select(cols)
-            .includeColumnStats(
-                List.of(asServed ? HistoryTables.WRITTEN_AT : HistoryTables.VALID_FROM))
-            .planFiles()) {
-      planned.forEach(tasks::add);
-    }
-    boolean simple =
-        tasks.stream()
-            .allMatch(
-                t ->
-                    t.deletes().isEmpty()
-                        && t.file().format() == org.apache.iceberg.FileFormat.PARQUET);
-    java.util.concurrent.atomic.AtomicLong rows = new java.util.concurrent.atomic.AtomicLong();
-    if (!simple || tasks.size() < 2 || READERS == 1) {
-      ParquetHistoryReader.BatchSink sink = sinks.apply(0);
-      try (CloseableIterable<Record> records =
-          IcebergGenerics.read(p.table).useSnapshot(p.snapshotId).select(cols).build()) {
-        feed(p, cols, records, entities, new HistoryBatch(p.types), sink, rows);
-      }
-      return 1;
-    }
-    // Local whole files: read columns directly (no record objects); else Iceberg's reader.
-    boolean fast =
-        tasks.stream()
-            .allMatch(
-                t ->
-                    t.file().location().startsWith("file:")
-                        && t.start() == 0
-                        && t.length() == t.file().fileSizeInBytes());
-    int[] fieldIds = new int[5 + p.features.size()];
-    fieldIds[0] = schema.findField(HistoryTables.ENTITY).fieldId();
-    fieldIds[1] = schema.findField(HistoryTables.VALID_FROM).fieldId();
-    fieldIds[2] = schema.findField(HistoryTables.REVISION).fieldId();
-    fieldIds[3] = schema.findField(HistoryTables.LAST_EVENT_TIME).fieldId();
-    fieldIds[4] = asServed ? schema.findField(HistoryTables.WRITTEN_AT).fieldId() : fieldIds[1];
-    for (int f = 0; f < p.features.size(); f++) {
-      fieldIds[5 + f] = schema.findField(p.features.get(f)).fieldId();
-    }
-    newestFirst(tasks, fieldIds[4]);
-    int readers = Math.min(READERS, tasks.size());
-    java.util.concurrent.atomic.AtomicInteger next =
-        new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newFixedThreadPool(
-            readers,
-            r -> {
-              Thread t = new Thread(r, "freshet-history-reader");
-              t.setDaemon(true);
-              return t;
-            });
-    try {
-      List<java.util.concurrent.Future<?>> running = new ArrayList<>();
-      for (int t = 0; t < readers; t++) {
-        ParquetHistoryReader.BatchSink sink = sinks.apply(t);
-        running.add(
-            pool.submit(
-                () -> {
-                  HistoryBatch batch = new HistoryBatch(p.types);
-                  for (int i; (i = next.getAndIncrement()) < tasks.size(); ) {
-                    org.apache.iceberg.FileScanTask task = tasks.get(i);
-                    if (fast) {
-                      ParquetHistoryReader.read(
-                          Path.of(java.net.URI.create(task.file().location())),
-                          fieldIds,
-                          entities,
-                          batch,
-                          b -> {
-                            sink.accept(b);
-                            rows.addAndGet(b.size);
-                          });
-                      continue;
-                    }
-                    try (CloseableIterable<Record> records =
-                        org.apache.iceberg.parquet.Parquet.read(
-                                p.table.io().newInputFile(task.file()))
-                            .project(projected)
-                            .split(task.start(), task.length())
-                            .createReaderFunc(
-                                fileSchema ->
-                                    org.apache.iceberg.data.parquet.GenericParquetReaders
-                                        .buildReader(projected, fileSchema))
-                            .build()) {
-                      feed(p, cols, records, entities, batch, sink, rows);
-                    }
-                  }
-                  return null;
-                }));
-      }
-      for (java.util.concurrent.Future<?> f : running) {
-        try {
-          f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-          Throwable cause = e.getCause();
-          if (cause instanceof IOException io) {
-            throw io;
-          }
-          if (cause instanceof RuntimeException re) {
-            throw re;
-          }
-          throw new IOException(cause);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted while reading the history", e);
-        }
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-    return readers;
-  }
-
-  /**
-   * Orders data files by the upper bound of the key column, newest first (files without bounds
-   * last). Only a speed-up: the streaming join's result does not depend on the order.
-   */
-  private static void newestFirst(List<org.apache.iceberg.FileScanTask> tasks, int keyFieldId) {
-    Map<org.apache.iceberg.FileScanTask, Long> upper = new java.util.IdentityHashMap<>();
-    for (org.apache.iceberg.FileScanTask t : tasks) {
-      Map<Integer, java.nio.ByteBuffer> bounds = t.file().upperBounds();
-      java.nio.ByteBuffer b = bounds == null ? null : bounds.get(keyFieldId);
-      upper.put(
-          t,
-          b == null || b.remaining() != 8
-              ? Long.MIN_VALUE
-              : b.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong());
-    }
-    tasks.sort(java.util.Comparator.comparing(upper::get, java.util.Comparator.reverseOrder()));
-  }
-
-  /** Iceberg records to batches (the generic path: delete files, remote or split files). */
-  private void feed(
-      ViewPlan p,
-      List<String> cols,
-      CloseableIterable<Record> records,
-      HistoryBatch.Entities entities,
-      HistoryBatch batch,
-      ParquetHistoryReader.BatchSink sink,
-      java.util.concurrent.atomic.AtomicLong rows)
-      throws IOException {
-    int nf = p.features.size();
-    int[] pos = null;
-    batch.size = 0;
-    for (Record r : records) {
-      if (pos == null) {
-        pos = new int[cols.size()];
-        List<Types.NestedField> fields = r.struct().fields();
-        for (int i = 0; i < cols.size(); i++) {
-          pos[i] = -1;
-          for (int j = 0; j < fields.size(); j++) {
-            if (fields.get(j).name().equals(cols.get(i))) {
-              pos[i] = j;
-            }
-          }
-        }
-      }
-      int n = batch.size;
-      byte[] entity = ((String) r.get(pos[0])).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      batch.entity[n] = entities.id(entity, 0, entity.length);
-      batch.putEntity(n, entity, 0, entity.length);
-      batch.validFrom[n] = millis(r.get(pos[1]));
-      batch.revision[n] = (Integer) r.get(pos[2]);
-      batch.lastEventTime[n] = millis(r.get(pos[3]));
-      int base = 4;
-      batch.key[n] = batch.validFrom[n];
-      if (asServed) {
-        batch.key[n] = millis(r.get(pos[4]));
-        base = 5;
-      }
-      for (int f = 0; f < nf; f++) {
-        batch.values.set(f, n, r.get(pos[base + f]));
-      }
-      batch.size = n + 1;
-      if (batch.size == HistoryBatch.CAPACITY) {
-        sink.accept(batch);
-        batch.size = 0;
-      }
-      long read = rows.incrementAndGet();
-      if (read % 5_000_000 == 0) {
-        progress.accept(String.format("history %s: %,d rows read", p.view, read));
-      }
-    }
-    if (batch.size > 0) {
-      sink.accept(batch);
-      batch.size = 0;
-    }
-  }
-
-  private static long millis(Object ts) {
-    if (ts instanceof OffsetDateTime odt) {
-      return odt.toEpochSecond() * 1000 + odt.getNano() / 1_000_000;
-    }
-    if (ts instanceof java.time.LocalDateTime ldt) {
-      return ldt.toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
-    }
-    return ((Number) ts).longValue();
   }
 
   /** Writes the output: the spine again, in order, with each row's feature values. */
@@ -893,16 +649,17 @@ public final class TrainingSet {
       for (int v = 0; v < plans.size(); v++) {
         ViewPlan p = plans.get(v);
         StreamingAsOfJoin join = new StreamingAsOfJoin(spine, p.types, p.ttlMillis, inclusive);
-        StreamingAsOfJoin.State[] states = new StreamingAsOfJoin.State[READERS];
-        PartitionedOffer[] offers = new PartitionedOffer[READERS];
-        scanHistory(
-            p,
-            (utf8, off, len) -> EntityIndex.partition(EntityIndex.hash(utf8, off, len), bits),
-            t -> {
-              states[t] = join.newState();
-              offers[t] = new PartitionedOffer(spine.entities, bits, states[t], p.types);
-              return offers[t];
-            });
+        StreamingAsOfJoin.State[] states = new StreamingAsOfJoin.State[HistoryScan.READERS];
+        PartitionedOffer[] offers = new PartitionedOffer[HistoryScan.READERS];
+        new HistoryScan(asServed, progress)
+            .scan(
+                p,
+                (utf8, off, len) -> EntityIndex.partition(EntityIndex.hash(utf8, off, len), bits),
+                t -> {
+                  states[t] = join.newState();
+                  offers[t] = new PartitionedOffer(spine.entities, bits, states[t], p.types);
+                  return offers[t];
+                });
         for (PartitionedOffer o : offers) {
           if (o != null) {
             o.finish();
@@ -1029,41 +786,42 @@ public final class TrainingSet {
         }
       }
       // 2. History rows of each view to their partitions.
-      long[][][] historyCounts = new long[plans.size()][READERS][buckets];
+      long[][][] historyCounts = new long[plans.size()][HistoryScan.READERS][buckets];
       for (int v = 0; v < plans.size(); v++) {
         ViewPlan p = plans.get(v);
         List<DataOutputStream[]> outs = new ArrayList<>();
-        for (int t = 0; t < READERS; t++) {
+        for (int t = 0; t < HistoryScan.READERS; t++) {
           outs.add(open(dir, "history-" + v + "-r" + t));
         }
         long[][] counts = historyCounts[v];
         try {
-          scanHistory(
-              p,
-              this::bucket,
-              t -> {
-                DataOutputStream[] hOut = outs.get(t);
-                long[] mine = counts[t];
-                return batch -> {
-                  for (int r = 0; r < batch.size; r++) {
-                    int b = batch.entity[r];
-                    if (b < 0) {
-                      continue;
-                    }
-                    DataOutputStream o = hOut[b];
-                    o.writeInt(batch.entityLength(r));
-                    o.write(batch.entityBytes, batch.entityOffset[r], batch.entityLength(r));
-                    o.writeLong(batch.key[r]);
-                    o.writeLong(batch.validFrom[r]);
-                    o.writeInt(batch.revision[r]);
-                    o.writeLong(batch.lastEventTime[r]);
-                    for (int f = 0; f < batch.values.features(); f++) {
-                      Values.write(o, batch.values, f, r);
-                    }
-                    mine[b]++;
-                  }
-                };
-              });
+          new HistoryScan(asServed, progress)
+              .scan(
+                  p,
+                  this::bucket,
+                  t -> {
+                    DataOutputStream[] hOut = outs.get(t);
+                    long[] mine = counts[t];
+                    return batch -> {
+                      for (int r = 0; r < batch.size; r++) {
+                        int b = batch.entity[r];
+                        if (b < 0) {
+                          continue;
+                        }
+                        DataOutputStream o = hOut[b];
+                        o.writeInt(batch.entityLength(r));
+                        o.write(batch.entityBytes, batch.entityOffset[r], batch.entityLength(r));
+                        o.writeLong(batch.key[r]);
+                        o.writeLong(batch.validFrom[r]);
+                        o.writeInt(batch.revision[r]);
+                        o.writeLong(batch.lastEventTime[r]);
+                        for (int f = 0; f < batch.values.features(); f++) {
+                          Values.write(o, batch.values, f, r);
+                        }
+                        mine[b]++;
+                      }
+                    };
+                  });
         } finally {
           for (DataOutputStream[] hOut : outs) {
             for (DataOutputStream o : hOut) {
@@ -1094,7 +852,7 @@ public final class TrainingSet {
           StreamingAsOfJoin.State state =
               new StreamingAsOfJoin(spine, p.types, p.ttlMillis, inclusive).newState();
           HistoryBatch batch = new HistoryBatch(p.types);
-          for (int t = 0; t < READERS; t++) {
+          for (int t = 0; t < HistoryScan.READERS; t++) {
             Path file = dir.resolve("history-" + v + "-r" + t + "-" + b);
             try (DataInputStream in = in(file)) {
               for (long i = 0; i < historyCounts[v][t][b]; i++) {
