@@ -3,11 +3,7 @@ package io.freshet.training;
 import io.freshet.connectors.iceberg.HistoryCatalogs;
 import io.freshet.connectors.iceberg.HistoryTables;
 import io.freshet.spec.FeatureSpec;
-import io.freshet.spec.ValueType;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,12 +22,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.parquet.hadoop.ParquetWriter;
 
 /**
  * Builds a point-in-time-correct training set from the Iceberg feature history.
@@ -48,15 +41,19 @@ import org.apache.parquet.hadoop.ParquetWriter;
  * the name). A {@link Manifest} records the Iceberg snapshot read of every table, so {@link
  * #reproduce} builds the same rows later, whatever was appended since.
  *
- * <p>{@link #run()} joins in this process. Memory is bounded: the history streams through the join
- * and is never held; when the spine-sized join state exceeds {@link Builder#rowsInMemory}, spine
- * and history are hash-partitioned by entity into spill files, each partition is joined on its own,
- * and the results are read back in spine order. {@link #run(Engine)} hands the same plan to another
- * engine (the Flink batch job of the training-flink module); every engine applies {@link
- * AsOfJoin}'s rule and writes through {@link TrainingOutput}, and the manifest is the same.
+ * <p>{@link #run()} joins in this process (the package's in-process engine). Memory is bounded: the
+ * history streams through the join and is never held; when the spine-sized join state exceeds
+ * {@link Builder#rowsInMemory}, spine and history are hash-partitioned by entity into spill files,
+ * each partition is joined on its own, and the results are read back in spine order. {@link
+ * #run(Engine)} hands the same plan to another engine (the Flink batch job of the training-flink
+ * module); every engine applies {@link AsOfJoin}'s rule and writes through {@link TrainingOutput},
+ * and the manifest is the same.
+ *
+ * <p>This class owns the settings (its {@link Builder} checks them eagerly) and the plan: the
+ * spine's hash and row count, the snapshot of every view, the output's column names. Computing the
+ * rows is the engine's.
  */
 public final class TrainingSet {
-  private final Catalog catalog;
   private final String catalogName;
   private final Map<String, String> catalogProperties;
   private final String namespace;
@@ -74,7 +71,6 @@ public final class TrainingSet {
   private final String expectedSpineSha;
 
   private TrainingSet(Builder b, List<ViewPlan> plans, String expectedSpineSha) {
-    this.catalog = b.catalog;
     this.catalogName = b.catalogName;
     this.catalogProperties = b.catalogProperties;
     this.namespace = b.namespace;
@@ -85,7 +81,7 @@ public final class TrainingSet {
     this.asServed = b.asServed;
     this.output = b.output;
     this.manifestOutput = b.manifestOutput != null ? b.manifestOutput : defaultManifest(b.output);
-    this.rowsInMemory = b.rowsInMemory > 0 ? b.rowsInMemory : defaultRowsInMemory();
+    this.rowsInMemory = b.rowsInMemory;
     this.tempDir = b.tempDir;
     this.progress = b.progress;
     this.plans = plans;
@@ -119,10 +115,6 @@ public final class TrainingSet {
     int dot = name.lastIndexOf('.');
     String base = dot > 0 ? name.substring(0, dot) : name;
     return output.resolveSibling(base + ".manifest.json");
-  }
-
-  private static long defaultRowsInMemory() {
-    return Math.max(100_000L, Runtime.getRuntime().maxMemory() / 400);
   }
 
   /** Settings of a training set; {@link #build} checks them all. */
@@ -317,7 +309,7 @@ public final class TrainingSet {
    * @throws TrainingSetException for a bad spine (with the row number) or unreadable history
    */
   public Manifest run() {
-    return run(this::writeInProcess);
+    return run(new InProcessEngine(plans, rowsInMemory, tempDir));
   }
 
   /**
@@ -414,31 +406,6 @@ public final class TrainingSet {
     return plans.stream().map(ViewPlan::viewRead).toList();
   }
 
-  /** The in-process engine: in memory, or partitioned through spill files above rowsInMemory. */
-  private void writeInProcess(TrainingPlan plan, Path file, Consumer<String> progress)
-      throws IOException {
-    long historyRows = 0;
-    for (ViewPlan p : plans) {
-      historyRows = Math.max(historyRows, p.rows());
-    }
-    // The history streams past and is never held; what is held is spine-sized: while a view is
-    // read, one join state per reader thread and the results of the views already read.
-    long total = plan.spineRows() * (plans.size() + HistoryScan.READERS - 1L);
-    int buckets = (int) Math.max(1, Math.min(4096, total / rowsInMemory + 1));
-    if (total <= rowsInMemory) {
-      buckets = 1;
-    }
-    progress.accept(
-        String.format(
-            "training set: %,d spine rows, %d view(s), %,d history rows in the largest, %d partition(s)",
-            plan.spineRows(), plans.size(), historyRows, buckets));
-    if (buckets == 1) {
-      new InMemory(plan.outputSchema()).run(file);
-    } else {
-      new Spilled(plan.outputSchema(), buckets).run(file);
-    }
-  }
-
   private record SpineInfo(String sha256, long rows) {}
 
   /** SHA-256 of the spine file, and its row count (from the footer, or by a scan for CSV). */
@@ -480,9 +447,7 @@ public final class TrainingSet {
         featureCount.merge(f, 1, Integer::sum);
       }
     }
-    int slot = 0;
     for (ViewPlan p : plans) {
-      p.firstSlot = slot;
       boolean named = !p.columns.isEmpty();
       for (int i = 0; i < p.features.size(); i++) {
         String f = p.features.get(i);
@@ -513,7 +478,6 @@ public final class TrainingSet {
                 Schema.createUnion(Schema.create(Schema.Type.NULL), type),
                 p.view + ":" + f,
                 Schema.Field.NULL_DEFAULT_VALUE));
-        slot++;
       }
     }
     return Schema.createRecord(
@@ -522,405 +486,5 @@ public final class TrainingSet {
         spine.getNamespace(),
         false,
         fields);
-  }
-
-  private int slots() {
-    int n = 0;
-    for (ViewPlan p : plans) {
-      n += p.features.size();
-    }
-    return n;
-  }
-
-  /** Writes the output: the spine again, in order, with each row's feature values. */
-  private abstract class OutputPass {
-    final Schema outSchema;
-
-    OutputPass(Schema outSchema) {
-      this.outSchema = outSchema;
-    }
-
-    /** The feature values of the next spine row (in spine order), given its entity. */
-    abstract Object[] next(String entity, long rowIndex) throws IOException;
-
-    /**
-     * The feature values of all spine rows, one {@link FeatureColumns} per view, when they are
-     * held: then the output is written without Avro records ({@link TrainingOutput#openRows}), each
-     * row's values found by {@link #rowsOf}. Null (the default): {@link #next} gives them.
-     */
-    FeatureColumns[] views() {
-      return null;
-    }
-
-    /** For each view, the row of {@link #views} that holds spine row {@code rowIndex}, or -1. */
-    void rowsOf(long rowIndex, int[] rows) {
-      throw new UnsupportedOperationException();
-    }
-
-    void write(Path file) throws IOException {
-      FeatureColumns[] views = views();
-      if (views != null && writeRows(file, views)) {
-        return;
-      }
-      long total = 0;
-      long t0 = System.nanoTime();
-      try (Spine spine = Spine.open(spinePath, entityColumn, timestampColumn).readAhead(true);
-          ParquetWriter<GenericRecord> writer = TrainingOutput.open(file, outSchema)) {
-        int spineCols = spine.schema().getFields().size();
-        while (spine.next()) {
-          Object[] in = spine.values();
-          Object[] features = next(spine.entity(), total);
-          GenericData.Record rec = new GenericData.Record(outSchema);
-          for (int i = 0; i < spineCols; i++) {
-            rec.put(i, in[i]);
-          }
-          for (int i = 0; i < features.length; i++) {
-            rec.put(spineCols + i, features[i]);
-          }
-          writer.write(rec);
-          if (++total % 1_000_000 == 0) {
-            progress.accept(
-                String.format(
-                    "output: %,d rows (%,.0f rows/s)",
-                    total, total / ((System.nanoTime() - t0) / 1e9)));
-          }
-        }
-      }
-    }
-
-    /**
-     * The direct path of {@link #write}; false (nothing written) when the spine's types need Avro.
-     */
-    private boolean writeRows(Path file, FeatureColumns[] views) throws IOException {
-      long total = 0;
-      long t0 = System.nanoTime();
-      try (Spine spine = Spine.open(spinePath, entityColumn, timestampColumn).readAhead(true)) {
-        int spineCols = spine.schema().getFields().size();
-        try (ParquetWriter<TrainingOutput.Row> writer =
-            TrainingOutput.openRows(file, outSchema, spineCols)) {
-          if (writer == null) {
-            return false;
-          }
-          TrainingOutput.Row row = new TrainingOutput.Row(views);
-          while (spine.next()) {
-            row.spine = spine.values();
-            rowsOf(total, row.rows);
-            writer.write(row);
-            if (++total % 1_000_000 == 0) {
-              progress.accept(
-                  String.format(
-                      "output: %,d rows (%,.0f rows/s)",
-                      total, total / ((System.nanoTime() - t0) / 1e9)));
-            }
-          }
-        }
-      }
-      return true;
-    }
-  }
-
-  /**
-   * Everything fits in memory: one partition, no spill files. The history streams through a {@link
-   * StreamingAsOfJoin} per reader thread; only the spine and one value per spine row and feature
-   * are held.
-   */
-  private final class InMemory {
-    final Schema outSchema;
-
-    InMemory(Schema outSchema) {
-      this.outSchema = outSchema;
-    }
-
-    void run(Path out) throws IOException {
-      SpineRows spine = new SpineRows();
-      try (Spine s = Spine.open(spinePath, entityColumn, timestampColumn).readAhead(false)) {
-        while (s.next()) {
-          spine.add(s.entity(), s.timestamp());
-        }
-      }
-      int bits = PartitionedOffer.bits(spine.size);
-      spine.groupByPartition(bits);
-      progress.accept(
-          String.format(
-              "read spine: %,d rows, %,d entities, %d partitions",
-              spine.size, spine.entities.size(), 1 << bits));
-      int[][] chosen = new int[plans.size()][];
-      FeatureColumns[] values = new FeatureColumns[plans.size()];
-      for (int v = 0; v < plans.size(); v++) {
-        ViewPlan p = plans.get(v);
-        StreamingAsOfJoin join = new StreamingAsOfJoin(spine, p.types, p.ttlMillis, inclusive);
-        StreamingAsOfJoin.State[] states = new StreamingAsOfJoin.State[HistoryScan.READERS];
-        PartitionedOffer[] offers = new PartitionedOffer[HistoryScan.READERS];
-        new HistoryScan(asServed, progress)
-            .scan(
-                p,
-                (utf8, off, len) -> EntityIndex.partition(EntityIndex.hash(utf8, off, len), bits),
-                t -> {
-                  states[t] = join.newState();
-                  offers[t] = new PartitionedOffer(spine.entities, bits, states[t], p.types);
-                  return offers[t];
-                });
-        for (PartitionedOffer o : offers) {
-          if (o != null) {
-            o.finish();
-          }
-        }
-        StreamingAsOfJoin.State result = states[0] != null ? states[0] : join.newState();
-        for (int t = 1; t < states.length; t++) {
-          if (states[t] != null) {
-            result.merge(states[t]);
-            states[t] = null;
-          }
-        }
-        // The values in spine order, so that the output reads them in sequence: one gathering
-        // pass of independent loads, which the CPU overlaps, instead of a random load per row and
-        // feature in the middle of the Parquet writer. The states are gone, so two value sets fit
-        // where the readers' states were.
-        int[] at = result.chosen();
-        FeatureColumns inSpineOrder = new FeatureColumns(p.types, spine.size);
-        for (int i = 0; i < at.length; i++) {
-          if (at[i] >= 0) {
-            inSpineOrder.copy(result.values, at[i], i);
-            at[i] = i;
-          }
-        }
-        chosen[v] = at;
-        values[v] = inSpineOrder;
-        progress.accept(String.format("read and joined history of %s", p.view));
-      }
-      Object[] row = new Object[slots()];
-      new OutputPass(outSchema) {
-        @Override
-        FeatureColumns[] views() {
-          return values;
-        }
-
-        @Override
-        void rowsOf(long rowIndex, int[] rows) {
-          for (int v = 0; v < chosen.length; v++) {
-            rows[v] = chosen[v][(int) rowIndex];
-          }
-        }
-
-        @Override
-        Object[] next(String entity, long rowIndex) {
-          int i = (int) rowIndex;
-          for (int v = 0; v < chosen.length; v++) {
-            int first = plans.get(v).firstSlot;
-            int c = chosen[v][i];
-            for (int f = 0; f < values[v].features(); f++) {
-              row[first + f] = c < 0 ? null : values[v].get(f, c);
-            }
-          }
-          return row;
-        }
-      }.write(out);
-    }
-  }
-
-  /** Spine and history partitioned by entity hash into spill files; one partition at a time. */
-  private final class Spilled {
-    final Schema outSchema;
-    final int buckets;
-
-    Spilled(Schema outSchema, int buckets) {
-      this.outSchema = outSchema;
-      this.buckets = buckets;
-    }
-
-    int bucket(byte[] utf8, int off, int len) {
-      return Math.floorMod(EntityIndex.hash(utf8, off, len), buckets);
-    }
-
-    int bucket(String entity) {
-      byte[] b = entity.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      return bucket(b, 0, b.length);
-    }
-
-    DataOutputStream[] open(Path dir, String prefix) throws IOException {
-      DataOutputStream[] outs = new DataOutputStream[buckets];
-      for (int b = 0; b < buckets; b++) {
-        outs[b] =
-            new DataOutputStream(
-                new BufferedOutputStream(
-                    Files.newOutputStream(dir.resolve(prefix + "-" + b)), 1 << 16));
-      }
-      return outs;
-    }
-
-    DataInputStream in(Path file) throws IOException {
-      return new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
-    }
-
-    void run(Path out) throws IOException {
-      Path dir =
-          tempDir == null
-              ? Files.createTempDirectory("freshet-training-")
-              : Files.createTempDirectory(tempDir, "freshet-training-");
-      try {
-        runIn(dir, out);
-      } finally {
-        try (var files = Files.list(dir)) {
-          for (Path f : (Iterable<Path>) files::iterator) {
-            Files.deleteIfExists(f);
-          }
-        }
-        Files.deleteIfExists(dir);
-      }
-    }
-
-    private void runIn(Path dir, Path out) throws IOException {
-      // 1. Spine rows to their partitions (spine order is kept within each partition).
-      long[] spineCounts = new long[buckets];
-      DataOutputStream[] spineOut = open(dir, "spine");
-      try (Spine s = Spine.open(spinePath, entityColumn, timestampColumn).readAhead(false)) {
-        while (s.next()) {
-          int b = bucket(s.entity());
-          Values.writeString(spineOut[b], s.entity());
-          spineOut[b].writeLong(s.timestamp());
-          spineCounts[b]++;
-        }
-      } finally {
-        for (DataOutputStream o : spineOut) {
-          o.close();
-        }
-      }
-      // 2. History rows of each view to their partitions.
-      long[][][] historyCounts = new long[plans.size()][HistoryScan.READERS][buckets];
-      for (int v = 0; v < plans.size(); v++) {
-        ViewPlan p = plans.get(v);
-        List<DataOutputStream[]> outs = new ArrayList<>();
-        for (int t = 0; t < HistoryScan.READERS; t++) {
-          outs.add(open(dir, "history-" + v + "-r" + t));
-        }
-        long[][] counts = historyCounts[v];
-        try {
-          new HistoryScan(asServed, progress)
-              .scan(
-                  p,
-                  this::bucket,
-                  t -> {
-                    DataOutputStream[] hOut = outs.get(t);
-                    long[] mine = counts[t];
-                    return batch -> {
-                      for (int r = 0; r < batch.size; r++) {
-                        int b = batch.entity[r];
-                        if (b < 0) {
-                          continue;
-                        }
-                        DataOutputStream o = hOut[b];
-                        o.writeInt(batch.entityLength(r));
-                        o.write(batch.entityBytes, batch.entityOffset[r], batch.entityLength(r));
-                        o.writeLong(batch.key[r]);
-                        o.writeLong(batch.validFrom[r]);
-                        o.writeInt(batch.revision[r]);
-                        o.writeLong(batch.lastEventTime[r]);
-                        for (int f = 0; f < batch.values.features(); f++) {
-                          Values.write(o, batch.values, f, r);
-                        }
-                        mine[b]++;
-                      }
-                    };
-                  });
-        } finally {
-          for (DataOutputStream[] hOut : outs) {
-            for (DataOutputStream o : hOut) {
-              o.close();
-            }
-          }
-        }
-        progress.accept(String.format("partitioned history of %s", p.view));
-      }
-      // 3. Join each partition; its results in its spine order.
-      List<ValueType> slotTypes = new ArrayList<>();
-      for (ViewPlan p : plans) {
-        slotTypes.addAll(p.types);
-      }
-      for (int b = 0; b < buckets; b++) {
-        SpineRows spine = new SpineRows();
-        try (DataInputStream in = in(dir.resolve("spine-" + b))) {
-          for (long i = 0; i < spineCounts[b]; i++) {
-            String e = Values.readString(in);
-            spine.add(e, in.readLong());
-          }
-        }
-        int[][] chosen = new int[plans.size()][];
-        FeatureColumns[] values = new FeatureColumns[plans.size()];
-        for (int v = 0; v < plans.size(); v++) {
-          ViewPlan p = plans.get(v);
-          int nf = p.features.size();
-          StreamingAsOfJoin.State state =
-              new StreamingAsOfJoin(spine, p.types, p.ttlMillis, inclusive).newState();
-          HistoryBatch batch = new HistoryBatch(p.types);
-          for (int t = 0; t < HistoryScan.READERS; t++) {
-            Path file = dir.resolve("history-" + v + "-r" + t + "-" + b);
-            try (DataInputStream in = in(file)) {
-              for (long i = 0; i < historyCounts[v][t][b]; i++) {
-                byte[] e = Values.readBytes(in);
-                int n = batch.size;
-                batch.entity[n] = spine.entities.idOf(e, 0, e.length);
-                batch.key[n] = in.readLong();
-                batch.validFrom[n] = in.readLong();
-                batch.revision[n] = in.readInt();
-                batch.lastEventTime[n] = in.readLong();
-                for (int f = 0; f < nf; f++) {
-                  Values.read(in, batch.values, f, n);
-                }
-                batch.size = n + 1;
-                if (batch.size == HistoryBatch.CAPACITY) {
-                  state.offer(batch);
-                  batch.size = 0;
-                }
-              }
-            }
-            Files.deleteIfExists(file);
-          }
-          state.offer(batch);
-          chosen[v] = state.chosen();
-          values[v] = state.values;
-        }
-        try (DataOutputStream o =
-            new DataOutputStream(
-                new BufferedOutputStream(
-                    Files.newOutputStream(dir.resolve("result-" + b)), 1 << 16))) {
-          for (int i = 0; i < spine.size; i++) {
-            for (int v = 0; v < plans.size(); v++) {
-              int c = chosen[v][i];
-              for (int f = 0; f < values[v].features(); f++) {
-                if (c < 0) {
-                  o.writeByte(0);
-                } else {
-                  Values.write(o, values[v], f, c);
-                }
-              }
-            }
-          }
-        }
-        Files.deleteIfExists(dir.resolve("spine-" + b));
-        progress.accept(String.format("joined partition %d of %d", b + 1, buckets));
-      }
-      // 4. The output in spine order: each row's results are next in its partition's file.
-      DataInputStream[] results = new DataInputStream[buckets];
-      for (int b = 0; b < buckets; b++) {
-        results[b] = in(dir.resolve("result-" + b));
-      }
-      Object[] row = new Object[slotTypes.size()];
-      try {
-        new OutputPass(outSchema) {
-          @Override
-          Object[] next(String entity, long rowIndex) throws IOException {
-            DataInputStream in = results[bucket(entity)];
-            for (int s = 0; s < row.length; s++) {
-              row[s] = Values.read(in, slotTypes.get(s));
-            }
-            return row;
-          }
-        }.write(out);
-      } finally {
-        for (DataInputStream in : results) {
-          in.close();
-        }
-      }
-    }
   }
 }

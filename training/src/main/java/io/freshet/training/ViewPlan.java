@@ -34,9 +34,6 @@ final class ViewPlan {
   /** Output column names; from the manifest, or filled in when the output schema names them. */
   final List<String> columns = new ArrayList<>();
 
-  /** Position of the first feature among the output's feature columns; set by outputSchema. */
-  int firstSlot;
-
   ViewPlan(String view, Table table, Long snapshotId, String specVersion, long ttlMillis) {
     this.view = view;
     this.table = table;
