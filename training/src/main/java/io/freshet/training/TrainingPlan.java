@@ -43,6 +43,11 @@ public record TrainingPlan(
     Schema spineSchema,
     Schema outputSchema) {
 
+  /** Opens the spine with the plan's entity and timestamp columns (the caller closes it). */
+  Spine openSpine() {
+    return Spine.open(spine, entityColumn, timestampColumn);
+  }
+
   /** Number of feature columns. */
   public int featureColumns() {
     int n = 0;

@@ -2,15 +2,8 @@ package io.freshet.training;
 
 import io.freshet.connectors.iceberg.HistoryCatalogs;
 import io.freshet.connectors.iceberg.HistoryTables;
-import io.freshet.spec.FeatureDef;
 import io.freshet.spec.FeatureSpec;
-import io.freshet.spec.SourceSpec;
-import io.freshet.spec.ValueType;
-import io.freshet.spec.ViewSpec;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -30,17 +22,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.IcebergGenerics;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.types.Types;
-import org.apache.parquet.hadoop.ParquetWriter;
 
 /**
  * Builds a point-in-time-correct training set from the Iceberg feature history.
@@ -57,15 +41,19 @@ import org.apache.parquet.hadoop.ParquetWriter;
  * the name). A {@link Manifest} records the Iceberg snapshot read of every table, so {@link
  * #reproduce} builds the same rows later, whatever was appended since.
  *
- * <p>{@link #run()} joins in this process. Memory is bounded: the history streams through the join
- * and is never held; when the spine-sized join state exceeds {@link Builder#rowsInMemory}, spine
- * and history are hash-partitioned by entity into spill files, each partition is joined on its own,
- * and the results are read back in spine order. {@link #run(Engine)} hands the same plan to another
- * engine (the Flink batch job of the training-flink module); every engine applies {@link
- * AsOfJoin}'s rule and writes through {@link TrainingOutput}, and the manifest is the same.
+ * <p>{@link #run()} joins in this process (the package's in-process engine). Memory is bounded: the
+ * history streams through the join and is never held; when the spine-sized join state exceeds
+ * {@link Builder#rowsInMemory}, spine and history are hash-partitioned by entity into spill files,
+ * each partition is joined on its own, and the results are read back in spine order. {@link
+ * #run(Engine)} hands the same plan to another engine (the Flink batch job of the training-flink
+ * module); every engine applies {@link AsOfJoin}'s rule and writes through {@link TrainingOutput},
+ * and the manifest is the same.
+ *
+ * <p>This class owns the settings (its {@link Builder} checks them eagerly) and the plan: the
+ * spine's hash and row count, the snapshot of every view, the output's column names. Computing the
+ * rows is the engine's.
  */
 public final class TrainingSet {
-  private final Catalog catalog;
   private final String catalogName;
   private final Map<String, String> catalogProperties;
   private final String namespace;
@@ -82,37 +70,7 @@ public final class TrainingSet {
   private final List<ViewPlan> plans;
   private final String expectedSpineSha;
 
-  /** One view to read: its table at one snapshot, and the features taken from it. */
-  private static final class ViewPlan {
-    final String view;
-    final Table table;
-    final Long snapshotId;
-    final String specVersion;
-    final long ttlMillis;
-    final List<String> features = new ArrayList<>();
-    final List<ValueType> types = new ArrayList<>();
-    final List<String> columns = new ArrayList<>();
-    int firstSlot;
-
-    ViewPlan(String view, Table table, Long snapshotId, String specVersion, long ttlMillis) {
-      this.view = view;
-      this.table = table;
-      this.snapshotId = snapshotId;
-      this.specVersion = specVersion;
-      this.ttlMillis = ttlMillis;
-    }
-
-    long rows() {
-      if (snapshotId == null) {
-        return 0;
-      }
-      String n = table.snapshot(snapshotId).summary().get("total-records");
-      return n == null ? 0 : Long.parseLong(n);
-    }
-  }
-
   private TrainingSet(Builder b, List<ViewPlan> plans, String expectedSpineSha) {
-    this.catalog = b.catalog;
     this.catalogName = b.catalogName;
     this.catalogProperties = b.catalogProperties;
     this.namespace = b.namespace;
@@ -123,7 +81,7 @@ public final class TrainingSet {
     this.asServed = b.asServed;
     this.output = b.output;
     this.manifestOutput = b.manifestOutput != null ? b.manifestOutput : defaultManifest(b.output);
-    this.rowsInMemory = b.rowsInMemory > 0 ? b.rowsInMemory : defaultRowsInMemory();
+    this.rowsInMemory = b.rowsInMemory;
     this.tempDir = b.tempDir;
     this.progress = b.progress;
     this.plans = plans;
@@ -157,10 +115,6 @@ public final class TrainingSet {
     int dot = name.lastIndexOf('.');
     String base = dot > 0 ? name.substring(0, dot) : name;
     return output.resolveSibling(base + ".manifest.json");
-  }
-
-  private static long defaultRowsInMemory() {
-    return Math.max(100_000L, Runtime.getRuntime().maxMemory() / 400);
   }
 
   /** Settings of a training set; {@link #build} checks them all. */
@@ -310,100 +264,10 @@ public final class TrainingSet {
         throw new TrainingSetException("no output file given");
       }
       List<ViewPlan> plans =
-          reproducing != null ? plansFromManifest(reproducing) : plansFromSpecs();
+          reproducing != null
+              ? ViewPlan.fromManifest(reproducing, this::loadTable)
+              : ViewPlan.fromSpecs(specs, selections, this::loadTable);
       return new TrainingSet(this, plans, reproducing == null ? null : reproducing.spineSha256());
-    }
-
-    private List<ViewPlan> plansFromSpecs() {
-      if (selections.isEmpty()) {
-        throw new TrainingSetException("no features selected: give view:feature selections");
-      }
-      Map<String, ViewSpec> views = new LinkedHashMap<>();
-      Map<String, SourceSpec> sources = new LinkedHashMap<>();
-      for (FeatureSpec spec : specs) {
-        for (ViewSpec v : spec.views()) {
-          views.put(v.name(), v);
-          sources.put(v.name(), spec.source());
-        }
-      }
-      Map<String, ViewPlan> plans = new LinkedHashMap<>();
-      List<String> errors = new ArrayList<>();
-      Set<FeatureSelection> seen = new HashSet<>();
-      for (FeatureSelection sel : selections) {
-        ViewSpec view = views.get(sel.view());
-        if (view == null) {
-          errors.add("unknown view '" + sel.view() + "' (views: " + views.keySet() + ")");
-          continue;
-        }
-        int idx = view.indexOf(sel.feature());
-        if (idx < 0) {
-          errors.add(
-              "view '"
-                  + sel.view()
-                  + "' has no feature '"
-                  + sel.feature()
-                  + "' (features: "
-                  + view.features().stream().map(FeatureDef::name).toList()
-                  + ")");
-          continue;
-        }
-        if (!seen.add(sel)) {
-          continue;
-        }
-        ViewPlan plan = plans.get(view.name());
-        if (plan == null) {
-          Table table = loadTable(view.name());
-          Snapshot current = table.currentSnapshot();
-          plan =
-              new ViewPlan(
-                  view.name(),
-                  table,
-                  current == null ? null : current.snapshotId(),
-                  view.version(sources.get(view.name())),
-                  view.ttl().toMillis());
-          plans.put(view.name(), plan);
-        }
-        FeatureDef f = view.features().get(idx);
-        Types.NestedField col = plan.table.schema().findField(f.name());
-        if (col == null) {
-          errors.add(
-              "history table "
-                  + plan.table.name()
-                  + " has no column '"
-                  + f.name()
-                  + "' yet: run the feature job with the current spec first");
-          continue;
-        }
-        plan.features.add(f.name());
-        plan.types.add(f.outputType());
-      }
-      if (!errors.isEmpty()) {
-        throw new TrainingSetException(String.join("\n", errors));
-      }
-      return new ArrayList<>(plans.values());
-    }
-
-    private List<ViewPlan> plansFromManifest(Manifest m) {
-      List<ViewPlan> out = new ArrayList<>();
-      for (Manifest.ViewRead r : m.views()) {
-        Table table = loadTable(r.view());
-        if (r.snapshotId() != null && table.snapshot(r.snapshotId()) == null) {
-          throw new TrainingSetException(
-              "history table "
-                  + table.name()
-                  + " no longer has snapshot "
-                  + r.snapshotId()
-                  + " (expired?): this training set cannot be reproduced exactly");
-        }
-        ViewPlan p = new ViewPlan(r.view(), table, r.snapshotId(), r.specVersion(), r.ttlMillis());
-        p.features.addAll(r.features());
-        for (String t : r.types()) {
-          p.types.add(ValueType.valueOf(t));
-        }
-        p.columns.addAll(r.columns());
-        out.add(p);
-      }
-      return out;
     }
 
     private Table loadTable(String view) {
@@ -445,7 +309,7 @@ public final class TrainingSet {
    * @throws TrainingSetException for a bad spine (with the row number) or unreadable history
    */
   public Manifest run() {
-    return run(this::writeInProcess);
+    return run(new InProcessEngine(plans, rowsInMemory, tempDir));
   }
 
   /**
@@ -539,45 +403,7 @@ public final class TrainingSet {
 
   /** The views read, as the manifest records them (columns are named by outputSchema). */
   private List<Manifest.ViewRead> viewReads() {
-    List<Manifest.ViewRead> reads = new ArrayList<>();
-    for (ViewPlan p : plans) {
-      reads.add(
-          new Manifest.ViewRead(
-              p.view,
-              p.table.name(),
-              p.snapshotId,
-              p.specVersion,
-              p.ttlMillis,
-              List.copyOf(p.features),
-              p.types.stream().map(Enum::name).toList(),
-              List.copyOf(p.columns)));
-    }
-    return List.copyOf(reads);
-  }
-
-  /** The in-process engine: in memory, or partitioned through spill files above rowsInMemory. */
-  private void writeInProcess(TrainingPlan plan, Path file, Consumer<String> progress)
-      throws IOException {
-    long historyRows = 0;
-    for (ViewPlan p : plans) {
-      historyRows = Math.max(historyRows, p.rows());
-    }
-    // The history streams past and is never held; what is held is spine-sized: while a view is
-    // read, one join state per reader thread and the results of the views already read.
-    long total = plan.spineRows() * (plans.size() + READERS - 1L);
-    int buckets = (int) Math.max(1, Math.min(4096, total / rowsInMemory + 1));
-    if (total <= rowsInMemory) {
-      buckets = 1;
-    }
-    progress.accept(
-        String.format(
-            "training set: %,d spine rows, %d view(s), %,d history rows in the largest, %d partition(s)",
-            plan.spineRows(), plans.size(), historyRows, buckets));
-    if (buckets == 1) {
-      new InMemory(plan.outputSchema()).run(file);
-    } else {
-      new Spilled(plan.outputSchema(), buckets).run(file);
-    }
+    return plans.stream().map(ViewPlan::viewRead).toList();
   }
 
   private record SpineInfo(String sha256, long rows) {}
@@ -621,9 +447,7 @@ public final class TrainingSet {
         featureCount.merge(f, 1, Integer::sum);
       }
     }
-    int slot = 0;
     for (ViewPlan p : plans) {
-      p.firstSlot = slot;
       boolean named = !p.columns.isEmpty();
       for (int i = 0; i < p.features.size(); i++) {
         String f = p.features.get(i);
@@ -654,7 +478,6 @@ public final class TrainingSet {
                 Schema.createUnion(Schema.create(Schema.Type.NULL), type),
                 p.view + ":" + f,
                 Schema.Field.NULL_DEFAULT_VALUE));
-        slot++;
       }
     }
     return Schema.createRecord(
@@ -663,641 +486,5 @@ public final class TrainingSet {
         spine.getNamespace(),
         false,
         fields);
-  }
-
-  private int slots() {
-    int n = 0;
-    for (ViewPlan p : plans) {
-      n += p.features.size();
-    }
-    return n;
-  }
-
-  /** Reader threads for the history scan: one per core. */
-  private static final int READERS = Math.max(1, Runtime.getRuntime().availableProcessors());
-
-  /**
-   * Scans a view's history table at its snapshot, projecting only what the join needs, in {@link
-   * HistoryBatch}es. Data files are read by up to {@link #READERS} threads, newest first (by the
-   * upper bound of the key column: the streaming join then replaces few values); reader {@code t}
-   * feeds {@code sinks.apply(t)}, one batch at a time. (Freshet's history is append-only; a table
-   * with delete files is read through Iceberg's generic reader on one thread.)
-   *
-   * @param entities what each batch row's entity becomes (rows it maps to -1 are skipped by sinks)
-   * @return the number of readers used (sinks asked for)
-   */
-  private int scanHistory(
-      ViewPlan p,
-      HistoryBatch.Entities entities,
-      java.util.function.IntFunction<ParquetHistoryReader.BatchSink> sinks)
-      throws IOException {
-    if (p.snapshotId == null) {
-      return 0;
-    }
-    List<String> cols = new ArrayList<>();
-    cols.add(HistoryTables.ENTITY);
-    cols.add(HistoryTables.VALID_FROM);
-    cols.add(HistoryTables.REVISION);
-    cols.add(HistoryTables.LAST_EVENT_TIME);
-    if (asServed) {
-      cols.add(HistoryTables.WRITTEN_AT);
-    }
-    cols.addAll(p.features);
-    Snapshot snapshot = p.table.snapshot(p.snapshotId);
-    org.apache.iceberg.Schema schema =
-        snapshot.schemaId() != null && p.table.schemas().containsKey(snapshot.schemaId())
-            ? p.table.schemas().get(snapshot.schemaId())
-            : p.table.schema();
-    org.apache.iceberg.Schema projected = schema.select(cols);
-    List<org.apache.iceberg.FileScanTask> tasks = new ArrayList<>();
-    try (CloseableIterable<org.apache.iceberg.FileScanTask> planned =
-        p.table
-            .newScan()
-            .useSnapshot(p.snapshotId)
-            .select(cols)
-            .includeColumnStats(
-                List.of(asServed ? HistoryTables.WRITTEN_AT : HistoryTables.VALID_FROM))
-            .planFiles()) {
-      planned.forEach(tasks::add);
-    }
-    boolean simple =
-        tasks.stream()
-            .allMatch(
-                t ->
-                    t.deletes().isEmpty()
-                        && t.file().format() == org.apache.iceberg.FileFormat.PARQUET);
-    java.util.concurrent.atomic.AtomicLong rows = new java.util.concurrent.atomic.AtomicLong();
-    if (!simple || tasks.size() < 2 || READERS == 1) {
-      ParquetHistoryReader.BatchSink sink = sinks.apply(0);
-      try (CloseableIterable<Record> records =
-          IcebergGenerics.read(p.table).useSnapshot(p.snapshotId).select(cols).build()) {
-        feed(p, cols, records, entities, new HistoryBatch(p.types), sink, rows);
-      }
-      return 1;
-    }
-    // Local whole files: read columns directly (no record objects); else Iceberg's reader.
-    boolean fast =
-        tasks.stream()
-            .allMatch(
-                t ->
-                    t.file().location().startsWith("file:")
-                        && t.start() == 0
-                        && t.length() == t.file().fileSizeInBytes());
-    int[] fieldIds = new int[5 + p.features.size()];
-    fieldIds[0] = schema.findField(HistoryTables.ENTITY).fieldId();
-    fieldIds[1] = schema.findField(HistoryTables.VALID_FROM).fieldId();
-    fieldIds[2] = schema.findField(HistoryTables.REVISION).fieldId();
-    fieldIds[3] = schema.findField(HistoryTables.LAST_EVENT_TIME).fieldId();
-    fieldIds[4] = asServed ? schema.findField(HistoryTables.WRITTEN_AT).fieldId() : fieldIds[1];
-    for (int f = 0; f < p.features.size(); f++) {
-      fieldIds[5 + f] = schema.findField(p.features.get(f)).fieldId();
-    }
-    newestFirst(tasks, fieldIds[4]);
-    int readers = Math.min(READERS, tasks.size());
-    java.util.concurrent.atomic.AtomicInteger next =
-        new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newFixedThreadPool(
-            readers,
-            r -> {
-              Thread t = new Thread(r, "freshet-history-reader");
-              t.setDaemon(true);
-              return t;
-            });
-    try {
-      List<java.util.concurrent.Future<?>> running = new ArrayList<>();
-      for (int t = 0; t < readers; t++) {
-        ParquetHistoryReader.BatchSink sink = sinks.apply(t);
-        running.add(
-            pool.submit(
-                () -> {
-                  HistoryBatch batch = new HistoryBatch(p.types);
-                  for (int i; (i = next.getAndIncrement()) < tasks.size(); ) {
-                    org.apache.iceberg.FileScanTask task = tasks.get(i);
-                    if (fast) {
-                      ParquetHistoryReader.read(
-                          Path.of(java.net.URI.create(task.file().location())),
-                          fieldIds,
-                          entities,
-                          batch,
-                          b -> {
-                            sink.accept(b);
-                            rows.addAndGet(b.size);
-                          });
-                      continue;
-                    }
-                    try (CloseableIterable<Record> records =
-                        org.apache.iceberg.parquet.Parquet.read(
-                                p.table.io().newInputFile(task.file()))
-                            .project(projected)
-                            .split(task.start(), task.length())
-                            .createReaderFunc(
-                                fileSchema ->
-                                    org.apache.iceberg.data.parquet.GenericParquetReaders
-                                        .buildReader(projected, fileSchema))
-                            .build()) {
-                      feed(p, cols, records, entities, batch, sink, rows);
-                    }
-                  }
-                  return null;
-                }));
-      }
-      for (java.util.concurrent.Future<?> f : running) {
-        try {
-          f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-          Throwable cause = e.getCause();
-          if (cause instanceof IOException io) {
-            throw io;
-          }
-          if (cause instanceof RuntimeException re) {
-            throw re;
-          }
-          throw new IOException(cause);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted while reading the history", e);
-        }
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-    return readers;
-  }
-
-  /**
-   * Orders data files by the upper bound of the key column, newest first (files without bounds
-   * last). Only a speed-up: the streaming join's result does not depend on the order.
-   */
-  private static void newestFirst(List<org.apache.iceberg.FileScanTask> tasks, int keyFieldId) {
-    Map<org.apache.iceberg.FileScanTask, Long> upper = new java.util.IdentityHashMap<>();
-    for (org.apache.iceberg.FileScanTask t : tasks) {
-      Map<Integer, java.nio.ByteBuffer> bounds = t.file().upperBounds();
-      java.nio.ByteBuffer b = bounds == null ? null : bounds.get(keyFieldId);
-      upper.put(
-          t,
-          b == null || b.remaining() != 8
-              ? Long.MIN_VALUE
-              : b.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong());
-    }
-    tasks.sort(java.util.Comparator.comparing(upper::get, java.util.Comparator.reverseOrder()));
-  }
-
-  /** Iceberg records to batches (the generic path: delete files, remote or split files). */
-  private void feed(
-      ViewPlan p,
-      List<String> cols,
-      CloseableIterable<Record> records,
-      HistoryBatch.Entities entities,
-      HistoryBatch batch,
-      ParquetHistoryReader.BatchSink sink,
-      java.util.concurrent.atomic.AtomicLong rows)
-      throws IOException {
-    int nf = p.features.size();
-    int[] pos = null;
-    batch.size = 0;
-    for (Record r : records) {
-      if (pos == null) {
-        pos = new int[cols.size()];
-        List<Types.NestedField> fields = r.struct().fields();
-        for (int i = 0; i < cols.size(); i++) {
-          pos[i] = -1;
-          for (int j = 0; j < fields.size(); j++) {
-            if (fields.get(j).name().equals(cols.get(i))) {
-              pos[i] = j;
-            }
-          }
-        }
-      }
-      int n = batch.size;
-      byte[] entity = ((String) r.get(pos[0])).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      batch.entity[n] = entities.id(entity, 0, entity.length);
-      batch.putEntity(n, entity, 0, entity.length);
-      batch.validFrom[n] = millis(r.get(pos[1]));
-      batch.revision[n] = (Integer) r.get(pos[2]);
-      batch.lastEventTime[n] = millis(r.get(pos[3]));
-      int base = 4;
-      batch.key[n] = batch.validFrom[n];
-      if (asServed) {
-        batch.key[n] = millis(r.get(pos[4]));
-        base = 5;
-      }
-      for (int f = 0; f < nf; f++) {
-        batch.values.set(f, n, r.get(pos[base + f]));
-      }
-      batch.size = n + 1;
-      if (batch.size == HistoryBatch.CAPACITY) {
-        sink.accept(batch);
-        batch.size = 0;
-      }
-      long read = rows.incrementAndGet();
-      if (read % 5_000_000 == 0) {
-        progress.accept(String.format("history %s: %,d rows read", p.view, read));
-      }
-    }
-    if (batch.size > 0) {
-      sink.accept(batch);
-      batch.size = 0;
-    }
-  }
-
-  private static long millis(Object ts) {
-    if (ts instanceof OffsetDateTime odt) {
-      return odt.toEpochSecond() * 1000 + odt.getNano() / 1_000_000;
-    }
-    if (ts instanceof java.time.LocalDateTime ldt) {
-      return ldt.toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
-    }
-    return ((Number) ts).longValue();
-  }
-
-  /** Writes the output: the spine again, in order, with each row's feature values. */
-  private abstract class OutputPass {
-    final Schema outSchema;
-
-    OutputPass(Schema outSchema) {
-      this.outSchema = outSchema;
-    }
-
-    /** The feature values of the next spine row (in spine order), given its entity. */
-    abstract Object[] next(String entity, long rowIndex) throws IOException;
-
-    /**
-     * The feature values of all spine rows, one {@link FeatureColumns} per view, when they are
-     * held: then the output is written without Avro records ({@link TrainingOutput#openRows}), each
-     * row's values found by {@link #rowsOf}. Null (the default): {@link #next} gives them.
-     */
-    FeatureColumns[] views() {
-      return null;
-    }
-
-    /** For each view, the row of {@link #views} that holds spine row {@code rowIndex}, or -1. */
-    void rowsOf(long rowIndex, int[] rows) {
-      throw new UnsupportedOperationException();
-    }
-
-    void write(Path file) throws IOException {
-      FeatureColumns[] views = views();
-      if (views != null && writeRows(file, views)) {
-        return;
-      }
-      long total = 0;
-      long t0 = System.nanoTime();
-      try (Spine spine = Spine.open(spinePath, entityColumn, timestampColumn).readAhead(true);
-          ParquetWriter<GenericRecord> writer = TrainingOutput.open(file, outSchema)) {
-        int spineCols = spine.schema().getFields().size();
-        while (spine.next()) {
-          Object[] in = spine.values();
-          Object[] features = next(spine.entity(), total);
-          GenericData.Record rec = new GenericData.Record(outSchema);
-          for (int i = 0; i < spineCols; i++) {
-            rec.put(i, in[i]);
-          }
-          for (int i = 0; i < features.length; i++) {
-            rec.put(spineCols + i, features[i]);
-          }
-          writer.write(rec);
-          if (++total % 1_000_000 == 0) {
-            progress.accept(
-                String.format(
-                    "output: %,d rows (%,.0f rows/s)",
-                    total, total / ((System.nanoTime() - t0) / 1e9)));
-          }
-        }
-      }
-    }
-
-    /**
-     * The direct path of {@link #write}; false (nothing written) when the spine's types need Avro.
-     */
-    private boolean writeRows(Path file, FeatureColumns[] views) throws IOException {
-      long total = 0;
-      long t0 = System.nanoTime();
-      try (Spine spine = Spine.open(spinePath, entityColumn, timestampColumn).readAhead(true)) {
-        int spineCols = spine.schema().getFields().size();
-        try (ParquetWriter<TrainingOutput.Row> writer =
-            TrainingOutput.openRows(file, outSchema, spineCols)) {
-          if (writer == null) {
-            return false;
-          }
-          TrainingOutput.Row row = new TrainingOutput.Row(views);
-          while (spine.next()) {
-            row.spine = spine.values();
-            rowsOf(total, row.rows);
-            writer.write(row);
-            if (++total % 1_000_000 == 0) {
-              progress.accept(
-                  String.format(
-                      "output: %,d rows (%,.0f rows/s)",
-                      total, total / ((System.nanoTime() - t0) / 1e9)));
-            }
-          }
-        }
-      }
-      return true;
-    }
-  }
-
-  /**
-   * Everything fits in memory: one partition, no spill files. The history streams through a {@link
-   * StreamingAsOfJoin} per reader thread; only the spine and one value per spine row and feature
-   * are held.
-   */
-  private final class InMemory {
-    final Schema outSchema;
-
-    InMemory(Schema outSchema) {
-      this.outSchema = outSchema;
-    }
-
-    void run(Path out) throws IOException {
-      SpineRows spine = new SpineRows();
-      try (Spine s = Spine.open(spinePath, entityColumn, timestampColumn).readAhead(false)) {
-        while (s.next()) {
-          spine.add(s.entity(), s.timestamp());
-        }
-      }
-      int bits = PartitionedOffer.bits(spine.size);
-      spine.groupByPartition(bits);
-      progress.accept(
-          String.format(
-              "read spine: %,d rows, %,d entities, %d partitions",
-              spine.size, spine.entities.size(), 1 << bits));
-      int[][] chosen = new int[plans.size()][];
-      FeatureColumns[] values = new FeatureColumns[plans.size()];
-      for (int v = 0; v < plans.size(); v++) {
-        ViewPlan p = plans.get(v);
-        StreamingAsOfJoin join = new StreamingAsOfJoin(spine, p.types, p.ttlMillis, inclusive);
-        StreamingAsOfJoin.State[] states = new StreamingAsOfJoin.State[READERS];
-        PartitionedOffer[] offers = new PartitionedOffer[READERS];
-        scanHistory(
-            p,
-            (utf8, off, len) -> EntityIndex.partition(EntityIndex.hash(utf8, off, len), bits),
-            t -> {
-              states[t] = join.newState();
-              offers[t] = new PartitionedOffer(spine.entities, bits, states[t], p.types);
-              return offers[t];
-            });
-        for (PartitionedOffer o : offers) {
-          if (o != null) {
-            o.finish();
-          }
-        }
-        StreamingAsOfJoin.State result = states[0] != null ? states[0] : join.newState();
-        for (int t = 1; t < states.length; t++) {
-          if (states[t] != null) {
-            result.merge(states[t]);
-            states[t] = null;
-          }
-        }
-        // The values in spine order, so that the output reads them in sequence: one gathering
-        // pass of independent loads, which the CPU overlaps, instead of a random load per row and
-        // feature in the middle of the Parquet writer. The states are gone, so two value sets fit
-        // where the readers' states were.
-        int[] at = result.chosen();
-        FeatureColumns inSpineOrder = new FeatureColumns(p.types, spine.size);
-        for (int i = 0; i < at.length; i++) {
-          if (at[i] >= 0) {
-            inSpineOrder.copy(result.values, at[i], i);
-            at[i] = i;
-          }
-        }
-        chosen[v] = at;
-        values[v] = inSpineOrder;
-        progress.accept(String.format("read and joined history of %s", p.view));
-      }
-      Object[] row = new Object[slots()];
-      new OutputPass(outSchema) {
-        @Override
-        FeatureColumns[] views() {
-          return values;
-        }
-
-        @Override
-        void rowsOf(long rowIndex, int[] rows) {
-          for (int v = 0; v < chosen.length; v++) {
-            rows[v] = chosen[v][(int) rowIndex];
-          }
-        }
-
-        @Override
-        Object[] next(String entity, long rowIndex) {
-          int i = (int) rowIndex;
-          for (int v = 0; v < chosen.length; v++) {
-            int first = plans.get(v).firstSlot;
-            int c = chosen[v][i];
-            for (int f = 0; f < values[v].features(); f++) {
-              row[first + f] = c < 0 ? null : values[v].get(f, c);
-            }
-          }
-          return row;
-        }
-      }.write(out);
-    }
-  }
-
-  /** Spine and history partitioned by entity hash into spill files; one partition at a time. */
-  private final class Spilled {
-    final Schema outSchema;
-    final int buckets;
-
-    Spilled(Schema outSchema, int buckets) {
-      this.outSchema = outSchema;
-      this.buckets = buckets;
-    }
-
-    int bucket(byte[] utf8, int off, int len) {
-      return Math.floorMod(EntityIndex.hash(utf8, off, len), buckets);
-    }
-
-    int bucket(String entity) {
-      byte[] b = entity.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      return bucket(b, 0, b.length);
-    }
-
-    DataOutputStream[] open(Path dir, String prefix) throws IOException {
-      DataOutputStream[] outs = new DataOutputStream[buckets];
-      for (int b = 0; b < buckets; b++) {
-        outs[b] =
-            new DataOutputStream(
-                new BufferedOutputStream(
-                    Files.newOutputStream(dir.resolve(prefix + "-" + b)), 1 << 16));
-      }
-      return outs;
-    }
-
-    DataInputStream in(Path file) throws IOException {
-      return new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
-    }
-
-    void run(Path out) throws IOException {
-      Path dir =
-          tempDir == null
-              ? Files.createTempDirectory("freshet-training-")
-              : Files.createTempDirectory(tempDir, "freshet-training-");
-      try {
-        runIn(dir, out);
-      } finally {
-        try (var files = Files.list(dir)) {
-          for (Path f : (Iterable<Path>) files::iterator) {
-            Files.deleteIfExists(f);
-          }
-        }
-        Files.deleteIfExists(dir);
-      }
-    }
-
-    private void runIn(Path dir, Path out) throws IOException {
-      // 1. Spine rows to their partitions (spine order is kept within each partition).
-      long[] spineCounts = new long[buckets];
-      DataOutputStream[] spineOut = open(dir, "spine");
-      try (Spine s = Spine.open(spinePath, entityColumn, timestampColumn).readAhead(false)) {
-        while (s.next()) {
-          int b = bucket(s.entity());
-          Values.writeString(spineOut[b], s.entity());
-          spineOut[b].writeLong(s.timestamp());
-          spineCounts[b]++;
-        }
-      } finally {
-        for (DataOutputStream o : spineOut) {
-          o.close();
-        }
-      }
-      // 2. History rows of each view to their partitions.
-      long[][][] historyCounts = new long[plans.size()][READERS][buckets];
-      for (int v = 0; v < plans.size(); v++) {
-        ViewPlan p = plans.get(v);
-        List<DataOutputStream[]> outs = new ArrayList<>();
-        for (int t = 0; t < READERS; t++) {
-          outs.add(open(dir, "history-" + v + "-r" + t));
-        }
-        long[][] counts = historyCounts[v];
-        try {
-          scanHistory(
-              p,
-              this::bucket,
-              t -> {
-                DataOutputStream[] hOut = outs.get(t);
-                long[] mine = counts[t];
-                return batch -> {
-                  for (int r = 0; r < batch.size; r++) {
-                    int b = batch.entity[r];
-                    if (b < 0) {
-                      continue;
-                    }
-                    DataOutputStream o = hOut[b];
-                    o.writeInt(batch.entityLength(r));
-                    o.write(batch.entityBytes, batch.entityOffset[r], batch.entityLength(r));
-                    o.writeLong(batch.key[r]);
-                    o.writeLong(batch.validFrom[r]);
-                    o.writeInt(batch.revision[r]);
-                    o.writeLong(batch.lastEventTime[r]);
-                    for (int f = 0; f < batch.values.features(); f++) {
-                      Values.write(o, batch.values, f, r);
-                    }
-                    mine[b]++;
-                  }
-                };
-              });
-        } finally {
-          for (DataOutputStream[] hOut : outs) {
-            for (DataOutputStream o : hOut) {
-              o.close();
-            }
-          }
-        }
-        progress.accept(String.format("partitioned history of %s", p.view));
-      }
-      // 3. Join each partition; its results in its spine order.
-      List<ValueType> slotTypes = new ArrayList<>();
-      for (ViewPlan p : plans) {
-        slotTypes.addAll(p.types);
-      }
-      for (int b = 0; b < buckets; b++) {
-        SpineRows spine = new SpineRows();
-        try (DataInputStream in = in(dir.resolve("spine-" + b))) {
-          for (long i = 0; i < spineCounts[b]; i++) {
-            String e = Values.readString(in);
-            spine.add(e, in.readLong());
-          }
-        }
-        int[][] chosen = new int[plans.size()][];
-        FeatureColumns[] values = new FeatureColumns[plans.size()];
-        for (int v = 0; v < plans.size(); v++) {
-          ViewPlan p = plans.get(v);
-          int nf = p.features.size();
-          StreamingAsOfJoin.State state =
-              new StreamingAsOfJoin(spine, p.types, p.ttlMillis, inclusive).newState();
-          HistoryBatch batch = new HistoryBatch(p.types);
-          for (int t = 0; t < READERS; t++) {
-            Path file = dir.resolve("history-" + v + "-r" + t + "-" + b);
-            try (DataInputStream in = in(file)) {
-              for (long i = 0; i < historyCounts[v][t][b]; i++) {
-                byte[] e = Values.readBytes(in);
-                int n = batch.size;
-                batch.entity[n] = spine.entities.idOf(e, 0, e.length);
-                batch.key[n] = in.readLong();
-                batch.validFrom[n] = in.readLong();
-                batch.revision[n] = in.readInt();
-                batch.lastEventTime[n] = in.readLong();
-                for (int f = 0; f < nf; f++) {
-                  Values.read(in, batch.values, f, n);
-                }
-                batch.size = n + 1;
-                if (batch.size == HistoryBatch.CAPACITY) {
-                  state.offer(batch);
-                  batch.size = 0;
-                }
-              }
-            }
-            Files.deleteIfExists(file);
-          }
-          state.offer(batch);
-          chosen[v] = state.chosen();
-          values[v] = state.values;
-        }
-        try (DataOutputStream o =
-            new DataOutputStream(
-                new BufferedOutputStream(
-                    Files.newOutputStream(dir.resolve("result-" + b)), 1 << 16))) {
-          for (int i = 0; i < spine.size; i++) {
-            for (int v = 0; v < plans.size(); v++) {
-              int c = chosen[v][i];
-              for (int f = 0; f < values[v].features(); f++) {
-                if (c < 0) {
-                  o.writeByte(0);
-                } else {
-                  Values.write(o, values[v], f, c);
-                }
-              }
-            }
-          }
-        }
-        Files.deleteIfExists(dir.resolve("spine-" + b));
-        progress.accept(String.format("joined partition %d of %d", b + 1, buckets));
-      }
-      // 4. The output in spine order: each row's results are next in its partition's file.
-      DataInputStream[] results = new DataInputStream[buckets];
-      for (int b = 0; b < buckets; b++) {
-        results[b] = in(dir.resolve("result-" + b));
-      }
-      Object[] row = new Object[slotTypes.size()];
-      try {
-        new OutputPass(outSchema) {
-          @Override
-          Object[] next(String entity, long rowIndex) throws IOException {
-            DataInputStream in = results[bucket(entity)];
-            for (int s = 0; s < row.length; s++) {
-              row[s] = Values.read(in, slotTypes.get(s));
-            }
-            return row;
-          }
-        }.write(out);
-      } finally {
-        for (DataInputStream in : results) {
-          in.close();
-        }
-      }
-    }
   }
 }

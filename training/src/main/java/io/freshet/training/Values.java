@@ -17,9 +17,7 @@ final class Values {
   }
 
   static String readString(DataInput in) throws IOException {
-    byte[] b = new byte[in.readInt()];
-    in.readFully(b);
-    return new String(b, StandardCharsets.UTF_8);
+    return new String(readBytes(in), StandardCharsets.UTF_8);
   }
 
   static void write(DataOutput out, ValueType type, Object v) throws IOException {

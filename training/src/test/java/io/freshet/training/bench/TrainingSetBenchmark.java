@@ -8,6 +8,7 @@ import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SourceSpec;
 import io.freshet.spec.ValueType;
 import io.freshet.spec.ViewSpec;
+import io.freshet.training.HistoryAppender;
 import io.freshet.training.TrainingSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -28,18 +30,11 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.iceberg.AppendFiles;
-import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
-import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.io.DataWriter;
-import org.apache.iceberg.parquet.Parquet;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.io.LocalOutputFile;
@@ -184,74 +179,58 @@ public final class TrainingSetBenchmark {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  /** Per entity 50 updates with increasing valid_from over about 30 days; 10% null values. */
-  private static void writeHistory(Table table, long rows, int entities) throws Exception {
+  /**
+   * Per entity 50 updates with increasing valid_from over about 30 days; 10% null values. The rows
+   * are made as the appender asks for them, so the history is never held.
+   */
+  private static void writeHistory(Table table, long rows, int entities) {
     Random rnd = new Random(42);
     long[] clock = new long[entities];
     for (int e = 0; e < entities; e++) {
       clock[e] = T0 + rnd.nextInt(86_400_000);
     }
-    InternalRecordWrapper wrapper = new InternalRecordWrapper(table.schema().asStruct());
-    PartitionKey key = new PartitionKey(table.spec(), table.schema());
-    Map<PartitionKey, DataWriter<Record>> writers = new java.util.HashMap<>();
     org.apache.iceberg.data.GenericRecord template =
         org.apache.iceberg.data.GenericRecord.create(table.schema());
     String[] countries = {"FR", "DE", "NL", "US", "ES", "IT", "BE", "PL"};
-    for (long i = 0; i < rows; i++) {
-      int e = (int) (i % entities);
-      clock[e] += 1 + rnd.nextInt(3_600_000 * 20);
-      long vf = clock[e];
-      Record r = template.copy();
-      r.set(0, "customer-" + e);
-      r.set(1, Instant.ofEpochMilli(vf).atOffset(ZoneOffset.UTC));
-      r.set(2, Instant.ofEpochMilli(vf - rnd.nextInt(60_000)).atOffset(ZoneOffset.UTC));
-      r.set(3, Instant.ofEpochMilli(vf + 50).atOffset(ZoneOffset.UTC));
-      r.set(4, "bench");
-      r.set(5, false);
-      r.set(6, 0);
-      for (int f = 0; f < 7; f++) {
-        Object v;
-        if (rnd.nextInt(10) == 0) {
-          v = null;
-        } else if (f < 3) {
-          v = (long) rnd.nextInt(500);
-        } else if (f < 6) {
-          v = rnd.nextInt(10_000_000) / 100.0;
-        } else {
-          v = countries[rnd.nextInt(countries.length)];
-        }
-        r.set(7 + f, v);
-      }
-      key.partition(wrapper.wrap(r));
-      DataWriter<Record> w = writers.get(key);
-      if (w == null) {
-        PartitionKey pk = key.copy();
-        w =
-            Parquet.writeData(
-                    table
-                        .io()
-                        .newOutputFile(
-                            table
-                                .locationProvider()
-                                .newDataLocation(
-                                    table.spec(), pk, java.util.UUID.randomUUID() + ".parquet")))
-                .schema(table.schema())
-                .createWriterFunc(mt -> GenericParquetWriter.create(table.schema(), mt))
-                .withSpec(table.spec())
-                .withPartition(pk)
-                .overwrite()
-                .build();
-        writers.put(pk, w);
-      }
-      w.write(r);
-    }
-    AppendFiles append = table.newAppend();
-    for (DataWriter<Record> w : writers.values()) {
-      w.close();
-      DataFile f = w.toDataFile();
-      append.appendFile(f);
-    }
-    append.commit();
+    Iterator<Record> generated =
+        new Iterator<>() {
+          long i;
+
+          @Override
+          public boolean hasNext() {
+            return i < rows;
+          }
+
+          @Override
+          public Record next() {
+            int e = (int) (i++ % entities);
+            clock[e] += 1 + rnd.nextInt(3_600_000 * 20);
+            long vf = clock[e];
+            Record r = template.copy();
+            r.set(0, "customer-" + e);
+            r.set(1, Instant.ofEpochMilli(vf).atOffset(ZoneOffset.UTC));
+            r.set(2, Instant.ofEpochMilli(vf - rnd.nextInt(60_000)).atOffset(ZoneOffset.UTC));
+            r.set(3, Instant.ofEpochMilli(vf + 50).atOffset(ZoneOffset.UTC));
+            r.set(4, "bench");
+            r.set(5, false);
+            r.set(6, 0);
+            for (int f = 0; f < 7; f++) {
+              Object v;
+              if (rnd.nextInt(10) == 0) {
+                v = null;
+              } else if (f < 3) {
+                v = (long) rnd.nextInt(500);
+              } else if (f < 6) {
+                v = rnd.nextInt(10_000_000) / 100.0;
+              } else {
+                v = countries[rnd.nextInt(countries.length)];
+              }
+              r.set(7 + f, v);
+            }
+            return r;
+          }
+        };
+    HistoryAppender.append(table, () -> generated);
   }
 
   private static void writeSpine(Path file, long rows, int entities) throws Exception {
