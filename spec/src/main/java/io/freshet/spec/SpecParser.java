@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.avro.Schema;
 import org.yaml.snakeyaml.nodes.Node;
@@ -29,20 +28,6 @@ public final class SpecParser {
 
   /** Names that become Cassandra/Iceberg identifiers. */
   static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
-
-  /** Column names Freshet's own tables use next to the features of a view. */
-  public static final Set<String> RESERVED_COLUMNS =
-      Set.of(
-          "entity",
-          "valid_from",
-          "last_event_time",
-          "written_at",
-          "spec_version",
-          "correction",
-          "revision");
-
-  /** Cassandra refuses table names longer than this. */
-  static final int MAX_VIEW_NAME_LENGTH = 48;
 
   private static final List<String> TOP_KEYS = List.of("source", "views");
 

@@ -3,6 +3,7 @@ package io.freshet.spec;
 import static io.freshet.spec.YamlWalker.line;
 import static io.freshet.spec.YamlWalker.quote;
 
+import io.freshet.store.StoreNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -78,7 +79,7 @@ final class ViewRules {
     }
     Node nameNode = f.required("name", "e.g. name: customer_spend");
     String name = in.name(nameNode, path + ".name", false);
-    if (name != null && name.length() > SpecParser.MAX_VIEW_NAME_LENGTH) {
+    if (name != null && name.length() > StoreNames.MAX_TABLE_NAME_LENGTH) {
       in.error(
           nameNode,
           path + ".name",
@@ -87,7 +88,7 @@ final class ViewRules {
               + " is "
               + name.length()
               + " characters; it names a Cassandra table, which allows at most "
-              + SpecParser.MAX_VIEW_NAME_LENGTH);
+              + StoreNames.MAX_TABLE_NAME_LENGTH);
     }
     Node ttlNode =
         f.required(

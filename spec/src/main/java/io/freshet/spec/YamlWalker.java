@@ -1,5 +1,6 @@
 package io.freshet.spec;
 
+import io.freshet.store.StoreColumn;
 import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -219,7 +220,7 @@ final class YamlWalker {
    * A name that becomes a Cassandra/Iceberg identifier ({@link SpecParser#NAME}), or null after
    * reporting it.
    *
-   * @param column whether the name becomes a column next to {@link SpecParser#RESERVED_COLUMNS}
+   * @param column whether the name becomes a column next to {@link StoreColumn#NAMES}
    */
   String name(Node node, String path, boolean column) {
     String name = string(node, path);
@@ -237,13 +238,13 @@ final class YamlWalker {
               + ")");
       return null;
     }
-    if (column && SpecParser.RESERVED_COLUMNS.contains(name)) {
+    if (column && StoreColumn.NAMES.contains(name)) {
       error(
           node,
           path,
           quote(name)
               + " is a column Freshet uses itself ("
-              + String.join(", ", SpecParser.RESERVED_COLUMNS.stream().sorted().toList())
+              + String.join(", ", StoreColumn.NAMES.stream().sorted().toList())
               + "); choose another name, e.g. "
               + quote(name + "_value"));
       return null;

@@ -7,6 +7,7 @@ import static io.freshet.spec.SpecTestSupport.oneView;
 import static io.freshet.spec.SpecTestSupport.onlyError;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.freshet.store.StoreColumn;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -436,7 +437,7 @@ class SpecValidationTest {
 
   @Test
   void reservedColumnNames() {
-    for (String reserved : SpecParser.RESERVED_COLUMNS) {
+    for (String reserved : StoreColumn.NAMES) {
       SpecError e =
           onlyError(oneView("{name: " + reserved + ", agg: count}"), "views[0].features[0].name");
       assertThat(e.message()).contains("is a column Freshet uses itself");
