@@ -6,8 +6,6 @@ import io.freshet.cli.flink.UntilEnd;
 import io.freshet.cli.generate.KafkaPublisher;
 import io.freshet.cli.generate.Labels;
 import io.freshet.cli.generate.PaymentsGenerator;
-import io.freshet.connectors.iceberg.HistoryCatalogs;
-import io.freshet.connectors.iceberg.HistoryTables;
 import io.freshet.services.LocalServices;
 import io.freshet.services.Service;
 import io.freshet.services.ServiceStatus;
@@ -19,6 +17,9 @@ import io.freshet.spec.FeatureDef;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
 import io.freshet.spec.ViewSpec;
+import io.freshet.store.StoreNames;
+import io.freshet.store.iceberg.HistoryCatalogs;
+import io.freshet.store.iceberg.HistoryTables;
 import io.freshet.training.Manifest;
 import io.freshet.training.TrainingSet;
 import java.io.PrintWriter;
@@ -200,7 +201,8 @@ public final class DemoCommand implements Callable<Integer> {
         selected.add(view.name() + ":" + f.name());
       }
       Catalog catalog =
-          HistoryCatalogs.load("freshet", HistoryCatalogs.complete(Map.of(), icebergState));
+          HistoryCatalogs.load(
+              StoreNames.DEFAULT_CATALOG, HistoryCatalogs.complete(Map.of(), icebergState));
       try {
         Manifest m =
             TrainingSet.builder()
@@ -209,7 +211,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .entityColumn("customer_id")
                 .timestampColumn("timestamp")
                 .select(selected.toArray(String[]::new))
-                .catalog(catalog, "freshet")
+                .catalog(catalog, StoreNames.DEFAULT_CATALOG)
                 .output(output)
                 .build()
                 .run();
@@ -293,23 +295,31 @@ public final class DemoCommand implements Callable<Integer> {
         boolean exists =
             session
                     .execute(
-                        "SELECT table_name FROM system_schema.tables WHERE keyspace_name = 'freshet'"
+                        "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?"
                             + " AND table_name = ?",
-                        v.name())
+                        StoreNames.DEFAULT_KEYSPACE,
+                        StoreNames.table(v.name()))
                     .one()
                 != null;
         if (exists) {
-          session.execute("TRUNCATE freshet.\"" + v.name() + "\"");
+          session.execute(
+              "TRUNCATE "
+                  + StoreNames.DEFAULT_KEYSPACE
+                  + ".\""
+                  + StoreNames.table(v.name())
+                  + "\"");
         }
       }
     }
   }
 
   private static void resetIceberg(Path stateDir, FeatureSpec spec) throws Exception {
-    Catalog catalog = HistoryCatalogs.load("freshet", HistoryCatalogs.complete(Map.of(), stateDir));
+    Catalog catalog =
+        HistoryCatalogs.load(
+            StoreNames.DEFAULT_CATALOG, HistoryCatalogs.complete(Map.of(), stateDir));
     try {
       for (ViewSpec v : spec.views()) {
-        var id = HistoryTables.identifier("freshet", v.name());
+        var id = HistoryTables.identifier(StoreNames.DEFAULT_NAMESPACE, v.name());
         if (catalog.tableExists(id)) {
           catalog.dropTable(id, true);
         }

@@ -1,9 +1,10 @@
 package io.freshet.cli;
 
 import io.freshet.cli.flink.FeatureJobRunner;
-import io.freshet.connectors.iceberg.HistoryCatalogs;
 import io.freshet.spec.SpecException;
 import io.freshet.spec.SpecParser;
+import io.freshet.store.StoreNames;
+import io.freshet.store.iceberg.HistoryCatalogs;
 import io.freshet.training.FeatureSelection;
 import io.freshet.training.Manifest;
 import io.freshet.training.TrainingSet;
@@ -114,13 +115,13 @@ public final class TrainingSetCommand implements Callable<Integer> {
 
   @Option(
       names = "--catalog-name",
-      defaultValue = "freshet",
+      defaultValue = StoreNames.DEFAULT_CATALOG,
       description = "Iceberg catalog name (default: ${DEFAULT-VALUE}).")
   String catalogName;
 
   @Option(
       names = "--namespace",
-      defaultValue = "freshet",
+      defaultValue = StoreNames.DEFAULT_NAMESPACE,
       description = "Namespace of the history tables (default: ${DEFAULT-VALUE}).")
   String namespace;
 

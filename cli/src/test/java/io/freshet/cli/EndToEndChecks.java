@@ -3,13 +3,14 @@ package io.freshet.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.freshet.cli.generate.PaymentsGenerator;
-import io.freshet.connectors.iceberg.HistoryTables;
 import io.freshet.operators.features.NaiveOracle;
 import io.freshet.operators.features.SourceFields;
 import io.freshet.serving.FeatureClient;
 import io.freshet.serving.FeatureVector;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.ViewSpec;
+import io.freshet.store.StoreColumn;
+import io.freshet.store.iceberg.HistoryTables;
 import io.freshet.testing.TestServices;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -66,12 +67,13 @@ final class EndToEndChecks {
         for (var f : view.features()) {
           values.add(r.getField(f.name()));
         }
-        out.computeIfAbsent((String) r.getField(HistoryTables.ENTITY), k -> new ArrayList<>())
+        out.computeIfAbsent(
+                (String) r.getField(StoreColumn.ENTITY.column()), k -> new ArrayList<>())
             .add(
                 new HistoryRow(
-                    millis(r.getField(HistoryTables.VALID_FROM)),
-                    (Integer) r.getField(HistoryTables.REVISION),
-                    millis(r.getField(HistoryTables.LAST_EVENT_TIME)),
+                    millis(r.getField(StoreColumn.VALID_FROM.column())),
+                    (Integer) r.getField(StoreColumn.REVISION.column()),
+                    millis(r.getField(StoreColumn.LAST_EVENT_TIME.column())),
                     values));
       }
     }

@@ -3,13 +3,13 @@ package io.freshet.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.freshet.cli.flink.FlinkCluster;
-import io.freshet.connectors.iceberg.HistoryCatalogs;
-import io.freshet.connectors.iceberg.HistoryTables;
 import io.freshet.services.LoopbackPorts;
 import io.freshet.spec.FeatureDef;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
 import io.freshet.spec.ViewSpec;
+import io.freshet.store.iceberg.HistoryCatalogs;
+import io.freshet.store.iceberg.HistoryTables;
 import io.freshet.training.HistoryAppender;
 import io.freshet.training.Manifest;
 import java.io.PrintWriter;

@@ -6,8 +6,6 @@ import io.freshet.avro.DeadLetter;
 import io.freshet.avro.Decoded;
 import io.freshet.avro.EventRow;
 import io.freshet.avro.FeatureUpdate;
-import io.freshet.connectors.iceberg.HistoryCatalogs;
-import io.freshet.connectors.iceberg.HistoryTables;
 import io.freshet.connectors.iceberg.IcebergHistorySink;
 import io.freshet.connectors.iceberg.IcebergOptions;
 import io.freshet.examples.payments.Payment;
@@ -15,6 +13,9 @@ import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SourceSpec;
 import io.freshet.spec.SpecParser;
 import io.freshet.spec.ViewSpec;
+import io.freshet.store.StoreColumn;
+import io.freshet.store.iceberg.HistoryCatalogs;
+import io.freshet.store.iceberg.HistoryTables;
 import io.freshet.testing.FlinkMiniClusterExtension;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -411,12 +412,12 @@ class FeatureJobIcebergIT {
         }
         rows.add(
             line(
-                (String) r.getField(HistoryTables.ENTITY),
-                millis(r.getField(HistoryTables.VALID_FROM)),
-                millis(r.getField(HistoryTables.LAST_EVENT_TIME)),
-                (String) r.getField(HistoryTables.SPEC_VERSION),
-                (Boolean) r.getField(HistoryTables.CORRECTION),
-                (Integer) r.getField(HistoryTables.REVISION),
+                (String) r.getField(StoreColumn.ENTITY.column()),
+                millis(r.getField(StoreColumn.VALID_FROM.column())),
+                millis(r.getField(StoreColumn.LAST_EVENT_TIME.column())),
+                (String) r.getField(StoreColumn.SPEC_VERSION.column()),
+                (Boolean) r.getField(StoreColumn.CORRECTION.column()),
+                (Integer) r.getField(StoreColumn.REVISION.column()),
                 values));
       }
     }

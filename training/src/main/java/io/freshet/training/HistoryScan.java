@@ -1,6 +1,6 @@
 package io.freshet.training;
 
-import io.freshet.connectors.iceberg.HistoryTables;
+import io.freshet.store.StoreColumn;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -73,12 +73,12 @@ final class HistoryScan {
       return 0;
     }
     List<String> cols = new ArrayList<>();
-    cols.add(HistoryTables.ENTITY);
-    cols.add(HistoryTables.VALID_FROM);
-    cols.add(HistoryTables.REVISION);
-    cols.add(HistoryTables.LAST_EVENT_TIME);
+    cols.add(StoreColumn.ENTITY.column());
+    cols.add(StoreColumn.VALID_FROM.column());
+    cols.add(StoreColumn.REVISION.column());
+    cols.add(StoreColumn.LAST_EVENT_TIME.column());
     if (asServed) {
-      cols.add(HistoryTables.WRITTEN_AT);
+      cols.add(StoreColumn.WRITTEN_AT.column());
     }
     cols.addAll(p.features);
     Snapshot snapshot = p.table.snapshot(p.snapshotId);
@@ -94,7 +94,8 @@ final class HistoryScan {
             .useSnapshot(p.snapshotId)
             .select(cols)
             .includeColumnStats(
-                List.of(asServed ? HistoryTables.WRITTEN_AT : HistoryTables.VALID_FROM))
+                List.of(
+                    asServed ? StoreColumn.WRITTEN_AT.column() : StoreColumn.VALID_FROM.column()))
             .planFiles()) {
       planned.forEach(tasks::add);
     }
@@ -119,11 +120,12 @@ final class HistoryScan {
                         && t.start() == 0
                         && t.length() == t.file().fileSizeInBytes());
     int[] fieldIds = new int[5 + p.features.size()];
-    fieldIds[0] = schema.findField(HistoryTables.ENTITY).fieldId();
-    fieldIds[1] = schema.findField(HistoryTables.VALID_FROM).fieldId();
-    fieldIds[2] = schema.findField(HistoryTables.REVISION).fieldId();
-    fieldIds[3] = schema.findField(HistoryTables.LAST_EVENT_TIME).fieldId();
-    fieldIds[4] = asServed ? schema.findField(HistoryTables.WRITTEN_AT).fieldId() : fieldIds[1];
+    fieldIds[0] = schema.findField(StoreColumn.ENTITY.column()).fieldId();
+    fieldIds[1] = schema.findField(StoreColumn.VALID_FROM.column()).fieldId();
+    fieldIds[2] = schema.findField(StoreColumn.REVISION.column()).fieldId();
+    fieldIds[3] = schema.findField(StoreColumn.LAST_EVENT_TIME.column()).fieldId();
+    fieldIds[4] =
+        asServed ? schema.findField(StoreColumn.WRITTEN_AT.column()).fieldId() : fieldIds[1];
     for (int f = 0; f < p.features.size(); f++) {
       fieldIds[5 + f] = schema.findField(p.features.get(f)).fieldId();
     }

@@ -1,8 +1,9 @@
 package io.freshet.training;
 
-import io.freshet.connectors.iceberg.HistoryCatalogs;
-import io.freshet.connectors.iceberg.HistoryTables;
 import io.freshet.spec.FeatureSpec;
+import io.freshet.store.StoreNames;
+import io.freshet.store.iceberg.HistoryCatalogs;
+import io.freshet.store.iceberg.HistoryTables;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -120,9 +121,9 @@ public final class TrainingSet {
   /** Settings of a training set; {@link #build} checks them all. */
   public static final class Builder {
     private Catalog catalog;
-    private String catalogName = "freshet";
+    private String catalogName = StoreNames.DEFAULT_CATALOG;
     private Map<String, String> catalogProperties;
-    private String namespace = "freshet";
+    private String namespace = StoreNames.DEFAULT_NAMESPACE;
     private final List<FeatureSpec> specs = new ArrayList<>();
     private Path spine;
     private String entityColumn = "entity";

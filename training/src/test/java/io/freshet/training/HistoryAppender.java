@@ -1,6 +1,6 @@
 package io.freshet.training;
 
-import io.freshet.connectors.iceberg.HistoryTables;
+import io.freshet.store.StoreColumn;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -43,14 +43,14 @@ public final class HistoryAppender {
 
   public static Record toRecord(Table table, Row r) {
     GenericRecord rec = GenericRecord.create(table.schema());
-    rec.setField(HistoryTables.ENTITY, r.entity());
-    rec.setField(HistoryTables.VALID_FROM, ts(r.validFrom()));
-    rec.setField(HistoryTables.LAST_EVENT_TIME, ts(r.lastEventTime()));
-    rec.setField(HistoryTables.WRITTEN_AT, ts(r.writtenAt()));
-    rec.setField(HistoryTables.SPEC_VERSION, "test");
-    rec.setField(HistoryTables.CORRECTION, r.revision() > 0);
-    rec.setField(HistoryTables.REVISION, r.revision());
-    int meta = HistoryTables.META_COLUMNS.size();
+    rec.setField(StoreColumn.ENTITY.column(), r.entity());
+    rec.setField(StoreColumn.VALID_FROM.column(), ts(r.validFrom()));
+    rec.setField(StoreColumn.LAST_EVENT_TIME.column(), ts(r.lastEventTime()));
+    rec.setField(StoreColumn.WRITTEN_AT.column(), ts(r.writtenAt()));
+    rec.setField(StoreColumn.SPEC_VERSION.column(), "test");
+    rec.setField(StoreColumn.CORRECTION.column(), r.revision() > 0);
+    rec.setField(StoreColumn.REVISION.column(), r.revision());
+    int meta = StoreColumn.ALL.size();
     for (int i = 0; i < r.values().size(); i++) {
       rec.set(meta + i, r.values().get(i));
     }

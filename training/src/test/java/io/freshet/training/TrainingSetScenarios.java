@@ -3,14 +3,14 @@ package io.freshet.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.freshet.connectors.iceberg.HistoryCatalogs;
-import io.freshet.connectors.iceberg.HistoryTables;
 import io.freshet.spec.Aggregation;
 import io.freshet.spec.FeatureDef;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SourceSpec;
 import io.freshet.spec.ValueType;
 import io.freshet.spec.ViewSpec;
+import io.freshet.store.iceberg.HistoryCatalogs;
+import io.freshet.store.iceberg.HistoryTables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package io.freshet.connectors.iceberg;
 
 import io.freshet.avro.FeatureUpdate;
+import io.freshet.store.StoreColumn;
 import java.util.List;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.table.data.GenericRowData;
@@ -29,15 +30,21 @@ final class FeatureUpdateToRow implements MapFunction<FeatureUpdate, RowData> {
 
   @Override
   public RowData map(FeatureUpdate u) {
-    int meta = HistoryTables.META_COLUMNS.size();
+    int meta = StoreColumn.ALL.size();
     GenericRowData row = new GenericRowData(meta + featureIndex.length);
-    row.setField(0, StringData.fromString(u.getEntity().toString()));
-    row.setField(1, TimestampData.fromEpochMillis(u.getValidFrom()));
-    row.setField(2, TimestampData.fromEpochMillis(u.getLastEventTime()));
-    row.setField(3, TimestampData.fromEpochMillis(u.getWrittenAt()));
-    row.setField(4, specVersion(u.getSpecVersion()));
-    row.setField(5, u.getCorrection());
-    row.setField(6, u.getRevision());
+    for (int i = 0; i < meta; i++) {
+      row.setField(
+          i,
+          switch (StoreColumn.ALL.get(i)) {
+            case ENTITY -> StringData.fromString(u.getEntity().toString());
+            case VALID_FROM -> TimestampData.fromEpochMillis(u.getValidFrom());
+            case LAST_EVENT_TIME -> TimestampData.fromEpochMillis(u.getLastEventTime());
+            case WRITTEN_AT -> TimestampData.fromEpochMillis(u.getWrittenAt());
+            case SPEC_VERSION -> specVersion(u.getSpecVersion());
+            case CORRECTION -> u.getCorrection();
+            case REVISION -> u.getRevision();
+          });
+    }
     List<Object> values = u.getValues();
     for (int i = 0; i < featureIndex.length; i++) {
       Object v = values.get(featureIndex[i]);

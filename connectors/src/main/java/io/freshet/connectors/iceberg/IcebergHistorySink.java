@@ -3,6 +3,9 @@ package io.freshet.connectors.iceberg;
 import io.freshet.avro.FeatureUpdate;
 import io.freshet.spec.SourceSpec;
 import io.freshet.spec.ViewSpec;
+import io.freshet.store.StoreColumn;
+import io.freshet.store.iceberg.HistoryCatalogs;
+import io.freshet.store.iceberg.HistoryTables;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
@@ -72,7 +75,7 @@ public final class IcebergHistorySink {
             new org.apache.hadoop.conf.Configuration(),
             HistoryCatalogs.catalogImpl(props));
 
-    int meta = HistoryTables.META_COLUMNS.size();
+    int meta = StoreColumn.ALL.size();
     int[] featureIndex = new int[schema.columns().size() - meta];
     for (int i = 0; i < featureIndex.length; i++) {
       featureIndex[i] = view.indexOf(schema.columns().get(meta + i).name());

@@ -1,5 +1,6 @@
 package io.freshet.connectors.iceberg;
 
+import io.freshet.store.StoreNames;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
@@ -8,8 +9,8 @@ import org.apache.flink.configuration.ConfigOptions;
 /**
  * Settings of the Iceberg history sink and its catalog.
  *
- * <p>By default the catalog is an Iceberg JDBC catalog named {@value #DEFAULT_CATALOG_NAME} on an
- * embedded SQLite file with a file-system warehouse, both under Freshet's state directory. Any
+ * <p>By default the catalog is an Iceberg JDBC catalog named {@value StoreNames#DEFAULT_CATALOG} on
+ * an embedded SQLite file with a file-system warehouse, both under Freshet's state directory. Any
  * other Iceberg catalog (REST, JDBC on PostgreSQL, Hive, Glue, Nessie) is chosen with {@link
  * #CATALOG_TYPE} or {@link #CATALOG_IMPL}; every key under {@value #CATALOG_PROPERTY_PREFIX} is
  * handed to the catalog without the prefix (for example {@code
@@ -21,8 +22,6 @@ import org.apache.flink.configuration.ConfigOptions;
 public final class IcebergOptions {
   private IcebergOptions() {}
 
-  public static final String DEFAULT_CATALOG_NAME = "freshet";
-  public static final String DEFAULT_NAMESPACE = "freshet";
   public static final String CATALOG_PROPERTY_PREFIX = "freshet.iceberg.catalog.";
 
   public static final ConfigOption<Boolean> ENABLED =
@@ -34,7 +33,7 @@ public final class IcebergOptions {
   public static final ConfigOption<String> CATALOG_NAME =
       ConfigOptions.key("freshet.iceberg.catalog-name")
           .stringType()
-          .defaultValue(DEFAULT_CATALOG_NAME)
+          .defaultValue(StoreNames.DEFAULT_CATALOG)
           .withDescription(
               "Iceberg catalog name. Spark, Trino and PyIceberg must name their catalog the same"
                   + " when they read a JDBC catalog.");
@@ -71,7 +70,7 @@ public final class IcebergOptions {
   public static final ConfigOption<String> NAMESPACE =
       ConfigOptions.key("freshet.iceberg.namespace")
           .stringType()
-          .defaultValue(DEFAULT_NAMESPACE)
+          .defaultValue(StoreNames.DEFAULT_NAMESPACE)
           .withDescription("Namespace (database) of the history tables; one table per view.");
 
   public static final ConfigOption<String> STATE_DIR =

@@ -1,8 +1,9 @@
 package io.freshet.training.flink;
 
-import io.freshet.connectors.iceberg.HistoryCatalogs;
-import io.freshet.connectors.iceberg.HistoryTables;
 import io.freshet.spec.ValueType;
+import io.freshet.store.StoreColumn;
+import io.freshet.store.iceberg.HistoryCatalogs;
+import io.freshet.store.iceberg.HistoryTables;
 import io.freshet.training.Manifest;
 import io.freshet.training.TrainingPlan;
 import io.freshet.training.TrainingSetException;
@@ -164,12 +165,12 @@ public final class FlinkTrainingSetJob {
     }
     // The columns the join needs, in the schema the snapshot was written with (as in process).
     List<String> columns = new ArrayList<>();
-    columns.add(HistoryTables.ENTITY);
-    columns.add(HistoryTables.VALID_FROM);
-    columns.add(HistoryTables.REVISION);
-    columns.add(HistoryTables.LAST_EVENT_TIME);
+    columns.add(StoreColumn.ENTITY.column());
+    columns.add(StoreColumn.VALID_FROM.column());
+    columns.add(StoreColumn.REVISION.column());
+    columns.add(StoreColumn.LAST_EVENT_TIME.column());
     if (plan.asServed()) {
-      columns.add(HistoryTables.WRITTEN_AT);
+      columns.add(StoreColumn.WRITTEN_AT.column());
     }
     columns.addAll(read.features());
     Schema schema =

@@ -1,7 +1,7 @@
 package io.freshet.training.flink;
 
-import io.freshet.connectors.iceberg.HistoryTables;
 import io.freshet.spec.ValueType;
+import io.freshet.store.StoreColumn;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.table.data.RowData;
@@ -54,11 +54,11 @@ final class HistoryConverter implements RowDataConverter<HistoryRow> {
     this.firstFeature = firstFeature;
     this.featureColumns = featureColumns;
     this.types = types.toArray(new ValueType[0]);
-    this.entity = position(projected, HistoryTables.ENTITY);
-    this.validFrom = position(projected, HistoryTables.VALID_FROM);
-    this.lastEventTime = position(projected, HistoryTables.LAST_EVENT_TIME);
-    this.revision = position(projected, HistoryTables.REVISION);
-    this.key = asServed ? position(projected, HistoryTables.WRITTEN_AT) : validFrom;
+    this.entity = position(projected, StoreColumn.ENTITY.column());
+    this.validFrom = position(projected, StoreColumn.VALID_FROM.column());
+    this.lastEventTime = position(projected, StoreColumn.LAST_EVENT_TIME.column());
+    this.revision = position(projected, StoreColumn.REVISION.column());
+    this.key = asServed ? position(projected, StoreColumn.WRITTEN_AT.column()) : validFrom;
     this.features = new int[featureNames.size()];
     for (int f = 0; f < features.length; f++) {
       features[f] = position(projected, featureNames.get(f));

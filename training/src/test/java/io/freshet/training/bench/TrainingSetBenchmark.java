@@ -1,13 +1,13 @@
 package io.freshet.training.bench;
 
-import io.freshet.connectors.iceberg.HistoryCatalogs;
-import io.freshet.connectors.iceberg.HistoryTables;
 import io.freshet.spec.Aggregation;
 import io.freshet.spec.FeatureDef;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SourceSpec;
 import io.freshet.spec.ValueType;
 import io.freshet.spec.ViewSpec;
+import io.freshet.store.iceberg.HistoryCatalogs;
+import io.freshet.store.iceberg.HistoryTables;
 import io.freshet.training.HistoryAppender;
 import io.freshet.training.TrainingSet;
 import java.nio.file.Files;

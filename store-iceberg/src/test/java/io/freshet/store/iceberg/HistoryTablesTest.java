@@ -1,10 +1,10 @@
-package io.freshet.connectors.iceberg;
+package io.freshet.store.iceberg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.freshet.connectors.cassandra.TestViews;
 import io.freshet.spec.FeatureSpec;
+import io.freshet.spec.SpecParser;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.iceberg.Table;
@@ -24,10 +24,41 @@ class HistoryTablesTest {
 
   @TempDir Path stateDir;
 
+  /** A payments spec whose one view has the given name, ttl and features. */
+  private static FeatureSpec spec(String view, String ttl, String... features) {
+    String yaml =
+        """
+        source: {name: payments, topic: payments, schema: payment.avsc, entity: customer_id,
+                 event_time: event_time, max_out_of_orderness: 2s, allowed_lateness: 10m}
+        views:
+          - {name: %s, ttl: %s, features: [%s]}
+        """
+            .formatted(view, ttl, String.join(", ", features));
+    return SpecParser.parse(Path.of("../examples/payments/test.yaml"), yaml);
+  }
+
+  @Test
+  void theFixedColumnsComeFirstInStoreColumnOrderThenTheFeatures() {
+    FeatureSpec spec = spec("risk", "30d", COUNT, SUM, COUNTRY);
+    assertThat(HistoryTables.schema(spec.views().get(0)).asStruct().toString())
+        .isEqualTo(
+            "struct<1: entity: required string, "
+                + "2: valid_from: required timestamptz (event time the vector holds from), "
+                + "3: last_event_time: required timestamptz"
+                + " (newest event applied; ttl is measured from it), "
+                + "4: written_at: required timestamptz (when the vector went online), "
+                + "5: spec_version: required string, "
+                + "6: correction: required boolean, "
+                + "7: revision: required int (corrections of one valid_from count up), "
+                + "8: txn_count_1h: optional long, "
+                + "9: amount_sum_1h: optional double, "
+                + "10: last_country: optional string>");
+  }
+
   @Test
   void addingAFeatureEvolvesTheTableAndKeepsItsHistory() throws Exception {
-    FeatureSpec v1 = TestViews.spec("risk", "30d", COUNT, SUM);
-    FeatureSpec v2 = TestViews.spec("risk", "30d", COUNT, SUM, COUNTRY);
+    FeatureSpec v1 = spec("risk", "30d", COUNT, SUM);
+    FeatureSpec v2 = spec("risk", "30d", COUNT, SUM, COUNTRY);
     Catalog catalog = catalog();
     try {
       Table created = HistoryTables.ensure(catalog, "freshet", v1.source(), v1.views().get(0));
@@ -53,11 +84,10 @@ class HistoryTablesTest {
 
   @Test
   void removingOrRetypingAFeatureIsRefusedWithWhatToDo() throws Exception {
-    FeatureSpec stored = TestViews.spec("risk", "30d", COUNT, SUM);
-    FeatureSpec removed = TestViews.spec("risk", "30d", COUNT);
+    FeatureSpec stored = spec("risk", "30d", COUNT, SUM);
+    FeatureSpec removed = spec("risk", "30d", COUNT);
     FeatureSpec retyped =
-        TestViews.spec(
-            "risk", "30d", COUNT, "{name: amount_sum_1h, agg: count, window: 1h}"); // double->long
+        spec("risk", "30d", COUNT, "{name: amount_sum_1h, agg: count, window: 1h}"); // double->long
     Catalog catalog = catalog();
     try {
       HistoryTables.ensure(catalog, "freshet", stored.source(), stored.views().get(0));
@@ -84,7 +114,7 @@ class HistoryTablesTest {
 
   @Test
   void writePropertiesAreSetOnNewTablesAndAddedToOldOnesWithoutOverriding() throws Exception {
-    FeatureSpec spec = TestViews.spec("risk", "30d", COUNT, SUM);
+    FeatureSpec spec = spec("risk", "30d", COUNT, SUM);
     Catalog catalog = catalog();
     try {
       Table created = HistoryTables.ensure(catalog, "freshet", spec.source(), spec.views().get(0));

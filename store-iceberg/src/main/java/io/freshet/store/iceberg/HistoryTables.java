@@ -1,9 +1,11 @@
-package io.freshet.connectors.iceberg;
+package io.freshet.store.iceberg;
 
 import io.freshet.spec.FeatureDef;
 import io.freshet.spec.SourceSpec;
 import io.freshet.spec.ValueType;
 import io.freshet.spec.ViewSpec;
+import io.freshet.store.StoreColumn;
+import io.freshet.store.StoreNames;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,12 +30,12 @@ import org.apache.iceberg.types.Types;
 /**
  * The history table of a view: its layout and how it follows the spec.
  *
- * <p>One table per view, named after the view, in the configured namespace. Columns: {@code
- * entity}, {@code valid_from}, {@code last_event_time}, {@code written_at} (timestamps with time
- * zone, microsecond precision, holding epoch milliseconds), {@code spec_version}, {@code
- * correction}, {@code revision}, then one nullable typed column per feature (bigint, double,
- * string, boolean). Partitioned by {@code day(valid_from)}; the table's sort order is {@code
- * (entity, valid_from)}.
+ * <p>One table per view, named after the view ({@link StoreNames#table}), in the configured
+ * namespace. Columns: the {@link StoreColumn}s in their order ({@code entity}, {@code valid_from},
+ * {@code last_event_time}, {@code written_at} (timestamps with time zone, microsecond precision,
+ * holding epoch milliseconds), {@code spec_version}, {@code correction}, {@code revision}), then
+ * one nullable typed column per feature (bigint, double, string, boolean). Partitioned by {@code
+ * day(valid_from)}; the table's sort order is {@code (entity, valid_from)}.
  *
  * <p>Schema evolution: a feature added to the view becomes a new nullable column (older rows read
  * null). Removing a feature or changing its type is refused: the history of a view is one
@@ -41,18 +43,6 @@ import org.apache.iceberg.types.Types;
  */
 public final class HistoryTables {
   private HistoryTables() {}
-
-  public static final String ENTITY = "entity";
-  public static final String VALID_FROM = "valid_from";
-  public static final String LAST_EVENT_TIME = "last_event_time";
-  public static final String WRITTEN_AT = "written_at";
-  public static final String SPEC_VERSION = "spec_version";
-  public static final String CORRECTION = "correction";
-  public static final String REVISION = "revision";
-
-  /** The columns every history table has, before the feature columns. */
-  public static final List<String> META_COLUMNS =
-      List.of(ENTITY, VALID_FROM, LAST_EVENT_TIME, WRITTEN_AT, SPEC_VERSION, CORRECTION, REVISION);
 
   /** Table properties recording the definition that wrote the newest rows. */
   public static final String PROP_SPEC_VERSION = "freshet.spec-version";
@@ -72,7 +62,7 @@ public final class HistoryTables {
       Map.of("parquet.enable.dictionary", "false");
 
   public static TableIdentifier identifier(String namespace, String view) {
-    return TableIdentifier.of(Namespace.of(namespace), view);
+    return TableIdentifier.of(Namespace.of(namespace), StoreNames.table(view));
   }
 
   /** The Iceberg type of a feature value type. */
@@ -89,24 +79,9 @@ public final class HistoryTables {
   public static Schema schema(ViewSpec view) {
     List<Types.NestedField> cols = new ArrayList<>();
     int id = 1;
-    cols.add(Types.NestedField.required(id++, ENTITY, Types.StringType.get()));
-    cols.add(
-        Types.NestedField.required(
-            id++, VALID_FROM, Types.TimestampType.withZone(), "event time the vector holds from"));
-    cols.add(
-        Types.NestedField.required(
-            id++,
-            LAST_EVENT_TIME,
-            Types.TimestampType.withZone(),
-            "newest event applied; ttl is measured from it"));
-    cols.add(
-        Types.NestedField.required(
-            id++, WRITTEN_AT, Types.TimestampType.withZone(), "when the vector went online"));
-    cols.add(Types.NestedField.required(id++, SPEC_VERSION, Types.StringType.get()));
-    cols.add(Types.NestedField.required(id++, CORRECTION, Types.BooleanType.get()));
-    cols.add(
-        Types.NestedField.required(
-            id++, REVISION, Types.IntegerType.get(), "corrections of one valid_from count up"));
+    for (StoreColumn c : StoreColumn.ALL) {
+      cols.add(field(id++, c));
+    }
     for (FeatureDef f : view.features()) {
       checkName(view, f.name());
       cols.add(Types.NestedField.optional(id++, f.name(), icebergType(f.outputType())));
@@ -114,27 +89,47 @@ public final class HistoryTables {
     return new Schema(cols);
   }
 
+  /** A fixed column's field: required, with the doc tables created so far carry. */
+  private static Types.NestedField field(int id, StoreColumn c) {
+    Type timestamp = Types.TimestampType.withZone();
+    return switch (c) {
+      case ENTITY, SPEC_VERSION ->
+          Types.NestedField.required(id, c.column(), Types.StringType.get());
+      case VALID_FROM ->
+          Types.NestedField.required(id, c.column(), timestamp, "event time the vector holds from");
+      case LAST_EVENT_TIME ->
+          Types.NestedField.required(
+              id, c.column(), timestamp, "newest event applied; ttl is measured from it");
+      case WRITTEN_AT ->
+          Types.NestedField.required(id, c.column(), timestamp, "when the vector went online");
+      case CORRECTION -> Types.NestedField.required(id, c.column(), Types.BooleanType.get());
+      case REVISION ->
+          Types.NestedField.required(
+              id, c.column(), Types.IntegerType.get(), "corrections of one valid_from count up");
+    };
+  }
+
   private static void checkName(ViewSpec view, String feature) {
-    if (META_COLUMNS.contains(feature)) {
+    if (StoreColumn.NAMES.contains(feature)) {
       throw new IllegalArgumentException(
           "feature '"
               + feature
               + "' of view '"
               + view.name()
               + "' has the name of a history column; rename the feature (reserved: "
-              + META_COLUMNS
+              + StoreColumn.NAMES
               + ")");
     }
   }
 
   public static PartitionSpec partitionSpec(Schema schema) {
-    return PartitionSpec.builderFor(schema).day(VALID_FROM).build();
+    return PartitionSpec.builderFor(schema).day(StoreColumn.VALID_FROM.column()).build();
   }
 
   public static SortOrder sortOrder(Schema schema) {
     return SortOrder.builderFor(schema)
-        .asc(ENTITY, NullOrder.NULLS_FIRST)
-        .asc(VALID_FROM, NullOrder.NULLS_FIRST)
+        .asc(StoreColumn.ENTITY.column(), NullOrder.NULLS_FIRST)
+        .asc(StoreColumn.VALID_FROM.column(), NullOrder.NULLS_FIRST)
         .build();
   }
 
@@ -209,7 +204,7 @@ public final class HistoryTables {
       }
     }
     for (Types.NestedField col : current.columns()) {
-      if (!META_COLUMNS.contains(col.name()) && !inSpec.contains(col.name())) {
+      if (!StoreColumn.NAMES.contains(col.name()) && !inSpec.contains(col.name())) {
         problems.add(
             "feature '" + col.name() + "' is in the history table but no longer in the spec");
       }

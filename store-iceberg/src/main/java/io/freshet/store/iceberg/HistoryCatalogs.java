@@ -1,4 +1,4 @@
-package io.freshet.connectors.iceberg;
+package io.freshet.store.iceberg;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
