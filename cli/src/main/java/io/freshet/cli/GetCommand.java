@@ -3,6 +3,7 @@ package io.freshet.cli;
 import io.freshet.serving.FeatureClient;
 import io.freshet.serving.FeatureValue;
 import io.freshet.serving.FeatureVector;
+import io.freshet.store.StoreNames;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +36,7 @@ public final class GetCommand implements Callable<Integer> {
   @Option(
       names = "--keyspace",
       paramLabel = "KEYSPACE",
-      defaultValue = "freshet",
+      defaultValue = StoreNames.DEFAULT_KEYSPACE,
       description = "Keyspace of the view tables (default: ${DEFAULT-VALUE}).")
   String keyspace;
 

@@ -14,6 +14,8 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.ValueType;
 import io.freshet.spec.ViewSpec;
+import io.freshet.store.StoreColumn;
+import io.freshet.store.StoreNames;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -170,7 +172,7 @@ public final class FeatureClient implements AutoCloseable {
     int n = meta.features().size();
     Object[] values = new Object[n];
     for (int i = 0; i < n; i++) {
-      int col = FIXED + i;
+      int col = FIXED.size() + i;
       if (row.isNull(col)) {
         continue;
       }
@@ -187,29 +189,42 @@ public final class FeatureClient implements AutoCloseable {
         meta,
         entity,
         true,
-        row.getLong(0),
-        row.getLong(1),
-        row.getLong(2),
-        row.getString(3),
-        row.getInt(4),
+        row.getLong(VALID_FROM),
+        row.getLong(LAST_EVENT_TIME),
+        row.getLong(WRITTEN_AT),
+        row.getString(SPEC_VERSION),
+        row.getInt(REVISION),
         values,
         clock.millis());
   }
 
-  /** valid_from, last_event_time, written_at, spec_version, revision precede the features. */
-  private static final int FIXED = 5;
+  /** The online table's fixed columns but the entity (the key a read is bound by), in order. */
+  private static final List<StoreColumn> FIXED =
+      StoreColumn.ONLINE.stream().filter(c -> c != StoreColumn.ENTITY).toList();
+
+  /** Positions of the fixed columns in a selected row; the features follow them. */
+  private static final int VALID_FROM = FIXED.indexOf(StoreColumn.VALID_FROM);
+
+  private static final int LAST_EVENT_TIME = FIXED.indexOf(StoreColumn.LAST_EVENT_TIME);
+  private static final int WRITTEN_AT = FIXED.indexOf(StoreColumn.WRITTEN_AT);
+  private static final int SPEC_VERSION = FIXED.indexOf(StoreColumn.SPEC_VERSION);
+  private static final int REVISION = FIXED.indexOf(StoreColumn.REVISION);
 
   static String selectCql(String keyspace, ViewMetadata meta) {
-    StringBuilder sb =
-        new StringBuilder("SELECT valid_from, last_event_time, written_at, spec_version, revision");
+    StringBuilder sb = new StringBuilder("SELECT ");
+    for (StoreColumn c : FIXED) {
+      sb.append(c == FIXED.get(0) ? "" : ", ").append(c.column());
+    }
     for (String f : meta.features()) {
       sb.append(", ").append(quote(f));
     }
     return sb.append(" FROM ")
         .append(quote(keyspace))
         .append('.')
-        .append(quote(meta.name()))
-        .append(" WHERE entity = ?")
+        .append(quote(StoreNames.table(meta.name())))
+        .append(" WHERE ")
+        .append(StoreColumn.ENTITY.column())
+        .append(" = ?")
         .toString();
   }
 
@@ -234,7 +249,9 @@ public final class FeatureClient implements AutoCloseable {
                   SimpleStatement.newInstance(
                       "SELECT features, types, ttl_ms, spec_version FROM "
                           + quote(keyspace)
-                          + ".freshet_views WHERE view_name = ?",
+                          + "."
+                          + StoreNames.VIEWS_TABLE
+                          + " WHERE view_name = ?",
                       name))
               .toCompletableFuture()
               .thenApply(
@@ -306,7 +323,7 @@ public final class FeatureClient implements AutoCloseable {
   public static final class Builder {
     private final List<InetSocketAddress> contactPoints = new ArrayList<>();
     private String localDatacenter = "datacenter1";
-    private String keyspace = "freshet";
+    private String keyspace = StoreNames.DEFAULT_KEYSPACE;
     private FeatureSpec spec;
     private String username;
     private String password;

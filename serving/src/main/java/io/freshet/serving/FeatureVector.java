@@ -1,5 +1,6 @@
 package io.freshet.serving;
 
+import io.freshet.store.Expiry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.AbstractList;
@@ -9,9 +10,9 @@ import java.util.List;
  * The current feature vector of one entity in one view, as the online store holds it: a value,
  * status and age per feature, in the view's feature order.
  *
- * <p>Status rule (the same as training sets): no row: every feature MISSING; {@code now -
- * last_event_time > ttl}: every feature EXPIRED (values withheld); else PRESENT, or MISSING for a
- * feature whose stored value is null.
+ * <p>Status rule (the same as training sets): no row: every feature MISSING; {@linkplain Expiry
+ * expired} ({@code now - last_event_time > ttl}): every feature EXPIRED (values withheld); else
+ * PRESENT, or MISSING for a feature whose stored value is null.
  */
 public final class FeatureVector {
   private final ViewMetadata view;
@@ -52,7 +53,10 @@ public final class FeatureVector {
     } else {
       long ageMillis = nowMillis - lastEventTime;
       age = Duration.ofMillis(ageMillis);
-      rowStatus = ageMillis > view.ttl().toMillis() ? FeatureStatus.EXPIRED : FeatureStatus.PRESENT;
+      rowStatus =
+          Expiry.expired(lastEventTime, nowMillis, view.ttl().toMillis())
+              ? FeatureStatus.EXPIRED
+              : FeatureStatus.PRESENT;
     }
   }
 

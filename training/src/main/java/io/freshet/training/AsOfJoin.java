@@ -1,5 +1,7 @@
 package io.freshet.training;
 
+import io.freshet.store.Expiry;
+
 /**
  * The point-in-time rule, stated once for every engine: {@link #joinEntity} walks one entity's
  * sorted rows (the Flink batch job, per key through {@link EntityAsOfJoin}); {@link #supersedes} is
@@ -8,7 +10,7 @@ package io.freshet.training;
  * newest history row of its entity whose key (valid_from, or written_at when as-served) is strictly
  * before the spine timestamp (at or before when inclusive); "newest" is the greatest (valid_from,
  * revision) among those rows. No row, or a row whose last_event_time is more than the ttl before
- * the spine timestamp, gives null: the rule by which serving reports EXPIRED.
+ * the spine timestamp ({@link Expiry}), gives null: the rule by which serving reports EXPIRED.
  *
  * <p>Plain Java, no Flink: it works on primitive columns and index permutations.
  */
@@ -91,7 +93,7 @@ public final class AsOfJoin {
         }
         hp++;
       }
-      chosen[si] = best >= 0 && t - lastEventTime[best] <= ttlMillis ? best : -1;
+      chosen[si] = best >= 0 && !Expiry.expired(lastEventTime[best], t, ttlMillis) ? best : -1;
     }
   }
 }

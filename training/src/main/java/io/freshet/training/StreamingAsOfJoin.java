@@ -1,6 +1,7 @@
 package io.freshet.training;
 
 import io.freshet.spec.ValueType;
+import io.freshet.store.Expiry;
 import java.util.List;
 
 /**
@@ -187,7 +188,9 @@ final class StreamingAsOfJoin {
       int[] chosen = new int[size];
       for (int p = 0; p < size; p++) {
         int o = STRIDE * p;
-        boolean live = best[o + REVISION] != NONE && best[o + TIME] - best[o + LAST] <= ttlMillis;
+        boolean live =
+            best[o + REVISION] != NONE
+                && !Expiry.expired(best[o + LAST], best[o + TIME], ttlMillis);
         chosen[order[p]] = live ? p : -1;
       }
       return chosen;

@@ -9,6 +9,8 @@ import io.freshet.avro.FeatureUpdate;
 import io.freshet.spec.FeatureDef;
 import io.freshet.spec.SourceSpec;
 import io.freshet.spec.ViewSpec;
+import io.freshet.store.StoreColumn;
+import io.freshet.store.StoreNames;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -177,8 +179,8 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
   static String insertCql(String keyspace, ViewSpec view) {
     StringBuilder cols = new StringBuilder();
     StringBuilder marks = new StringBuilder();
-    for (String c : ViewTableSchema.FIXED_COLUMNS) {
-      cols.append(cols.length() == 0 ? "" : ", ").append(c);
+    for (StoreColumn c : StoreColumn.ONLINE) {
+      cols.append(cols.length() == 0 ? "" : ", ").append(c.column());
       marks.append(marks.length() == 0 ? "?" : ", ?");
     }
     for (FeatureDef f : view.features()) {
@@ -188,7 +190,7 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
     return "INSERT INTO "
         + ViewTableSchema.quote(keyspace)
         + "."
-        + ViewTableSchema.quote(view.name())
+        + ViewTableSchema.quote(StoreNames.table(view.name()))
         + " ("
         + cols
         + ") VALUES ("
@@ -316,12 +318,18 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
     }
     BoundStatementBuilder b = insert.boundStatementBuilder();
     int i = 0;
-    b.setString(i++, u.getEntity().toString());
-    b.setLong(i++, u.getValidFrom());
-    b.setLong(i++, u.getLastEventTime());
-    b.setLong(i++, u.getWrittenAt());
-    b.setString(i++, u.getSpecVersion().toString());
-    b.setInt(i++, u.getRevision());
+    for (StoreColumn c : StoreColumn.ONLINE) {
+      switch (c) {
+        case ENTITY -> b.setString(i, u.getEntity().toString());
+        case VALID_FROM -> b.setLong(i, u.getValidFrom());
+        case LAST_EVENT_TIME -> b.setLong(i, u.getLastEventTime());
+        case WRITTEN_AT -> b.setLong(i, u.getWrittenAt());
+        case SPEC_VERSION -> b.setString(i, u.getSpecVersion().toString());
+        case REVISION -> b.setInt(i, u.getRevision());
+        case CORRECTION -> throw new IllegalStateException("correction is not an online column");
+      }
+      i++;
+    }
     for (int f = 0; f < features.size(); f++, i++) {
       Object v = values.get(f);
       if (v == null) {

@@ -1,5 +1,6 @@
 package io.freshet.connectors.cassandra;
 
+import io.freshet.store.StoreNames;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
@@ -29,7 +30,7 @@ public final class CassandraOptions {
   public static final ConfigOption<String> KEYSPACE =
       ConfigOptions.key("freshet.cassandra.keyspace")
           .stringType()
-          .defaultValue("freshet")
+          .defaultValue(StoreNames.DEFAULT_KEYSPACE)
           .withDescription("Keyspace of the view tables and of the freshet_views metadata table.");
 
   public static final ConfigOption<String> KEYSPACE_REPLICATION =

@@ -7,6 +7,8 @@ import io.freshet.spec.FeatureDef;
 import io.freshet.spec.SourceSpec;
 import io.freshet.spec.ValueType;
 import io.freshet.spec.ViewSpec;
+import io.freshet.store.StoreColumn;
+import io.freshet.store.StoreNames;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,20 +41,13 @@ public final class ViewTableSchema {
   private static final Logger LOG = LoggerFactory.getLogger(ViewTableSchema.class);
 
   /** The metadata table the serving client reads view definitions from. */
-  public static final String VIEWS_TABLE = "freshet_views";
+  private static final String VIEWS_TABLE = StoreNames.VIEWS_TABLE;
 
-  /** Columns every view table has besides its features, in this order. */
-  public static final List<String> FIXED_COLUMNS =
-      List.of("entity", "valid_from", "last_event_time", "written_at", "spec_version", "revision");
-
-  private static final Map<String, String> FIXED_TYPES =
-      Map.of(
-          "entity", "text",
-          "valid_from", "bigint",
-          "last_event_time", "bigint",
-          "written_at", "bigint",
-          "spec_version", "text",
-          "revision", "int");
+  /**
+   * Names of the columns every view table has besides its features ({@link StoreColumn#ONLINE}).
+   */
+  private static final List<String> FIXED_COLUMNS =
+      StoreColumn.ONLINE.stream().map(StoreColumn::column).toList();
 
   private ViewTableSchema() {}
 
@@ -75,13 +70,15 @@ public final class ViewTableSchema {
 
   /** Checks, without connecting, that the view can be a Cassandra table. */
   public static void validate(ViewSpec view) {
-    if (view.name().length() > 48) {
+    if (view.name().length() > StoreNames.MAX_TABLE_NAME_LENGTH) {
       throw new ViewSchemaException(
           "view '"
               + view.name()
               + "' is "
               + view.name().length()
-              + " characters long; Cassandra table names have at most 48: shorten the view name");
+              + " characters long; Cassandra table names have at most "
+              + StoreNames.MAX_TABLE_NAME_LENGTH
+              + ": shorten the view name");
     }
     if (view.name().equals(VIEWS_TABLE)) {
       throw new ViewSchemaException(
@@ -158,23 +155,28 @@ public final class ViewTableSchema {
               + " keyspace");
     }
 
-    Map<String, String> existing = columns(session, keyspace, view.name());
+    String table = StoreNames.table(view.name());
+    Map<String, String> existing = columns(session, keyspace, table);
     if (existing.isEmpty()) {
       StringBuilder cql =
           new StringBuilder("CREATE TABLE IF NOT EXISTS ")
               .append(ks)
               .append('.')
-              .append(quote(view.name()))
-              .append(" (entity text PRIMARY KEY");
-      for (String c : FIXED_COLUMNS.subList(1, FIXED_COLUMNS.size())) {
-        cql.append(", ").append(c).append(' ').append(FIXED_TYPES.get(c));
+              .append(quote(table))
+              .append(" (");
+      for (StoreColumn c : StoreColumn.ONLINE) {
+        cql.append(c == StoreColumn.ONLINE.get(0) ? "" : ", ")
+            .append(c.column())
+            .append(' ')
+            .append(c.cqlType())
+            .append(c == StoreColumn.ENTITY ? " PRIMARY KEY" : "");
       }
       for (FeatureDef f : view.features()) {
         cql.append(", ").append(quote(f.name())).append(' ').append(cqlType(f.outputType()));
       }
       cql.append(")");
       ddl(session, cql.toString());
-      LOG.info("Created table {}.{} for view {}", keyspace, view.name(), view.name());
+      LOG.info("Created table {}.{} for view {}", keyspace, table, view.name());
     } else {
       List<String> problems = problems(view, existing);
       if (!problems.isEmpty()) {
@@ -184,7 +186,7 @@ public final class ViewTableSchema {
                 + "' no longer matches its table "
                 + keyspace
                 + "."
-                + view.name()
+                + table
                 + ": "
                 + String.join("; ", problems)
                 + ". Stored values were computed by the old definition, so a view cannot drop or"
@@ -200,19 +202,18 @@ public final class ViewTableSchema {
                 "ALTER TABLE "
                     + ks
                     + "."
-                    + quote(view.name())
+                    + quote(table)
                     + " ADD "
                     + quote(f.name())
                     + " "
                     + cqlType(f.outputType()));
           } catch (com.datastax.oss.driver.api.core.servererrors.InvalidQueryException e) {
             // Added concurrently by another job start: fine if it now exists with our type.
-            if (!cqlType(f.outputType())
-                .equals(columns(session, keyspace, view.name()).get(f.name()))) {
+            if (!cqlType(f.outputType()).equals(columns(session, keyspace, table).get(f.name()))) {
               throw e;
             }
           }
-          LOG.info("Added feature column {} to {}.{}", f.name(), keyspace, view.name());
+          LOG.info("Added feature column {} to {}.{}", f.name(), keyspace, table);
         }
       }
     }
@@ -248,8 +249,9 @@ public final class ViewTableSchema {
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     long pause = 50;
+    String table = StoreNames.table(view.name());
     while (true) {
-      Map<String, String> existing = columns(session, keyspace, view.name());
+      Map<String, String> existing = columns(session, keyspace, table);
       if (!existing.isEmpty() && problems(view, existing).isEmpty()) {
         boolean all = view.features().stream().allMatch(f -> existing.containsKey(f.name()));
         if (all) {
@@ -261,7 +263,7 @@ public final class ViewTableSchema {
             "table "
                 + keyspace
                 + "."
-                + view.name()
+                + table
                 + " did not get the view's columns within "
                 + timeout
                 + " (subtask 0 creates it; see its log), columns now: "
