@@ -7,6 +7,8 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import io.freshet.operators.features.NaiveOracle;
+import io.freshet.operators.features.ViewEngine;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +39,27 @@ class ArchitectureTest {
   @Test
   void featureMathsDependsOnNoFlinkClass() {
     FEATURE_MATHS_HAS_NO_FLINK_DEPENDENCY.check(CLASSES);
+  }
+
+  /**
+   * The oracle restates the definitions (value order, distinct values, quantile rank) instead of
+   * calling the implementation's, so that a bug there cannot hide in both.
+   */
+  static final ArchRule THE_ORACLE_SHARES_NO_CODE_WITH_THE_ENGINE =
+      noClasses()
+          .that()
+          .belongToAnyOf(NaiveOracle.class)
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("io.freshet.state..")
+          .orShould()
+          .dependOnClassesThat()
+          .belongToAnyOf(ViewEngine.class)
+          .because("an oracle that calls the code it checks cannot see that code's bugs");
+
+  @Test
+  void theOracleSharesNoCodeWithTheEngine() {
+    THE_ORACLE_SHARES_NO_CODE_WITH_THE_ENGINE.check(CLASSES);
   }
 
   @Test

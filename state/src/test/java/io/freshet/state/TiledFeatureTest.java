@@ -61,6 +61,37 @@ class TiledFeatureTest {
     }
   }
 
+  /**
+   * Number tiles keep a double's raw bits: -0.0 stays before 0.0 (docs/semantics.md) in one tile,
+   * across tiles (the cached merge and the current tile) and in a rebuilt cache.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = PartialKind.class,
+      names = {"MIN_DOUBLE", "MAX_DOUBLE"})
+  void minAndMaxTilesKeepTheSignOfZero(PartialKind kind) {
+    Supplier<Partial> empty = PartialsForTests.emptyOf(kind);
+    long want = Double.doubleToRawLongBits(kind == PartialKind.MAX_DOUBLE ? 0.0 : -0.0);
+    long t0 = 1_767_225_600_000L;
+    for (double[] order : new double[][] {{0.0, -0.0}, {-0.0, 0.0}}) {
+      for (long apart : new long[] {1, 5 * MIN}) { // one tile, two tiles
+        TiledFeature f = TiledFeature.create(60 * MIN, 5 * MIN, kind);
+        f.add(order[0], t0, empty);
+        f.value(t0, empty); // fills the cache before the second value comes
+        f.add(order[1], t0 + apart, empty);
+        long t = t0 + apart;
+        String what = kind + " of " + java.util.Arrays.toString(order) + ", " + apart + " ms apart";
+        assertThat(Double.doubleToRawLongBits((Double) f.value(t, empty))).as(what).isEqualTo(want);
+        assertThat(Double.doubleToRawLongBits((Double) f.copy().value(t, empty)))
+            .as(what + ", rebuilt")
+            .isEqualTo(want);
+        assertThat(Double.doubleToRawLongBits((Double) f.value(t + 5 * MIN, empty)))
+            .as(what + ", later")
+            .isEqualTo(want);
+      }
+    }
+  }
+
   /** The starts of the tiles the events make that are still in the window at t, oldest first. */
   private static List<Long> liveTileStarts(List<Object[]> events, TiledFeature f, long t) {
     long from = f.tileStart(t) - f.windowMillis() + f.tileMillis();

@@ -11,6 +11,7 @@ import io.freshet.spec.ValueType;
 import io.freshet.spec.ViewSpec;
 import java.time.Duration;
 import java.util.List;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -25,6 +26,22 @@ class ViewFeatureOperatorTest {
   private static Harness countHarness() throws Exception {
     return new Harness(
         TestSpecs.countOnly(Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofHours(2)));
+  }
+
+  /**
+   * The view state's state TTL is a safety net of twice the view's ttl, refreshed on write, expired
+   * state never returned (docs/semantics.md, State bounds): written out here, not read from the
+   * operator, so that a shorter one (which would drop state before the engine's own cleanup) fails.
+   */
+  @Test
+  void stateTtlIsASafetyNetOfTwiceTheViewsTtl() {
+    StateTtlConfig ttl = ViewFeatureOperator.safetyNet(Duration.ofHours(30));
+    assertThat(ttl.getTimeToLive()).isEqualTo(Duration.ofHours(60));
+    assertThat(ttl.getUpdateType()).isEqualTo(StateTtlConfig.UpdateType.OnCreateAndWrite);
+    assertThat(ttl.getStateVisibility())
+        .isEqualTo(StateTtlConfig.StateVisibility.NeverReturnExpired);
+    assertThat(ttl.getTtlTimeCharacteristic())
+        .isEqualTo(StateTtlConfig.TtlTimeCharacteristic.ProcessingTime);
   }
 
   private static long count(FeatureUpdate u) {
@@ -230,6 +247,35 @@ class ViewFeatureOperatorTest {
       h.event("a", 30 * HOUR - MIN, 1.0, 1L, "m", true); // 4 min late, 1 min inside the ttl
       List<FeatureUpdate> u = h.take();
       assertThat(u.get(u.size() - 1).getValues().get(life)).isEqualTo(2L);
+    }
+  }
+
+  /**
+   * A late event in a silence longer than the ttl (but within the ttl plus the allowed lateness)
+   * that the next session has already ended joins the newer session, although it is within the ttl
+   * of the older one (docs/semantics.md, TTL).
+   */
+  @Test
+  void aLateEventBridgingTwoSessionsJoinsTheNewerOne() throws Exception {
+    try (Harness h =
+        new Harness(TestSpecs.everyAggregation(Duration.ofHours(30), Duration.ofMinutes(5)))) {
+      int life = h.spec.views().get(0).indexOf("cnt_life");
+      h.event("a", 0, 1.0, 1L, "m", true);
+      h.event("a", 30 * HOUR + 2 * MIN, 1.0, 1L, "m", true); // silent for the ttl + 2 min
+      h.watermark(30 * HOUR + 3 * MIN);
+      List<FeatureUpdate> before = h.take();
+      assertThat(before.get(before.size() - 1).getValues().get(life))
+          .as("the second session starts over")
+          .isEqualTo(1L);
+      h.event("a", 30 * HOUR - MIN, 1.0, 1L, "m", true); // 4 min late, 1 min inside the ttl
+      assertThat(h.take())
+          .singleElement()
+          .satisfies(
+              u -> {
+                assertThat(u.getCorrection()).isTrue();
+                assertThat(u.getValidFrom()).isEqualTo(30 * HOUR + 2 * MIN);
+                assertThat(u.getValues().get(life)).as("the newer session and it").isEqualTo(2L);
+              });
     }
   }
 
