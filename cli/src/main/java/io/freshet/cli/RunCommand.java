@@ -210,21 +210,27 @@ public final class RunCommand implements Callable<Integer> {
     try (KafkaOffsets kafka = new KafkaOffsets(conf.get(KafkaOptions.BOOTSTRAP_SERVERS))) {
       committed = kafka.committed(group, topic);
     }
-    if (committed.isEmpty()) {
-      return;
-    }
     String last =
         runs.read(featureSpec.source().name()).map(RunRecords.Run::savepoint).orElse(null);
+    if (committed.isEmpty() && last == null) {
+      return;
+    }
     throw new CliException(
-        "consumer group "
-            + group
-            + " has read topic "
-            + topic
-            + " before (committed offsets "
-            + new java.util.TreeMap<>(committed)
-            + "), but this run has no saved state: it would continue mid-stream with every"
-            + " window empty. Either resume the earlier run's state with --from-savepoint "
-            + (last != null ? last + " (the newest savepoint freshet took of it; or LAST)" : "PATH")
+        (committed.isEmpty()
+                ? "an earlier run of source "
+                    + featureSpec.source().name()
+                    + " was stopped with savepoint "
+                    + last
+                : "consumer group "
+                    + group
+                    + " has read topic "
+                    + topic
+                    + " before (committed offsets "
+                    + new java.util.TreeMap<>(committed)
+                    + ")")
+            + ", but this run has no saved state: it would start over or continue mid-stream"
+            + " with every window empty. Either resume with --from-savepoint "
+            + (last != null ? "LAST (" + last + ")" : "PATH")
             + ", or rebuild the state from the start of the topic with --from-earliest, or use"
             + " another consumer group (--set "
             + KafkaOptions.GROUP_ID.key()

@@ -61,7 +61,8 @@ public final class FeatureJob {
         decoded
             .process(new SplitDeadLetters(), new AvroTypeInfo<>(EventRow.class))
             .uid("dead-letter-split-" + src.name())
-            .name("split dead letters: " + src.name());
+            .name("split dead letters: " + src.name())
+            .setParallelism(decoded.getParallelism()); // chained to the source
     DataStream<DeadLetter> dead = events.getSideOutput(SplitDeadLetters.DEAD_LETTERS);
 
     int decodedEntities =

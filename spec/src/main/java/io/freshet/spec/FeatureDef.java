@@ -53,9 +53,16 @@ public record FeatureDef(
 
   /** A canonical text of the definition, hashed into the view's spec version. */
   public String canonical() {
-    return name
-        + "|"
-        + aggregation.specName()
+    return name + "|" + definition();
+  }
+
+  /**
+   * What the feature computes, without its name: two features with the same definition compute the
+   * same values. Saved state keeps it per feature, so that a restore can tell a changed definition
+   * from a moved or renamed feature.
+   */
+  public String definition() {
+    return aggregation.specName()
         + "|"
         + field
         + "|"

@@ -28,6 +28,13 @@ public final class PendingEvents {
   /** The earliest armed, unfired timer the engine registered, or {@link #NONE}. */
   public long wake = NONE;
 
+  /**
+   * The source fields each row holds, in order: those of the serializer that read the events or of
+   * the operator that added them; null when unknown (a checkpoint of a build that did not record
+   * them). Not serialized per entity: a serializer's snapshot records the fields once.
+   */
+  public List<String> fields;
+
   private long[] times = new long[4];
   private Object[] values = new Object[4];
   private int size;
@@ -81,9 +88,57 @@ public final class PendingEvents {
     size -= n;
   }
 
+  /**
+   * These events with rows of the source fields {@code to}: this object if they are already, else a
+   * copy whose rows hold each field of {@code to} by name (null for a field the rows did not have).
+   * Events of unknown fields are taken as they are if their rows have as many values as {@code to}
+   * has fields.
+   *
+   * @throws IllegalStateException if the fields are unknown and the rows do not fit
+   */
+  public PendingEvents adopt(List<String> to) {
+    if (fields == to || to.equals(fields)) {
+      fields = to;
+      return this;
+    }
+    if (fields == null) {
+      for (int i = 0; i < size; i++) {
+        if (values(i).size() != to.size()) {
+          throw new IllegalStateException(
+              "saved pending events hold "
+                  + values(i).size()
+                  + " source fields and the spec reads "
+                  + to.size()
+                  + " "
+                  + to
+                  + "; the checkpoint's build did not record which: restore it with the spec that"
+                  + " wrote it, stop with a savepoint, then change the spec");
+        }
+      }
+      fields = to;
+      return this;
+    }
+    int[] from = new int[to.size()];
+    for (int j = 0; j < from.length; j++) {
+      from[j] = fields.indexOf(to.get(j));
+    }
+    PendingEvents c = copy();
+    for (int i = 0; i < size; i++) {
+      List<Object> row = values(i);
+      Object[] out = new Object[from.length];
+      for (int j = 0; j < from.length; j++) {
+        out[j] = from[j] < 0 ? null : row.get(from[j]);
+      }
+      c.values[i] = Arrays.asList(out);
+    }
+    c.fields = to;
+    return c;
+  }
+
   /** A copy that shares the (immutable) value lists. */
   public PendingEvents copy() {
     PendingEvents c = new PendingEvents();
+    c.fields = fields;
     c.wake = wake;
     c.times = Arrays.copyOf(times, Math.max(4, size));
     c.values = Arrays.copyOf(values, Math.max(4, size));

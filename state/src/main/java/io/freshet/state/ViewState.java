@@ -50,6 +50,20 @@ public final class ViewState {
    */
   public long[] exits;
 
+  /**
+   * Per feature, the event time until which its value reads null because it was added to saved
+   * state and its window has not yet passed ({@link ViewLayout}); Long.MIN_VALUE for a feature that
+   * is not warming up; null when none is.
+   */
+  public long[] warmUntil;
+
+  /**
+   * The layout the features are in: the one of the serializer that read the state, or of the engine
+   * that made it; null for a state read from format version 3 before it is matched to a spec. Not
+   * serialized per state: a serializer's snapshot records its layout once.
+   */
+  public ViewLayout layout;
+
   public ViewState(Object[] features) {
     this.features = features;
   }
@@ -65,6 +79,8 @@ public final class ViewState {
     c.evaluatedAt = evaluatedAt;
     c.lastRevision = lastRevision;
     c.lastValues = lastValues == null ? null : lastValues.clone();
+    c.warmUntil = warmUntil == null ? null : warmUntil.clone();
+    c.layout = layout;
     return c;
   }
 }

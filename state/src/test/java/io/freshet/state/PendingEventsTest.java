@@ -58,18 +58,18 @@ class PendingEventsTest {
     p.add(1000, row((Object) null));
     p.add(2000, row(-0.0, Long.MIN_VALUE, "", false, "é"));
     DataOutputSerializer out = new DataOutputSerializer(64);
-    PendingEventsSerializer.INSTANCE.serialize(p, out);
-    PendingEventsSerializer.INSTANCE.serialize(new PendingEvents(), out);
+    new PendingEventsSerializer(null).serialize(p, out);
+    new PendingEventsSerializer(null).serialize(new PendingEvents(), out);
     DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
-    PendingEvents back = PendingEventsSerializer.INSTANCE.deserialize(in);
-    PendingEvents empty = PendingEventsSerializer.INSTANCE.deserialize(in);
+    PendingEvents back = new PendingEventsSerializer(null).deserialize(in);
+    PendingEvents empty = new PendingEventsSerializer(null).deserialize(in);
     assertThat(in.available()).isZero();
     assertThat(describe(back)).isEqualTo(describe(p));
     assertThat(back.values(2).get(0)).isEqualTo(-0.0);
     assertThat(empty.isEmpty()).isTrue();
     assertThat(empty.wake).isEqualTo(PendingEvents.NONE);
 
-    PendingEvents copy = PendingEventsSerializer.INSTANCE.copy(p);
+    PendingEvents copy = new PendingEventsSerializer(null).copy(p);
     copy.add(500, row(9L));
     copy.wake = 1;
     p.dropFirst(1);

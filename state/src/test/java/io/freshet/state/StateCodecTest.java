@@ -137,7 +137,32 @@ class StateCodecTest {
 
   /** A fixed state's bytes: a change to the format must come with a new version. */
   @Test
-  void versionThreeFormatIsFrozen() {
+  void versionFourFormatIsFrozen() {
+    ViewState s = golden();
+    assertThat(HexFormat.of().formatHex(bytes(s)))
+        .isEqualTo("04" + GOLDEN.substring(2) + "00000000"); // no feature warming up
+    s.warmUntil = new long[] {Long.MIN_VALUE, 120_000L};
+    assertThat(HexFormat.of().formatHex(bytes(s)))
+        .isEqualTo(
+            "04"
+                + GOLDEN.substring(2)
+                + "00000001" // one feature warming up
+                + "00000001" // feature 1
+                + "000000000001d4c0"); // until 120000
+  }
+
+  /** Version 3 (the same without the warming-up features) still reads, as the state it was. */
+  @Test
+  void versionThreeBytesStillRead() throws IOException {
+    ViewState back = read(HexFormat.of().parseHex(GOLDEN));
+    ViewStates.assertSameState(back, golden(), "v3");
+    assertThat(back.warmUntil).isNull();
+    ViewState warm = golden();
+    warm.warmUntil = new long[] {Long.MIN_VALUE, 120_000L};
+    assertThat(read(bytes(warm)).warmUntil).containsExactly(Long.MIN_VALUE, 120_000L);
+  }
+
+  private static ViewState golden() {
     TiledFeature t = TiledFeature.create(HOUR, MIN, PartialKind.COUNT);
     t.add(Boolean.TRUE, 61_000L, CountPartial::new);
     FirstLastPartial last = (FirstLastPartial) PartialsForTests.empty(PartialKind.LAST);
@@ -148,9 +173,10 @@ class StateCodecTest {
     s.lastRevision = 2;
     s.lastValues = new Object[] {1L, "x"};
     s.evaluatedAt = 61_000L;
-    assertThat(HexFormat.of().formatHex(bytes(s))).isEqualTo(GOLDEN);
+    return s;
   }
 
+  /** The golden state in format version 3, as the last build before layouts wrote it. */
   private static final String GOLDEN =
       "03" // version
           + "000000000000ee48" // last event time 61000
@@ -176,7 +202,7 @@ class StateCodecTest {
           + "030000000178"; // lifetime last "x"
 
   @ParameterizedTest
-  @ValueSource(bytes = {0, 1, 2, 4, 127, -1})
+  @ValueSource(bytes = {0, 1, 2, 5, 127, -1})
   void unknownVersionFailsWithAClearMessage(byte version) {
     byte[] b = bytes(ViewStates.rich());
     assertThat(b[0]).isEqualTo(StateCodec.VERSION);
@@ -186,7 +212,7 @@ class StateCodecTest {
         .hasMessage(
             "view state written by format version "
                 + version
-                + ", this build reads version 3: restore with the Freshet version that wrote"
+                + ", this build reads versions 3 to 4: restore with the Freshet version that wrote"
                 + " the checkpoint");
   }
 

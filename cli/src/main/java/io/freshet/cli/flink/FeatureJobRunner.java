@@ -156,6 +156,7 @@ public final class FeatureJobRunner {
     FlinkRest rest = new FlinkRest(localRestAddress(conf));
     String savepointDir = conf.getString("execution.checkpointing.savepoint-dir", null);
     AtomicReference<CompletableFuture<String>> stop = new AtomicReference<>();
+    StopAttempts attempts = new StopAttempts();
     Runnable requestStop =
         () -> {
           CompletableFuture<String> f = new CompletableFuture<>();
@@ -164,13 +165,20 @@ public final class FeatureJobRunner {
                 .stopWithSavepoint(false, savepointDir, SavepointFormatType.CANONICAL)
                 .whenComplete(
                     (path, e) -> {
-                      if (e != null) {
-                        progress.println("stop with savepoint failed (" + e + "); cancelling");
-                        progress.flush();
+                      if (e == null) {
+                        f.complete(path);
+                        return;
+                      }
+                      progress.println(
+                          "  stop with savepoint failed ("
+                              + ExceptionUtils.stripCompletionException(e)
+                              + ")");
+                      progress.flush();
+                      if (attempts.failed()) {
                         client.cancel();
                         f.completeExceptionally(e);
                       } else {
-                        f.complete(path);
+                        stop.set(null); // tried again at a later poll
                       }
                     });
           }
@@ -205,8 +213,9 @@ public final class FeatureJobRunner {
           s -> {
             if (untilEnd != null
                 && stop.get() == null
-                && "RUNNING".equals(s.state())
-                && untilEnd.reached(p, checkpointed(rest, jobId))) {
+                && s.running()
+                && attempts.due()
+                && untilEnd.done(p, checkpointed(rest, jobId))) {
               requestStop.run();
             }
           });
@@ -323,21 +332,32 @@ public final class FeatureJobRunner {
     JobProgress p = new JobProgress(rest, jobId);
     String[] savepoint = new String[1];
     IOException[] stopFailure = new IOException[1];
+    StopAttempts attempts = new StopAttempts();
     try {
       p.follow(
           progress,
           terminal,
-          () -> false,
+          () -> stopFailure[0] != null,
           s -> {
             if (untilEnd != null
                 && savepoint[0] == null
                 && stopFailure[0] == null
-                && "RUNNING".equals(s.state())
-                && untilEnd.reached(p, checkpointed(rest, jobId))) {
+                && s.running()
+                && attempts.due()
+                && untilEnd.done(p, checkpointed(rest, jobId))) {
               try {
                 savepoint[0] = rest.stopWithSavepoint(jobId, savepointDir, SAVEPOINT_TIMEOUT);
               } catch (IOException e) {
-                stopFailure[0] = e;
+                progress.println("  stop with savepoint failed (" + e.getMessage() + ")");
+                progress.flush();
+                if (attempts.failed()) {
+                  stopFailure[0] = e;
+                  try {
+                    rest.cancel(jobId);
+                  } catch (IOException ignored) {
+                    // reported below with the savepoint's failure
+                  }
+                }
               }
             }
           });
@@ -362,6 +382,29 @@ public final class FeatureJobRunner {
           null);
     }
     return new Result(jobId, last, Counts.of(rest.accumulators(jobId)), savepoint[0]);
+  }
+
+  /**
+   * Attempts to stop a job with a savepoint: one can fail while a task is restarting or a
+   * checkpoint is in the way, so it is tried again a few polls later, and the job is cancelled
+   * after the last failure.
+   */
+  private static final class StopAttempts {
+    private static final int MAX = 5;
+    private static final long PAUSE_NANOS = 5_000_000_000L;
+    private int failures;
+    private long next = Long.MIN_VALUE;
+
+    boolean due() {
+      return next == Long.MIN_VALUE || System.nanoTime() >= next;
+    }
+
+    /** Records a failure; true if it was the last attempt. */
+    synchronized boolean failed() {
+      failures++;
+      next = System.nanoTime() + PAUSE_NANOS;
+      return failures >= MAX;
+    }
   }
 
   /** The job jar that jobs/ builds, in a checkout. */

@@ -56,10 +56,16 @@ public final class JobProgress {
       long deadLetters,
       long watermark,
       long restarts,
+      boolean tasksRunning,
       double seconds) {
     Snapshot withState(String s) {
       return new Snapshot(
-          s, events, updates, corrections, deadLetters, watermark, restarts, seconds);
+          s, events, updates, corrections, deadLetters, watermark, restarts, tasksRunning, seconds);
+    }
+
+    /** The job and every one of its tasks run: a savepoint can be taken. */
+    boolean running() {
+      return "RUNNING".equals(state) && tasksRunning;
     }
 
     String watermarkText() {
@@ -79,7 +85,7 @@ public final class JobProgress {
   private String featureVertex;
   private String sourceVertex;
   private final long startNanos = System.nanoTime();
-  private Snapshot last = new Snapshot("CREATED", 0, 0, 0, 0, Long.MIN_VALUE, 0, 0);
+  private Snapshot last = new Snapshot("CREATED", 0, 0, 0, 0, Long.MIN_VALUE, 0, false, 0);
 
   public JobProgress(FlinkRest rest, String jobId) {
     this.rest = rest;
@@ -153,6 +159,10 @@ public final class JobProgress {
       }
       failures.add("restart " + restarts + ": " + why);
     }
+    boolean tasksRunning = job.path("vertices").size() > 0;
+    for (JsonNode v : job.path("vertices")) {
+      tasksRunning &= "RUNNING".equals(v.path("status").asText());
+    }
     // A restart starts the counters over from the restored checkpoint: keep the highest seen.
     Snapshot s =
         new Snapshot(
@@ -163,6 +173,7 @@ public final class JobProgress {
             Math.max(dead, last.deadLetters()),
             wm,
             restarts,
+            tasksRunning,
             (System.nanoTime() - startNanos) / 1e9);
     last = s;
     return s;

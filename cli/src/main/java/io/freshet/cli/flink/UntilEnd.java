@@ -98,6 +98,30 @@ public final class UntilEnd implements AutoCloseable {
     return left;
   }
 
+  /**
+   * How long the job may take, once every partition is read, to move its event time: a partition
+   * without new data holds the watermark back until the source's idle timeout.
+   */
+  private static final long WATERMARK_PATIENCE_NANOS = 40_000_000_000L;
+
+  private long readAt = Long.MIN_VALUE;
+
+  /**
+   * Whether the run can stop: every partition is read, and the feature operators have a watermark
+   * (or have had {@link #WATERMARK_PATIENCE_NANOS} to get one), so that the values the run leaves
+   * are as of the data it read.
+   */
+  boolean done(JobProgress progress, boolean checkpointed) {
+    if (!reached(progress, checkpointed)) {
+      return false;
+    }
+    if (readAt == Long.MIN_VALUE) {
+      readAt = System.nanoTime();
+    }
+    long w = progress.last().watermark();
+    return w != Long.MIN_VALUE || System.nanoTime() - readAt > WATERMARK_PATIENCE_NANOS;
+  }
+
   /** Whether every partition is read, asking Kafka for the group's offsets only if needed. */
   boolean reached(JobProgress progress, boolean checkpointed) {
     Map<Integer, Long> left = remaining(progress.positions(), Map.of());

@@ -35,6 +35,16 @@ public final class KafkaOffsets implements AutoCloseable {
     this.bootstrapServers = bootstrapServers;
   }
 
+  /** The number of partitions of {@code topic}. */
+  public int partitions(String topic) {
+    return await(
+            admin.describeTopics(List.of(topic)).allTopicNames(),
+            "the partitions of topic " + topic)
+        .get(topic)
+        .partitions()
+        .size();
+  }
+
   /** The offset after the last record of each partition of {@code topic}, by partition. */
   public Map<Integer, Long> end(String topic) {
     return offsets(topic, OffsetSpec.latest());

@@ -4,6 +4,7 @@ import io.freshet.spec.Aggregation;
 import io.freshet.spec.FeatureDef;
 import io.freshet.spec.ViewSpec;
 import io.freshet.state.TiledFeature;
+import io.freshet.state.ViewLayout;
 import io.freshet.state.ViewState;
 import io.freshet.state.agg.Partial;
 import io.freshet.state.agg.PartialKind;
@@ -20,6 +21,7 @@ import java.util.function.Supplier;
  */
 public final class ViewEngine {
   private final ViewSpec view;
+  private final ViewLayout layout;
   private final FeatureDef[] defs;
   private final int[] fieldIndex; // per feature, index into the event values, -1 for count
   private final Supplier<Partial>[] empties;
@@ -47,6 +49,7 @@ public final class ViewEngine {
   @SuppressWarnings("unchecked")
   public ViewEngine(ViewSpec view, SourceFields fields) {
     this.view = view;
+    this.layout = ViewLayout.of(view);
     this.defs = view.features().toArray(new FeatureDef[0]);
     this.fieldIndex = new int[defs.length];
     this.empties = new Supplier[defs.length];
@@ -75,6 +78,11 @@ public final class ViewEngine {
     return defs.length;
   }
 
+  /** The order of the features in the states this engine makes and reads. */
+  public ViewLayout layout() {
+    return layout;
+  }
+
   public ViewState newState() {
     Object[] features = new Object[defs.length];
     for (int i = 0; i < defs.length; i++) {
@@ -84,7 +92,9 @@ public final class ViewEngine {
               ? empties[i].get()
               : TiledFeature.create(f.window().toMillis(), f.tile().toMillis(), kinds[i]);
     }
-    return new ViewState(features);
+    ViewState s = new ViewState(features);
+    s.layout = layout;
+    return s;
   }
 
   /** Applies one event. Null field values are skipped (count counts every event). */
@@ -98,7 +108,7 @@ public final class ViewEngine {
       if (f instanceof TiledFeature t) {
         t.add(v, eventTime, empties[i]);
         if (s.exits != null) {
-          s.exits[i] = t.nextExit();
+          s.exits[i] = exit(s, i);
         }
       } else {
         ((Partial) f).add(v, eventTime);
@@ -120,10 +130,16 @@ public final class ViewEngine {
     }
     long[] exits = exits(s);
     for (int i = 0; i < exits.length; i++) {
-      // a tile leaves: only such features are read (a lifetime feature's exit is Long.MAX_VALUE)
-      if (exits[i] <= t && s.features[i] instanceof TiledFeature tf) {
-        tf.prune(t);
-        exits[i] = tf.nextExit();
+      // a tile leaves or a warm-up ends: only such features are read (a lifetime feature's exit
+      // is Long.MAX_VALUE)
+      if (exits[i] <= t) {
+        if (s.features[i] instanceof TiledFeature tf) {
+          tf.prune(t);
+        }
+        if (s.warmUntil != null && s.warmUntil[i] != Long.MIN_VALUE && s.warmUntil[i] <= t) {
+          s.warmUntil[i] = Long.MIN_VALUE;
+        }
+        exits[i] = exit(s, i);
         s.nextExit = Long.MIN_VALUE;
         if (i < 64) {
           s.unchanged &= ~(1L << i);
@@ -132,13 +148,25 @@ public final class ViewEngine {
     }
   }
 
+  /**
+   * When feature i next changes with time alone: its oldest tile leaves its window, or its warm-up
+   * ends ({@link ViewState#warmUntil}); Long.MAX_VALUE if neither.
+   */
+  private static long exit(ViewState s, int i) {
+    long exit = s.features[i] instanceof TiledFeature tf ? tf.nextExit() : Long.MAX_VALUE;
+    if (s.warmUntil != null && s.warmUntil[i] != Long.MIN_VALUE) {
+      exit = Math.min(exit, s.warmUntil[i]);
+    }
+    return exit;
+  }
+
   /** The state's per-feature exits ({@link ViewState#exits}), computed if not known. */
   private static long[] exits(ViewState s) {
     long[] exits = s.exits;
     if (exits == null) {
       exits = s.exits = new long[s.features.length];
       for (int i = 0; i < exits.length; i++) {
-        exits[i] = s.features[i] instanceof TiledFeature tf ? tf.nextExit() : Long.MAX_VALUE;
+        exits[i] = exit(s, i);
       }
     }
     return exits;
@@ -161,7 +189,16 @@ public final class ViewEngine {
       Object f = s.features[i];
       out[i] = f instanceof TiledFeature tf ? tf.value(t, empties[i]) : ((Partial) f).value(t);
     }
-    s.unchanged = keptAfterRead;
+    long[] warm = s.warmUntil;
+    if (warm != null) {
+      // added to saved state: null until its window has passed (ViewLayout)
+      for (int i = 0; i < warm.length; i++) {
+        if (warm[i] != Long.MIN_VALUE && t < warm[i]) {
+          out[i] = null;
+        }
+      }
+    }
+    s.unchanged = warm == null ? keptAfterRead : 0;
     return out;
   }
 

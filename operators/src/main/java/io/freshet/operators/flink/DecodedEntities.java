@@ -1,9 +1,11 @@
 package io.freshet.operators.flink;
 
 import io.freshet.state.PendingEvents;
+import io.freshet.state.ViewLayout;
 import io.freshet.state.ViewState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.streaming.api.operators.KeyContext;
 
@@ -53,6 +55,8 @@ final class DecodedEntities {
   private final boolean heap;
   private final int capacity;
   private final EntityTable entities;
+  private final ViewLayout layout;
+  private final List<String> fields;
 
   /**
    * @param heap whether the keyed state is heap state (unbounded, forgotten at each flush)
@@ -63,7 +67,9 @@ final class DecodedEntities {
       ValueState<PendingEvents> pendingState,
       KeyContext keys,
       boolean heap,
-      int capacity) {
+      int capacity,
+      ViewLayout layout,
+      List<String> fields) {
     if (!heap && capacity < 1) {
       throw new IllegalArgumentException("decoded entities must be at least 1, got " + capacity);
     }
@@ -72,6 +78,8 @@ final class DecodedEntities {
     this.keys = keys;
     this.heap = heap;
     this.capacity = capacity;
+    this.layout = layout;
+    this.fields = List.copyOf(fields);
     // least recently used out, on state kept as bytes
     this.entities = heap ? new EntityTable(1024, false) : new EntityTable(capacity + 1, true);
   }
@@ -85,9 +93,14 @@ final class DecodedEntities {
     if (e == null) {
       keys.setCurrentKey(key);
       e = new Entity(key);
-      e.view = viewState.value();
-      e.pending = pendingState.value();
-      if (e.view != null || e.pending != null) {
+      ViewState view = viewState.value();
+      PendingEvents pending = pendingState.value();
+      // Restored under a changed spec (heap state is not migrated): matched by name on first read.
+      e.view = layout.adopt(view);
+      e.pending = pending == null ? null : pending.adopt(fields);
+      if (e.view != view || e.pending != pending) {
+        changed(e);
+      } else if (e.view != null || e.pending != null) {
         hold(e);
       }
     }

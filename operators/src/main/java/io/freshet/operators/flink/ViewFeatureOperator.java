@@ -144,7 +144,7 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
     super.initializeState(context);
     engine = new ViewEngine(view, fields);
     ValueStateDescriptor<ViewState> stateDesc =
-        new ValueStateDescriptor<>("view-state", ViewStateSerializer.INSTANCE);
+        new ValueStateDescriptor<>("view-state", new ViewStateSerializer(engine.layout()));
     stateDesc.enableTimeToLive(safetyNet(view.ttl()));
     boolean heap = getKeyedStateBackend() instanceof HeapKeyedStateBackend<?>;
     int cache =
@@ -156,14 +156,17 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
     ValueState<PendingEvents> pendingState =
         context
             .getKeyedStateStore()
-            .getState(new ValueStateDescriptor<>(PENDING, PendingEventsSerializer.INSTANCE));
+            .getState(
+                new ValueStateDescriptor<>(PENDING, new PendingEventsSerializer(fields.names())));
     entities =
         new DecodedEntities(
             context.getKeyedStateStore().getState(stateDesc),
             pendingState,
             this,
             heap,
-            Math.max(1, cache));
+            Math.max(1, cache),
+            engine.layout(),
+            fields.names());
     due = new DueQueue();
     watermark = Long.MIN_VALUE;
     if (context.isRestored()) {

@@ -43,12 +43,12 @@ abstract class CodecSerializer<T> extends TypeSerializer<T> {
   }
 
   @Override
-  public final boolean equals(Object obj) {
+  public boolean equals(Object obj) {
     return obj != null && obj.getClass() == getClass();
   }
 
   @Override
-  public final int hashCode() {
+  public int hashCode() {
     return getClass().hashCode();
   }
 }
