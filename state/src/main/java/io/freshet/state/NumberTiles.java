@@ -61,7 +61,7 @@ final class NumberTiles extends TiledFeature {
       case MAX_LONG -> MAX_LONG;
       case MIN_DOUBLE -> MIN_DOUBLE;
       case MAX_DOUBLE -> MAX_DOUBLE;
-      case FIRST, LAST, DISTINCT, PERCENTILE, DECAYED_SUM -> NOT_NUMBERS;
+      case FIRST, LAST, DISTINCT, PERCENTILE, DECAYED_SUM, VARIANCE, STDDEV -> NOT_NUMBERS;
     };
   }
 

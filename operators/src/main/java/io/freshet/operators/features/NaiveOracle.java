@@ -215,6 +215,24 @@ public final class NaiveOracle {
         }
         yield s;
       }
+      case VARIANCE, STDDEV -> {
+        // population variance, in two passes: the mean, then the mean squared deviation from it
+        if (xs.isEmpty()) {
+          yield null;
+        }
+        double sum = 0;
+        for (Object x : xs) {
+          sum += ((Number) x).doubleValue();
+        }
+        double mean = sum / xs.size();
+        double squares = 0;
+        for (Object x : xs) {
+          double d = ((Number) x).doubleValue() - mean;
+          squares += d * d;
+        }
+        double variance = squares / xs.size();
+        yield f.aggregation() == Aggregation.STDDEV ? Math.sqrt(variance) : variance;
+      }
     };
   }
 

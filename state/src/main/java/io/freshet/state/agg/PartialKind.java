@@ -23,7 +23,9 @@ public enum PartialKind {
   LAST(10, in -> FirstLastPartial.read(in, true)),
   DISTINCT(11, DistinctPartial::read),
   PERCENTILE(12, PercentilePartial::read),
-  DECAYED_SUM(13, DecayedSumPartial::read);
+  DECAYED_SUM(13, DecayedSumPartial::read),
+  VARIANCE(14, in -> VariancePartial.read(in, false)),
+  STDDEV(15, in -> VariancePartial.read(in, true));
 
   /** Reads the body of a partial of one kind, the kind's code already read. */
   @FunctionalInterface
