@@ -90,7 +90,11 @@ public final class TestSpecs {
                 Tiles.defaultTile(h1),
                 null,
                 Duration.ofMinutes(30)),
+            windowed("amount_var_1h", Aggregation.VARIANCE, "amount", ValueType.DOUBLE, h1),
+            windowed("qty_stddev_10m", Aggregation.STDDEV, "qty", ValueType.LONG, m10),
             lifetime("cnt_life", Aggregation.COUNT, null, ValueType.LONG),
+            lifetime("amount_stddev_life", Aggregation.STDDEV, "amount", ValueType.DOUBLE),
+            lifetime("qty_var_life", Aggregation.VARIANCE, "qty", ValueType.LONG),
             lifetime("merchant_last", Aggregation.LAST, "merchant", ValueType.STRING),
             new FeatureDef(
                 "amount_decay_life",

@@ -14,7 +14,11 @@ public enum Aggregation {
   LAST("last"),
   APPROX_COUNT_DISTINCT("approx_count_distinct"),
   APPROX_PERCENTILE("approx_percentile"),
-  DECAYED_SUM("decayed_sum");
+  DECAYED_SUM("decayed_sum"),
+  /** Population variance (as SQL's VAR_POP): the mean squared deviation from the mean. */
+  VARIANCE("variance"),
+  /** Population standard deviation (as SQL's STDDEV_POP): the square root of {@link #VARIANCE}. */
+  STDDEV("stddev");
 
   private final String specName;
 
@@ -46,7 +50,7 @@ public enum Aggregation {
     return switch (this) {
       case COUNT, APPROX_COUNT_DISTINCT -> ValueType.LONG;
       case SUM -> input == ValueType.LONG ? ValueType.LONG : ValueType.DOUBLE;
-      case AVG, APPROX_PERCENTILE, DECAYED_SUM -> ValueType.DOUBLE;
+      case AVG, APPROX_PERCENTILE, DECAYED_SUM, VARIANCE, STDDEV -> ValueType.DOUBLE;
       case MIN, MAX, FIRST, LAST -> input;
     };
   }

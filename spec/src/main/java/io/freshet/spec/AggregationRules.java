@@ -80,7 +80,7 @@ final class AggregationRules {
   static Rule of(Aggregation agg) {
     return switch (agg) {
       case COUNT -> new Rule(FieldKind.NONE, Set.of());
-      case SUM, AVG -> new Rule(FieldKind.NUMERIC, Set.of());
+      case SUM, AVG, VARIANCE, STDDEV -> new Rule(FieldKind.NUMERIC, Set.of());
       case MIN, MAX -> new Rule(FieldKind.ORDERED, Set.of());
       case FIRST, LAST, APPROX_COUNT_DISTINCT -> new Rule(FieldKind.ANY, Set.of());
       case APPROX_PERCENTILE -> new Rule(FieldKind.NUMERIC, Set.of(Param.Q));

@@ -53,7 +53,12 @@ final class Suggestions {
           Map.entry("distinct_count", "approx_count_distinct"),
           Map.entry("distinct", "approx_count_distinct"),
           Map.entry("ewma", "decayed_sum"),
-          Map.entry("decay", "decayed_sum"));
+          Map.entry("decay", "decayed_sum"),
+          Map.entry("stddev_pop", "stddev"),
+          Map.entry("std", "stddev"),
+          Map.entry("standard_deviation", "stddev"),
+          Map.entry("var_pop", "variance"),
+          Map.entry("var", "variance"));
 
   private Suggestions() {}
 

@@ -19,17 +19,19 @@ class AggregationRulesTest {
     }
     assertThat(kinds)
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                Aggregation.COUNT, FieldKind.NONE,
-                Aggregation.SUM, FieldKind.NUMERIC,
-                Aggregation.AVG, FieldKind.NUMERIC,
-                Aggregation.MIN, FieldKind.ORDERED,
-                Aggregation.MAX, FieldKind.ORDERED,
-                Aggregation.FIRST, FieldKind.ANY,
-                Aggregation.LAST, FieldKind.ANY,
-                Aggregation.APPROX_COUNT_DISTINCT, FieldKind.ANY,
-                Aggregation.APPROX_PERCENTILE, FieldKind.NUMERIC,
-                Aggregation.DECAYED_SUM, FieldKind.NUMERIC));
+            Map.ofEntries(
+                Map.entry(Aggregation.COUNT, FieldKind.NONE),
+                Map.entry(Aggregation.SUM, FieldKind.NUMERIC),
+                Map.entry(Aggregation.AVG, FieldKind.NUMERIC),
+                Map.entry(Aggregation.MIN, FieldKind.ORDERED),
+                Map.entry(Aggregation.MAX, FieldKind.ORDERED),
+                Map.entry(Aggregation.FIRST, FieldKind.ANY),
+                Map.entry(Aggregation.LAST, FieldKind.ANY),
+                Map.entry(Aggregation.APPROX_COUNT_DISTINCT, FieldKind.ANY),
+                Map.entry(Aggregation.APPROX_PERCENTILE, FieldKind.NUMERIC),
+                Map.entry(Aggregation.DECAYED_SUM, FieldKind.NUMERIC),
+                Map.entry(Aggregation.VARIANCE, FieldKind.NUMERIC),
+                Map.entry(Aggregation.STDDEV, FieldKind.NUMERIC)));
     assertThat(Aggregation.COUNT.needsField()).isFalse();
     assertThat(Aggregation.FIRST.needsField()).isTrue();
     assertThat(Aggregation.DECAYED_SUM.needsNumericField()).isTrue();

@@ -211,6 +211,20 @@ class SpecValidationTest {
   }
 
   @Test
+  void varianceAndStddevReadANumericFieldAsDouble() {
+    assertThat(errors(oneView("{name: v, agg: variance, field: dwell_ms, window: 1h}"))).isEmpty();
+    assertThat(errors(oneView("{name: s, agg: stddev, field: dwell_ms}"))).isEmpty();
+    assertThat(Aggregation.STDDEV.outputType(ValueType.LONG)).isEqualTo(ValueType.DOUBLE);
+    assertThat(Aggregation.VARIANCE.outputType(ValueType.DOUBLE)).isEqualTo(ValueType.DOUBLE);
+    assertThat(
+            onlyError(
+                    oneView("{name: s, agg: stddev_pop, field: dwell_ms}"),
+                    "views[0].features[0].agg")
+                .message())
+        .contains("did you mean stddev?");
+  }
+
+  @Test
   void numericAggregationsRefuseNonNumericFields() {
     for (String agg :
         List.of(
@@ -219,7 +233,9 @@ class SpecValidationTest {
             "min",
             "max",
             "decayed_sum, half_life: 1h",
-            "approx_percentile, q: 0.5")) {
+            "approx_percentile, q: 0.5",
+            "variance",
+            "stddev")) {
       SpecError e =
           onlyError(
               oneView("{name: x, agg: " + agg + ", field: page}"), "views[0].features[0].field");

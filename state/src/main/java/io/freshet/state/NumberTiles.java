@@ -37,18 +37,32 @@ final class NumberTiles extends TiledFeature {
   NumberTiles(long windowMillis, long tileMillis, PartialKind kind) {
     // longs per tile: the start and one number, or two for an average
     super(windowMillis, tileMillis, kind, kind == PartialKind.AVG ? 3 : 2);
-    this.op =
-        switch (kind) {
-          case COUNT -> COUNT;
-          case SUM_LONG -> SUM_LONG;
-          case SUM_DOUBLE -> SUM_DOUBLE;
-          case AVG -> AVG;
-          case MIN_LONG -> MIN_LONG;
-          case MAX_LONG -> MAX_LONG;
-          case MIN_DOUBLE -> MIN_DOUBLE;
-          case MAX_DOUBLE -> MAX_DOUBLE;
-          default -> throw new IllegalArgumentException(kind + " is not made of numbers alone");
-        };
+    this.op = op(kind);
+    if (op == NOT_NUMBERS) {
+      throw new IllegalArgumentException(kind + " is not made of numbers alone");
+    }
+  }
+
+  /** What a tile of this kind holds besides numbers: nothing (one of the above), or more. */
+  static final int NOT_NUMBERS = -1;
+
+  /**
+   * The operation on tiles of a kind, or {@link #NOT_NUMBERS} for a kind whose partials are more
+   * than one long and one double ({@link PartialTiles} keeps those). The one place that says which
+   * kinds this layout takes: a new kind does not compile until it is listed here.
+   */
+  static int op(PartialKind kind) {
+    return switch (kind) {
+      case COUNT -> COUNT;
+      case SUM_LONG -> SUM_LONG;
+      case SUM_DOUBLE -> SUM_DOUBLE;
+      case AVG -> AVG;
+      case MIN_LONG -> MIN_LONG;
+      case MAX_LONG -> MAX_LONG;
+      case MIN_DOUBLE -> MIN_DOUBLE;
+      case MAX_DOUBLE -> MAX_DOUBLE;
+      case FIRST, LAST, DISTINCT, PERCENTILE, DECAYED_SUM, VARIANCE, STDDEV -> NOT_NUMBERS;
+    };
   }
 
   private static double d(long bits) {

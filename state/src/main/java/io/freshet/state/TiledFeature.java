@@ -2,7 +2,6 @@ package io.freshet.state;
 
 import io.freshet.state.agg.Partial;
 import io.freshet.state.agg.PartialKind;
-import io.freshet.state.agg.PartialNumbers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -71,7 +70,7 @@ public abstract class TiledFeature {
 
   /** An empty feature of window W and tile g whose tiles hold partials of this kind. */
   public static TiledFeature create(long windowMillis, long tileMillis, PartialKind kind) {
-    return PartialNumbers.holds(kind)
+    return NumberTiles.op(kind) != NumberTiles.NOT_NUMBERS
         ? new NumberTiles(windowMillis, tileMillis, kind)
         : new PartialTiles(windowMillis, tileMillis, kind);
   }

@@ -153,7 +153,18 @@ class StateFormatV3Test {
             "decayed-sum",
             PartialKind.DECAYED_SUM,
             List.of(at(8.0, a), at(4.0, b)), // half-life 1 min: 8 halves once, plus 4
-            equalBits(8.0)));
+            equalBits(8.0)),
+        new Fixture(
+            "variance",
+            PartialKind.VARIANCE,
+            // far from 0, where a sum of squares would cancel: Welford and the merge are exact
+            List.of(at(1e9 + 1, a), at(1e9 + 3, a), at(1e9 + 5, b), at(1e9 + 7, b)),
+            equalBits(5.0)),
+        new Fixture(
+            "stddev",
+            PartialKind.STDDEV,
+            List.of(at(1L, a), at(3L, a), at(5L, b), at(7L, b)),
+            equalBits(Math.sqrt(5.0))));
   }
 
   /** The fixture's state, made by the current code from its events. */

@@ -133,99 +133,107 @@ public final class NaiveOracle {
     return session;
   }
 
+  /** One switch over every aggregation: a new one does not compile until it is defined here. */
   private static Object aggregate(FeatureDef f, List<Event> in, List<Object> xs, long t) {
     boolean isLong = f.inputType() == ValueType.LONG;
-    switch (f.aggregation()) {
-      case COUNT:
-        return (long) xs.size();
-      case SUM:
+    return switch (f.aggregation()) {
+      case COUNT -> (long) xs.size();
+      case SUM -> {
         if (isLong) {
           long s = 0;
           for (Object x : xs) {
             s += (Long) x;
           }
-          return s;
-        } else {
-          double s = 0;
-          for (Object x : xs) {
-            s += ((Number) x).doubleValue();
-          }
-          return s;
+          yield s;
         }
-      case AVG:
-        {
-          if (xs.isEmpty()) {
-            return null;
-          }
-          double s = 0;
-          for (Object x : xs) {
-            s += ((Number) x).doubleValue();
-          }
-          return s / xs.size();
+        double s = 0;
+        for (Object x : xs) {
+          s += ((Number) x).doubleValue();
         }
-      case MIN:
-      case MAX:
-        {
-          boolean max = f.aggregation() == Aggregation.MAX;
-          Object best = null;
-          for (Object x : xs) {
-            if (best == null || (max ? compare(x, best) > 0 : compare(x, best) < 0)) {
-              best = x;
-            }
+        yield s;
+      }
+      case AVG -> {
+        if (xs.isEmpty()) {
+          yield null;
+        }
+        double s = 0;
+        for (Object x : xs) {
+          s += ((Number) x).doubleValue();
+        }
+        yield s / xs.size();
+      }
+      case MIN, MAX -> {
+        boolean max = f.aggregation() == Aggregation.MAX;
+        Object best = null;
+        for (Object x : xs) {
+          if (best == null || (max ? compare(x, best) > 0 : compare(x, best) < 0)) {
+            best = x;
           }
-          return best;
         }
-      case FIRST:
-      case LAST:
-        {
-          // the earliest (latest) event time; among events at that time, the smallest (largest)
-          // value
-          boolean last = f.aggregation() == Aggregation.LAST;
-          Event best = null;
-          Object bestV = null;
-          for (int j = 0; j < in.size(); j++) {
-            Event e = in.get(j);
-            Object v = xs.get(j);
-            int c =
-                best == null
-                    ? 0
-                    : (e.ts() != best.ts() ? Long.compare(e.ts(), best.ts()) : compare(v, bestV));
-            if (best == null || (last ? c > 0 : c < 0)) {
-              best = e;
-              bestV = v;
-            }
+        yield best;
+      }
+      case FIRST, LAST -> {
+        // the earliest (latest) event time; among events at that time, the smallest (largest)
+        // value
+        boolean last = f.aggregation() == Aggregation.LAST;
+        Event best = null;
+        Object bestV = null;
+        for (int j = 0; j < in.size(); j++) {
+          Event e = in.get(j);
+          Object v = xs.get(j);
+          int c =
+              best == null
+                  ? 0
+                  : (e.ts() != best.ts() ? Long.compare(e.ts(), best.ts()) : compare(v, bestV));
+          if (best == null || (last ? c > 0 : c < 0)) {
+            best = e;
+            bestV = v;
           }
-          return bestV;
         }
-      case APPROX_COUNT_DISTINCT:
-        {
-          // The exact count of distinct values; values of different types differ (1, 1.0 and "1"
-          // are three), as Long, Double and String equality say. The engine counts 64-bit hashes
-          // of the values: the hash itself is pinned in state/ (DistinctHashTest).
-          Set<Object> distinct = new HashSet<>(xs);
-          return (long) distinct.size();
+        yield bestV;
+      }
+      case APPROX_COUNT_DISTINCT -> {
+        // The exact count of distinct values; values of different types differ (1, 1.0 and "1"
+        // are three), as Long, Double and String equality say. The engine counts 64-bit hashes
+        // of the values: the hash itself is pinned in state/ (DistinctHashTest).
+        Set<Object> distinct = new HashSet<>(xs);
+        yield (long) distinct.size();
+      }
+      case APPROX_PERCENTILE -> {
+        if (xs.isEmpty()) {
+          yield null;
         }
-      case APPROX_PERCENTILE:
-        {
-          if (xs.isEmpty()) {
-            return null;
-          }
-          double[] sorted =
-              xs.stream().mapToDouble(x -> ((Number) x).doubleValue()).sorted().toArray();
-          return sorted[quantileRank(f.quantile(), sorted.length) - 1];
+        double[] sorted =
+            xs.stream().mapToDouble(x -> ((Number) x).doubleValue()).sorted().toArray();
+        yield sorted[quantileRank(f.quantile(), sorted.length) - 1];
+      }
+      case DECAYED_SUM -> {
+        double h = f.halfLife().toMillis();
+        double s = 0;
+        for (int j = 0; j < in.size(); j++) {
+          s += ((Number) xs.get(j)).doubleValue() * Math.pow(2.0, -(t - in.get(j).ts()) / h);
         }
-      case DECAYED_SUM:
-        {
-          double h = f.halfLife().toMillis();
-          double s = 0;
-          for (int j = 0; j < in.size(); j++) {
-            s += ((Number) xs.get(j)).doubleValue() * Math.pow(2.0, -(t - in.get(j).ts()) / h);
-          }
-          return s;
+        yield s;
+      }
+      case VARIANCE, STDDEV -> {
+        // population variance, in two passes: the mean, then the mean squared deviation from it
+        if (xs.isEmpty()) {
+          yield null;
         }
-      default:
-        throw new IllegalStateException("unhandled " + f.aggregation());
-    }
+        double sum = 0;
+        for (Object x : xs) {
+          sum += ((Number) x).doubleValue();
+        }
+        double mean = sum / xs.size();
+        double squares = 0;
+        for (Object x : xs) {
+          double d = ((Number) x).doubleValue() - mean;
+          squares += d * d;
+        }
+        double variance = squares / xs.size();
+        yield f.aggregation() == Aggregation.STDDEV ? Math.sqrt(variance) : variance;
+      }
+    };
   }
 
   /**

@@ -1,5 +1,9 @@
 package io.freshet.state.agg;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /** Mean of the values; null when there is none. */
 public final class AvgPartial implements Partial {
   double sum;
@@ -43,6 +47,19 @@ public final class AvgPartial implements Partial {
     c.sum = sum;
     c.n = n;
     return c;
+  }
+
+  @Override
+  public void writeBody(DataOutput out) throws IOException {
+    out.writeDouble(sum);
+    out.writeLong(n);
+  }
+
+  static AvgPartial read(DataInput in) throws IOException {
+    AvgPartial a = new AvgPartial();
+    a.sum = in.readDouble();
+    a.n = in.readLong();
+    return a;
   }
 
   @Override

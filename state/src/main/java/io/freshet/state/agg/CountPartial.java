@@ -1,5 +1,9 @@
 package io.freshet.state.agg;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /** Number of events. */
 public final class CountPartial implements Partial {
   long n;
@@ -34,6 +38,17 @@ public final class CountPartial implements Partial {
   public Partial copy() {
     CountPartial c = new CountPartial();
     c.n = n;
+    return c;
+  }
+
+  @Override
+  public void writeBody(DataOutput out) throws IOException {
+    out.writeLong(n);
+  }
+
+  static CountPartial read(DataInput in) throws IOException {
+    CountPartial c = new CountPartial();
+    c.n = in.readLong();
     return c;
   }
 

@@ -1,5 +1,9 @@
 package io.freshet.state.agg;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * Exponentially decayed sum: at time t, the sum of {@code value * 2^(-(t - eventTime) / halfLife)}.
  * Kept as a sum anchored at the newest event time, so it never overflows.
@@ -67,6 +71,22 @@ public final class DecayedSumPartial implements Partial {
     c.anchor = anchor;
     c.sum = sum;
     return c;
+  }
+
+  @Override
+  public void writeBody(DataOutput out) throws IOException {
+    out.writeLong(halfLifeMillis);
+    out.writeBoolean(present);
+    out.writeLong(anchor);
+    out.writeDouble(sum);
+  }
+
+  static DecayedSumPartial read(DataInput in) throws IOException {
+    DecayedSumPartial d = new DecayedSumPartial(in.readLong());
+    d.present = in.readBoolean();
+    d.anchor = in.readLong();
+    d.sum = in.readDouble();
+    return d;
   }
 
   @Override

@@ -1,5 +1,8 @@
 package io.freshet.state.agg;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.datasketches.hll.HllSketch;
@@ -79,6 +82,38 @@ public final class DistinctPartial implements Partial {
     c.hashes = hashes.clone();
     c.sketch = sketch == null ? null : sketch.copy();
     return c;
+  }
+
+  @Override
+  public void writeBody(DataOutput out) throws IOException {
+    if (sketch == null) {
+      out.writeBoolean(false);
+      out.writeInt(hashes.length);
+      for (long h : hashes) {
+        out.writeLong(h);
+      }
+    } else {
+      out.writeBoolean(true);
+      byte[] b = sketch.toCompactByteArray();
+      out.writeInt(b.length);
+      out.write(b);
+    }
+  }
+
+  static DistinctPartial read(DataInput in) throws IOException {
+    DistinctPartial d = new DistinctPartial();
+    if (in.readBoolean()) {
+      byte[] b = new byte[in.readInt()];
+      in.readFully(b);
+      d.sketch = HllSketch.heapify(b);
+    } else {
+      long[] h = new long[in.readInt()];
+      for (int i = 0; i < h.length; i++) {
+        h[i] = in.readLong();
+      }
+      d.hashes = h;
+    }
+    return d;
   }
 
   @Override

@@ -1,5 +1,9 @@
 package io.freshet.state.agg;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /** Minimum or maximum of floating values; null when there is none. */
 public final class ExtremumDoublePartial implements Partial {
   final boolean max;
@@ -59,6 +63,19 @@ public final class ExtremumDoublePartial implements Partial {
     c.present = present;
     c.v = v;
     return c;
+  }
+
+  @Override
+  public void writeBody(DataOutput out) throws IOException {
+    out.writeBoolean(present);
+    out.writeDouble(v);
+  }
+
+  static ExtremumDoublePartial read(DataInput in, boolean max) throws IOException {
+    ExtremumDoublePartial e = new ExtremumDoublePartial(max);
+    e.present = in.readBoolean();
+    e.v = in.readDouble();
+    return e;
   }
 
   @Override

@@ -1,5 +1,9 @@
 package io.freshet.state.agg;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /** Minimum or maximum of integer values; null when there is none. */
 public final class ExtremumLongPartial implements Partial {
   final boolean max;
@@ -57,6 +61,19 @@ public final class ExtremumLongPartial implements Partial {
     c.present = present;
     c.v = v;
     return c;
+  }
+
+  @Override
+  public void writeBody(DataOutput out) throws IOException {
+    out.writeBoolean(present);
+    out.writeLong(v);
+  }
+
+  static ExtremumLongPartial read(DataInput in, boolean max) throws IOException {
+    ExtremumLongPartial e = new ExtremumLongPartial(max);
+    e.present = in.readBoolean();
+    e.v = in.readLong();
+    return e;
   }
 
   @Override

@@ -1,5 +1,9 @@
 package io.freshet.state.agg;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * The value of the earliest ({@code first}) or the latest ({@code last}) event; null when there is
  * none. Events with the same event time are ordered by {@link Values#compare}, so the result does
@@ -62,6 +66,21 @@ public final class FirstLastPartial implements Partial {
     c.ts = ts;
     c.v = v;
     return c;
+  }
+
+  @Override
+  public void writeBody(DataOutput out) throws IOException {
+    out.writeBoolean(present);
+    out.writeLong(ts);
+    PartialCodec.writeValue(out, v);
+  }
+
+  static FirstLastPartial read(DataInput in, boolean last) throws IOException {
+    FirstLastPartial f = new FirstLastPartial(last);
+    f.present = in.readBoolean();
+    f.ts = in.readLong();
+    f.v = PartialCodec.readValue(in);
+    return f;
   }
 
   @Override

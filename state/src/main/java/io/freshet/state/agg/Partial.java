@@ -1,5 +1,8 @@
 package io.freshet.state.agg;
 
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * A mergeable partial aggregate: the state of one feature over one tile (or over an entity's
  * lifetime). Partials are mutable; {@link #copy()} before merging into one that must be kept.
@@ -43,4 +46,11 @@ public interface Partial {
 
   /** The kind, used by the codec. */
   PartialKind kind();
+
+  /**
+   * Writes this partial's state, which its kind's reader reads back ({@link PartialKind}). Part of
+   * the checkpoint format: changing what an existing kind writes needs a new {@code
+   * io.freshet.state.StateCodec} version that still reads the old bytes.
+   */
+  void writeBody(DataOutput out) throws IOException;
 }

@@ -5,18 +5,11 @@ package io.freshet.state.agg;
  * tiles that keep them in a primitive array instead of one object per tile ({@code
  * io.freshet.state.NumberTiles}). Each such partial is at most one long and one double: a count's
  * n, an integer sum, an average's count, an integer extremum in the long; a floating sum, an
- * average's sum, a floating extremum in the double. An extremum is kept only while present.
+ * average's sum, a floating extremum in the double. An extremum is kept only while present. Which
+ * kinds these are is said once, by {@code NumberTiles.op}.
  */
 public final class PartialNumbers {
   private PartialNumbers() {}
-
-  /** Whether partials of this kind are nothing but a long and a double. */
-  public static boolean holds(PartialKind kind) {
-    return switch (kind) {
-      case COUNT, SUM_LONG, SUM_DOUBLE, AVG, MIN_LONG, MAX_LONG, MIN_DOUBLE, MAX_DOUBLE -> true;
-      default -> false;
-    };
-  }
 
   /** Whether the partial holds a value (false only for an extremum that has seen none). */
   public static boolean present(Partial p) {

@@ -20,6 +20,8 @@ public final class Partials {
       case APPROX_COUNT_DISTINCT -> new DistinctPartial();
       case APPROX_PERCENTILE -> new PercentilePartial(f.quantile());
       case DECAYED_SUM -> new DecayedSumPartial(f.halfLife().toMillis());
+      case VARIANCE -> new VariancePartial(false);
+      case STDDEV -> new VariancePartial(true);
     };
   }
 }

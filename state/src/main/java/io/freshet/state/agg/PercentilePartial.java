@@ -1,5 +1,8 @@
 package io.freshet.state.agg;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -94,6 +97,35 @@ public final class PercentilePartial implements Partial {
     c.n = n;
     c.sketch = sketch == null ? null : sketch.copy();
     return c;
+  }
+
+  @Override
+  public void writeBody(DataOutput out) throws IOException {
+    out.writeDouble(q);
+    if (sketch == null) {
+      out.writeBoolean(false);
+      out.writeInt(n);
+      for (int i = 0; i < n; i++) {
+        out.writeDouble(exact[i]);
+      }
+    } else {
+      out.writeBoolean(true);
+      sketch.write(out);
+    }
+  }
+
+  static PercentilePartial read(DataInput in) throws IOException {
+    PercentilePartial p = new PercentilePartial(in.readDouble());
+    if (in.readBoolean()) {
+      p.sketch = LogHistogram.read(in);
+    } else {
+      p.n = in.readInt();
+      p.exact = new double[p.n];
+      for (int i = 0; i < p.n; i++) {
+        p.exact[i] = in.readDouble();
+      }
+    }
+    return p;
   }
 
   @Override

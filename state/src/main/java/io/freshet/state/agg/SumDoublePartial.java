@@ -1,5 +1,9 @@
 package io.freshet.state.agg;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /** Sum of floating values; 0.0 when there is none. */
 public final class SumDoublePartial implements Partial {
   double sum;
@@ -35,6 +39,17 @@ public final class SumDoublePartial implements Partial {
     SumDoublePartial c = new SumDoublePartial();
     c.sum = sum;
     return c;
+  }
+
+  @Override
+  public void writeBody(DataOutput out) throws IOException {
+    out.writeDouble(sum);
+  }
+
+  static SumDoublePartial read(DataInput in) throws IOException {
+    SumDoublePartial s = new SumDoublePartial();
+    s.sum = in.readDouble();
+    return s;
   }
 
   @Override

@@ -1,5 +1,9 @@
 package io.freshet.state.agg;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /** Exact sum of integer values; 0 when there is none. */
 public final class SumLongPartial implements Partial {
   long sum;
@@ -35,6 +39,17 @@ public final class SumLongPartial implements Partial {
     SumLongPartial c = new SumLongPartial();
     c.sum = sum;
     return c;
+  }
+
+  @Override
+  public void writeBody(DataOutput out) throws IOException {
+    out.writeLong(sum);
+  }
+
+  static SumLongPartial read(DataInput in) throws IOException {
+    SumLongPartial s = new SumLongPartial();
+    s.sum = in.readLong();
+    return s;
   }
 
   @Override

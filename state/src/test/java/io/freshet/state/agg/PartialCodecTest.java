@@ -261,7 +261,9 @@ class PartialCodecTest {
                     Map.entry(PartialKind.LAST, 10),
                     Map.entry(PartialKind.DISTINCT, 11),
                     Map.entry(PartialKind.PERCENTILE, 12),
-                    Map.entry(PartialKind.DECAYED_SUM, 13))));
+                    Map.entry(PartialKind.DECAYED_SUM, 13),
+                    Map.entry(PartialKind.VARIANCE, 14),
+                    Map.entry(PartialKind.STDDEV, 15))));
   }
 
   private static DataInputStream input(byte[] b) {

@@ -37,6 +37,8 @@ public final class PartialsForTests {
       case DISTINCT -> new DistinctPartial();
       case PERCENTILE -> new PercentilePartial(0.9);
       case DECAYED_SUM -> new DecayedSumPartial(HALF_LIFE);
+      case VARIANCE -> new VariancePartial(false);
+      case STDDEV -> new VariancePartial(true);
     };
   }
 
@@ -52,6 +54,8 @@ public final class PartialsForTests {
       case SUM_DOUBLE, AVG, MIN_DOUBLE, MAX_DOUBLE, DECAYED_SUM ->
           r -> Math.round(r.nextGaussian() * 100_000) / 100.0;
       case PERCENTILE -> r -> r.nextDouble() * 1000;
+      // far from 0 relative to their spread, where a sum of squares would lose digits
+      case VARIANCE, STDDEV -> r -> 1e6 + Math.round(r.nextGaussian() * 100_000) / 100.0;
       case FIRST, LAST -> r -> "v" + r.nextInt(50);
       case DISTINCT -> r -> "m" + r.nextInt(1_000_000);
     };
