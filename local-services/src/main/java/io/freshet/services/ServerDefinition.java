@@ -12,10 +12,15 @@ import java.util.List;
  * <stateDir>/<id>/}; its console output goes to {@code <stateDir>/logs/<id>.log}.
  */
 abstract class ServerDefinition implements AutoCloseable {
-  /** JVM argument prefixes that mark a process as started by Freshet for this state dir. */
+  /**
+   * JVM argument prefixes that mark a process as started by Freshet for this state dir. The state
+   * dir marker is also the system property that a job's default Iceberg catalog reads (connectors'
+   * IcebergOptions), so a job on the local Flink cluster writes its history under the cluster's
+   * state dir.
+   */
   static final String SERVICE_MARKER = "-Dfreshet.service=";
 
-  static final String STATE_DIR_MARKER = "-Dfreshet.state.dir=";
+  static final String STATE_DIR_MARKER = "-D" + StateDirectory.PROPERTY + "=";
 
   protected final ServicesConfig config;
   protected final Service service;
