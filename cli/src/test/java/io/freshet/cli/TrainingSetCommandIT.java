@@ -2,9 +2,9 @@ package io.freshet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.freshet.cli.flink.FlinkCluster;
 import io.freshet.connectors.iceberg.HistoryCatalogs;
 import io.freshet.connectors.iceberg.HistoryTables;
+import io.freshet.services.FlinkCluster;
 import io.freshet.services.LoopbackPorts;
 import io.freshet.spec.FeatureDef;
 import io.freshet.spec.FeatureSpec;

@@ -75,14 +75,7 @@ abstract class ServerDefinition implements AutoCloseable {
 
   /** Wrappers to put before the java binary (e.g. setsid, setpriv). */
   List<String> wrappers() {
-    List<String> w = new ArrayList<>();
-    // Own session: a Ctrl-C in the terminal that ran `freshet services start` must not reach
-    // the servers, which outlive the CLI.
-    Path setsid = Path.of("/usr/bin/setsid");
-    if (setsid.toFile().canExecute()) {
-      w.add(setsid.toString());
-    }
-    return w;
+    return new ArrayList<>(ProcessControl.ownSession());
   }
 
   final List<String> command(Path java) {
