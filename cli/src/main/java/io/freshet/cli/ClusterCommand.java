@@ -1,6 +1,7 @@
 package io.freshet.cli;
 
-import io.freshet.cli.flink.FlinkCluster;
+import io.freshet.cli.flink.JobProgress;
+import io.freshet.services.FlinkCluster;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,7 +66,9 @@ public final class ClusterCommand implements Callable<Integer> {
   @Option(
       names = "--state-dir",
       paramLabel = "DIR",
-      description = "State dir (default: the services', <checkout>/.freshet or FRESHET_STATE_DIR).")
+      description =
+          "State dir (default: FRESHET_STATE_DIR, else <checkout>/.freshet, else ~/.freshet)."
+              + " Jobs on the cluster keep their default history catalog in <state dir>/iceberg.")
   Path stateDir;
 
   @Option(
@@ -77,13 +80,16 @@ public final class ClusterCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    Map<String, String> settings = new LinkedHashMap<>(sets);
+    // metrics as fresh as the progress line of `freshet run --jobmanager` polls them
+    settings.putIfAbsent("metrics.fetcher.update-interval", Long.toString(JobProgress.POLL_MILLIS));
     FlinkCluster cluster =
         new FlinkCluster(
             stateDir != null ? stateDir : LocalDefaults.stateDir(),
             flinkConf != null ? flinkConf : LocalDefaults.home().resolve("flink-conf"),
             restPort,
             rpcPort,
-            sets);
+            settings);
     switch (action) {
       case start -> {
         long t0 = System.nanoTime();

@@ -248,10 +248,9 @@ public final class DemoCommand implements Callable<Integer> {
     out.flush();
   }
 
-  /** Where the job's default Iceberg catalog lives: FRESHET_STATE_DIR, else ~/.freshet. */
+  /** Where the job's default Iceberg catalog lives: Freshet's one state dir. */
   static Path icebergStateDir() {
-    String env = System.getenv("FRESHET_STATE_DIR");
-    return env != null ? Path.of(env) : Path.of(System.getProperty("user.home"), ".freshet");
+    return LocalDefaults.stateDir();
   }
 
   private void resetTopics(String kafka, String topic, String deadLetters) throws Exception {

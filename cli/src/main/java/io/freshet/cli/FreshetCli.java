@@ -2,6 +2,7 @@ package io.freshet.cli;
 
 import io.freshet.cli.flink.JobFailedException;
 import io.freshet.services.LocalServicesException;
+import io.freshet.services.StateDirectory;
 import io.freshet.spec.SpecException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -43,6 +44,9 @@ public final class FreshetCli implements Runnable {
   boolean verbose;
 
   public static void main(String[] args) {
+    // A job this JVM runs (freshet run on a MiniCluster) finds its default history catalog
+    // through this property, as jobs on the local cluster do through their JVMs' own.
+    System.setProperty(StateDirectory.PROPERTY, LocalDefaults.stateDir().toString());
     System.exit(execute(args));
   }
 

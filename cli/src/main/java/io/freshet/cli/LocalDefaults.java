@@ -1,6 +1,7 @@
 package io.freshet.cli;
 
 import io.freshet.services.ServicesConfig;
+import io.freshet.services.StateDirectory;
 import java.nio.file.Path;
 
 /** Addresses of the local services ({@code freshet services start}) for options left unset. */
@@ -17,9 +18,13 @@ final class LocalDefaults {
     return ServicesConfig.HOST + ":" + ServicesConfig.fromEnvironment().cqlPort();
   }
 
-  /** The services' state directory (the checkout's .freshet, or FRESHET_STATE_DIR). */
+  /**
+   * Freshet's state directory, for every command: services, cluster, runs and the default history
+   * catalog. FRESHET_STATE_DIR, else the checkout's .freshet, else ~/.freshet ({@link
+   * StateDirectory}).
+   */
   static Path stateDir() {
-    return ServicesConfig.fromEnvironment().stateDir();
+    return StateDirectory.resolve();
   }
 
   /** The checkout (bin/freshet sets freshet.home), else the working directory. */

@@ -1,11 +1,11 @@
 package io.freshet.cli;
 
 import io.freshet.cli.flink.FeatureJobRunner;
-import io.freshet.cli.flink.FlinkRest;
 import io.freshet.cli.flink.UntilEnd;
 import io.freshet.connectors.kafka.KafkaConnector;
 import io.freshet.connectors.kafka.KafkaOffsets;
 import io.freshet.connectors.kafka.KafkaOptions;
+import io.freshet.services.FlinkRest;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
 import java.io.PrintWriter;

@@ -1,7 +1,7 @@
 package io.freshet.cli;
 
 import io.freshet.cli.flink.FeatureJobRunner;
-import io.freshet.cli.flink.FlinkRest;
+import io.freshet.services.FlinkRest;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
 import java.io.PrintWriter;

@@ -145,7 +145,8 @@ public final class TrainingSetCommand implements Callable<Integer> {
   @Option(
       names = "--state-dir",
       description =
-          "Freshet state directory of the local catalog (default: FRESHET_STATE_DIR or ~/.freshet).")
+          "Freshet state directory of the local catalog (default: FRESHET_STATE_DIR, else the"
+              + " checkout's .freshet, else ~/.freshet).")
   Path stateDir;
 
   @Option(
@@ -348,7 +349,6 @@ public final class TrainingSetCommand implements Callable<Integer> {
     if (stateDir != null) {
       return stateDir;
     }
-    String env = System.getenv("FRESHET_STATE_DIR");
-    return env != null ? Path.of(env) : Path.of(System.getProperty("user.home"), ".freshet");
+    return LocalDefaults.stateDir();
   }
 }

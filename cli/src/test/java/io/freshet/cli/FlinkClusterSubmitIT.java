@@ -1,16 +1,17 @@
 package io.freshet.cli;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.freshet.cli.flink.FeatureJobRunner;
-import io.freshet.cli.flink.FlinkCluster;
-import io.freshet.cli.flink.FlinkRest;
+import io.freshet.cli.flink.JobProgress;
 import io.freshet.cli.flink.UntilEnd;
 import io.freshet.cli.generate.KafkaPublisher;
 import io.freshet.cli.generate.PaymentsGenerator;
+import io.freshet.services.FlinkCluster;
+import io.freshet.services.FlinkRest;
 import io.freshet.services.LoopbackPorts;
+import io.freshet.services.ProcessControl;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
 import io.freshet.store.iceberg.HistoryCatalogs;
@@ -22,16 +23,12 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.iceberg.catalog.Catalog;
@@ -74,15 +71,17 @@ class FlinkClusterSubmitIT {
     int[] ports = LoopbackPorts.free(2);
     FlinkCluster cluster =
         new FlinkCluster(
-            dir.resolve("state"), home.resolve("flink-conf"), ports[0], ports[1], Map.of());
+            dir.resolve("state"),
+            home.resolve("flink-conf"),
+            ports[0],
+            ports[1],
+            Map.of("metrics.fetcher.update-interval", Long.toString(JobProgress.POLL_MILLIS)));
     try {
       cluster.start(Duration.ofSeconds(120));
       assertThat(cluster.running()).isTrue();
       // The TaskManager runs with flink-conf's env.java.opts.taskmanager (its garbage collector).
-      long taskManager = cluster.pid("flink-taskmanager").orElseThrow();
-      assertThat(
-              Files.readString(Path.of("/proc", Long.toString(taskManager), "cmdline")).split("\0"))
-          .contains("-XX:+UseParallelGC");
+      long taskManager = cluster.pid(FlinkCluster.TASKMANAGER).orElseThrow();
+      assertThat(ProcessControl.arguments(taskManager)).contains("-XX:+UseParallelGC");
       FlinkRest rest = new FlinkRest(cluster.restAddress());
 
       Map<String, String> sets = new LinkedHashMap<>();
@@ -94,8 +93,8 @@ class FlinkClusterSubmitIT {
               + ":"
               + services.cassandraContactPoint().getPort());
       sets.put("freshet.cassandra.keyspace", services.keyspace());
-      sets.put("freshet.iceberg.uri", "jdbc:sqlite:" + dir.resolve("catalog.db"));
-      sets.put("freshet.iceberg.warehouse", dir.resolve("warehouse").toUri().toString());
+      // no catalog settings: the job's default catalog is the cluster's state dir's, where
+      // training-set looks by default
       sets.put("freshet.iceberg.namespace", "cluster");
       sets.put("execution.checkpointing.interval", "1s");
       UntilEnd end =
@@ -115,15 +114,14 @@ class FlinkClusterSubmitIT {
               end,
               dir.resolve("savepoints").toUri().toString());
       assertThat(r.last().state()).isEqualTo("FINISHED");
-      assertThat(r.savepoint()).startsWith(dir.resolve("savepoints").toUri().toString());
+      // Flink answers file:/..., not file:///...: compare paths
+      assertThat(Path.of(java.net.URI.create(r.savepoint()))).startsWith(dir.resolve("savepoints"));
       assertThat(r.counts().events())
           .as("events read, from the job's accumulators")
           .isEqualTo(sent);
 
-      Map<String, String> props = new HashMap<>();
-      props.put("uri", "jdbc:sqlite:" + dir.resolve("catalog.db"));
-      props.put("warehouse", dir.resolve("warehouse").toUri().toString());
-      Catalog catalog = HistoryCatalogs.load("freshet", HistoryCatalogs.complete(props, dir));
+      Catalog catalog =
+          HistoryCatalogs.load("freshet", HistoryCatalogs.complete(Map.of(), dir.resolve("state")));
       try {
         EndToEndChecks.servingEqualsHistoryEqualsOracle(
             spec, generator, services, catalog, "cluster");
@@ -154,24 +152,6 @@ class FlinkClusterSubmitIT {
     }
     // the TaskManager it had launched beside the JobManager is stopped too
     assertThat(cluster.running()).isFalse();
-    assertThat(jvmsNaming(state)).isEmpty();
-  }
-
-  /** Pids of the processes whose command line names the directory. */
-  private static List<Long> jvmsNaming(Path dir) throws IOException {
-    List<Long> pids = new ArrayList<>();
-    try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-      for (Path proc : procs) {
-        try {
-          String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), UTF_8);
-          if (cmdline.contains(dir.toString())) {
-            pids.add(Long.parseLong(proc.getFileName().toString()));
-          }
-        } catch (IOException gone) {
-          // exited while listed
-        }
-      }
-    }
-    return pids;
+    assertThat(ProcessControl.processesUsing(state)).isEmpty();
   }
 }

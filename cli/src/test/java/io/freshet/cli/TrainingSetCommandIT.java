@@ -2,7 +2,7 @@ package io.freshet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.freshet.cli.flink.FlinkCluster;
+import io.freshet.services.FlinkCluster;
 import io.freshet.services.LoopbackPorts;
 import io.freshet.spec.FeatureDef;
 import io.freshet.spec.FeatureSpec;

@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,12 +101,7 @@ final class Ports {
   }
 
   static String cmdline(long pid) {
-    try {
-      byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
-      return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').trim();
-    } catch (IOException e) {
-      return "";
-    }
+    return String.join(" ", ProcessControl.arguments(pid));
   }
 
   private static String abbreviate(String s, int max) {

@@ -2,11 +2,9 @@ package io.freshet.services;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -14,10 +12,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+// /proc/<pid>/cmdline kept: ProcessHandle.Info reads its first 4 KB; Cassandra's is 11 KB.
 /**
- * Pid files and signals for the server JVMs. A pid is trusted only while {@code
- * /proc/<pid>/cmdline} still carries the marker arguments of that service and state dir, so a
- * recycled pid is never signalled.
+ * Pid files, identity checks and signals for the JVMs Freshet starts (Kafka, Cassandra, the Flink
+ * cluster). A pid is trusted only while {@code /proc/<pid>/cmdline} still carries the marker
+ * arguments of that service and state dir, so a recycled pid is never signalled. Liveness, signals
+ * and waiting go through {@link ProcessHandle}.
+ *
+ * <p>While {@code setsid} executes java, that file reads empty or cut short for a moment: a caller
+ * that launched a process watches it through its {@link Process} until it is ready, and only later
+ * calls (status, stop) go by the pid file.
  */
 public final class ProcessControl {
   private ProcessControl() {}
@@ -38,13 +42,27 @@ public final class ProcessControl {
 
   /** True when pid is a live process started by Freshet for this service and state dir. */
   static boolean isOurs(long pid, Service service, Path stateDir) {
+    return isOurs(pid, service.id(), stateDir);
+  }
+
+  /** True when pid is a live process started by Freshet with this service id and state dir. */
+  static boolean isOurs(long pid, String serviceId, Path stateDir) {
     List<String> args = arguments(pid);
-    return args.contains(ServerDefinition.SERVICE_MARKER + service.id())
+    return args.contains(ServerDefinition.SERVICE_MARKER + serviceId)
         && args.contains(ServerDefinition.STATE_DIR_MARKER + stateDir);
   }
 
+  /**
+   * The command before the java binary that gives a server its own session, when this machine has
+   * setsid: a Ctrl-C in the terminal that started it must not reach a server that outlives the CLI.
+   */
+  static List<String> ownSession() {
+    Path setsid = Path.of("/usr/bin/setsid");
+    return Files.isExecutable(setsid) ? List.of(setsid.toString()) : List.of();
+  }
+
   /** The arguments of a process from /proc, empty when it is gone (or a zombie). */
-  static List<String> arguments(long pid) {
+  public static List<String> arguments(long pid) {
     try {
       byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
       if (raw.length == 0) {
@@ -62,18 +80,10 @@ public final class ProcessControl {
    */
   public static List<Long> processesUsing(Path stateDir) {
     String marker = ServerDefinition.STATE_DIR_MARKER + stateDir.toAbsolutePath().normalize();
-    List<Long> pids = new ArrayList<>();
-    try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-      for (Path proc : procs) {
-        long pid = Long.parseLong(proc.getFileName().toString());
-        if (arguments(pid).contains(marker)) {
-          pids.add(pid);
-        }
-      }
-    } catch (IOException e) {
-      throw new LocalServicesException("Cannot list /proc: " + e.getMessage(), e);
-    }
-    return pids;
+    return ProcessHandle.allProcesses()
+        .map(ProcessHandle::pid)
+        .filter(pid -> arguments(pid).contains(marker))
+        .toList();
   }
 
   /**

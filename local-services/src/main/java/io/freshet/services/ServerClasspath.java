@@ -10,20 +10,26 @@ import java.util.List;
 
 /**
  * The runtime classpath of a server JVM, as resolved by Maven in the classpath-only modules
- * local-services/kafka-server and local-services/cassandra-server and packaged there as the
- * resource {@code freshet/servers/<id>.classpath}. The jars stay in the local Maven repository.
+ * local-services/kafka-server, local-services/cassandra-server and local-services/flink-cluster and
+ * packaged there as the resource {@code freshet/servers/<id>.classpath}. The jars stay in the local
+ * Maven repository.
  */
 final class ServerClasspath {
-  private final Service service;
+  private final String displayName;
   private final List<Path> entries;
 
-  private ServerClasspath(Service service, List<Path> entries) {
-    this.service = service;
+  private ServerClasspath(String displayName, List<Path> entries) {
+    this.displayName = displayName;
     this.entries = entries;
   }
 
   static ServerClasspath of(Service service) {
-    String resource = "freshet/servers/" + service.id() + ".classpath";
+    return of(service.id(), service.displayName());
+  }
+
+  /** The classpath in {@code freshet/servers/<id>.classpath}; the name is for messages. */
+  static ServerClasspath of(String id, String displayName) {
+    String resource = "freshet/servers/" + id + ".classpath";
     String text;
     try (InputStream in = ServerClasspath.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
@@ -43,7 +49,7 @@ final class ServerClasspath {
         Path jar = Path.of(entry.trim());
         if (!Files.isRegularFile(jar)) {
           throw new LocalServicesException(
-              service.displayName()
+              displayName
                   + " jar "
                   + jar
                   + " listed in "
@@ -54,7 +60,7 @@ final class ServerClasspath {
         entries.add(jar);
       }
     }
-    return new ServerClasspath(service, entries);
+    return new ServerClasspath(displayName, entries);
   }
 
   String asArgument() {
@@ -71,10 +77,6 @@ final class ServerClasspath {
         .orElseThrow(
             () ->
                 new LocalServicesException(
-                    "No "
-                        + fileNamePrefix
-                        + "*.jar on the "
-                        + service.displayName()
-                        + " classpath"));
+                    "No " + fileNamePrefix + "*.jar on the " + displayName + " classpath"));
   }
 }

@@ -12,10 +12,15 @@ import java.util.List;
  * <stateDir>/<id>/}; its console output goes to {@code <stateDir>/logs/<id>.log}.
  */
 abstract class ServerDefinition implements AutoCloseable {
-  /** JVM argument prefixes that mark a process as started by Freshet for this state dir. */
+  /**
+   * JVM argument prefixes that mark a process as started by Freshet for this state dir. The state
+   * dir marker is also the system property that a job's default Iceberg catalog reads (connectors'
+   * IcebergOptions), so a job on the local Flink cluster writes its history under the cluster's
+   * state dir.
+   */
   static final String SERVICE_MARKER = "-Dfreshet.service=";
 
-  static final String STATE_DIR_MARKER = "-Dfreshet.state.dir=";
+  static final String STATE_DIR_MARKER = "-D" + StateDirectory.PROPERTY + "=";
 
   protected final ServicesConfig config;
   protected final Service service;
@@ -70,14 +75,7 @@ abstract class ServerDefinition implements AutoCloseable {
 
   /** Wrappers to put before the java binary (e.g. setsid, setpriv). */
   List<String> wrappers() {
-    List<String> w = new ArrayList<>();
-    // Own session: a Ctrl-C in the terminal that ran `freshet services start` must not reach
-    // the servers, which outlive the CLI.
-    Path setsid = Path.of("/usr/bin/setsid");
-    if (setsid.toFile().canExecute()) {
-      w.add(setsid.toString());
-    }
-    return w;
+    return new ArrayList<>(ProcessControl.ownSession());
   }
 
   final List<String> command(Path java) {

@@ -15,10 +15,9 @@ import java.util.Optional;
  * reads them in that order of precedence (system property before environment variable):
  *
  * <pre>
- * state dir          freshet.state.dir       FRESHET_STATE_DIR     (default: &lt;home&gt;/.freshet)
- * checkout (home)    freshet.home            FRESHET_HOME          (default: the nearest directory
- *                                                                   above the working directory
- *                                                                   with a .mvn/, else the latter)
+ * state dir          freshet.state.dir       FRESHET_STATE_DIR     (default: see StateDirectory:
+ *                                                                   &lt;checkout&gt;/.freshet, else
+ *                                                                   ~/.freshet)
  * Kafka port         freshet.kafka.port      FRESHET_KAFKA_PORT                (29092)
  * Kafka controller   freshet.kafka.controller.port  FRESHET_KAFKA_CONTROLLER_PORT (29093)
  * Cassandra CQL      freshet.cql.port        FRESHET_CQL_PORT                  (29042)
@@ -47,7 +46,8 @@ public final class ServicesConfig {
   private final Duration stopTimeout;
 
   private ServicesConfig(Builder b) {
-    this.stateDir = b.stateDir.toAbsolutePath().normalize();
+    this.stateDir =
+        (b.stateDir != null ? b.stateDir : StateDirectory.resolve()).toAbsolutePath().normalize();
     this.kafkaPort = b.kafkaPort;
     this.kafkaControllerPort = b.kafkaControllerPort;
     this.cqlPort = b.cqlPort;
@@ -70,14 +70,12 @@ public final class ServicesConfig {
   static Builder builderFrom(
       Map<String, String> env, java.util.function.Function<String, String> sysProps) {
     Builder b = new Builder();
-    String stateDir = setting(env, sysProps, "freshet.state.dir", "FRESHET_STATE_DIR");
-    if (stateDir != null) {
-      b.stateDir(Path.of(stateDir));
-    } else {
-      String home = setting(env, sysProps, "freshet.home", "FRESHET_HOME");
-      Path homeDir = home != null ? Path.of(home) : checkoutRoot(Path.of("").toAbsolutePath());
-      b.stateDir(homeDir.toAbsolutePath().resolve(".freshet"));
-    }
+    b.stateDir(
+        StateDirectory.resolve(
+            env::get,
+            sysProps,
+            Path.of("").toAbsolutePath(),
+            Path.of(System.getProperty("user.home"))));
     b.kafkaPort(
         port(env, sysProps, "freshet.kafka.port", "FRESHET_KAFKA_PORT", DEFAULT_KAFKA_PORT));
     b.kafkaControllerPort(
@@ -95,37 +93,12 @@ public final class ServicesConfig {
             "freshet.cassandra.storage.port",
             "FRESHET_CASSANDRA_STORAGE_PORT",
             DEFAULT_CASSANDRA_STORAGE_PORT));
-    String javaHome = setting(env, sysProps, "freshet.java.home", "FRESHET_JAVA_HOME");
+    String javaHome =
+        StateDirectory.setting(env::get, sysProps, "freshet.java.home", "FRESHET_JAVA_HOME");
     if (javaHome != null) {
       b.javaHome(Path.of(javaHome));
     }
     return b;
-  }
-
-  /**
-   * The checkout containing {@code dir}: the nearest ancestor with a {@code .mvn} directory (the
-   * Maven wrapper's), so a test run from a module directory (IDE, surefire) finds the same state
-   * dir as {@code bin/freshet}. Falls back to {@code dir} itself.
-   */
-  static Path checkoutRoot(Path dir) {
-    for (Path d = dir; d != null; d = d.getParent()) {
-      if (java.nio.file.Files.isDirectory(d.resolve(".mvn"))) {
-        return d;
-      }
-    }
-    return dir;
-  }
-
-  private static String setting(
-      Map<String, String> env,
-      java.util.function.Function<String, String> sysProps,
-      String property,
-      String variable) {
-    String value = sysProps.apply(property);
-    if (value == null || value.isBlank()) {
-      value = env.get(variable);
-    }
-    return value == null || value.isBlank() ? null : value.trim();
   }
 
   private static int port(
@@ -134,7 +107,7 @@ public final class ServicesConfig {
       String property,
       String variable,
       int dflt) {
-    String value = setting(env, sysProps, property, variable);
+    String value = StateDirectory.setting(env::get, sysProps, property, variable);
     if (value == null) {
       return dflt;
     }
@@ -237,7 +210,7 @@ public final class ServicesConfig {
 
   /** Builder with validation of every value as it is set. */
   public static final class Builder {
-    private Path stateDir = Path.of(".freshet");
+    private Path stateDir; // null: StateDirectory.resolve()
     private int kafkaPort = DEFAULT_KAFKA_PORT;
     private int kafkaControllerPort = DEFAULT_KAFKA_CONTROLLER_PORT;
     private int cqlPort = DEFAULT_CQL_PORT;

@@ -49,17 +49,4 @@ class ServicesConfigTest {
     assertThatThrownBy(() -> ServicesConfig.builder().cqlPort(70000))
         .hasMessageContaining("Cassandra CQL port must be between 1 and 65535, got 70000");
   }
-
-  @Test
-  void withoutAHomeTheCheckoutIsFoundAboveTheWorkingDirectory(
-      @org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
-    java.nio.file.Files.createDirectories(tmp.resolve(".mvn"));
-    Path module = java.nio.file.Files.createDirectories(tmp.resolve("jobs/src"));
-    assertThat(ServicesConfig.checkoutRoot(module)).isEqualTo(tmp);
-  }
-
-  @Test
-  void outsideACheckoutTheWorkingDirectoryIsHome(@org.junit.jupiter.api.io.TempDir Path tmp) {
-    assertThat(ServicesConfig.checkoutRoot(tmp)).isEqualTo(tmp);
-  }
 }

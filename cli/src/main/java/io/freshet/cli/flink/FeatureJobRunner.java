@@ -4,6 +4,7 @@ import io.freshet.jobs.FeatureJob;
 import io.freshet.jobs.FeatureJobMain;
 import io.freshet.jobs.KafkaEventSource;
 import io.freshet.operators.flink.JobCounts;
+import io.freshet.services.FlinkRest;
 import io.freshet.services.LoopbackPorts;
 import io.freshet.spec.FeatureSpec;
 import java.io.IOException;

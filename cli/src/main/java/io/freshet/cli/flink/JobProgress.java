@@ -2,6 +2,7 @@ package io.freshet.cli.flink;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.freshet.connectors.kafka.DecodingDeserializer;
+import io.freshet.services.FlinkRest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;

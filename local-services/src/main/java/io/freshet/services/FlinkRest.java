@@ -1,4 +1,5 @@
-package io.freshet.cli.flink;
+// Own client kept: Flink's RestClusterClient has no jar upload/run and no vertex metrics call.
+package io.freshet.services;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

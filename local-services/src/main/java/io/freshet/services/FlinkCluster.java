@@ -1,13 +1,11 @@
-package io.freshet.cli.flink;
+package io.freshet.services;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,15 +27,17 @@ import org.apache.flink.configuration.GlobalConfiguration;
  *  &lt;state dir&gt;/logs/flink-{jobmanager,taskmanager}.log
  * </pre>
  *
- * Memory flags come from Flink's own {@code BashJavaUtils} (what flink-dist's scripts do). A pid is
- * trusted only while the process's command line carries this cluster's marker arguments, so a
- * recycled pid is never signalled. Start is idempotent; stop ends only the JVMs of this state dir.
+ * Memory flags come from Flink's own {@code BashJavaUtils} (what flink-dist's scripts do). Pid
+ * files, identity checks, signals and log tails are the services' own ({@link ProcessControl},
+ * {@link LogTail}): a pid is trusted only while the process's command line carries this cluster's
+ * marker arguments, so a recycled pid is never signalled. The JVMs carry {@code
+ * -Dfreshet.state.dir=<state dir>}, where a job's default Iceberg catalog lives ({@link
+ * StateDirectory}). Start is idempotent; stop ends only the JVMs of this state dir. A caller that
+ * polls job metrics sets {@code metrics.fetcher.update-interval} in the overrides.
  */
 public final class FlinkCluster {
-  static final String SERVICE_MARKER = "-Dfreshet.service=";
-  static final String STATE_DIR_MARKER = "-Dfreshet.state.dir=";
-  static final String JOBMANAGER = "flink-jobmanager";
-  static final String TASKMANAGER = "flink-taskmanager";
+  public static final String JOBMANAGER = "flink-jobmanager";
+  public static final String TASKMANAGER = "flink-taskmanager";
 
   /** Java options of every Flink JVM on JDK 17 (see docs/operations.md). */
   static final List<String> ADD_OPENS =
@@ -103,28 +103,8 @@ public final class FlinkCluster {
 
   /** The live pid of a role's JVM, if it runs. */
   public Optional<Long> pid(String role) {
-    try {
-      long pid = Long.parseLong(Files.readString(pidFile(role)).trim());
-      return isOurs(pid, role) ? Optional.of(pid) : Optional.empty();
-    } catch (IOException | NumberFormatException e) {
-      return Optional.empty();
-    }
-  }
-
-  private boolean isOurs(long pid, String role) {
-    List<String> args = arguments(pid);
-    return args.contains(SERVICE_MARKER + role) && args.contains(STATE_DIR_MARKER + stateDir);
-  }
-
-  static List<String> arguments(long pid) {
-    try {
-      byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
-      return raw.length == 0
-          ? List.of()
-          : Arrays.asList(new String(raw, StandardCharsets.UTF_8).split("\0"));
-    } catch (IOException e) {
-      return List.of();
-    }
+    return ProcessControl.readPid(pidFile(role))
+        .filter(pid -> ProcessControl.isOurs(pid, role, stateDir));
   }
 
   /** One line per role: running with pid, or stopped. */
@@ -186,7 +166,11 @@ public final class FlinkCluster {
       // half a cluster is of no use: stop what this call started, so that no JVM is left behind
       launched.forEach(
           (role, p) -> {
-            terminate(p.toHandle(), Duration.ofSeconds(30));
+            try {
+              ProcessControl.terminate(p.pid(), Duration.ofSeconds(30));
+            } catch (LocalServicesException stuck) {
+              e.addSuppressed(stuck);
+            }
             forgetPid(role);
           });
       throw e;
@@ -208,7 +192,6 @@ public final class FlinkCluster {
     conf.setString("web.tmpdir", d.resolve("web").toString());
     conf.setString("blob.storage.directory", d.resolve("blobs").toString());
     conf.setString("taskmanager.resource-id", "freshet-taskmanager");
-    conf.setString("metrics.fetcher.update-interval", Long.toString(JobProgress.POLL_MILLIS));
     overrides.forEach(conf::setString);
     Files.createDirectories(d.resolve("tmp"));
     Files.createDirectories(d.resolve("uploads"));
@@ -241,27 +224,8 @@ public final class FlinkCluster {
   }
 
   /** The cluster's jars, as resolved by local-services/flink-cluster. */
-  static String classpath() throws IOException {
-    String resource = "freshet/servers/flink.classpath";
-    try (InputStream in = FlinkCluster.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IOException(
-            "resource "
-                + resource
-                + " is not on the classpath: build it with ./mvnw -pl cli -am install -DskipTests");
-      }
-      String cp = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-      for (String jar : cp.split(":")) {
-        if (!Files.isRegularFile(Path.of(jar))) {
-          throw new IOException(
-              "Flink jar "
-                  + jar
-                  + " is missing (local Maven repository cleaned?): rebuild with ./mvnw -pl cli"
-                  + " -am install -DskipTests");
-        }
-      }
-      return cp;
-    }
+  static String classpath() {
+    return ServerClasspath.of("flink", "Flink").asArgument();
   }
 
   /** JVM options and dynamic settings for a role, from Flink's BashJavaUtils. */
@@ -329,13 +293,10 @@ public final class FlinkCluster {
       throws IOException, InterruptedException {
     List<List<String>> params = resourceParams(paramsCommand, classpath);
     List<String> cmd = new ArrayList<>();
-    Path setsid = Path.of("/usr/bin/setsid");
-    if (Files.isExecutable(setsid)) {
-      cmd.add(setsid.toString()); // outlives the CLI; a Ctrl-C in its terminal does not reach it
-    }
+    cmd.addAll(ProcessControl.ownSession());
     cmd.add(javaBin.toString());
-    cmd.add(SERVICE_MARKER + role);
-    cmd.add(STATE_DIR_MARKER + stateDir);
+    cmd.add(ServerDefinition.SERVICE_MARKER + role);
+    cmd.add(ServerDefinition.STATE_DIR_MARKER + stateDir);
     cmd.addAll(params.get(0));
     cmd.addAll(ADD_OPENS);
     cmd.addAll(javaOptions(conf, role));
@@ -358,9 +319,7 @@ public final class FlinkCluster {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(dir().resolve(role + ".out").toFile()))
             .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
             .start();
-    Path tmp = pidFile(role).resolveSibling(pidFile(role).getFileName() + ".tmp");
-    Files.writeString(tmp, p.pid() + "\n");
-    Files.move(tmp, pidFile(role), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    ProcessControl.writePid(pidFile(role), p.pid());
     return p;
   }
 
@@ -385,8 +344,9 @@ public final class FlinkCluster {
                   + " and "
                   + dir().resolve(role + ".out")
                   + ":\n"
-                  + tail(logFile(role), 30)
-                  + tail(dir().resolve(role + ".out"), 10));
+                  + LogTail.lastLines(logFile(role), 30)
+                  + "\n"
+                  + LogTail.lastLines(dir().resolve(role + ".out"), 10));
         }
       }
       try {
@@ -409,15 +369,6 @@ public final class FlinkCluster {
             + logFile(TASKMANAGER));
   }
 
-  static String tail(Path file, int lines) {
-    try {
-      List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size())) + "\n";
-    } catch (IOException e) {
-      return "";
-    }
-  }
-
   /**
    * Stops the TaskManager, then the JobManager (SIGTERM, SIGKILL after the timeout); returns the
    * roles that were running.
@@ -427,27 +378,12 @@ public final class FlinkCluster {
     for (String role : List.of(TASKMANAGER, JOBMANAGER)) {
       Optional<Long> pid = pid(role);
       if (pid.isPresent()) {
-        ProcessHandle.of(pid.get()).ifPresent(p -> terminate(p, timeout));
+        ProcessControl.terminate(pid.get(), timeout);
         stopped.add(role);
       }
       forgetPid(role);
     }
     return stopped;
-  }
-
-  /** SIGTERM, then SIGKILL if the process has not exited within the timeout. */
-  private static void terminate(ProcessHandle p, Duration timeout) {
-    p.destroy();
-    try {
-      p.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      p.destroyForcibly();
-      try {
-        p.onExit().get(15, TimeUnit.SECONDS);
-      } catch (Exception ignored) {
-        // reported by status
-      }
-    }
   }
 
   private void forgetPid(String role) {
