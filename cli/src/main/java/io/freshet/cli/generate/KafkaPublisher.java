@@ -120,7 +120,7 @@ public final class KafkaPublisher implements AutoCloseable {
    * records as their raw bytes. Calls {@code progress} with the count every 100,000.
    */
   public static long publish(
-      PaymentsGenerator generator, KafkaPublisher out, Consumer<Long> progress) {
+      Iterable<PaymentsGenerator.Event> generator, KafkaPublisher out, Consumer<Long> progress) {
     long n = 0;
     for (PaymentsGenerator.Event e : generator) {
       if (e.kind() == PaymentsGenerator.Kind.NOT_AVRO) {
