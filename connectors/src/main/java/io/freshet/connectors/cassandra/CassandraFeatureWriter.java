@@ -126,7 +126,9 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
     this.ttlMillis = view.ttl().toMillis();
     this.retentionMillis = conf.get(CassandraOptions.EXPIRED_RETENTION).toMillis();
     this.clock = clock;
-    this.insert = session.prepare(SimpleStatement.newInstance(insertCql(keyspace, view)));
+    this.insert =
+        prepareWhenVisible(
+            session, insertCql(keyspace, view), conf.get(CassandraOptions.SCHEMA_TIMEOUT));
     this.retryTimer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -173,6 +175,30 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
     } catch (RuntimeException e) {
       session.close();
       throw e;
+    }
+  }
+
+  /**
+   * Prepares {@code cql}, waiting while the node still answers that its table does not exist: a
+   * table just created (by this subtask or subtask 0) can be listed in system_schema before the
+   * node prepares statements on it, which made a fresh job's first attempt fail and restart.
+   */
+  static com.datastax.oss.driver.api.core.cql.PreparedStatement prepareWhenVisible(
+      CqlSession session, String cql, java.time.Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long pause = 50;
+    while (true) {
+      try {
+        return session.prepare(SimpleStatement.newInstance(cql));
+      } catch (com.datastax.oss.driver.api.core.servererrors.InvalidQueryException e) {
+        if (!String.valueOf(e.getMessage()).contains("does not exist")
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        LOG.info("table not yet visible to prepare ({}); retrying in {} ms", e.getMessage(), pause);
+        java.util.concurrent.locks.LockSupport.parkNanos(pause * 1_000_000L);
+        pause = Math.min(pause * 2, 1000);
+      }
     }
   }
 
