@@ -250,6 +250,11 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
     if (s == null || ts - s.lastEventTime > ttlMillis) {
       // New, or later than the ttl after the entity's last event: it starts the entity over.
       s = entity.view = engine.newState();
+    } else {
+      // The window exits before the event that the watermark has passed but no wake-up has walked
+      // yet (an earlier late event, or a wake-up due at the next watermark): walk them first, so
+      // that the history holds their values from the instant they changed.
+      walkExitsBefore(key, s, ts);
     }
     engine.apply(s, ts, e.getValues());
     applied.inc();
@@ -339,6 +344,22 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
     }
     arm(entity, next);
     entities.changed(entity);
+  }
+
+  /** Emits every window exit of the state after its last evaluation and before {@code t}. */
+  private void walkExitsBefore(Object key, ViewState s, long t) {
+    while (true) {
+      long at = engine.nextExit(s);
+      if (at >= t || at <= s.evaluatedAt) {
+        return;
+      }
+      engine.prune(s, at);
+      s.evaluatedAt = at;
+      Object[] values = engine.values(s, at);
+      if (!Arrays.equals(values, s.lastValues)) {
+        emit(key, at, s, values, false);
+      }
+    }
   }
 
   /** Applies the pending events at time t from index i on; returns the index after them. */
