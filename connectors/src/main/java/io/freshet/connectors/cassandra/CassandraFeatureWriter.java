@@ -64,9 +64,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #flush} (called on every checkpoint and at end of input) returns only when every
  *       write issued before it succeeded, else throws: a completed checkpoint means everything
  *       before it is in Cassandra.
- *   <li>A view that no longer matches its table (removed or retyped feature) fails the job on start
- *       without restarts ({@link SuppressRestartsException} around a {@link ViewSchemaException}
- *       that says to declare a new view).
+ *   <li>A view that no longer matches its table (retyped feature) fails the job on start without
+ *       restarts ({@link SuppressRestartsException} around a {@link ViewSchemaException} that says
+ *       to rename the feature or declare a new view). A removed feature's column stays; every
+ *       insert sets it to null, so a row always holds one update, whole.
  *   <li>Updates already past their retention (last_event_time + ttl + expired-retention before now)
  *       are skipped and counted ({@code expiredSkipped}).
  * </ul>
@@ -76,6 +77,10 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
   private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final ViewSpec view;
+
+  /** The table's columns of features the view no longer has: every insert sets them to null. */
+  private final List<String> removed;
+
   private final CqlSession session;
   private final boolean ownsSession;
   private final PreparedStatement insert;
@@ -107,6 +112,7 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
 
   CassandraFeatureWriter(
       ViewSpec view,
+      List<String> removed,
       CqlSession session,
       boolean ownsSession,
       String keyspace,
@@ -114,6 +120,7 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
       MetricGroup metrics,
       LongSupplier clock) {
     this.view = view;
+    this.removed = List.copyOf(removed);
     this.session = session;
     this.ownsSession = ownsSession;
     this.maxInFlight = conf.get(CassandraOptions.MAX_IN_FLIGHT);
@@ -128,7 +135,9 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
     this.clock = clock;
     this.insert =
         prepareWhenVisible(
-            session, insertCql(keyspace, view), conf.get(CassandraOptions.SCHEMA_TIMEOUT));
+            session,
+            insertCql(keyspace, view, this.removed),
+            conf.get(CassandraOptions.SCHEMA_TIMEOUT));
     this.retryTimer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -158,13 +167,14 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
     CqlSession session = CassandraSessions.open(conf);
     String keyspace = conf.get(CassandraOptions.KEYSPACE);
     try {
-      if (subtask == 0) {
-        ViewTableSchema.ensure(
-            session, keyspace, conf.get(CassandraOptions.KEYSPACE_REPLICATION), source, view);
-      } else {
-        ViewTableSchema.await(session, keyspace, view, conf.get(CassandraOptions.SCHEMA_TIMEOUT));
-      }
-      return new CassandraFeatureWriter(view, session, true, keyspace, conf, metrics, clock);
+      List<String> removed =
+          subtask == 0
+              ? ViewTableSchema.ensure(
+                  session, keyspace, conf.get(CassandraOptions.KEYSPACE_REPLICATION), source, view)
+              : ViewTableSchema.await(
+                  session, keyspace, view, conf.get(CassandraOptions.SCHEMA_TIMEOUT));
+      return new CassandraFeatureWriter(
+          view, removed, session, true, keyspace, conf, metrics, clock);
     } catch (ViewSchemaException e) {
       session.close();
       throw new SuppressRestartsException(e);
@@ -203,6 +213,14 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
   }
 
   static String insertCql(String keyspace, ViewSpec view) {
+    return insertCql(keyspace, view, List.of());
+  }
+
+  /**
+   * The insert of a view's row: the fixed columns, the view's features, then the {@code removed}
+   * features' columns (bound to null), then the write timestamp and ttl.
+   */
+  static String insertCql(String keyspace, ViewSpec view, List<String> removed) {
     StringBuilder cols = new StringBuilder();
     StringBuilder marks = new StringBuilder();
     for (StoreColumn c : StoreColumn.ONLINE) {
@@ -211,6 +229,10 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
     }
     for (FeatureDef f : view.features()) {
       cols.append(", ").append(ViewTableSchema.quote(f.name()));
+      marks.append(", ?");
+    }
+    for (String name : removed) {
+      cols.append(", ").append(ViewTableSchema.quote(name));
       marks.append(", ?");
     }
     return "INSERT INTO "
@@ -285,6 +307,11 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
   /** Writes completed so far (for tests). */
   long writesCompleted() {
     return written.getCount();
+  }
+
+  /** The prepared insert's CQL (for tests). */
+  String insertQuery() {
+    return insert.getQuery();
   }
 
   /** Updates replaced by a newer one of the same entity while waiting (for tests). */
@@ -368,6 +395,9 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
         case STRING -> b.setString(i, v.toString());
         case BOOLEAN -> b.setBoolean(i, (Boolean) v);
       }
+    }
+    for (int r = 0; r < removed.size(); r++, i++) {
+      b.setToNull(i); // a removed feature: null, not the value of an older update
     }
     b.setLong(i++, WriteVersion.timestampMicros(u.getValidFrom(), u.getRevision()));
     b.setInt(i, ttl);

@@ -32,10 +32,14 @@ import org.slf4j.LoggerFactory;
  *   ttl_ms bigint, spec_version text, updated_at timestamp)
  * </pre>
  *
- * <p>Evolution: a feature new to the spec is added with {@code ALTER TABLE ADD}; a feature removed
- * from the spec, or whose type changed, is refused with a {@link ViewSchemaException}: the table
- * holds values computed by the old definition, so the change needs a new view (e.g. {@code
- * name_v2}), which gets a new table and is filled by the job from its start offsets.
+ * <p>Evolution: a feature new to the spec is added with {@code ALTER TABLE ADD}. A feature removed
+ * from the spec keeps its column: {@link #ensure} and {@link #await} name such columns, and the
+ * writer sets them to null in every row it writes, so that a row is always one update, whole (never
+ * a new vector beside a removed feature's stale value). {@code freshet_views} lists the spec's
+ * features only. A feature whose type changed is refused with a {@link ViewSchemaException}: the
+ * column holds values computed by the old definition, so the change needs a new feature name or a
+ * new view (e.g. {@code name_v2}), which gets a new table and is filled by the job from its start
+ * offsets.
  */
 public final class ViewTableSchema {
   private static final Logger LOG = LoggerFactory.getLogger(ViewTableSchema.class);
@@ -102,10 +106,11 @@ public final class ViewTableSchema {
    * Creates the keyspace (if {@code replication} is not empty), the metadata table and the view's
    * table, adds new feature columns, and records the view in {@code freshet_views}.
    *
-   * @throws ViewSchemaException if a feature was removed or retyped, or the view belongs to another
-   *     source
+   * @return the table's feature columns the view no longer has (removed features), which the writer
+   *     sets to null
+   * @throws ViewSchemaException if a feature was retyped, or the view belongs to another source
    */
-  public static void ensure(
+  public static List<String> ensure(
       CqlSession session, String keyspace, String replication, SourceSpec source, ViewSpec view) {
     validate(view);
     String ks = quote(keyspace);
@@ -157,6 +162,7 @@ public final class ViewTableSchema {
 
     String table = StoreNames.table(view.name());
     Map<String, String> existing = columns(session, keyspace, table);
+    List<String> removed = removedColumns(view, existing);
     if (existing.isEmpty()) {
       StringBuilder cql =
           new StringBuilder("CREATE TABLE IF NOT EXISTS ")
@@ -189,10 +195,18 @@ public final class ViewTableSchema {
                 + table
                 + ": "
                 + String.join("; ", problems)
-                + ". Stored values were computed by the old definition, so a view cannot drop or"
-                + " retype a feature: declare a new view (e.g. '"
+                + ". Stored values were computed by the old definition, so a view cannot retype a"
+                + " feature: give the changed feature a new name, or declare a new view (e.g. '"
                 + nextVersionName(view.name())
                 + "') with the new features, and remove the old view once its readers have moved.");
+      }
+      if (!removed.isEmpty()) {
+        LOG.info(
+            "Features {} of {}.{} are no longer in view {}: their columns stay, null from now on",
+            removed,
+            keyspace,
+            table,
+            view.name());
       }
       for (FeatureDef f : view.features()) {
         if (!existing.containsKey(f.name())) {
@@ -239,13 +253,17 @@ public final class ViewTableSchema {
             view.ttl().toMillis(),
             view.version(source),
             Instant.now()));
+    return removed;
   }
 
   /**
    * Waits until the view's table has every column of the spec (created by subtask 0's {@link
    * #ensure}), up to {@code timeout}.
+   *
+   * @return the table's feature columns the view no longer has, as {@link #ensure} returns them
    */
-  public static void await(CqlSession session, String keyspace, ViewSpec view, Duration timeout)
+  public static List<String> await(
+      CqlSession session, String keyspace, ViewSpec view, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     long pause = 50;
@@ -255,7 +273,7 @@ public final class ViewTableSchema {
       if (!existing.isEmpty() && problems(view, existing).isEmpty()) {
         boolean all = view.features().stream().allMatch(f -> existing.containsKey(f.name()));
         if (all) {
-          return;
+          return removedColumns(view, existing);
         }
       }
       if (System.nanoTime() > deadline) {
@@ -289,6 +307,18 @@ public final class ViewTableSchema {
     return out;
   }
 
+  /** The feature columns of a table (by {@link #columns}) that are not in the view, in order. */
+  static List<String> removedColumns(ViewSpec view, Map<String, String> existing) {
+    List<String> removed = new ArrayList<>();
+    for (String name : existing.keySet()) {
+      if (!FIXED_COLUMNS.contains(name) && view.indexOf(name) < 0) {
+        removed.add(name);
+      }
+    }
+    return removed;
+  }
+
+  /** The table's columns that cannot hold the view's features: retyped features. */
   private static List<String> problems(ViewSpec view, Map<String, String> existing) {
     List<String> problems = new ArrayList<>();
     for (Map.Entry<String, String> c : existing.entrySet()) {
@@ -297,9 +327,7 @@ public final class ViewTableSchema {
         continue;
       }
       int i = view.indexOf(name);
-      if (i < 0) {
-        problems.add("feature '" + name + "' (" + c.getValue() + ") was removed");
-      } else {
+      if (i >= 0) { // a column not in the view is a removed feature's: it stays
         String want = cqlType(view.features().get(i).outputType());
         if (!want.equals(c.getValue())) {
           problems.add("feature '" + name + "' changed type from " + c.getValue() + " to " + want);

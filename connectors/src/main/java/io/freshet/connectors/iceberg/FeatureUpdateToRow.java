@@ -1,6 +1,7 @@
 package io.freshet.connectors.iceberg;
 
 import io.freshet.avro.FeatureUpdate;
+import io.freshet.spec.ViewSpec;
 import io.freshet.store.StoreColumn;
 import java.util.List;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -8,11 +9,13 @@ import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
+import org.apache.iceberg.Schema;
 
 /**
  * Turns a feature update into a row of its view's history table. Feature values are placed by
  * column: {@code featureIndex[i]} is the index in the update's values of the table's i-th feature
- * column, so a table whose columns were added over time still lines up with the spec's order.
+ * column, so a table whose columns were added over time still lines up with the spec's order; a
+ * negative index marks a column of a feature the spec no longer has, which the row holds null in.
  */
 final class FeatureUpdateToRow implements MapFunction<FeatureUpdate, RowData> {
   private static final long serialVersionUID = 1L;
@@ -26,6 +29,20 @@ final class FeatureUpdateToRow implements MapFunction<FeatureUpdate, RowData> {
 
   FeatureUpdateToRow(int[] featureIndex) {
     this.featureIndex = featureIndex.clone();
+  }
+
+  /**
+   * The rows of a history table with this schema (fixed columns first, then features) for the
+   * view's updates: each feature column takes the spec's feature of its name, and a column the spec
+   * no longer has (a removed feature) is null.
+   */
+  static FeatureUpdateToRow forTable(Schema schema, ViewSpec view) {
+    int meta = StoreColumn.ALL.size();
+    int[] featureIndex = new int[schema.columns().size() - meta];
+    for (int i = 0; i < featureIndex.length; i++) {
+      featureIndex[i] = view.indexOf(schema.columns().get(meta + i).name());
+    }
+    return new FeatureUpdateToRow(featureIndex);
   }
 
   @Override
@@ -47,7 +64,11 @@ final class FeatureUpdateToRow implements MapFunction<FeatureUpdate, RowData> {
     }
     List<Object> values = u.getValues();
     for (int i = 0; i < featureIndex.length; i++) {
-      Object v = values.get(featureIndex[i]);
+      int f = featureIndex[i];
+      if (f < 0) {
+        continue; // a removed feature: null from now on
+      }
+      Object v = values.get(f);
       row.setField(meta + i, v instanceof CharSequence s ? StringData.fromString(s.toString()) : v);
     }
     return row;

@@ -3,7 +3,6 @@ package io.freshet.connectors.iceberg;
 import io.freshet.avro.FeatureUpdate;
 import io.freshet.spec.SourceSpec;
 import io.freshet.spec.ViewSpec;
-import io.freshet.store.StoreColumn;
 import io.freshet.store.iceberg.HistoryCatalogs;
 import io.freshet.store.iceberg.HistoryTables;
 import java.util.Locale;
@@ -39,8 +38,9 @@ import org.apache.iceberg.flink.TableLoader;
  * source and view; operator chaining must stay enabled (the restore guard shares the aggregator's
  * task).
  *
- * <p>Building the sink creates the table or evolves it (see {@link HistoryTables#ensure}); a spec
- * that removes or retypes a stored feature fails here, before the job starts. Catalog and writer
+ * <p>Building the sink creates the table or evolves it (see {@link HistoryTables#ensure}): a
+ * feature the spec no longer has keeps its column, which the rows written from now on hold null in;
+ * a spec that retypes a stored feature fails here, before the job starts. Catalog and writer
  * settings: {@link IcebergOptions}.
  */
 public final class IcebergHistorySink {
@@ -75,16 +75,11 @@ public final class IcebergHistorySink {
             new org.apache.hadoop.conf.Configuration(),
             HistoryCatalogs.catalogImpl(props));
 
-    int meta = StoreColumn.ALL.size();
-    int[] featureIndex = new int[schema.columns().size() - meta];
-    for (int i = 0; i < featureIndex.length; i++) {
-      featureIndex[i] = view.indexOf(schema.columns().get(meta + i).name());
-    }
     RowType rowType = FlinkSchemaUtil.convert(schema);
     String uid = "iceberg-history-" + source.name() + "-" + view.name();
     DataStream<RowData> rows =
         updates
-            .map(new FeatureUpdateToRow(featureIndex), InternalTypeInfo.of(rowType))
+            .map(FeatureUpdateToRow.forTable(schema, view), InternalTypeInfo.of(rowType))
             .uid(uid + "-rows")
             .name("history rows: " + view.name());
 

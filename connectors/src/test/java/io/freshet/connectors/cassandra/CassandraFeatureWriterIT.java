@@ -247,7 +247,7 @@ class CassandraFeatureWriterIT {
   }
 
   @Test
-  void schemaEvolvesByAddedFeaturesAndRefusesRemovedOrRetypedOnes() throws Exception {
+  void schemaEvolvesByAddedFeaturesAndRefusesRetypedOnes() throws Exception {
     FeatureSpec v1 = TestViews.spec("evolving", "30d", COUNT, SUM);
     try (CassandraFeatureWriter w = open(v1)) {
       writeAll(w, update(v1, "c1", T, T, 0, 1L, 5.0));
@@ -266,23 +266,76 @@ class CassandraFeatureWriterIT {
     assertThat(old.get("amount_sum_1h").asDouble()).isEqualTo(5.0);
     assertThat(old.get("amount_max_1h").status()).isEqualTo(FeatureStatus.MISSING);
 
-    // removed feature: refused, job must not restart in a loop
-    FeatureSpec removed = TestViews.spec("evolving", "30d", COUNT, MAX);
-    assertThatThrownBy(() -> open(removed))
-        .isInstanceOf(SuppressRestartsException.class)
-        .rootCause()
-        .isInstanceOf(ViewSchemaException.class)
-        .hasMessageContaining("feature 'amount_sum_1h' (double) was removed")
-        .hasMessageContaining("declare a new view (e.g. 'evolving_v2')");
-    // retyped feature (sum over amount is double; a count of the same name is bigint)
+    // retyped feature (sum over amount is double; a count of the same name is bigint): refused,
+    // and the job must not restart in a loop
     FeatureSpec retyped =
         TestViews.spec(
             "evolving", "30d", COUNT, "{name: amount_sum_1h, agg: count, window: 1h}", MAX);
     assertThatThrownBy(() -> open(retyped))
+        .isInstanceOf(SuppressRestartsException.class)
         .rootCause()
         .isInstanceOf(ViewSchemaException.class)
         .hasMessageContaining("feature 'amount_sum_1h' changed type from double to bigint")
         .hasMessageContaining("declare a new view");
+  }
+
+  @Test
+  void aRemovedFeatureKeepsItsColumnWhichEveryRowWrittenAfterHoldsNullIn() throws Exception {
+    FeatureSpec a = TestViews.spec("shrinking", "30d", COUNT, SUM);
+    FeatureSpec b = TestViews.spec("shrinking", "30d", COUNT);
+    try (CassandraFeatureWriter w = open(a)) {
+      writeAll(w, update(a, "c1", T, T, 0, 1L, 5.0), update(a, "c2", T, T, 0, 1L, 6.0));
+    }
+    // B starts without the sum: no refusal, the column stays, B's insert sets it (to null)
+    try (CassandraFeatureWriter w = open(b)) {
+      assertThat(w.insertQuery()).contains("\"txn_count_1h\", \"amount_sum_1h\")");
+      writeAll(w, update(b, "c1", T + 1000, T + 1000, 0, 2L));
+    }
+    try (CassandraFeatureWriter other =
+        CassandraFeatureWriter.open(
+            b.source(), b.views().get(0), conf, 1, new UnregisteredMetricsGroup(), clock::get)) {
+      assertThat(other.insertQuery()).as("subtasks that await the table").contains("amount_sum_1h");
+    }
+    assertThat(ViewTableSchema.columns(services.cqlSession(), services.keyspace(), "shrinking"))
+        .containsEntry("amount_sum_1h", "double");
+    Row c1 =
+        services
+            .cqlSession()
+            .execute("SELECT txn_count_1h, amount_sum_1h FROM shrinking WHERE entity = 'c1'")
+            .one();
+    assertThat(c1.getLong("txn_count_1h")).isEqualTo(2L);
+    assertThat(c1.isNull("amount_sum_1h")).as("no stale sum beside B's vector").isTrue();
+
+    // freshet_views lists B's features: an up-to-date client has no sum
+    client.refreshViews();
+    assertThat(client.viewMetadata("shrinking").features()).containsExactly("txn_count_1h");
+    assertThatThrownBy(() -> client.get("shrinking", "c1").get("amount_sum_1h"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("has no feature 'amount_sum_1h'");
+    // a client built on A reads the sum as MISSING from B's rows, and A's rows whole
+    try (FeatureClient onA =
+        FeatureClient.builder()
+            .session(services.cqlSession())
+            .keyspace(services.keyspace())
+            .spec(a)
+            .clock(
+                java.time.Clock.fixed(
+                    java.time.Instant.ofEpochMilli(NOW), java.time.ZoneOffset.UTC))
+            .build()) {
+      FeatureVector v1 = onA.get("shrinking", "c1");
+      assertThat(v1.get("txn_count_1h").asLong()).isEqualTo(2L);
+      assertThat(v1.get("amount_sum_1h").status()).isEqualTo(FeatureStatus.MISSING);
+      FeatureVector v2 = onA.get("shrinking", "c2");
+      assertThat(v2.get("amount_sum_1h").asDouble()).as("not rewritten since A").isEqualTo(6.0);
+    }
+
+    // back to A: the sum is computed and written again
+    try (CassandraFeatureWriter w = open(a)) {
+      assertThat(w.insertQuery()).contains("\"txn_count_1h\", \"amount_sum_1h\")");
+      writeAll(w, update(a, "c1", T + 2000, T + 2000, 0, 3L, 9.0));
+    }
+    client.refreshViews();
+    assertThat(client.get("shrinking", "c1").get("amount_sum_1h").asDouble()).isEqualTo(9.0);
   }
 
   @Test

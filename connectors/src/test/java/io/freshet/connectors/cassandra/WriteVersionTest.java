@@ -2,6 +2,7 @@ package io.freshet.connectors.cassandra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WriteVersionTest {
@@ -35,6 +36,16 @@ class WriteVersionTest {
   void insertBindsEveryColumnWithQuotedNames() {
     var spec = TestViews.spec("risk", "30d", TestViews.COUNT, TestViews.COUNTRY);
     assertThat(CassandraFeatureWriter.insertCql("ks", spec.views().get(0)))
+        .isEqualTo(
+            "INSERT INTO \"ks\".\"risk\" (entity, valid_from, last_event_time, written_at,"
+                + " spec_version, revision, \"txn_count_1h\", \"last_country\") VALUES (?, ?, ?, ?,"
+                + " ?, ?, ?, ?) USING TIMESTAMP ? AND TTL ?");
+  }
+
+  @Test
+  void insertAlsoNamesTheColumnsOfRemovedFeaturesAfterTheViewsOwn() {
+    var spec = TestViews.spec("risk", "30d", TestViews.COUNT);
+    assertThat(CassandraFeatureWriter.insertCql("ks", spec.views().get(0), List.of("last_country")))
         .isEqualTo(
             "INSERT INTO \"ks\".\"risk\" (entity, valid_from, last_event_time, written_at,"
                 + " spec_version, revision, \"txn_count_1h\", \"last_country\") VALUES (?, ?, ?, ?,"

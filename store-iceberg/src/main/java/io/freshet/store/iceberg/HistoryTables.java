@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.iceberg.NullOrder;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
@@ -38,11 +37,27 @@ import org.apache.iceberg.types.Types;
  * day(valid_from)}; the table's sort order is {@code (entity, valid_from)}.
  *
  * <p>Schema evolution: a feature added to the view becomes a new nullable column (older rows read
- * null). Removing a feature or changing its type is refused: the history of a view is one
- * definition's history, so declare a new view instead.
+ * null). A feature removed from the view keeps its column, with the history written so far; rows
+ * written from then on hold null in it (the sink maps a column the spec no longer has to null).
+ * Changing a feature's type is refused: a column holds one definition's values, so a changed
+ * feature needs a new name (or a new view).
  */
 public final class HistoryTables {
   private HistoryTables() {}
+
+  /**
+   * The feature columns of a history table that the view no longer has, in table order: their rows
+   * written from now on hold null.
+   */
+  public static List<String> removedFeatures(Schema schema, ViewSpec view) {
+    List<String> removed = new ArrayList<>();
+    for (Types.NestedField col : schema.columns()) {
+      if (!StoreColumn.NAMES.contains(col.name()) && view.indexOf(col.name()) < 0) {
+        removed.add(col.name());
+      }
+    }
+    return removed;
+  }
 
   /** Table properties recording the definition that wrote the newest rows. */
   public static final String PROP_SPEC_VERSION = "freshet.spec-version";
@@ -135,9 +150,9 @@ public final class HistoryTables {
 
   /**
    * Creates the view's table, or brings an existing one up to the spec: adds new features as
-   * columns and refuses removed or retyped ones.
+   * columns, keeps the columns of removed ones, and refuses retyped ones.
    *
-   * @throws IllegalStateException when the spec removes or retypes a stored feature
+   * @throws IllegalStateException when the spec retypes a stored feature
    */
   public static Table ensure(Catalog catalog, String namespace, SourceSpec source, ViewSpec view) {
     TableIdentifier id = identifier(namespace, view.name());
@@ -178,16 +193,14 @@ public final class HistoryTables {
 
   /**
    * Adds the view's new features to the table, and the {@link #WRITE_PROPERTIES} it does not set;
-   * refuses removed or retyped features.
+   * keeps the columns of removed features (see {@link #removedFeatures}); refuses retyped features.
    */
   public static void evolve(Table table, SourceSpec source, ViewSpec view) {
     Schema current = table.schema();
-    Set<String> inSpec = new java.util.HashSet<>();
     List<String> problems = new ArrayList<>();
     List<FeatureDef> added = new ArrayList<>();
     for (FeatureDef f : view.features()) {
       checkName(view, f.name());
-      inSpec.add(f.name());
       Types.NestedField col = current.findField(f.name());
       Type want = icebergType(f.outputType());
       if (col == null) {
@@ -203,12 +216,6 @@ public final class HistoryTables {
                 + " in the history table");
       }
     }
-    for (Types.NestedField col : current.columns()) {
-      if (!StoreColumn.NAMES.contains(col.name()) && !inSpec.contains(col.name())) {
-        problems.add(
-            "feature '" + col.name() + "' is in the history table but no longer in the spec");
-      }
-    }
     if (!problems.isEmpty()) {
       throw new IllegalStateException(
           "view '"
@@ -217,8 +224,8 @@ public final class HistoryTables {
               + table.name()
               + ": "
               + String.join("; ", problems)
-              + ". A view's history keeps one definition of each feature: only adding features is"
-              + " allowed. Declare a new view (a new name) for removed or changed features.");
+              + ". A view's history keeps one definition of each feature: give the changed feature"
+              + " a new name, or declare a new view.");
     }
     if (!added.isEmpty()) {
       UpdateSchema update = table.updateSchema();
