@@ -1,8 +1,8 @@
 package io.freshet.connectors.cassandra;
 
 /**
- * A view cannot be stored in its Cassandra table as declared (removed or retyped feature, reserved
- * name, missing keyspace). The message says what to change. Not retryable: the job fails without
+ * A view cannot be stored in its Cassandra table as declared (retyped feature, reserved name,
+ * missing keyspace). The message says what to change. Not retryable: the job fails without
  * restarting.
  */
 public final class ViewSchemaException extends RuntimeException {
