@@ -5,6 +5,7 @@ import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SourceSpec;
 import io.freshet.spec.ValueType;
 import io.freshet.spec.ViewSpec;
+import io.freshet.store.iceberg.HistoryTables;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -118,7 +119,7 @@ final class ViewPlan {
                 table,
                 current == null ? null : current.snapshotId(),
                 view.version(sources.get(view.name())),
-                view.ttl().toMillis());
+                writtenTtl(table, view));
         plans.put(view.name(), plan);
       }
       FeatureDef f = view.features().get(idx);
@@ -132,6 +133,21 @@ final class ViewPlan {
                 + "' yet: run the feature job with the current spec first");
         continue;
       }
+      String written = plan.table.properties().get(HistoryTables.definitionProperty(f.name()));
+      if (written != null && !written.equals(f.definition())) {
+        errors.add(
+            "feature '"
+                + sel.view()
+                + ":"
+                + f.name()
+                + "' is defined as "
+                + f.definition()
+                + " in the spec, but its history was written as "
+                + written
+                + ": build the training set with the spec that wrote it (a changed definition is a"
+                + " new feature with a new name)");
+        continue;
+      }
       plan.features.add(f.name());
       plan.types.add(f.outputType());
     }
@@ -139,6 +155,19 @@ final class ViewPlan {
       throw new TrainingSetException(String.join("\n", errors));
     }
     return new ArrayList<>(plans.values());
+  }
+
+  /**
+   * The ttl the job that wrote the history used (its table property), else the spec's: expiry in a
+   * training set must be the one the online store applied.
+   */
+  private static long writtenTtl(Table table, ViewSpec view) {
+    String ttl = table.properties().get(HistoryTables.PROP_TTL_MS);
+    try {
+      return ttl == null ? view.ttl().toMillis() : Long.parseLong(ttl);
+    } catch (NumberFormatException e) {
+      return view.ttl().toMillis();
+    }
   }
 
   /**

@@ -66,6 +66,18 @@ public final class HistoryTables {
   public static final String PROP_SOURCE = "freshet.source";
 
   /**
+   * Prefix of the table properties that record each feature's definition ({@link
+   * FeatureDef#definition}), as the job that wrote its column defined it: a training set refuses a
+   * feature whose spec defines it otherwise.
+   */
+  public static final String PROP_FEATURE_DEFINITION_PREFIX = "freshet.feature-definition.";
+
+  /** The property recording feature {@code name}'s definition. */
+  public static String definitionProperty(String name) {
+    return PROP_FEATURE_DEFINITION_PREFIX + name;
+  }
+
+  /**
    * Parquet writer settings of history tables, set when a table is created and added to an existing
    * table that does not set them (a value the table already has is kept). Dictionary encoding is
    * off ({@code parquet.enable.dictionary}, which Iceberg's Parquet writer reads from the table's
@@ -174,6 +186,9 @@ public final class HistoryTables {
       props.put(PROP_SPEC_VERSION, view.version(source));
       props.put(PROP_TTL_MS, Long.toString(view.ttl().toMillis()));
       props.put(PROP_SOURCE, source.name());
+      for (FeatureDef f : view.features()) {
+        props.put(definitionProperty(f.name()), f.definition());
+      }
       props.putAll(WRITE_PROPERTIES);
       try {
         return catalog
@@ -214,6 +229,17 @@ public final class HistoryTables {
                 + " in the spec but "
                 + col.type()
                 + " in the history table");
+      } else {
+        String written = table.properties().get(definitionProperty(f.name()));
+        if (written != null && !written.equals(f.definition())) {
+          problems.add(
+              "feature '"
+                  + f.name()
+                  + "' is defined as "
+                  + f.definition()
+                  + " in the spec but its history was written as "
+                  + written);
+        }
       }
     }
     if (!problems.isEmpty()) {
@@ -239,11 +265,17 @@ public final class HistoryTables {
     Map<String, String> stored = table.properties();
     boolean missingWriteProperty =
         WRITE_PROPERTIES.keySet().stream().anyMatch(k -> !stored.containsKey(k));
+    boolean missingDefinition =
+        view.features().stream().anyMatch(f -> !stored.containsKey(definitionProperty(f.name())));
     if (!version.equals(stored.get(PROP_SPEC_VERSION))
         || !ttl.equals(stored.get(PROP_TTL_MS))
-        || missingWriteProperty) {
+        || missingWriteProperty
+        || missingDefinition) {
       UpdateProperties props = table.updateProperties();
       props.set(PROP_SPEC_VERSION, version).set(PROP_TTL_MS, ttl).set(PROP_SOURCE, source.name());
+      for (FeatureDef f : view.features()) {
+        props.set(definitionProperty(f.name()), f.definition());
+      }
       WRITE_PROPERTIES.forEach(
           (k, v) -> {
             if (!stored.containsKey(k)) {
