@@ -16,9 +16,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -92,6 +95,10 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
 
   private transient DueQueue due;
   private transient long watermark;
+
+  /** The watermark the subtask had reached, one entry per subtask (union list: all on restore). */
+  private transient ListState<Long> watermarkState;
+
   private transient StreamRecord<FeatureUpdate> record;
 
   private transient Counter applied;
@@ -168,7 +175,21 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
             engine.layout(),
             fields.names());
     due = new DueQueue();
+    watermarkState =
+        context
+            .getOperatorStateStore()
+            .getUnionListState(new ListStateDescriptor<>("watermark", LongSerializer.INSTANCE));
     watermark = Long.MIN_VALUE;
+    if (context.isRestored()) {
+      // Resume at the event time the job had reached (the smallest of the subtasks'): an event at
+      // or before it is late, as it was for the run that saved the state, and is applied as a
+      // correction, never as an on-time event behind the state's valid_from.
+      long restored = Long.MAX_VALUE;
+      for (Long w : watermarkState.get()) {
+        restored = Math.min(restored, w);
+      }
+      watermark = restored == Long.MAX_VALUE ? Long.MIN_VALUE : restored;
+    }
     if (context.isRestored()) {
       List<Object> keys;
       try (Stream<Object> all = getKeyedStateBackend().getKeys(PENDING, VoidNamespace.INSTANCE)) {
@@ -205,6 +226,7 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
   @Override
   public void snapshotState(StateSnapshotContext context) throws Exception {
     entities.flush();
+    watermarkState.update(List.of(watermark));
     super.snapshotState(context);
   }
 
