@@ -3,15 +3,11 @@ package io.freshet.jobs;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
-/** Settings of the feature job itself (the stores have their own *Options classes). */
+/**
+ * Settings of the feature job itself (each store has its own *Options class, with its enable flag).
+ */
 public final class JobOptions {
   private JobOptions() {}
-
-  public static final ConfigOption<Boolean> CASSANDRA_ENABLED =
-      ConfigOptions.key("freshet.cassandra.enabled")
-          .booleanType()
-          .defaultValue(true)
-          .withDescription("Write current feature vectors to Cassandra (the online store).");
 
   public static final ConfigOption<Integer> DECODED_ENTITIES =
       ConfigOptions.key("freshet.state.decoded-entities")

@@ -2,12 +2,12 @@ package io.freshet.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.freshet.avro.DeadLetter;
 import io.freshet.avro.Decoded;
 import io.freshet.avro.EventRow;
 import io.freshet.avro.FeatureUpdate;
 import io.freshet.connectors.iceberg.IcebergHistorySink;
 import io.freshet.connectors.iceberg.IcebergOptions;
+import io.freshet.connectors.iceberg.IcebergUpdateSink;
 import io.freshet.examples.payments.Payment;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SourceSpec;
@@ -228,16 +228,9 @@ class FeatureJobIcebergIT {
     return env;
   }
 
+  /** The Iceberg history attached as the job attaches its stores; dead letters dropped. */
   static FeatureSinks historySinks(Configuration conf) {
-    return new FeatureSinks() {
-      @Override
-      public void updates(SourceSpec source, ViewSpec view, DataStream<FeatureUpdate> updates) {
-        IcebergHistorySink.append(updates, source, view, conf);
-      }
-
-      @Override
-      public void deadLetters(SourceSpec source, DataStream<DeadLetter> deadLetters) {}
-    };
+    return FeatureSinks.of(List.of(new IcebergUpdateSink()), conf, (source, deadLetters) -> {});
   }
 
   /**

@@ -15,11 +15,8 @@ import org.apache.flink.configuration.Configuration;
  * for the layout, {@link WriteVersion} for the timestamp and TTL rules, {@link
  * CassandraFeatureWriter} for the error contract).
  *
- * <pre>{@code
- * updates.sinkTo(CassandraFeatureSink.forView(source, view, conf))
- *     .uid("cassandra-sink-" + source.name() + "-" + view.name())
- *     .name("cassandra: " + view.name());
- * }</pre>
+ * <p>Jobs attach it through {@link CassandraUpdateSink}, which sets its uid ({@link #uid}) and
+ * name.
  *
  * <p>Guarantee: at-least-once delivery with idempotent writes, so after a checkpoint completes
  * every update before it is in Cassandra, and after a restore Cassandra converges to the same

@@ -13,6 +13,12 @@ import org.apache.flink.configuration.ConfigOptions;
 public final class CassandraOptions {
   private CassandraOptions() {}
 
+  public static final ConfigOption<Boolean> ENABLED =
+      ConfigOptions.key("freshet.cassandra.enabled")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription("Write current feature vectors to Cassandra (the online store).");
+
   public static final ConfigOption<List<String>> CONTACT_POINTS =
       ConfigOptions.key("freshet.cassandra.contact-points")
           .stringType()
