@@ -3,13 +3,13 @@ package io.freshet.cli;
 import io.freshet.cli.flink.JobProgress;
 import io.freshet.services.FlinkCluster;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -57,39 +57,18 @@ public final class ClusterCommand implements Callable<Integer> {
       description = "JobManager RPC port (default: ${DEFAULT-VALUE}).")
   int rpcPort;
 
-  @Option(
-      names = "--flink-conf",
-      paramLabel = "DIR",
-      description = "Directory of the config.yaml to start from (default: <checkout>/flink-conf).")
-  Path flinkConf;
+  @Mixin FlinkOptions.Conf flink;
 
-  @Option(
-      names = "--state-dir",
-      paramLabel = "DIR",
-      description =
-          "State dir (default: FRESHET_STATE_DIR, else <checkout>/.freshet, else ~/.freshet)."
-              + " Jobs on the cluster keep their default history catalog in <state dir>/iceberg.")
-  Path stateDir;
-
-  @Option(
-      names = "--set",
-      paramLabel = "KEY=VALUE",
-      description = "A Flink setting for the cluster (repeatable).")
-  Map<String, String> sets = new LinkedHashMap<>();
+  @Mixin StateDirOption stateDir;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Map<String, String> settings = new LinkedHashMap<>(sets);
+    Map<String, String> settings = new LinkedHashMap<>(flink.sets);
     // metrics as fresh as the progress line of `freshet run --jobmanager` polls them
     settings.putIfAbsent("metrics.fetcher.update-interval", Long.toString(JobProgress.POLL_MILLIS));
     FlinkCluster cluster =
-        new FlinkCluster(
-            stateDir != null ? stateDir : LocalDefaults.stateDir(),
-            flinkConf != null ? flinkConf : LocalDefaults.home().resolve("flink-conf"),
-            restPort,
-            rpcPort,
-            settings);
+        new FlinkCluster(stateDir.stateDir(), flink.confDir(), restPort, rpcPort, settings);
     switch (action) {
       case start -> {
         long t0 = System.nanoTime();

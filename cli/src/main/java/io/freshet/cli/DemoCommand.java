@@ -46,6 +46,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -73,34 +74,9 @@ import picocli.CommandLine.Option;
       "  freshet demo --events 300000     # a shorter run"
     })
 public final class DemoCommand implements Callable<Integer> {
-  /** Events of the default demo: the million, about 2.5 minutes on 2 cores. */
-  static final long DEFAULT_EVENTS = 1_000_000;
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = "--events",
-      defaultValue = "" + DEFAULT_EVENTS,
-      description = "Payments to generate (default: ${DEFAULT-VALUE}).")
-  long events;
-
-  @Option(
-      names = "--entities",
-      defaultValue = "20000",
-      description = "Customers (default: ${DEFAULT-VALUE}).")
-  int entities;
-
-  @Option(
-      names = "--days",
-      defaultValue = "7",
-      description = "Simulated days (default: ${DEFAULT-VALUE}).")
-  int days;
-
-  @Option(
-      names = "--seed",
-      defaultValue = "42",
-      description = "Random seed (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin GeneratorOptions generator;
 
   @Option(
       names = "--keep-running",
@@ -149,17 +125,22 @@ public final class DemoCommand implements Callable<Integer> {
 
       step(
           String.format(
-              "3/6 generate %,d payments of %,d customers over %d days", events, entities, days));
-      PaymentsGenerator generator =
+              "3/6 generate %,d payments of %,d customers over %d days",
+              generator.events, generator.entities, generator.days));
+      PaymentsGenerator payments =
           new PaymentsGenerator(
               PaymentsGenerator.Settings.of(
-                  events, entities, days, seed, GenerateCommand.defaultStart(days)));
+                  generator.events,
+                  generator.entities,
+                  generator.days,
+                  generator.seed,
+                  generator.defaultStart()));
       long g0 = System.nanoTime();
       try (KafkaPublisher publisher = new KafkaPublisher(kafka, topic, 0)) {
-        KafkaPublisher.publish(generator, publisher, n -> {});
+        KafkaPublisher.publish(payments, publisher, n -> {});
       }
       Path labels = demoDir.resolve("labels.csv");
-      long labelRows = Labels.write(generator, labels);
+      long labelRows = Labels.write(payments, labels);
       out.printf(
           "  sent to %s in %.1f s; labels spine %s (%,d rows)%n",
           topic, (System.nanoTime() - g0) / 1e9, labels, labelRows);
@@ -192,7 +173,7 @@ public final class DemoCommand implements Callable<Integer> {
       }
 
       step("5/6 live feature vectors from Cassandra (FeatureClient)");
-      printVectors(cql, featureSpec, view, generator);
+      printVectors(cql, featureSpec, view, payments);
 
       step("6/6 training set from the labels spine (point in time, Iceberg history)");
       Path output = demoDir.resolve("training-set.parquet");
@@ -345,7 +326,7 @@ public final class DemoCommand implements Callable<Integer> {
     if (burst != null && !customers.contains(burst)) {
       customers.add(burst);
     }
-    customers.add(PaymentsGenerator.customerId(Math.max(1, entities / 3)));
+    customers.add(PaymentsGenerator.customerId(Math.max(1, this.generator.entities / 3)));
     try (FeatureClient client =
         FeatureClient.builder()
             .contactPoints(cql.getHostString() + ":" + cql.getPort())

@@ -13,13 +13,12 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -51,29 +50,7 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--spec", required = true, paramLabel = "FILE", description = "Feature spec.")
   Path specFile;
 
-  @Option(
-      names = "--events",
-      defaultValue = "100000",
-      description = "Records (default: ${DEFAULT-VALUE}).")
-  long events;
-
-  @Option(
-      names = "--entities",
-      defaultValue = "5000",
-      description = "Customers (default: ${DEFAULT-VALUE}).")
-  int entities;
-
-  @Option(
-      names = "--days",
-      defaultValue = "7",
-      description = "Simulated days (default: ${DEFAULT-VALUE}).")
-  int days;
-
-  @Option(
-      names = "--seed",
-      defaultValue = "42",
-      description = "Random seed (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin GeneratorOptions generator;
 
   @Option(
       names = "--start",
@@ -129,16 +106,7 @@ public final class GenerateCommand implements Callable<Integer> {
       description = "Also write a labels spine CSV (customer_id, timestamp, payment_id, label).")
   Path labels;
 
-  @Option(
-      names = "--bootstrap-servers",
-      paramLabel = "HOST:PORT",
-      description = "Kafka (default: the local services, 127.0.0.1:29092 or FRESHET_KAFKA_PORT).")
-  String bootstrapServers;
-
-  /** The default start: {@code days} before now, truncated to the hour. */
-  static Instant defaultStart(int days) {
-    return Instant.now().minus(Duration.ofDays(days)).truncatedTo(ChronoUnit.HOURS);
-  }
+  @Mixin KafkaClientOptions kafka;
 
   @Override
   public Integer call() throws IOException {
@@ -155,35 +123,35 @@ public final class GenerateCommand implements Callable<Integer> {
     }
     PaymentsGenerator.Settings settings =
         new PaymentsGenerator.Settings(
-            events,
-            entities,
-            days,
-            seed,
-            start != null ? start : defaultStart(days),
+            generator.events,
+            generator.entities,
+            generator.days,
+            generator.seed,
+            start != null ? start : generator.defaultStart(),
             lateFraction,
             tooLateFraction,
             malformedFraction);
     long t0 = System.nanoTime();
-    PaymentsGenerator generator = new PaymentsGenerator(settings);
+    PaymentsGenerator payments = new PaymentsGenerator(settings);
     long n;
     String where;
     if (target.out != null) {
-      n = writeJsonLines(generator, target.out);
+      n = writeJsonLines(payments, target.out);
       where = target.out.toString();
     } else {
       String topic = target.topic.isEmpty() ? featureSpec.source().topic() : target.topic;
-      String servers = bootstrapServers != null ? bootstrapServers : LocalDefaults.kafka();
+      String servers = kafka.bootstrapServers();
       try (KafkaPublisher publisher = new KafkaPublisher(servers, topic, rate)) {
-        n = KafkaPublisher.publish(generator, publisher, c -> progress(err, c, events));
+        n = KafkaPublisher.publish(payments, publisher, c -> progress(err, c, generator.events));
       }
       where = "Kafka topic " + topic + " at " + servers;
     }
     double secs = (System.nanoTime() - t0) / 1e9;
     out.printf(
         "generated %,d records (%,d customers, %d days from %s, seed %d) to %s in %.1f s%n",
-        n, entities, days, settings.start(), seed, where, secs);
+        n, generator.entities, generator.days, settings.start(), generator.seed, where, secs);
     if (labels != null) {
-      long rows = Labels.write(generator, labels);
+      long rows = Labels.write(payments, labels);
       out.printf("wrote %,d labels to %s%n", rows, labels);
     }
     out.flush();

@@ -3,13 +3,13 @@ package io.freshet.cli;
 import io.freshet.serving.FeatureClient;
 import io.freshet.serving.FeatureValue;
 import io.freshet.serving.FeatureVector;
-import io.freshet.store.StoreNames;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code freshet get --view V --entity E}: one entity's current vector, with statuses and ages. */
@@ -33,41 +33,16 @@ public final class GetCommand implements Callable<Integer> {
       description = "Entity id (any characters; quote it for the shell).")
   String entity;
 
-  @Option(
-      names = "--keyspace",
-      paramLabel = "KEYSPACE",
-      defaultValue = StoreNames.DEFAULT_KEYSPACE,
-      description = "Keyspace of the view tables (default: ${DEFAULT-VALUE}).")
-  String keyspace;
-
-  @Option(
-      names = "--contact-point",
-      paramLabel = "HOST:PORT",
-      description =
-          "Cassandra contact point(s), comma separated (default: the local Freshet's,"
-              + " 127.0.0.1:<FRESHET_CQL_PORT or 29042>).")
-  String contactPoint;
-
-  @Option(
-      names = "--datacenter",
-      paramLabel = "DC",
-      defaultValue = "datacenter1",
-      description = "Local data center (default: ${DEFAULT-VALUE}).")
-  String datacenter;
+  @Mixin CassandraClientOptions cassandra;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    String points = contactPoint;
-    if (points == null) {
-      String port = System.getenv("FRESHET_CQL_PORT");
-      points = "127.0.0.1:" + (port == null || port.isBlank() ? "29042" : port.trim());
-    }
     try (FeatureClient client =
         FeatureClient.builder()
-            .contactPoints(points)
-            .localDatacenter(datacenter)
-            .keyspace(keyspace)
+            .contactPoints(cassandra.contactPoints())
+            .localDatacenter(cassandra.datacenter)
+            .keyspace(cassandra.keyspace)
             .requestTimeout(Duration.ofSeconds(5))
             .build()) {
       print(out, client.get(view, entity));

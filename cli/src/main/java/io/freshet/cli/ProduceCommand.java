@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import org.apache.avro.generic.GenericRecord;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -61,11 +62,7 @@ public final class ProduceCommand implements Callable<Integer> {
       description = "Send to this topic instead of the spec's.")
   String topic;
 
-  @Option(
-      names = "--bootstrap-servers",
-      paramLabel = "HOST:PORT",
-      description = "Kafka (default: the local services, 127.0.0.1:29092 or FRESHET_KAFKA_PORT).")
-  String bootstrapServers;
+  @Mixin KafkaClientOptions kafka;
 
   /** One bad line. */
   public record BadLine(long line, String reason) {
@@ -131,8 +128,7 @@ public final class ProduceCommand implements Callable<Integer> {
       return 1;
     }
     String target = topic != null ? topic : featureSpec.source().topic();
-    String bootstrapServers =
-        this.bootstrapServers != null ? this.bootstrapServers : LocalDefaults.kafka();
+    String bootstrapServers = kafka.bootstrapServers();
     try (KafkaPublisher publisher = new KafkaPublisher(bootstrapServers, target, 0)) {
       for (GenericRecord r : parsed.records()) {
         Object key = r.get(entity);

@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -58,11 +59,7 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--spec", required = true, paramLabel = "FILE", description = "Feature spec.")
   Path specFile;
 
-  @Option(
-      names = "--jobmanager",
-      paramLabel = "HOST:PORT",
-      description = "Submit to this session cluster's REST API (e.g. 127.0.0.1:8081).")
-  String jobmanager;
+  @Mixin FlinkOptions.Jobmanager cluster;
 
   @Option(
       names = "--until-end",
@@ -88,23 +85,9 @@ public final class RunCommand implements Callable<Integer> {
               + " again).")
   boolean fromEarliest;
 
-  @Option(
-      names = "--set",
-      paramLabel = "KEY=VALUE",
-      description = "A job or Flink setting (repeatable).")
-  Map<String, String> sets = new LinkedHashMap<>();
+  @Mixin FlinkOptions.Conf flink;
 
-  @Option(
-      names = "--flink-conf",
-      paramLabel = "DIR",
-      description = "Directory of config.yaml for local runs (default: <checkout>/flink-conf).")
-  Path flinkConf;
-
-  @Option(
-      names = "--job-jar",
-      paramLabel = "JAR",
-      description = "Job jar to submit (default: jobs/target/freshet-jobs-*-job.jar).")
-  Path jobJar;
+  @Mixin FlinkOptions.JobJar jobJar;
 
   @Override
   public Integer call() throws Exception {
@@ -112,7 +95,7 @@ public final class RunCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     FeatureSpec featureSpec = SpecParser.parse(specFile);
     String source = featureSpec.source().name();
-    Map<String, String> settings = new LinkedHashMap<>(sets);
+    Map<String, String> settings = new LinkedHashMap<>(flink.sets);
     settings.putIfAbsent("freshet.kafka.bootstrap-servers", LocalDefaults.kafka());
     settings.putIfAbsent("freshet.cassandra.contact-points", LocalDefaults.cassandra());
     if (fromEarliest) {
@@ -124,8 +107,9 @@ public final class RunCommand implements Callable<Integer> {
     RunRecords runs = new RunRecords(LocalDefaults.stateDir());
     String restore = savepointToRestore(runs, source);
     boolean terminal = System.console() != null;
+    String jobmanager = cluster.jobmanager;
     if (jobmanager == null) {
-      Path confDir = flinkConf != null ? flinkConf : LocalDefaults.home().resolve("flink-conf");
+      Path confDir = flink.confDir();
       if (restore != null) {
         settings.put("execution.state-recovery.path", restore);
       }
@@ -154,8 +138,7 @@ public final class RunCommand implements Callable<Integer> {
     refuseStatelessResume(featureSpec, clusterSettings, restore, runs);
     UntilEnd end = untilEnd ? takeEnd(featureSpec, clusterSettings, restore) : null;
     FlinkRest rest = new FlinkRest(jobmanager);
-    Path jar = jobJar != null ? jobJar : FeatureJobRunner.defaultJobJar(LocalDefaults.home());
-    String jobId = FeatureJobRunner.submit(rest, jar, specFile, settings, restore);
+    String jobId = FeatureJobRunner.submit(rest, jobJar.jobJar(), specFile, settings, restore);
     started(runs, source, jobmanager, jobId);
     out.println(
         "submitted job "

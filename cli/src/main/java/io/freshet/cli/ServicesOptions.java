@@ -3,17 +3,12 @@ package io.freshet.cli;
 import io.freshet.services.ServicesConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options shared by the {@code services} subcommands; each falls back to ServicesConfig. */
 final class ServicesOptions {
-  @Option(
-      names = "--state-dir",
-      paramLabel = "DIR",
-      description =
-          "State and logs directory (env FRESHET_STATE_DIR; default: .freshet/ under"
-              + " FRESHET_HOME or the working directory).")
-  Path stateDir;
+  @Mixin StateDirOption stateDir;
 
   @Option(
       names = "--kafka-port",
@@ -55,8 +50,8 @@ final class ServicesOptions {
 
   ServicesConfig toConfig() {
     ServicesConfig.Builder b = ServicesConfig.builderFromEnvironment();
-    if (stateDir != null) {
-      b.stateDir(stateDir);
+    if (stateDir.stateDir != null) {
+      b.stateDir(stateDir.stateDir);
     }
     if (kafkaPort != null) {
       b.kafkaPort(kafkaPort);

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,11 +42,7 @@ public final class StopCommand implements Callable<Integer> {
       description = "Stop the newest job freshet run started for this spec.")
   Path specFile;
 
-  @Option(
-      names = "--jobmanager",
-      paramLabel = "HOST:PORT",
-      description = "The REST API of the job's cluster (with --job).")
-  String jobmanager;
+  @Mixin FlinkOptions.Jobmanager cluster;
 
   @Option(names = "--job", paramLabel = "ID", description = "The job's id (with --jobmanager).")
   String jobId;
@@ -68,7 +65,7 @@ public final class StopCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     RunRecords runs = new RunRecords(LocalDefaults.stateDir());
     String source = null;
-    String rest = jobmanager;
+    String rest = cluster.jobmanager;
     String job = jobId;
     if (specFile != null) {
       FeatureSpec featureSpec = SpecParser.parse(specFile);

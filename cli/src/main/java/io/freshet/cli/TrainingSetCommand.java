@@ -3,7 +3,6 @@ package io.freshet.cli;
 import io.freshet.cli.flink.FeatureJobRunner;
 import io.freshet.spec.SpecException;
 import io.freshet.spec.SpecParser;
-import io.freshet.store.StoreNames;
 import io.freshet.store.iceberg.HistoryCatalogs;
 import io.freshet.training.FeatureSelection;
 import io.freshet.training.Manifest;
@@ -22,6 +21,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.iceberg.catalog.Catalog;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -113,41 +113,7 @@ public final class TrainingSetCommand implements Callable<Integer> {
               + " ISO-8601 text.")
   String timestampColumn;
 
-  @Option(
-      names = "--catalog-name",
-      defaultValue = StoreNames.DEFAULT_CATALOG,
-      description = "Iceberg catalog name (default: ${DEFAULT-VALUE}).")
-  String catalogName;
-
-  @Option(
-      names = "--namespace",
-      defaultValue = StoreNames.DEFAULT_NAMESPACE,
-      description = "Namespace of the history tables (default: ${DEFAULT-VALUE}).")
-  String namespace;
-
-  @Option(
-      names = "--catalog-type",
-      description = "jdbc (default), rest, hive, hadoop, glue or nessie.")
-  String catalogType;
-
-  @Option(names = "--catalog-uri", description = "Catalog URI (default: the local SQLite file).")
-  String catalogUri;
-
-  @Option(names = "--warehouse", description = "Warehouse location (default: the local one).")
-  String warehouse;
-
-  @Option(
-      names = "--catalog-property",
-      paramLabel = "KEY=VALUE",
-      description = "Any other Iceberg catalog property (repeatable).")
-  Map<String, String> catalogProperties = new LinkedHashMap<>();
-
-  @Option(
-      names = "--state-dir",
-      description =
-          "Freshet state directory of the local catalog (default: FRESHET_STATE_DIR, else the"
-              + " checkout's .freshet, else ~/.freshet).")
-  Path stateDir;
+  @Mixin CatalogOptions catalogOptions;
 
   @Option(
       names = "--rows-in-memory",
@@ -172,61 +138,29 @@ public final class TrainingSetCommand implements Callable<Integer> {
       description =
           "local: in this process, spilling to disk above --rows-in-memory (default). flink: as a"
               + " Flink batch job, on a local MiniCluster in this process (flink-conf/config.yaml)"
-              + " or on the session cluster of --jobmanager; same rows, same manifest.")
+              + " or on the session cluster of --jobmanager (which implies --engine flink; the"
+              + " spine, the output and the warehouse must be paths its TaskManagers reach too);"
+              + " same rows, same manifest.")
   Engine engine;
 
-  @Option(
-      names = "--jobmanager",
-      paramLabel = "HOST:PORT",
-      description =
-          "Run the Flink job on this session cluster (REST address, e.g. 127.0.0.1:8081;"
-              + " implies --engine flink). The spine, the output and the warehouse must be"
-              + " paths the TaskManagers reach too.")
-  String jobmanager;
+  @Mixin FlinkOptions.Jobmanager cluster;
 
-  @Option(
-      names = "--job-jar",
-      paramLabel = "JAR",
-      description =
-          "With --jobmanager: the job jar shipped with the job (default:"
-              + " jobs/target/freshet-jobs-*-job.jar).")
-  Path jobJar;
+  @Mixin FlinkOptions.JobJar jobJar;
 
   @Option(
       names = "--parallelism",
       description = "With --engine flink: the job's parallelism (default: parallelism.default).")
   int parallelism;
 
-  @Option(
-      names = "--flink-conf",
-      paramLabel = "DIR",
-      description =
-          "With --engine flink: directory of config.yaml (default: <checkout>/flink-conf).")
-  Path flinkConf;
-
-  @Option(
-      names = "--set",
-      paramLabel = "KEY=VALUE",
-      description = "With --engine flink: any Flink setting (repeatable).")
-  Map<String, String> flinkSettings = new LinkedHashMap<>();
+  @Mixin FlinkOptions.Conf flink;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Map<String, String> props = new LinkedHashMap<>(catalogProperties);
-    if (catalogType != null) {
-      props.put("type", catalogType);
-    }
-    if (catalogUri != null) {
-      props.put("uri", catalogUri);
-    }
-    if (warehouse != null) {
-      props.put("warehouse", warehouse);
-    }
     Catalog catalog = null;
     try {
-      if (jobmanager != null) {
+      if (cluster.jobmanager != null) {
         engine = Engine.flink;
       }
       if (engine != Engine.local && (rowsInMemory > 0 || tempDir != null)) {
@@ -234,11 +168,12 @@ public final class TrainingSetCommand implements Callable<Integer> {
             "--rows-in-memory and --temp-dir are for --engine local (Flink spills by itself)");
       }
       if (engine == Engine.local
-          && (parallelism > 0 || flinkConf != null || !flinkSettings.isEmpty())) {
+          && (parallelism > 0 || flink.flinkConf != null || !flink.sets.isEmpty())) {
         throw new TrainingSetException(
             "--parallelism, --flink-conf and --set are for --engine flink");
       }
-      Map<String, String> catalogProps = HistoryCatalogs.complete(props, stateDir());
+      String catalogName = catalogOptions.catalogName;
+      Map<String, String> catalogProps = catalogOptions.properties();
       catalog = HistoryCatalogs.load(catalogName, catalogProps);
       TrainingSet.Builder b;
       if (manifest != null) {
@@ -263,7 +198,7 @@ public final class TrainingSetCommand implements Callable<Integer> {
                 .timestampColumn(timestampColumn)
                 .inclusive(inclusive)
                 .asServed(asServed)
-                .namespace(namespace);
+                .namespace(catalogOptions.namespace);
         for (Path s : specs) {
           b.spec(SpecParser.parse(s));
         }
@@ -319,13 +254,14 @@ public final class TrainingSetCommand implements Callable<Integer> {
     if (parallelism > 0) {
       settings.put("parallelism.default", Integer.toString(parallelism));
     }
-    settings.putAll(flinkSettings);
+    settings.putAll(flink.sets);
+    String jobmanager = cluster.jobmanager;
     if (jobmanager != null) {
       int colon = jobmanager.lastIndexOf(':');
       if (colon <= 0) {
         throw new TrainingSetException("--jobmanager is HOST:PORT (for example 127.0.0.1:8081)");
       }
-      Path jar = jobJar != null ? jobJar : FeatureJobRunner.defaultJobJar(LocalDefaults.home());
+      Path jar = jobJar.jobJar();
       Configuration conf = new Configuration();
       settings.forEach(conf::setString);
       return new FlinkEngine(
@@ -335,20 +271,12 @@ public final class TrainingSetCommand implements Callable<Integer> {
               conf,
               jar.toAbsolutePath().toString()));
     }
-    Path confDir = flinkConf != null ? flinkConf : LocalDefaults.home().resolve("flink-conf");
-    Configuration conf = FeatureJobRunner.localConfiguration(confDir, settings);
+    Configuration conf = FeatureJobRunner.localConfiguration(flink.confDir(), settings);
     return new FlinkEngine(StreamExecutionEnvironment.getExecutionEnvironment(conf));
   }
 
   private static void progress(PrintWriter err, String line) {
     err.println(line);
     err.flush();
-  }
-
-  private Path stateDir() {
-    if (stateDir != null) {
-      return stateDir;
-    }
-    return LocalDefaults.stateDir();
   }
 }

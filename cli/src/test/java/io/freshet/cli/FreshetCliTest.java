@@ -62,4 +62,43 @@ class FreshetCliTest {
     assertThat(run("services", "start", "--no-such-option")).isEqualTo(2);
     assertThat(err.toString()).contains("Unknown option: '--no-such-option'");
   }
+
+  @Test
+  void sharedOptionsReadTheSameInEveryCommand() {
+    String[][] groups = {
+      {"--events", "--entities", "--days", "--seed"},
+      {"--bootstrap-servers"},
+      {"--jobmanager"},
+      {"--flink-conf", "--set"},
+      {"--state-dir"},
+    };
+    String[][] commands = {
+      {"generate", "demo"},
+      {"generate", "produce"},
+      {"run", "stop", "training-set"},
+      {"run", "training-set", "cluster"},
+      {"cluster", "training-set", "services start"},
+    };
+    for (int g = 0; g < groups.length; g++) {
+      String first = null;
+      for (String command : commands[g]) {
+        CommandLine.Model.CommandSpec spec = FreshetCli.commandLine().getCommandSpec();
+        for (String word : command.split(" ")) {
+          spec = spec.subcommands().get(word).getCommandSpec();
+        }
+        StringBuilder help = new StringBuilder();
+        for (String name : groups[g]) {
+          CommandLine.Model.OptionSpec o = spec.findOption(name);
+          assertThat(o).as(command + " " + name).isNotNull();
+          help.append(name).append(o.defaultValue()).append(String.join(" ", o.description()));
+        }
+        if (first == null) {
+          first = help.toString();
+        }
+        assertThat(help.toString()).as(command).isEqualTo(first);
+      }
+    }
+    assertThat(run("generate", "--help")).isZero();
+    assertThat(out.toString()).contains("Payments to generate (default: 1000000)");
+  }
 }

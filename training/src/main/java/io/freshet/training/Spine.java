@@ -1,6 +1,5 @@
 package io.freshet.training;
 
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import org.apache.avro.LogicalType;
@@ -15,6 +16,9 @@ import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetReader;
@@ -133,9 +137,17 @@ public abstract class Spine implements Closeable {
     return sb.length() == 0 ? "_" : sb.toString();
   }
 
-  /** A CSV spine: RFC 4180 quoting, a header row, values kept as text. */
+  /**
+   * A CSV spine: RFC 4180 through Apache Commons CSV, a header row, blank lines skipped, values
+   * kept as text (an empty value is null). A malformed record (an unterminated quote, text after a
+   * closing quote) fails with its row number.
+   */
   static final class CsvSpine extends Spine {
-    private final BufferedReader in;
+    private static final CSVFormat FORMAT =
+        CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get();
+
+    private final CSVParser parser;
+    private final Iterator<CSVRecord> records;
     private final List<String> header;
     private final Schema schema;
     private final int entityIdx;
@@ -146,23 +158,33 @@ public abstract class Spine implements Closeable {
 
     CsvSpine(Path path, String entityColumn, String timestampColumn) throws IOException {
       super(path, entityColumn, timestampColumn);
-      this.in = Files.newBufferedReader(path, StandardCharsets.UTF_8);
-      List<String> h = parseLine(in);
-      if (h == null) {
-        in.close();
-        throw new TrainingSetException("spine " + path + " is empty: it needs a header row");
+      this.parser =
+          CSVParser.builder()
+              .setReader(Files.newBufferedReader(path, StandardCharsets.UTF_8))
+              .setFormat(FORMAT)
+              .get();
+      try {
+        this.records = parser.iterator();
+        CSVRecord first = read("the header");
+        if (first == null) {
+          throw new TrainingSetException("spine " + path + " is empty: it needs a header row");
+        }
+        List<String> h = new ArrayList<>(first.toList());
+        if (!h.isEmpty() && h.get(0).startsWith("\uFEFF")) {
+          h.set(0, h.get(0).substring(1));
+        }
+        this.header = h;
+        missingColumns(h);
+        this.entityIdx = h.indexOf(entityColumn);
+        this.tsIdx = h.indexOf(timestampColumn);
+      } catch (RuntimeException e) {
+        parser.close();
+        throw e;
       }
-      if (!h.isEmpty() && h.get(0).startsWith("\uFEFF")) {
-        h.set(0, h.get(0).substring(1));
-      }
-      this.header = h;
-      missingColumns(h);
-      this.entityIdx = h.indexOf(entityColumn);
-      this.tsIdx = h.indexOf(timestampColumn);
       List<Schema.Field> fields = new ArrayList<>();
       Schema text =
           Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING));
-      for (String c : h) {
+      for (String c : header) {
         fields.add(new Schema.Field(avroName(c), text, null, Schema.Field.NULL_DEFAULT_VALUE));
       }
       this.schema = Schema.createRecord("spine", null, "io.freshet.training", false, fields);
@@ -179,42 +201,50 @@ public abstract class Spine implements Closeable {
     }
 
     @Override
-    public boolean next() throws IOException {
-      List<String> cells;
-      do {
-        cells = parseLine(in);
-        if (cells == null) {
-          return false;
-        }
-      } while (cells.size() == 1 && cells.get(0).isEmpty());
+    public boolean next() {
+      CSVRecord record = read("row " + (row + 1));
+      if (record == null) {
+        return false;
+      }
       row++;
-      if (cells.size() != header.size()) {
+      if (record.size() != header.size()) {
         throw new TrainingSetException(
             "spine "
                 + path
                 + " row "
                 + row
                 + " has "
-                + cells.size()
+                + record.size()
                 + " values but the header has "
                 + header.size()
                 + " columns");
       }
-      current = cells.toArray();
+      String[] cells = record.values();
+      current = Arrays.copyOf(cells, cells.length, Object[].class);
       for (int i = 0; i < current.length; i++) {
-        if (((String) current[i]).isEmpty()) {
+        if (cells[i].isEmpty()) {
           current[i] = null;
         }
       }
-      entity = cells.get(entityIdx);
+      entity = cells[entityIdx];
       if (entity.isEmpty()) {
         throw missingEntity();
       }
-      ts = Timestamps.parse(cells.get(tsIdx));
+      ts = Timestamps.parse(cells[tsIdx]);
       if (ts == Long.MIN_VALUE) {
-        throw badTimestamp(cells.get(tsIdx).isEmpty() ? null : cells.get(tsIdx));
+        throw badTimestamp(cells[tsIdx].isEmpty() ? null : cells[tsIdx]);
       }
       return true;
+    }
+
+    /** The next record, or null at the end; a malformed one fails naming {@code what}. */
+    private CSVRecord read(String what) {
+      try {
+        return records.hasNext() ? records.next() : null;
+      } catch (UncheckedIOException e) {
+        throw new TrainingSetException(
+            "spine " + path + " " + what + " is not valid CSV: " + e.getCause().getMessage(), e);
+      }
     }
 
     @Override
@@ -234,56 +264,7 @@ public abstract class Spine implements Closeable {
 
     @Override
     public void close() throws IOException {
-      in.close();
-    }
-
-    /** One CSV record (which may span lines inside quotes), or null at the end. */
-    static List<String> parseLine(BufferedReader in) throws IOException {
-      String line = in.readLine();
-      if (line == null) {
-        return null;
-      }
-      List<String> out = new ArrayList<>();
-      StringBuilder cell = new StringBuilder();
-      boolean quoted = false;
-      int i = 0;
-      while (true) {
-        if (i >= line.length()) {
-          if (quoted) {
-            String more = in.readLine();
-            if (more == null) {
-              break;
-            }
-            cell.append('\n');
-            line = more;
-            i = 0;
-            continue;
-          }
-          break;
-        }
-        char c = line.charAt(i++);
-        if (quoted) {
-          if (c == '"') {
-            if (i < line.length() && line.charAt(i) == '"') {
-              cell.append('"');
-              i++;
-            } else {
-              quoted = false;
-            }
-          } else {
-            cell.append(c);
-          }
-        } else if (c == '"') {
-          quoted = true;
-        } else if (c == ',') {
-          out.add(cell.toString());
-          cell.setLength(0);
-        } else if (c != '\r' || i < line.length()) {
-          cell.append(c);
-        }
-      }
-      out.add(cell.toString());
-      return out;
+      parser.close();
     }
   }
 
