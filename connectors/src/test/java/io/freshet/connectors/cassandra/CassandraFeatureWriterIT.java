@@ -215,6 +215,39 @@ class CassandraFeatureWriterIT {
     }
   }
 
+  /**
+   * Window exits are valid from later than the last event: the Cassandra TTL, the skip of updates
+   * already gone and the served status all run from last_event_time (store/Expiry), not valid_from.
+   */
+  @Test
+  void ttlOfAWindowExitRunsFromItsLastEventNotItsValidFrom() throws Exception {
+    FeatureSpec spec = TestViews.spec("exit_ttl", "1h", COUNT);
+    conf.set(CassandraOptions.EXPIRED_RETENTION, Duration.ofMinutes(10));
+    RecordingMetricGroup metrics = new RecordingMetricGroup();
+    try (CassandraFeatureWriter w =
+        CassandraFeatureWriter.open(
+            spec.source(), spec.views().get(0), conf, 0, metrics, clock::get)) {
+      long minute = Duration.ofMinutes(1).toMillis();
+      // last event 65 min ago, exit 5 min ago: expired 5 min ago, dropped in about 5 min
+      writeAll(w, update(spec, "stale_exit", NOW - 5 * minute, NOW - 65 * minute, 0, 0L));
+      Row r =
+          services
+              .cqlSession()
+              .execute("SELECT TTL(txn_count_1h) FROM exit_ttl WHERE entity = 'stale_exit'")
+              .one();
+      assertThat(r.getInt(0)).isBetween(5 * 60 - 60, 5 * 60 + 1);
+      FeatureVector v = client.get("exit_ttl", "stale_exit");
+      assertThat(v.validFrom()).isEqualTo(NOW - 5 * minute);
+      assertThat(v.status()).isEqualTo(FeatureStatus.EXPIRED);
+      assertThat(v.age()).isEqualTo(Duration.ofMinutes(65));
+      // last event 3 h ago, exit a minute ago: past its retention, never written
+      writeAll(w, update(spec, "gone_exit", NOW - minute, NOW - 180 * minute, 0, 0L));
+      assertThat(client.get("exit_ttl", "gone_exit").found()).isFalse();
+      assertThat(metrics.count("view.exit_ttl.expiredSkipped")).isEqualTo(1);
+      assertThat(metrics.count("view.exit_ttl.cassandraWrites")).isEqualTo(1);
+    }
+  }
+
   @Test
   void entityIdsOfAnyCharacters() throws Exception {
     FeatureSpec spec = TestViews.spec("odd_ids", "30d", COUNT, COUNTRY);
