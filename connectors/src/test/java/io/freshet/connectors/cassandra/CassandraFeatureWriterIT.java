@@ -74,6 +74,17 @@ class CassandraFeatureWriterIT {
         spec.source(), spec.views().get(0), conf, 0, new UnregisteredMetricsGroup(), clock::get);
   }
 
+  /** The Cassandra TTL left on an entity's txn_count_1h cell, in seconds. */
+  private int ttlSeconds(String table, String entity) {
+    Row r =
+        services
+            .cqlSession()
+            .execute(
+                "SELECT TTL(txn_count_1h) FROM " + table + " WHERE entity = ?", (Object) entity)
+            .one();
+    return r.getInt(0);
+  }
+
   private static void writeAll(CassandraFeatureWriter w, FeatureUpdate... updates)
       throws Exception {
     for (FeatureUpdate u : updates) {
@@ -187,12 +198,7 @@ class CassandraFeatureWriterIT {
       long last = NOW - Duration.ofMinutes(30).toMillis();
       // expires at last + 1h, dropped 10 min later: about 40 min from now
       writeAll(w, update(spec, "fresh", last, last, 0, 1L));
-      Row r =
-          services
-              .cqlSession()
-              .execute("SELECT TTL(txn_count_1h) FROM short_ttl WHERE entity = 'fresh'")
-              .one();
-      assertThat(r.getInt(0)).isBetween(40 * 60 - 60, 40 * 60 + 1);
+      assertThat(ttlSeconds("short_ttl", "fresh")).isBetween(40 * 60 - 60, 40 * 60 + 1);
       // an old update replayed long after its expiry: not written (TTL 0 would mean forever)
       long old = NOW - Duration.ofHours(3).toMillis();
       writeAll(w, update(spec, "gone", old, old, 0, 7L));
@@ -230,12 +236,7 @@ class CassandraFeatureWriterIT {
       long minute = Duration.ofMinutes(1).toMillis();
       // last event 65 min ago, exit 5 min ago: expired 5 min ago, dropped in about 5 min
       writeAll(w, update(spec, "stale_exit", NOW - 5 * minute, NOW - 65 * minute, 0, 0L));
-      Row r =
-          services
-              .cqlSession()
-              .execute("SELECT TTL(txn_count_1h) FROM exit_ttl WHERE entity = 'stale_exit'")
-              .one();
-      assertThat(r.getInt(0)).isBetween(5 * 60 - 60, 5 * 60 + 1);
+      assertThat(ttlSeconds("exit_ttl", "stale_exit")).isBetween(5 * 60 - 60, 5 * 60 + 1);
       FeatureVector v = client.get("exit_ttl", "stale_exit");
       assertThat(v.validFrom()).isEqualTo(NOW - 5 * minute);
       assertThat(v.status()).isEqualTo(FeatureStatus.EXPIRED);
