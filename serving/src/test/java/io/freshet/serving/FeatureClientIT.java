@@ -59,6 +59,10 @@ class FeatureClientIT {
     risk("at_ttl", NOW - 24 * HOUR, 2L, 1.0, "DE", false);
     risk("expired", NOW - 24 * HOUR - 1, 9L, 9.0, "NL", true);
     risk("o'brien \"名前\" ;--", NOW - 2, 4L, 4.0, "US", false);
+    // A window exit (or a correction) is valid from later than the entity's last event: the ttl
+    // runs from last_event_time, so these two are EXPIRED and live although valid_from is recent.
+    risk("exited", NOW - HOUR, NOW - 24 * HOUR - 1, 0L, null, "NL", true);
+    risk("exited_at_ttl", NOW - 1, NOW - 24 * HOUR, 0L, null, "DE", false);
     session.execute(
         SimpleStatement.newInstance(
             "INSERT INTO profile (entity, valid_from, last_event_time, written_at, spec_version,"
@@ -82,13 +86,24 @@ class FeatureClientIT {
 
   private void risk(
       String entity, long last, Long count, Double avg, String country, Boolean flagged) {
+    risk(entity, last, last, count, avg, country, flagged);
+  }
+
+  private void risk(
+      String entity,
+      long validFrom,
+      long last,
+      Long count,
+      Double avg,
+      String country,
+      Boolean flagged) {
     session.execute(
         SimpleStatement.newInstance(
             "INSERT INTO risk (entity, valid_from, last_event_time, written_at, spec_version,"
                 + " revision, count_1h, avg_7d, country, flagged)"
                 + " VALUES (?, ?, ?, ?, 'v1', 1, ?, ?, ?, ?)",
             entity,
-            last,
+            validFrom,
             last,
             NOW - 1,
             count,
@@ -142,6 +157,29 @@ class FeatureClientIT {
                 assertThat(f.status()).isEqualTo(FeatureStatus.EXPIRED);
                 assertThat(f.value()).isNull();
               });
+    }
+  }
+
+  /**
+   * Rows valid from later than their last event (a window exit, a correction): expiry and age are
+   * measured from last_event_time, never from valid_from (store/Expiry).
+   */
+  @Test
+  void expiryAndAgeRunFromLastEventTimeNotValidFrom() {
+    try (FeatureClient client = client()) {
+      FeatureVector exited = client.get("risk", "exited");
+      assertThat(exited.validFrom()).isEqualTo(NOW - HOUR);
+      assertThat(exited.status()).isEqualTo(FeatureStatus.EXPIRED);
+      assertThat(exited.age()).isEqualTo(Duration.ofMillis(24 * HOUR + 1));
+      assertThat(exited.get("count_1h").status()).isEqualTo(FeatureStatus.EXPIRED);
+      assertThat(exited.get("count_1h").value()).isNull();
+      FeatureVector atTtl = client.get("risk", "exited_at_ttl");
+      assertThat(atTtl.status()).isEqualTo(FeatureStatus.PRESENT);
+      assertThat(atTtl.age()).isEqualTo(Duration.ofHours(24));
+      assertThat(atTtl.get("country").asString()).isEqualTo("DE");
+      assertThat(client.getMany("risk", List.of("exited", "exited_at_ttl")).values())
+          .extracting(FeatureVector::status)
+          .containsExactly(FeatureStatus.EXPIRED, FeatureStatus.PRESENT);
     }
   }
 

@@ -74,6 +74,17 @@ class CassandraFeatureWriterIT {
         spec.source(), spec.views().get(0), conf, 0, new UnregisteredMetricsGroup(), clock::get);
   }
 
+  /** The Cassandra TTL left on an entity's txn_count_1h cell, in seconds. */
+  private int ttlSeconds(String table, String entity) {
+    Row r =
+        services
+            .cqlSession()
+            .execute(
+                "SELECT TTL(txn_count_1h) FROM " + table + " WHERE entity = ?", (Object) entity)
+            .one();
+    return r.getInt(0);
+  }
+
   private static void writeAll(CassandraFeatureWriter w, FeatureUpdate... updates)
       throws Exception {
     for (FeatureUpdate u : updates) {
@@ -187,12 +198,7 @@ class CassandraFeatureWriterIT {
       long last = NOW - Duration.ofMinutes(30).toMillis();
       // expires at last + 1h, dropped 10 min later: about 40 min from now
       writeAll(w, update(spec, "fresh", last, last, 0, 1L));
-      Row r =
-          services
-              .cqlSession()
-              .execute("SELECT TTL(txn_count_1h) FROM short_ttl WHERE entity = 'fresh'")
-              .one();
-      assertThat(r.getInt(0)).isBetween(40 * 60 - 60, 40 * 60 + 1);
+      assertThat(ttlSeconds("short_ttl", "fresh")).isBetween(40 * 60 - 60, 40 * 60 + 1);
       // an old update replayed long after its expiry: not written (TTL 0 would mean forever)
       long old = NOW - Duration.ofHours(3).toMillis();
       writeAll(w, update(spec, "gone", old, old, 0, 7L));
@@ -212,6 +218,34 @@ class CassandraFeatureWriterIT {
       assertThat(v.status()).isEqualTo(FeatureStatus.EXPIRED);
       assertThat(v.get(0).status()).isEqualTo(FeatureStatus.EXPIRED);
       assertThat(v.get(0).value()).isNull();
+    }
+  }
+
+  /**
+   * Window exits are valid from later than the last event: the Cassandra TTL, the skip of updates
+   * already gone and the served status all run from last_event_time (store/Expiry), not valid_from.
+   */
+  @Test
+  void ttlOfAWindowExitRunsFromItsLastEventNotItsValidFrom() throws Exception {
+    FeatureSpec spec = TestViews.spec("exit_ttl", "1h", COUNT);
+    conf.set(CassandraOptions.EXPIRED_RETENTION, Duration.ofMinutes(10));
+    RecordingMetricGroup metrics = new RecordingMetricGroup();
+    try (CassandraFeatureWriter w =
+        CassandraFeatureWriter.open(
+            spec.source(), spec.views().get(0), conf, 0, metrics, clock::get)) {
+      long minute = Duration.ofMinutes(1).toMillis();
+      // last event 65 min ago, exit 5 min ago: expired 5 min ago, dropped in about 5 min
+      writeAll(w, update(spec, "stale_exit", NOW - 5 * minute, NOW - 65 * minute, 0, 0L));
+      assertThat(ttlSeconds("exit_ttl", "stale_exit")).isBetween(5 * 60 - 60, 5 * 60 + 1);
+      FeatureVector v = client.get("exit_ttl", "stale_exit");
+      assertThat(v.validFrom()).isEqualTo(NOW - 5 * minute);
+      assertThat(v.status()).isEqualTo(FeatureStatus.EXPIRED);
+      assertThat(v.age()).isEqualTo(Duration.ofMinutes(65));
+      // last event 3 h ago, exit a minute ago: past its retention, never written
+      writeAll(w, update(spec, "gone_exit", NOW - minute, NOW - 180 * minute, 0, 0L));
+      assertThat(client.get("exit_ttl", "gone_exit").found()).isFalse();
+      assertThat(metrics.count("view.exit_ttl.expiredSkipped")).isEqualTo(1);
+      assertThat(metrics.count("view.exit_ttl.cassandraWrites")).isEqualTo(1);
     }
   }
 
