@@ -11,7 +11,6 @@ import io.freshet.spec.ViewSpec;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -97,10 +96,6 @@ class SafetyNetTtlTest {
    * min (within the lateness, and within the ttl of the last event at 0) must join the state the
    * engine keeps until 4 h, but the state TTL (last write at 1 h, + 2 h) dropped it at 3 h.
    */
-  @Disabled(
-      "bug: the state TTL (2 x ttl since the last write) drops the state before the engine's"
-          + " cleanup when allowed lateness > ttl + the longest window; the late event starts the"
-          + " entity over and its correction goes back in valid_from (30 min < 1 h)")
   @ParameterizedTest(name = "RocksDB {0}, {1} decoded entities")
   @CsvSource({"false, 4096", "true, 1"})
   void aLateEventAfterTwiceTheTtlSinceTheLastWriteStillFindsTheState(boolean rocksdb, int cache)
@@ -126,10 +121,6 @@ class SafetyNetTtlTest {
    * A job down for longer than twice the ttl (processing time moves, event time does not) resumes
    * where it stopped: the entity's next event, 10 min after its last one, joins its state.
    */
-  @Disabled(
-      "bug: after a downtime (or a growing consumer lag) of more than 2 x ttl, the restored state"
-          + " has expired in processing time although event time has not moved: lifetime features"
-          + " start over ([1, 1] instead of [2, 2])")
   @ParameterizedTest(name = "RocksDB {0}")
   @ValueSource(booleans = {false, true})
   void aDowntimeLongerThanTwiceTheTtlKeepsTheState(boolean rocksdb) throws Exception {
