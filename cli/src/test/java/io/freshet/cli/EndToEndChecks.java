@@ -38,6 +38,32 @@ final class EndToEndChecks {
   /** One history row: valid_from, revision, last_event_time and the feature values. */
   record HistoryRow(long validFrom, int revision, long lastEventTime, List<Object> values) {}
 
+  /**
+   * The settings of a test job on the test's Kafka and Cassandra, checkpointing every second; with
+   * {@code dir}, its own Iceberg catalog, checkpoints and savepoints under it (null: the defaults).
+   */
+  static Map<String, String> jobSettings(
+      TestServices services, java.nio.file.Path dir, String namespace) {
+    Map<String, String> sets = new java.util.LinkedHashMap<>();
+    sets.put("freshet.kafka.bootstrap-servers", services.kafkaBootstrapServers());
+    sets.put(
+        "freshet.cassandra.contact-points",
+        services.cassandraContactPoint().getHostString()
+            + ":"
+            + services.cassandraContactPoint().getPort());
+    sets.put("freshet.cassandra.keyspace", services.keyspace());
+    sets.put("freshet.iceberg.namespace", namespace);
+    sets.put("execution.checkpointing.interval", "1s");
+    if (dir != null) {
+      sets.put("freshet.iceberg.uri", "jdbc:sqlite:" + dir.resolve("catalog.db"));
+      sets.put("freshet.iceberg.warehouse", dir.resolve("warehouse").toUri().toString());
+      sets.put("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
+      sets.put(
+          "execution.checkpointing.savepoint-dir", dir.resolve("savepoints").toUri().toString());
+    }
+    return sets;
+  }
+
   /** The accepted events per customer: valid payments that are not too late. */
   static Map<String, List<NaiveOracle.Event>> acceptedEvents(
       PaymentsGenerator generator, SourceFields fields) {

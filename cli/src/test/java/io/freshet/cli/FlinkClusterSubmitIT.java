@@ -28,7 +28,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.iceberg.catalog.Catalog;
@@ -84,19 +83,10 @@ class FlinkClusterSubmitIT {
       assertThat(ProcessControl.arguments(taskManager)).contains("-XX:+UseParallelGC");
       FlinkRest rest = new FlinkRest(cluster.restAddress());
 
-      Map<String, String> sets = new LinkedHashMap<>();
-      sets.put("freshet.kafka.bootstrap-servers", services.kafkaBootstrapServers());
-      sets.put("freshet.kafka.starting-offsets", "earliest");
-      sets.put(
-          "freshet.cassandra.contact-points",
-          services.cassandraContactPoint().getHostString()
-              + ":"
-              + services.cassandraContactPoint().getPort());
-      sets.put("freshet.cassandra.keyspace", services.keyspace());
       // no catalog settings: the job's default catalog is the cluster's state dir's, where
       // training-set looks by default
-      sets.put("freshet.iceberg.namespace", "cluster");
-      sets.put("execution.checkpointing.interval", "1s");
+      Map<String, String> sets = EndToEndChecks.jobSettings(services, null, "cluster");
+      sets.put("freshet.kafka.starting-offsets", "earliest");
       UntilEnd end =
           UntilEnd.take(
               services.kafkaBootstrapServers(),

@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -65,21 +64,8 @@ class FreshetEndToEndIT {
     }
 
     Path dir = Path.of("target", "e2e-" + UUID.randomUUID()).toAbsolutePath();
-    Map<String, String> sets = new LinkedHashMap<>();
-    sets.put("freshet.kafka.bootstrap-servers", services.kafkaBootstrapServers());
+    Map<String, String> sets = EndToEndChecks.jobSettings(services, dir, "e2e");
     sets.put("freshet.kafka.starting-offsets", "earliest");
-    sets.put(
-        "freshet.cassandra.contact-points",
-        services.cassandraContactPoint().getHostString()
-            + ":"
-            + services.cassandraContactPoint().getPort());
-    sets.put("freshet.cassandra.keyspace", services.keyspace());
-    sets.put("freshet.iceberg.uri", "jdbc:sqlite:" + dir.resolve("catalog.db"));
-    sets.put("freshet.iceberg.warehouse", dir.resolve("warehouse").toUri().toString());
-    sets.put("freshet.iceberg.namespace", "e2e");
-    sets.put("execution.checkpointing.interval", "1s");
-    sets.put("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
-    sets.put("execution.checkpointing.savepoint-dir", dir.resolve("savepoints").toUri().toString());
     Configuration conf = FeatureJobRunner.localConfiguration(Path.of("../flink-conf"), sets);
     StringWriter progress = new StringWriter();
     UntilEnd end =

@@ -62,21 +62,8 @@ class LifecycleIT {
     List<PaymentsGenerator.Event> later = all.subList(5_400, all.size());
 
     Path dir = Path.of("target", "lifecycle-" + UUID.randomUUID()).toAbsolutePath();
-    Map<String, String> sets = new LinkedHashMap<>();
-    sets.put("freshet.kafka.bootstrap-servers", services.kafkaBootstrapServers());
+    Map<String, String> sets = EndToEndChecks.jobSettings(services, dir, "lifecycle");
     sets.put("freshet.kafka.group-id", "lifecycle-" + UUID.randomUUID());
-    sets.put(
-        "freshet.cassandra.contact-points",
-        services.cassandraContactPoint().getHostString()
-            + ":"
-            + services.cassandraContactPoint().getPort());
-    sets.put("freshet.cassandra.keyspace", services.keyspace());
-    sets.put("freshet.iceberg.uri", "jdbc:sqlite:" + dir.resolve("catalog.db"));
-    sets.put("freshet.iceberg.warehouse", dir.resolve("warehouse").toUri().toString());
-    sets.put("freshet.iceberg.namespace", "lifecycle");
-    sets.put("execution.checkpointing.interval", "1s");
-    sets.put("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
-    sets.put("execution.checkpointing.savepoint-dir", dir.resolve("savepoints").toUri().toString());
 
     // 1. The backfill: what the topic holds now, then a savepoint.
     publish(services, spec, backfill);

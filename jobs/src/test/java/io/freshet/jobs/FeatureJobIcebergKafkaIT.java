@@ -219,20 +219,7 @@ class FeatureJobIcebergKafkaIT {
         byte[] key = p.getCustomerId().getBytes();
         producer.send(new ProducerRecord<>(topic, key, FeatureJobKafkaIT.encode(p)));
       }
-      for (int partition = 0; partition < PARTITIONS; partition++) {
-        Payment sentinel =
-            new Payment(
-                "sentinel-" + partition,
-                SENTINEL,
-                "m0",
-                1.0,
-                "EUR",
-                "FR",
-                Instant.ofEpochMilli(last + Duration.ofDays(90).toMillis()));
-        producer
-            .send(new ProducerRecord<>(topic, partition, null, FeatureJobKafkaIT.encode(sentinel)))
-            .get();
-      }
+      FeatureJobKafkaIT.sendSentinels(producer, topic, PARTITIONS, last);
     }
   }
 }

@@ -63,6 +63,27 @@ class FeatureJobKafkaIT {
   /** The customer of the far-later events that end the input (left out of the comparisons). */
   static final String SENTINEL = "~sentinel";
 
+  /**
+   * One {@link #SENTINEL} payment on each of the topic's partitions, 90 days after {@code last}:
+   * each partition's watermark passes every window and cleanup of the real customers.
+   */
+  static void sendSentinels(
+      KafkaProducer<byte[], byte[]> producer, String topic, int partitions, long last)
+      throws Exception {
+    for (int partition = 0; partition < partitions; partition++) {
+      Payment sentinel =
+          new Payment(
+              "sentinel-" + partition,
+              SENTINEL,
+              "m0",
+              1.0,
+              "EUR",
+              "FR",
+              java.time.Instant.ofEpochMilli(last + Duration.ofDays(90).toMillis()));
+      producer.send(new ProducerRecord<>(topic, partition, null, encode(sentinel))).get();
+    }
+  }
+
   private static List<FeatureUpdate> withoutSentinel(List<FeatureUpdate> updates) {
     return updates.stream().filter(u -> !SENTINEL.equals(u.getEntity())).toList();
   }
@@ -141,24 +162,7 @@ class FeatureJobKafkaIT {
       // One far-later event on every partition moves the watermark past every window and
       // cleanup of the real customers before the input ends (the end itself does not: a bounded
       // run stops at the data's watermark).
-      for (int partition = 0; partition < 3; partition++) {
-        producer
-            .send(
-                new ProducerRecord<>(
-                    topic,
-                    partition,
-                    null,
-                    encode(
-                        new Payment(
-                            "sentinel-" + partition,
-                            SENTINEL,
-                            "m0",
-                            1.0,
-                            "EUR",
-                            "FR",
-                            java.time.Instant.ofEpochMilli(clock + 90L * 24 * 3600 * 1000)))))
-            .get();
-      }
+      sendSentinels(producer, topic, 3, clock);
     }
     assertThat(badOffsets).hasSize(bad.size());
 
