@@ -129,7 +129,26 @@ public final class RunCommand implements Callable<Integer> {
       out.flush();
       FeatureJobRunner.Result r =
           FeatureJobRunner.runLocal(
-              featureSpec, conf, err, terminal, end, id -> started(runs, source, rest, id));
+              featureSpec,
+              conf,
+              err,
+              terminal,
+              end,
+              new FeatureJobRunner.Listener() {
+                @Override
+                public void started(String jobId) {
+                  RunCommand.started(runs, source, rest, jobId);
+                }
+
+                @Override
+                public void savepoint(String path) {
+                  try {
+                    runs.savepoint(source, path); // Ctrl-C: the run ends in the shutdown hook
+                  } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                }
+              });
       finished(out, runs, source, r);
       return 0;
     }

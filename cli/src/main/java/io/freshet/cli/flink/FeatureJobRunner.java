@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
@@ -129,7 +128,19 @@ public final class FeatureJobRunner {
   public static Result runLocal(
       FeatureSpec spec, Configuration conf, PrintWriter progress, boolean terminal)
       throws Exception {
-    return runLocal(spec, conf, progress, terminal, null, id -> {});
+    return runLocal(spec, conf, progress, terminal, null, Listener.NONE);
+  }
+
+  /**
+   * Told what a local run did that a launcher records: its job id, the savepoint it stopped with.
+   */
+  public interface Listener {
+    Listener NONE = jobId -> {};
+
+    void started(String jobId);
+
+    /** The savepoint the job was stopped with (also when Ctrl-C stopped it). */
+    default void savepoint(String path) {}
   }
 
   /**
@@ -139,7 +150,7 @@ public final class FeatureJobRunner {
    * (the JVM's shutdown) also stops it with a savepoint. Fails with {@link JobFailedException} if
    * the job fails for good.
    *
-   * @param started told the job id as soon as the job is submitted
+   * @param listener told the job id as soon as the job is submitted, and the savepoint
    */
   public static Result runLocal(
       FeatureSpec spec,
@@ -147,13 +158,13 @@ public final class FeatureJobRunner {
       PrintWriter progress,
       boolean terminal,
       UntilEnd untilEnd,
-      Consumer<String> started)
+      Listener listener)
       throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     new FeatureJob(spec, new KafkaEventSource(conf), FeatureJobMain.sinks(conf)).build(env);
     JobClient client = env.executeAsync("freshet: " + spec.source().name());
     String jobId = client.getJobID().toHexString();
-    started.accept(jobId);
+    listener.started(jobId);
     FlinkRest rest = new FlinkRest(localRestAddress(conf));
     String savepointDir = conf.getString("execution.checkpointing.savepoint-dir", null);
     AtomicReference<CompletableFuture<String>> stop = new AtomicReference<>();
@@ -196,6 +207,7 @@ public final class FeatureJobRunner {
               requestStop.run();
               try {
                 String path = stop.get().get(SAVEPOINT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                listener.savepoint(path);
                 progress.println("savepoint: " + path);
                 progress.println(resumeHint(path));
               } catch (Exception e) {

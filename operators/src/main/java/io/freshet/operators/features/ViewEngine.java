@@ -138,6 +138,9 @@ public final class ViewEngine {
         }
         if (s.warmUntil != null && s.warmUntil[i] != Long.MIN_VALUE && s.warmUntil[i] <= t) {
           s.warmUntil[i] = Long.MIN_VALUE;
+          if (java.util.Arrays.stream(s.warmUntil).allMatch(w -> w == Long.MIN_VALUE)) {
+            s.warmUntil = null; // warmed up: values() may keep unchanged features again
+          }
         }
         exits[i] = exit(s, i);
         s.nextExit = Long.MIN_VALUE;
