@@ -33,5 +33,7 @@ public final class KafkaOptions {
           .booleanType()
           .defaultValue(false)
           .withDescription(
-              "Stop at the topic's end offsets as of job start (backfills, tests, --until-end).");
+              "A bounded source: stop at the topic's end offsets as of job start and finish the"
+                  + " job (tests). The feature state is then lost with the job; freshet run"
+                  + " --until-end runs unbounded and stops with a savepoint instead.");
 }
