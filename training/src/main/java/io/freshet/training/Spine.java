@@ -144,7 +144,7 @@ public abstract class Spine implements Closeable {
    */
   static final class CsvSpine extends Spine {
     private static final CSVFormat FORMAT =
-        CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get();
+        CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).build();
 
     private final CSVParser parser;
     private final Iterator<CSVRecord> records;
@@ -158,11 +158,7 @@ public abstract class Spine implements Closeable {
 
     CsvSpine(Path path, String entityColumn, String timestampColumn) throws IOException {
       super(path, entityColumn, timestampColumn);
-      this.parser =
-          CSVParser.builder()
-              .setReader(Files.newBufferedReader(path, StandardCharsets.UTF_8))
-              .setFormat(FORMAT)
-              .get();
+      this.parser = FORMAT.parse(Files.newBufferedReader(path, StandardCharsets.UTF_8));
       try {
         this.records = parser.iterator();
         CSVRecord first = read("the header");
