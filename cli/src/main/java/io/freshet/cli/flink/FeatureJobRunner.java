@@ -15,10 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
@@ -167,34 +166,6 @@ public final class FeatureJobRunner {
     listener.started(jobId);
     FlinkRest rest = new FlinkRest(localRestAddress(conf));
     String savepointDir = conf.getString("execution.checkpointing.savepoint-dir", null);
-    AtomicReference<CompletableFuture<String>> stop = new AtomicReference<>();
-    StopAttempts attempts = new StopAttempts();
-    Runnable requestStop =
-        () -> {
-          CompletableFuture<String> f = new CompletableFuture<>();
-          if (stop.compareAndSet(null, f)) {
-            client
-                .stopWithSavepoint(false, savepointDir, SavepointFormatType.CANONICAL)
-                .whenComplete(
-                    (path, e) -> {
-                      if (e == null) {
-                        f.complete(path);
-                        return;
-                      }
-                      progress.println(
-                          "  stop with savepoint failed ("
-                              + ExceptionUtils.stripCompletionException(e)
-                              + ")");
-                      progress.flush();
-                      if (attempts.failed()) {
-                        client.cancel();
-                        f.completeExceptionally(e);
-                      } else {
-                        stop.set(null); // tried again at a later poll
-                      }
-                    });
-          }
-        };
     Thread stopOnExit =
         new Thread(
             () -> {
@@ -204,9 +175,11 @@ public final class FeatureJobRunner {
               progress.println();
               progress.println("stopping the job with a savepoint");
               progress.flush();
-              requestStop.run();
               try {
-                String path = stop.get().get(SAVEPOINT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                String path =
+                    client
+                        .stopWithSavepoint(false, savepointDir, SavepointFormatType.CANONICAL)
+                        .get(SAVEPOINT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
                 listener.savepoint(path);
                 progress.println("savepoint: " + path);
                 progress.println(resumeHint(path));
@@ -219,34 +192,22 @@ public final class FeatureJobRunner {
     Runtime.getRuntime().addShutdownHook(stopOnExit);
     try {
       JobProgress p = new JobProgress(rest, jobId);
-      p.follow(
-          progress,
-          terminal,
-          () -> client.getJobExecutionResult().isDone(),
-          s -> {
-            if (untilEnd != null
-                && stop.get() == null
-                && s.running()
-                && attempts.due()
-                && untilEnd.done(p, checkpointed(rest, jobId))) {
-              requestStop.run();
-            }
-          });
+      StopAtEnd stop = new StopAtEnd(rest, jobId, p, untilEnd, savepointDir, progress);
+      p.follow(progress, terminal, () -> client.getJobExecutionResult().isDone(), stop);
       JobExecutionResult r;
       try {
         r = client.getJobExecutionResult().get();
       } catch (ExecutionException e) {
+        if (stop.failure != null) {
+          throw stop.failure;
+        }
         throw failed(jobId, p, e.getCause());
-      }
-      String path = null;
-      if (stop.get() != null) {
-        path = stop.get().get(SAVEPOINT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       }
       return new Result(
           r.getJobID().toHexString(),
           p.last().withState("FINISHED"),
           Counts.of(r.getAllAccumulatorResults()),
-          path);
+          stop.savepoint);
     } finally {
       if (untilEnd != null) {
         untilEnd.close();
@@ -343,45 +304,17 @@ public final class FeatureJobRunner {
       String savepointDir)
       throws Exception {
     JobProgress p = new JobProgress(rest, jobId);
-    String[] savepoint = new String[1];
-    IOException[] stopFailure = new IOException[1];
-    StopAttempts attempts = new StopAttempts();
+    StopAtEnd stop = new StopAtEnd(rest, jobId, p, untilEnd, savepointDir, progress);
     try {
-      p.follow(
-          progress,
-          terminal,
-          () -> stopFailure[0] != null,
-          s -> {
-            if (untilEnd != null
-                && savepoint[0] == null
-                && stopFailure[0] == null
-                && s.running()
-                && attempts.due()
-                && untilEnd.done(p, checkpointed(rest, jobId))) {
-              try {
-                savepoint[0] = rest.stopWithSavepoint(jobId, savepointDir, SAVEPOINT_TIMEOUT);
-              } catch (IOException e) {
-                progress.println("  stop with savepoint failed (" + e.getMessage() + ")");
-                progress.flush();
-                if (attempts.failed()) {
-                  stopFailure[0] = e;
-                  try {
-                    rest.cancel(jobId);
-                  } catch (IOException ignored) {
-                    // reported below with the savepoint's failure
-                  }
-                }
-              }
-            }
-          });
+      p.follow(progress, terminal, () -> stop.failure != null, stop);
     } finally {
       if (untilEnd != null) {
         untilEnd.close();
       }
     }
     JobProgress.Snapshot last = p.last();
-    if (stopFailure[0] != null) {
-      throw stopFailure[0];
+    if (stop.failure != null) {
+      throw stop.failure;
     }
     if (!"FINISHED".equals(last.state())) {
       List<FlinkRest.Failure> f = rest.failures(jobId, 1);
@@ -394,29 +327,77 @@ public final class FeatureJobRunner {
               + (f.isEmpty() ? "" : ": " + f.get(0).summary()),
           null);
     }
-    return new Result(jobId, last, Counts.of(rest.accumulators(jobId)), savepoint[0]);
+    return new Result(jobId, last, Counts.of(rest.accumulators(jobId)), stop.savepoint);
   }
 
   /**
-   * Attempts to stop a job with a savepoint: one can fail while a task is restarting or a
-   * checkpoint is in the way, so it is tried again a few polls later, and the job is cancelled
-   * after the last failure.
+   * The stop of a bounded run, called at each poll: once {@code untilEnd} is done and every task
+   * runs, stops the job with a savepoint (through the REST API, for a local MiniCluster as for a
+   * session cluster). A stop can fail while a task is restarting or a checkpoint is in the way, so
+   * it is tried again 5 s later, and the job is cancelled after the fifth failure.
    */
-  private static final class StopAttempts {
-    private static final int MAX = 5;
+  private static final class StopAtEnd implements Consumer<JobProgress.Snapshot> {
+    private static final int MAX_ATTEMPTS = 5;
     private static final long PAUSE_NANOS = 5_000_000_000L;
+
+    private final FlinkRest rest;
+    private final String jobId;
+    private final JobProgress progress;
+    private final UntilEnd untilEnd;
+    private final String savepointDir;
+    private final PrintWriter out;
     private int failures;
     private long next = Long.MIN_VALUE;
 
-    boolean due() {
-      return next == Long.MIN_VALUE || System.nanoTime() >= next;
+    /** The savepoint the job was stopped with, once it was. */
+    String savepoint;
+
+    /** The last stop's failure, once the job was cancelled after it. */
+    IOException failure;
+
+    StopAtEnd(
+        FlinkRest rest,
+        String jobId,
+        JobProgress progress,
+        UntilEnd untilEnd,
+        String savepointDir,
+        PrintWriter out) {
+      this.rest = rest;
+      this.jobId = jobId;
+      this.progress = progress;
+      this.untilEnd = untilEnd;
+      this.savepointDir = savepointDir;
+      this.out = out;
+      if (untilEnd != null) {
+        progress.trackPositions();
+      }
     }
 
-    /** Records a failure; true if it was the last attempt. */
-    synchronized boolean failed() {
-      failures++;
-      next = System.nanoTime() + PAUSE_NANOS;
-      return failures >= MAX;
+    @Override
+    public void accept(JobProgress.Snapshot s) {
+      if (untilEnd == null
+          || savepoint != null
+          || failure != null
+          || !s.running()
+          || (next != Long.MIN_VALUE && System.nanoTime() < next)
+          || !untilEnd.done(progress, () -> checkpointed(rest, jobId))) {
+        return;
+      }
+      try {
+        savepoint = rest.stopWithSavepoint(jobId, savepointDir, SAVEPOINT_TIMEOUT);
+      } catch (IOException e) {
+        out.println("  stop with savepoint failed (" + e.getMessage() + ")");
+        out.flush();
+        next = System.nanoTime() + PAUSE_NANOS;
+        if (++failures >= MAX_ATTEMPTS) {
+          failure = e;
+          try {
+            rest.cancel(jobId);
+          } catch (IOException ignored) {
+            // reported with the savepoint's failure
+          }
+        }
+      }
     }
   }
 

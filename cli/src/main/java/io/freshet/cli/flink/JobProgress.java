@@ -85,6 +85,7 @@ public final class JobProgress {
   private final List<String> failures = new ArrayList<>();
   private String featureVertex;
   private String sourceVertex;
+  private boolean trackPositions;
   private final long startNanos = System.nanoTime();
   private Snapshot last = new Snapshot("CREATED", 0, 0, 0, 0, Long.MIN_VALUE, 0, false, 0);
 
@@ -105,6 +106,14 @@ public final class JobProgress {
     return Map.copyOf(positions);
   }
 
+  /**
+   * Reads the source's per-partition positions at every poll from now on ({@link #positions}): two
+   * more requests per poll, which only a run that stops at given offsets needs.
+   */
+  public void trackPositions() {
+    trackPositions = true;
+  }
+
   /** One line per restart seen so far: its number and the failure that caused it. */
   public List<String> failures() {
     return List.copyOf(failures);
@@ -116,7 +125,7 @@ public final class JobProgress {
     String state = job.path("state").asText();
     if (!discovered()) {
       discover(job); // metrics appear once the tasks run and the REST API has fetched them
-    } else if (sourceVertex != null) {
+    } else if (trackPositions && sourceVertex != null) {
       // a partition's position gauge appears with its first record
       refresh(sourceVertex);
     }
@@ -128,7 +137,9 @@ public final class JobProgress {
         // the vertex finished or is not running yet: keep the last counts
       }
     }
-    readPositions();
+    if (trackPositions) {
+      readPositions();
+    }
     long events = sum(sums, "numRecordsOut", true);
     long updates = sum(sums, ".updatesEmitted", false);
     long corrections = sum(sums, ".corrections", false);

@@ -3,6 +3,7 @@ package io.freshet.cli.flink;
 import io.freshet.connectors.kafka.KafkaOffsets;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * The stop condition of a bounded run ({@code freshet run --until-end}, the demo): the end offsets
@@ -111,7 +112,7 @@ public final class UntilEnd implements AutoCloseable {
    * (or have had {@link #WATERMARK_PATIENCE_NANOS} to get one), so that the values the run leaves
    * are as of the data it read.
    */
-  boolean done(JobProgress progress, boolean checkpointed) {
+  boolean done(JobProgress progress, BooleanSupplier checkpointed) {
     if (!reached(progress, checkpointed)) {
       return false;
     }
@@ -122,13 +123,16 @@ public final class UntilEnd implements AutoCloseable {
     return w != Long.MIN_VALUE || System.nanoTime() - readAt > WATERMARK_PATIENCE_NANOS;
   }
 
-  /** Whether every partition is read, asking Kafka for the group's offsets only if needed. */
-  boolean reached(JobProgress progress, boolean checkpointed) {
+  /**
+   * Whether every partition is read, asking whether the job has checkpointed, and Kafka for the
+   * group's offsets, only if the positions do not tell.
+   */
+  boolean reached(JobProgress progress, BooleanSupplier checkpointed) {
     Map<Integer, Long> left = remaining(progress.positions(), Map.of());
     if (left.isEmpty()) {
       return true;
     }
-    if (!checkpointed || bootstrapServers == null) {
+    if (bootstrapServers == null || !checkpointed.getAsBoolean()) {
       return false;
     }
     if (kafka == null) {

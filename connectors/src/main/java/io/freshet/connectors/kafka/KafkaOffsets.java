@@ -37,12 +37,7 @@ public final class KafkaOffsets implements AutoCloseable {
 
   /** The number of partitions of {@code topic}. */
   public int partitions(String topic) {
-    return await(
-            admin.describeTopics(List.of(topic)).allTopicNames(),
-            "the partitions of topic " + topic)
-        .get(topic)
-        .partitions()
-        .size();
+    return describe(topic).partitions().size();
   }
 
   /** The offset after the last record of each partition of {@code topic}, by partition. */
@@ -72,11 +67,7 @@ public final class KafkaOffsets implements AutoCloseable {
   }
 
   private Map<Integer, Long> offsets(String topic, OffsetSpec spec) {
-    TopicDescription d =
-        await(
-                admin.describeTopics(List.of(topic)).allTopicNames(),
-                "the partitions of topic " + topic)
-            .get(topic);
+    TopicDescription d = describe(topic);
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
     d.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()), spec));
     Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> r =
@@ -84,6 +75,13 @@ public final class KafkaOffsets implements AutoCloseable {
     Map<Integer, Long> out = new HashMap<>();
     r.forEach((tp, info) -> out.put(tp.partition(), info.offset()));
     return out;
+  }
+
+  private TopicDescription describe(String topic) {
+    return await(
+            admin.describeTopics(List.of(topic)).allTopicNames(),
+            "the partitions of topic " + topic)
+        .get(topic);
   }
 
   private <T> T await(org.apache.kafka.common.KafkaFuture<T> f, String what) {
