@@ -2,10 +2,12 @@ package io.freshet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.freshet.avro.DeadLetter;
 import io.freshet.cli.flink.FeatureJobRunner;
 import io.freshet.cli.flink.UntilEnd;
 import io.freshet.cli.generate.KafkaPublisher;
 import io.freshet.cli.generate.PaymentsGenerator;
+import io.freshet.examples.payments.Payment;
 import io.freshet.spec.FeatureDef;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
@@ -15,6 +17,8 @@ import io.freshet.testing.RealServices;
 import io.freshet.testing.TestServices;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,18 +32,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.flink.configuration.Configuration;
 import org.apache.iceberg.catalog.Catalog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A feature store across runs, on real Kafka, Cassandra, Iceberg and a local Flink: a backfill of
- * what the topic holds stops at its end offsets with a savepoint; a live run resumes from it and
- * reads only the events that came after (its Kafka offsets come from the savepoint); a third run
- * resumes under a spec whose features are in another order. At the end, for every entity,
- * Cassandra's vector equals the newest history row and the naive oracle's recomputation from all
- * events; the history holds each update once and its valid_from never goes back.
+ * A feature store across runs, on real Kafka, Cassandra, Iceberg and a local Flink, with a spec of
+ * two views unlike each other (the example's, and one with a 5-minute tile, min, stddev,
+ * decayed_sum, first and a distinct count): a backfill of what the topic holds stops at its end
+ * offsets with a savepoint; a live run resumes from it and reads only the events that came after
+ * (its Kafka offsets come from the savepoint), the first of them hours behind the restored
+ * watermark (TOO_LATE in each view, on the dead-letter topic, never applied); a third run resumes
+ * under a spec whose first view has its features in another order. At the end, for every view and
+ * entity, Cassandra's vector equals the newest history row and the naive oracle's recomputation
+ * from all accepted events; the history holds each update once and its valid_from never goes back.
  */
 @RealServices
 class LifecycleIT {
@@ -47,7 +56,9 @@ class LifecycleIT {
   @Timeout(600)
   void backfillThenLiveFromTheSavepointThenResumeUnderAReorderedSpec(TestServices services)
       throws Exception {
-    FeatureSpec parsed = SpecParser.parse(Path.of("../examples/payments/payments.yaml"));
+    Path example = Path.of("../examples/payments/payments.yaml");
+    FeatureSpec parsed = SpecParser.parse(example, Files.readString(example) + SECOND_VIEW);
+    assertThat(parsed.views()).hasSize(2);
     FeatureSpec spec =
         FreshetEndToEndIT.onTopic(parsed, services.createTopic("lifecycle-payments", 2));
     services.createTopic("lifecycle-payments.dead-letters", 1);
@@ -71,13 +82,35 @@ class LifecycleIT {
     assertThat(first.savepoint()).as("the backfill's savepoint").isNotNull();
     assertThat(first.counts().events()).as("events the backfill read").isEqualTo(backfill.size());
 
-    // 2. Live from the savepoint: only the events that came since are read.
+    // 2. Live from the savepoint: only the events that came since are read. The first of them are
+    // three hours behind the backfill's newest event, so behind the restored watermark by more than
+    // the allowed lateness whatever the timing: TOO_LATE in every view, whichever order it sees
+    // them in.
+    List<PaymentsGenerator.Event> tooLate = tooLate(backfill, 20);
+    publish(services, spec, tooLate);
     publish(services, spec, live);
     FeatureJobRunner.Result second = run(services, spec, sets, first.savepoint());
     assertThat(second.counts().events())
         .as("events the resumed run read: its offsets come from the savepoint")
-        .isEqualTo(live.size());
+        .isEqualTo(tooLate.size() + live.size());
+    assertThat(second.counts().tooLate())
+        .as("too-late events of the resumed run, one per view")
+        .isEqualTo((long) tooLate.size() * spec.views().size());
     assertThat(second.savepoint()).isNotNull();
+    List<String> expectedDead = new ArrayList<>();
+    for (ViewSpec v : spec.views()) {
+      for (PaymentsGenerator.Event e : tooLate) {
+        expectedDead.add(
+            e.payment().getCustomerId()
+                + "@"
+                + e.payment().getEventTime().toEpochMilli()
+                + " "
+                + v.name());
+      }
+    }
+    assertThat(tooLateDeadLetters(services, spec))
+        .as("TOO_LATE dead letters: entity@event time and view")
+        .containsExactlyInAnyOrderElementsOf(expectedDead);
 
     // 3. The same view with its features in reverse order, resumed from the live run's savepoint.
     ViewSpec view = spec.views().get(0);
@@ -88,7 +121,8 @@ class LifecycleIT {
             spec.file(),
             spec.source(),
             List.of(
-                new ViewSpec(view.name(), view.ttl(), view.tile(), reversed, view.expectations())));
+                new ViewSpec(view.name(), view.ttl(), view.tile(), reversed, view.expectations()),
+                spec.views().get(1)));
     publish(services, spec, later);
     FeatureJobRunner.Result third = run(services, reordered, sets, second.savepoint());
     assertThat(third.counts().events()).isEqualTo(later.size());
@@ -98,20 +132,26 @@ class LifecycleIT {
     props.put("warehouse", dir.resolve("warehouse").toUri().toString());
     Catalog catalog = HistoryCatalogs.load("freshet", HistoryCatalogs.complete(props, dir));
     try {
+      List<PaymentsGenerator.Event> everything = new ArrayList<>(all);
+      everything.addAll(tooLate);
       EndToEndChecks.servingEqualsHistoryEqualsOracle(
-          reordered, generator, services, catalog, "lifecycle");
-      var history = EndToEndChecks.history(catalog, "lifecycle", reordered.views().get(0));
-      for (var e : history.entrySet()) {
-        Set<String> seen = new HashSet<>();
-        for (EndToEndChecks.HistoryRow r : e.getValue()) {
-          assertThat(seen.add(r.validFrom() + "/" + r.revision()))
-              .as(
-                  "history row of %s at %s revision %s once",
-                  e.getKey(), r.validFrom(), r.revision())
-              .isTrue();
+          reordered, everything, services, catalog, "lifecycle");
+      int rows = 0;
+      for (ViewSpec v : reordered.views()) {
+        var history = EndToEndChecks.history(catalog, "lifecycle", v);
+        for (var e : history.entrySet()) {
+          Set<String> seen = new HashSet<>();
+          for (EndToEndChecks.HistoryRow r : e.getValue()) {
+            assertThat(seen.add(r.validFrom() + "/" + r.revision()))
+                .as(
+                    "history row of %s in %s at %s revision %s once",
+                    e.getKey(), v.name(), r.validFrom(), r.revision())
+                .isTrue();
+          }
+          rows += e.getValue().size();
         }
       }
-      assertThat(history.values().stream().mapToInt(List::size).sum())
+      assertThat(rows)
           .as("history rows of the three runs")
           .isEqualTo(
               first.counts().updates() + second.counts().updates() + third.counts().updates());
@@ -120,6 +160,70 @@ class LifecycleIT {
         c.close();
       }
     }
+  }
+
+  /** A second view unlike the example's: its own tile and ttl, and kinds the example lacks. */
+  private static final String SECOND_VIEW =
+      """
+        - name: customer_spread
+          ttl: 3d
+          tile: 5m
+          features:
+            - {name: amount_min_1h, agg: min, field: amount, window: 1h}
+            - {name: amount_stddev_24h, agg: stddev, field: amount, window: 24h}
+            - {name: amount_decayed_6h, agg: decayed_sum, field: amount, half_life: 6h}
+            - {name: first_merchant, agg: first, field: merchant_id}
+            - {name: countries_24h, agg: approx_count_distinct, field: country, window: 24h}
+            - {name: txn_count_30m, agg: count, window: 30m}
+      """;
+
+  /**
+   * {@code n} payments of the backfill's customers, each three hours (plus a minute per index)
+   * before the backfill's newest event time: far behind the watermark that the backfill's savepoint
+   * restores.
+   */
+  private static List<PaymentsGenerator.Event> tooLate(
+      List<PaymentsGenerator.Event> backfill, int n) {
+    List<PaymentsGenerator.Event> valid =
+        backfill.stream().filter(PaymentsGenerator.Event::valid).toList();
+    long newest =
+        valid.stream()
+            .mapToLong(e -> e.payment().getEventTime().toEpochMilli())
+            .max()
+            .orElseThrow();
+    List<PaymentsGenerator.Event> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      PaymentsGenerator.Event like = valid.get(valid.size() - 1 - i * 37);
+      long at = newest - Duration.ofHours(3).toMillis() - Duration.ofMinutes(i).toMillis();
+      Payment p =
+          Payment.newBuilder(like.payment())
+              .setPaymentId("too-late-" + i)
+              .setEventTime(Instant.ofEpochMilli(at))
+              .build();
+      out.add(
+          new PaymentsGenerator.Event(
+              -1 - i, PaymentsGenerator.Kind.PAYMENT, p, newest - at, false));
+    }
+    assertThat(out).allMatch(PaymentsGenerator.Event::tooLate);
+    return out;
+  }
+
+  /** The TOO_LATE dead letters of the spec's source, as "entity@event time view". */
+  private static List<String> tooLateDeadLetters(TestServices services, FeatureSpec spec)
+      throws Exception {
+    SpecificDatumReader<DeadLetter> reader = new SpecificDatumReader<>(DeadLetter.class);
+    List<String> out = new ArrayList<>();
+    for (var r : services.readTopic(spec.source().deadLetterTopic())) {
+      DeadLetter d = reader.read(null, DecoderFactory.get().binaryDecoder(r.value(), null));
+      if (d.getReasonCode().toString().equals("TOO_LATE")) {
+        // a late event's dead letter carries its event time where a record's Kafka timestamp goes
+        String entity = StandardCharsets.UTF_8.decode(d.getKey()).toString();
+        String reason = d.getReason().toString();
+        String view = reason.substring(reason.lastIndexOf(' ') + 1);
+        out.add(entity + "@" + d.getKafkaTimestamp() + " " + view);
+      }
+    }
+    return out;
   }
 
   private static void publish(

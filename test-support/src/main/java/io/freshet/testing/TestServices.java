@@ -21,6 +21,11 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -159,6 +164,42 @@ public final class TestServices implements AutoCloseable {
     Properties props = new Properties();
     props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     return props;
+  }
+
+  /**
+   * Every committed record of a topic (its full name), partition by partition in offset order: read
+   * up to the end offsets taken when called, so the call ends when the topic is read, or fails
+   * after 30 s with how far it got.
+   */
+  public List<ConsumerRecord<byte[], byte[]>> readTopic(String topic) {
+    Properties props = kafkaProperties();
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    List<ConsumerRecord<byte[], byte[]>> out = new java.util.ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, ADMIN_TIMEOUT).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .sorted(java.util.Comparator.comparingInt(TopicPartition::partition))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      java.util.Map<TopicPartition, Long> end = consumer.endOffsets(partitions, ADMIN_TIMEOUT);
+      long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError(
+              "topic " + topic + " not read to its end offsets " + end + " in " + ADMIN_TIMEOUT);
+        }
+        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+    out.sort(
+        java.util.Comparator.<ConsumerRecord<byte[], byte[]>>comparingInt(ConsumerRecord::partition)
+            .thenComparingLong(ConsumerRecord::offset));
+    return out;
   }
 
   /** An Admin client shared by the class (do not close it). */
