@@ -32,7 +32,13 @@ final class SourceRules {
           "event_time",
           "max_out_of_orderness",
           "allowed_lateness",
-          "idle_timeout");
+          "idle_timeout",
+          "archive");
+
+  private static final List<String> ARCHIVE_KEYS = List.of("path", "until", "format");
+
+  /** A URI scheme before "://" (s3, hdfs, file, ...), as opposed to a local path. */
+  private static final Pattern SCHEME = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*://.*");
 
   /**
    * What was read of the source, even when it has errors.
@@ -90,6 +96,8 @@ final class SourceRules {
     Duration outOfOrder = f.durationOr("max_out_of_orderness", false, Duration.ZERO);
     Duration lateness = f.durationOr("allowed_lateness", false, Duration.ZERO);
     Duration idle = f.durationOr("idle_timeout", true, DEFAULT_IDLE_TIMEOUT);
+    Node archiveNode = f.get("archive");
+    ArchiveSpec archive = archiveNode == null ? null : archive(archiveNode);
 
     SourceSpec spec = null;
     if (name != null
@@ -99,12 +107,135 @@ final class SourceRules {
         && eventTime != null
         && outOfOrder != null
         && lateness != null
-        && idle != null) {
+        && idle != null
+        && (archiveNode == null || archive != null)) {
       spec =
           new SourceSpec(
-              name, topic, schemaRef, schema, entity, eventTime, outOfOrder, lateness, idle);
+              name,
+              topic,
+              schemaRef,
+              schema,
+              entity,
+              eventTime,
+              outOfOrder,
+              lateness,
+              idle,
+              archive);
     }
     return new Source(spec, fields);
+  }
+
+  /**
+   * {@code archive:}: a path (or a list of them; relative to the spec file), the handover instant
+   * and optionally the format. Local paths must exist; URIs of other file systems are checked when
+   * the job lists them.
+   */
+  private ArchiveSpec archive(Node node) {
+    YamlWalker.Fields f =
+        in.fields(
+            node,
+            "source.archive",
+            ARCHIVE_KEYS,
+            "archive is a mapping with path and until (and optionally format)");
+    if (f == null) {
+      return null;
+    }
+    boolean ok = true;
+    List<String> paths = new java.util.ArrayList<>();
+    Node pathNode = f.required("path", "a file or directory of past events, e.g. path: archive/");
+    if (pathNode instanceof org.yaml.snakeyaml.nodes.SequenceNode seq) {
+      for (Node p : seq.getValue()) {
+        ok &= archivePath(p, paths);
+      }
+      if (seq.getValue().isEmpty()) {
+        in.error(pathNode, "source.archive.path", "lists no path; name at least one");
+        ok = false;
+      }
+    } else if (pathNode != null) {
+      ok &= archivePath(pathNode, paths);
+    } else {
+      ok = false;
+    }
+    java.time.Instant until = null;
+    Node untilNode = f.required("until", "the handover instant, e.g. until: 2026-11-01T00:00:00Z");
+    String untilText = untilNode == null ? null : in.string(untilNode, "source.archive.until");
+    if (untilText != null) {
+      until = instant(untilText);
+      if (until == null) {
+        in.error(
+            untilNode,
+            "source.archive.until",
+            quote(untilText)
+                + " is not an instant; write an ISO-8601 UTC time such as 2026-11-01T00:00:00Z"
+                + " (or a date, 2026-11-01, for its midnight UTC)");
+      }
+    }
+    ArchiveSpec.Format format = null;
+    Node formatNode = f.get("format");
+    if (formatNode != null) {
+      String text = in.string(formatNode, "source.archive.format");
+      format = text == null ? null : ArchiveSpec.Format.named(text);
+      if (text != null && format == null) {
+        in.error(
+            formatNode,
+            "source.archive.format",
+            quote(text)
+                + " is not an archive format; use avro (Avro container files) or jsonl (JSON"
+                + " lines), or leave it out to tell each file's format from its extension");
+      }
+      ok &= format != null;
+    }
+    return ok && until != null ? new ArchiveSpec(paths, until, format) : null;
+  }
+
+  private boolean archivePath(Node node, List<String> out) {
+    String text = in.string(node, "source.archive.path");
+    if (text == null || text.isBlank()) {
+      if (text != null) {
+        in.error(node, "source.archive.path", "is empty; name a file or a directory");
+      }
+      return false;
+    }
+    if (SCHEME.matcher(text).matches()) {
+      out.add(text);
+      return true;
+    }
+    Path p = Path.of(text);
+    if (!p.isAbsolute() && in.file() != null) {
+      p = in.file().toAbsolutePath().getParent().resolve(p);
+    }
+    p = p.toAbsolutePath().normalize();
+    if (!java.nio.file.Files.exists(p)) {
+      in.error(
+          node,
+          "source.archive.path",
+          "archive path "
+              + quote(text)
+              + " not found (looked at "
+              + p
+              + "); a relative path is relative to the spec file");
+      return false;
+    }
+    out.add(p.toUri().toString());
+    return true;
+  }
+
+  private static java.time.Instant instant(String text) {
+    try {
+      return java.time.Instant.parse(text.trim());
+    } catch (java.time.format.DateTimeParseException notAnInstant) {
+      try {
+        return java.time.OffsetDateTime.parse(text.trim()).toInstant();
+      } catch (java.time.format.DateTimeParseException notAnOffsetTime) {
+        try {
+          return java.time.LocalDate.parse(text.trim())
+              .atStartOfDay(java.time.ZoneOffset.UTC)
+              .toInstant();
+        } catch (java.time.format.DateTimeParseException notADate) {
+          return null;
+        }
+      }
+    }
   }
 
   private Schema schema(Node node, String ref) {

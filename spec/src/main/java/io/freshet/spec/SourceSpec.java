@@ -17,6 +17,7 @@ import org.apache.avro.Schema;
  * @param allowedLateness events later than the watermark by up to this update state as corrections;
  *     later ones go to the late path
  * @param idleTimeout a partition with no data for this long stops holding back the watermark
+ * @param archive past events read before the topic, or null
  */
 public record SourceSpec(
     String name,
@@ -27,7 +28,8 @@ public record SourceSpec(
     String eventTimeField,
     Duration maxOutOfOrderness,
     Duration allowedLateness,
-    Duration idleTimeout)
+    Duration idleTimeout,
+    ArchiveSpec archive)
     implements java.io.Serializable {
 
   public SourceSpec {
@@ -36,6 +38,30 @@ public record SourceSpec(
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(entityField, "entityField");
     Objects.requireNonNull(eventTimeField, "eventTimeField");
+  }
+
+  /** A source without an archive. */
+  public SourceSpec(
+      String name,
+      String topic,
+      String schemaRef,
+      Schema schema,
+      String entityField,
+      String eventTimeField,
+      Duration maxOutOfOrderness,
+      Duration allowedLateness,
+      Duration idleTimeout) {
+    this(
+        name,
+        topic,
+        schemaRef,
+        schema,
+        entityField,
+        eventTimeField,
+        maxOutOfOrderness,
+        allowedLateness,
+        idleTimeout,
+        null);
   }
 
   /** The same source on another topic (tests, and running one spec against several topics). */
@@ -49,7 +75,8 @@ public record SourceSpec(
         eventTimeField,
         maxOutOfOrderness,
         allowedLateness,
-        idleTimeout);
+        idleTimeout,
+        archive);
   }
 
   /** The same source with another idle timeout. */
@@ -63,7 +90,23 @@ public record SourceSpec(
         eventTimeField,
         maxOutOfOrderness,
         allowedLateness,
-        newIdleTimeout);
+        newIdleTimeout,
+        archive);
+  }
+
+  /** The same source with another archive (null: none). */
+  public SourceSpec withArchive(ArchiveSpec newArchive) {
+    return new SourceSpec(
+        name,
+        topic,
+        schemaRef,
+        schema,
+        entityField,
+        eventTimeField,
+        maxOutOfOrderness,
+        allowedLateness,
+        idleTimeout,
+        newArchive);
   }
 
   public String deadLetterTopic() {

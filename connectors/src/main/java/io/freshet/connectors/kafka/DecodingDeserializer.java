@@ -9,6 +9,7 @@ import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.util.Collector;
@@ -23,6 +24,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * emitted, so a position here is a record the job has taken, unlike the Kafka reader's own {@code
  * currentOffset}, which its fetcher sets ahead of emission. A launcher that stops the job at given
  * end offsets ({@code freshet run --until-end}) waits for these.
+ *
+ * <p>A source with an archive hands over at the archive's {@code until}: events before it come from
+ * the archive, so they are skipped here (counted as {@code freshet.beforeHandover}); dead letters
+ * are kept whatever their time.
  */
 public final class DecodingDeserializer implements KafkaRecordDeserializationSchema<Decoded> {
   private static final long serialVersionUID = 1L;
@@ -32,6 +37,7 @@ public final class DecodingDeserializer implements KafkaRecordDeserializationSch
   private transient EventDecoder decoder;
   private transient MetricGroup partitions;
   private transient Map<Integer, Position> positions;
+  private transient Counter beforeHandover;
 
   /** Metric group and gauge name of the per-partition positions. */
   public static final String METRIC_GROUP = "freshet";
@@ -57,6 +63,7 @@ public final class DecodingDeserializer implements KafkaRecordDeserializationSch
     decoder = new EventDecoder(source, fields);
     partitions = context.getMetricGroup().addGroup(METRIC_GROUP);
     positions = new HashMap<>();
+    beforeHandover = partitions.counter("beforeHandover");
   }
 
   @Override
@@ -64,14 +71,23 @@ public final class DecodingDeserializer implements KafkaRecordDeserializationSch
     if (decoder == null) {
       decoder = new EventDecoder(source, fields);
     }
-    out.collect(
+    Decoded d =
         decoder.decode(
             record.key(),
             record.value(),
             record.topic(),
             record.partition(),
             record.offset(),
-            record.timestamp()));
+            record.timestamp());
+    if (d.getEvent() != null
+        && source.archive() != null
+        && d.getEvent().getEventTime() < source.archive().until().toEpochMilli()) {
+      if (beforeHandover != null) {
+        beforeHandover.inc();
+      }
+    } else {
+      out.collect(d);
+    }
     if (positions != null) {
       Position p = positions.get(record.partition());
       if (p == null) {

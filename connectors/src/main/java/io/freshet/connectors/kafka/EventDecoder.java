@@ -74,6 +74,26 @@ public final class EventDecoder {
     } catch (IOException | RuntimeException e) {
       return dead(raw, "NOT_AVRO", "not an Avro " + source.schema().getFullName() + ": " + e);
     }
+    return check(r, raw);
+  }
+
+  /**
+   * Checks a record read from an archive file with the rules a Kafka value meets (entity, event
+   * time, numbers). Its dead letter names the file as the topic and the record's index in the file
+   * as the offset (partition -1).
+   *
+   * @param value the record as it was in the file (kept in a dead letter), or null
+   */
+  public Decoded check(GenericRecord r, String file, long index, byte[] value) {
+    return check(r, new Raw(null, value, file, -1, index, -1L));
+  }
+
+  /** A dead letter for a record of an archive file that could not be read as an event. */
+  public Decoded dead(String file, long index, byte[] value, String code, String reason) {
+    return dead(new Raw(null, value, file, -1, index, -1L), code, reason);
+  }
+
+  private Decoded check(GenericRecord r, Raw raw) {
     Object entity = r.get(entityPos);
     String entityText = entity == null ? null : entity.toString();
     if (entityText == null || entityText.isEmpty()) {
