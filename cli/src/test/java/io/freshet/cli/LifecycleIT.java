@@ -8,6 +8,7 @@ import io.freshet.cli.flink.UntilEnd;
 import io.freshet.cli.generate.KafkaPublisher;
 import io.freshet.cli.generate.PaymentsGenerator;
 import io.freshet.examples.payments.Payment;
+import io.freshet.spec.ArchiveSpec;
 import io.freshet.spec.FeatureDef;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
@@ -15,6 +16,7 @@ import io.freshet.spec.ViewSpec;
 import io.freshet.store.iceberg.HistoryCatalogs;
 import io.freshet.testing.RealServices;
 import io.freshet.testing.TestServices;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -32,8 +34,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.flink.configuration.Configuration;
 import org.apache.iceberg.catalog.Catalog;
 import org.junit.jupiter.api.Test;
@@ -42,13 +46,14 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A feature store across runs, on real Kafka, Cassandra, Iceberg and a local Flink, with a spec of
  * two views unlike each other (the example's, and one with a 5-minute tile, min, stddev,
- * decayed_sum, first and a distinct count): a backfill of what the topic holds stops at its end
- * offsets with a savepoint; a live run resumes from it and reads only the events that came after
- * (its Kafka offsets come from the savepoint), the first of them hours behind the restored
- * watermark (TOO_LATE in each view, on the dead-letter topic, never applied); a third run resumes
- * under a spec whose first view has its features in another order. At the end, for every view and
- * entity, Cassandra's vector equals the newest history row and the naive oracle's recomputation
- * from all accepted events; the history holds each update once and its valid_from never goes back.
+ * decayed_sum, first and a distinct count): a backfill of an archive (Avro files of the events
+ * before a handover instant) and then of what the topic holds stops at its end offsets with a
+ * savepoint; a live run resumes from it and reads only the events that came after (its Kafka
+ * offsets come from the savepoint), the first of them hours behind the restored watermark (TOO_LATE
+ * in each view, on the dead-letter topic, never applied); a third run resumes under a spec whose
+ * first view has its features in another order. At the end, for every view and entity, Cassandra's
+ * vector equals the newest history row and the naive oracle's recomputation from all accepted
+ * events; the history holds each update once and its valid_from never goes back.
  */
 @RealServices
 class LifecycleIT {
@@ -59,8 +64,7 @@ class LifecycleIT {
     Path example = Path.of("../examples/payments/payments.yaml");
     FeatureSpec parsed = SpecParser.parse(example, Files.readString(example) + SECOND_VIEW);
     assertThat(parsed.views()).hasSize(2);
-    FeatureSpec spec =
-        FreshetEndToEndIT.onTopic(parsed, services.createTopic("lifecycle-payments", 2));
+    String topic = services.createTopic("lifecycle-payments", 2);
     services.createTopic("lifecycle-payments.dead-letters", 1);
     Instant start = Instant.now().minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.HOURS);
     PaymentsGenerator generator =
@@ -76,11 +80,31 @@ class LifecycleIT {
     Map<String, String> sets = EndToEndChecks.jobSettings(services, dir, "lifecycle");
     sets.put("freshet.kafka.group-id", "lifecycle-" + UUID.randomUUID());
 
-    // 1. The backfill: what the topic holds now, then a savepoint.
-    publish(services, spec, backfill);
+    // 1. The backfill: the archive's files (the valid payments before the handover, in two Avro
+    // files), then what the topic holds (the rest), then a savepoint.
+    Instant handover = backfill.get(1_800).payment().getEventTime();
+    List<PaymentsGenerator.Event> archived =
+        backfill.stream()
+            .filter(e -> e.valid() && e.payment().getEventTime().isBefore(handover))
+            .toList();
+    Path archive = dir.resolve("archive");
+    writeAvro(archive.resolve("part-1.avro"), archived.subList(0, archived.size() / 2));
+    writeAvro(
+        archive.resolve("part-2.avro"), archived.subList(archived.size() / 2, archived.size()));
+    FeatureSpec spec =
+        parsed.withSource(
+            parsed
+                .source()
+                .withTopic(topic)
+                .withArchive(new ArchiveSpec(List.of(archive.toUri().toString()), handover, null)));
+    Set<Integer> inArchive = new HashSet<>();
+    archived.forEach(e -> inArchive.add(e.index()));
+    publish(services, spec, backfill.stream().filter(e -> !inArchive.contains(e.index())).toList());
     FeatureJobRunner.Result first = run(services, spec, sets, null);
     assertThat(first.savepoint()).as("the backfill's savepoint").isNotNull();
-    assertThat(first.counts().events()).as("events the backfill read").isEqualTo(backfill.size());
+    assertThat(first.counts().events())
+        .as("events the backfill read from the archive and the topic")
+        .isEqualTo(backfill.size());
 
     // 2. Live from the savepoint: only the events that came since are read. The first of them are
     // three hours behind the backfill's newest event, so behind the restored watermark by more than
@@ -224,6 +248,18 @@ class LifecycleIT {
       }
     }
     return out;
+  }
+
+  private static void writeAvro(Path file, List<PaymentsGenerator.Event> events)
+      throws IOException {
+    Files.createDirectories(file.getParent());
+    try (DataFileWriter<Payment> out =
+        new DataFileWriter<>(new SpecificDatumWriter<>(Payment.class))) {
+      out.create(Payment.getClassSchema(), file.toFile());
+      for (PaymentsGenerator.Event e : events) {
+        out.append(e.payment());
+      }
+    }
   }
 
   private static void publish(
