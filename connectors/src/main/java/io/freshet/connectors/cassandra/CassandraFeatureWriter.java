@@ -189,9 +189,11 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
   }
 
   /**
-   * Prepares {@code cql}, waiting while the node still answers that its table does not exist: a
-   * table just created (by this subtask or subtask 0) can be listed in system_schema before the
-   * node prepares statements on it, which made a fresh job's first attempt fail and restart.
+   * Prepares {@code cql}, waiting while the node still answers that its table does not exist or
+   * that a column is undefined: a table just created, or a feature column just added (by this
+   * subtask or subtask 0), can be listed in system_schema before the node prepares statements on
+   * it, which made a fresh job's first attempt fail and restart (and a restore that adds a feature,
+   * LifecycleIT).
    */
   static com.datastax.oss.driver.api.core.cql.PreparedStatement prepareWhenVisible(
       CqlSession session, String cql, java.time.Duration timeout) {
@@ -201,11 +203,13 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
       try {
         return session.prepare(SimpleStatement.newInstance(cql));
       } catch (com.datastax.oss.driver.api.core.servererrors.InvalidQueryException e) {
-        if (!String.valueOf(e.getMessage()).contains("does not exist")
-            || System.nanoTime() > deadline) {
+        String message = String.valueOf(e.getMessage());
+        boolean notYetVisible =
+            message.contains("does not exist") || message.contains("Undefined column name");
+        if (!notYetVisible || System.nanoTime() > deadline) {
           throw e;
         }
-        LOG.info("table not yet visible to prepare ({}); retrying in {} ms", e.getMessage(), pause);
+        LOG.info("schema not yet visible to prepare ({}); retrying in {} ms", message, pause);
         java.util.concurrent.locks.LockSupport.parkNanos(pause * 1_000_000L);
         pause = Math.min(pause * 2, 1000);
       }
