@@ -4,8 +4,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.freshet.store.iceberg.HistoryTables;
+import io.freshet.store.iceberg.SnapshotPin;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -72,6 +75,24 @@ public record Manifest(
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /**
+   * The snapshots this training set read, one per view that had data: rebuilding it needs each of
+   * them, so history maintenance keeps them (unless forced).
+   *
+   * @param pinnedBy how reports name this manifest (its path)
+   */
+  public List<SnapshotPin> snapshotPins(String pinnedBy) {
+    List<SnapshotPin> pins = new ArrayList<>();
+    for (ViewRead r : views) {
+      if (r.snapshotId() != null) {
+        pins.add(
+            new SnapshotPin(
+                HistoryTables.identifier(namespace, r.view()), r.snapshotId(), pinnedBy));
+      }
+    }
+    return pins;
+  }
 
   public void write(Path file) {
     try {
