@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       GetCommand.class,
       TrainingSetCommand.class,
+      MaintainCommand.class,
       ProduceCommand.class,
       GenerateCommand.class,
       RunCommand.class,
