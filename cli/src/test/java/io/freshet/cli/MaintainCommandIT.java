@@ -41,11 +41,10 @@ import picocli.CommandLine;
  * snapshots expired except the one a training-set manifest read, which still rebuilds its training
  * set row for row; forced, the command names the manifest it breaks, whose rebuild then fails.
  */
-class MaintainCommandTest {
+class MaintainCommandIT {
   private static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00Z
   private static final long DAY = 86_400_000L;
-  private static final Path SPEC =
-      Path.of("../examples/payments/payments.yaml").toAbsolutePath().normalize();
+  private static final Path SPEC = LocalDefaults.home().resolve("examples/payments/payments.yaml");
 
   @TempDir Path dir;
   private final StringWriter out = new StringWriter();
