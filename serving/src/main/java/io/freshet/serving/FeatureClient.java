@@ -64,7 +64,13 @@ public final class FeatureClient implements AutoCloseable {
   private final Map<String, CompletableFuture<View>> views = new ConcurrentHashMap<>();
 
   /** A view's metadata and its prepared select. */
-  private record View(ViewMetadata meta, PreparedStatement select) {}
+  /**
+   * A view's metadata and prepared read.
+   *
+   * @param warmingUp whether the read selects warming_up (a table made before the column has not
+   *     got it until its job restarts on this version)
+   */
+  private record View(ViewMetadata meta, PreparedStatement select, boolean warmingUp) {}
 
   private FeatureClient(Builder b, CqlSession session, boolean ownsSession) {
     this.session = session;
@@ -162,17 +168,19 @@ public final class FeatureClient implements AutoCloseable {
     return session
         .executeAsync(st)
         .toCompletableFuture()
-        .thenApply(rs -> toVector(v.meta(), entity, rs.one()));
+        .thenApply(rs -> toVector(v, entity, rs.one()));
   }
 
-  FeatureVector toVector(ViewMetadata meta, String entity, Row row) {
+  private FeatureVector toVector(View v, String entity, Row row) {
+    ViewMetadata meta = v.meta();
     if (row == null) {
       return FeatureVector.missing(meta, entity);
     }
+    int fixed = v.warmingUp() ? FIXED.size() : FIXED.size() - 1;
     int n = meta.features().size();
     Object[] values = new Object[n];
     for (int i = 0; i < n; i++) {
-      int col = FIXED.size() + i;
+      int col = fixed + i;
       if (row.isNull(col)) {
         continue;
       }
@@ -195,6 +203,7 @@ public final class FeatureClient implements AutoCloseable {
         row.getString(SPEC_VERSION),
         row.getInt(REVISION),
         values,
+        v.warmingUp() && !row.isNull(WARMING_UP) ? row.getList(WARMING_UP, String.class) : null,
         clock.millis());
   }
 
@@ -210,9 +219,21 @@ public final class FeatureClient implements AutoCloseable {
   private static final int SPEC_VERSION = FIXED.indexOf(StoreColumn.SPEC_VERSION);
   private static final int REVISION = FIXED.indexOf(StoreColumn.REVISION);
 
-  static String selectCql(String keyspace, ViewMetadata meta) {
+  /** Last of the fixed columns, so that a read without it keeps every other position. */
+  private static final int WARMING_UP = FIXED.indexOf(StoreColumn.WARMING_UP);
+
+  static {
+    if (WARMING_UP != FIXED.size() - 1) {
+      throw new IllegalStateException("warming_up must be the last fixed column of a read");
+    }
+  }
+
+  static String selectCql(String keyspace, ViewMetadata meta, boolean warmingUp) {
     StringBuilder sb = new StringBuilder("SELECT ");
     for (StoreColumn c : FIXED) {
+      if (c == StoreColumn.WARMING_UP && !warmingUp) {
+        continue;
+      }
       sb.append(c == FIXED.get(0) ? "" : ", ").append(c.column());
     }
     for (String f : meta.features()) {
@@ -280,13 +301,28 @@ public final class FeatureClient implements AutoCloseable {
     }
     return meta.thenCompose(
         m ->
-            session
-                .prepareAsync(
-                    SimpleStatement.newInstance(selectCql(keyspace, m))
-                        .setIdempotent(true)
-                        .setConsistencyLevel(consistency))
-                .toCompletableFuture()
-                .thenApply(ps -> new View(m, ps)));
+            prepare(m, true)
+                .thenApply(ps -> new View(m, ps, true))
+                .exceptionallyCompose(
+                    e -> {
+                      // a table made before warming_up existed, until its job restarts on this
+                      // version (which adds the column): read it without
+                      Throwable cause = e instanceof CompletionException c ? c.getCause() : e;
+                      if (String.valueOf(cause.getMessage())
+                          .contains("Undefined column name " + StoreColumn.WARMING_UP.column())) {
+                        return prepare(m, false).thenApply(ps -> new View(m, ps, false));
+                      }
+                      return CompletableFuture.failedFuture(cause);
+                    }));
+  }
+
+  private CompletableFuture<PreparedStatement> prepare(ViewMetadata m, boolean warmingUp) {
+    return session
+        .prepareAsync(
+            SimpleStatement.newInstance(selectCql(keyspace, m, warmingUp))
+                .setIdempotent(true)
+                .setConsistencyLevel(consistency))
+        .toCompletableFuture();
   }
 
   private static <T> CompletableFuture<Map<String, T>> collect(

@@ -11,6 +11,12 @@ public enum FeatureStatus {
    */
   EXPIRED,
   /**
+   * The feature was added to a view whose job resumed from saved state, and its window has not yet
+   * passed since for this entity: its value is withheld (null) rather than computed from a shorter
+   * window. Training sets read such a value as null too (docs/semantics.md).
+   */
+  WARMING_UP,
+  /**
    * No value: the entity was never seen (or its expired row was dropped), or the feature has no
    * value yet (e.g. an average over no events, or a feature added after the row was written).
    */

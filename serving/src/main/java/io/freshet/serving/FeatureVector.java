@@ -12,7 +12,8 @@ import java.util.List;
  *
  * <p>Status rule (the same as training sets): no row: every feature MISSING; {@linkplain Expiry
  * expired} ({@code now - last_event_time > ttl}): every feature EXPIRED (values withheld); else
- * PRESENT, or MISSING for a feature whose stored value is null.
+ * PRESENT, WARMING_UP for a feature the row lists as warming up, or MISSING for a feature whose
+ * stored value is null.
  */
 public final class FeatureVector {
   private final ViewMetadata view;
@@ -24,6 +25,7 @@ public final class FeatureVector {
   private final String specVersion;
   private final int revision;
   private final Object[] values;
+  private final java.util.List<String> warmingUp;
   private final FeatureStatus rowStatus;
   private final Duration age;
 
@@ -37,6 +39,7 @@ public final class FeatureVector {
       String specVersion,
       int revision,
       Object[] values,
+      java.util.List<String> warmingUp,
       long nowMillis) {
     this.view = view;
     this.entity = entity;
@@ -47,6 +50,7 @@ public final class FeatureVector {
     this.specVersion = specVersion;
     this.revision = revision;
     this.values = values;
+    this.warmingUp = warmingUp == null ? java.util.List.of() : warmingUp;
     if (!found) {
       rowStatus = FeatureStatus.MISSING;
       age = null;
@@ -61,7 +65,7 @@ public final class FeatureVector {
   }
 
   static FeatureVector missing(ViewMetadata view, String entity) {
-    return new FeatureVector(view, entity, false, 0, 0, 0, null, 0, null, 0);
+    return new FeatureVector(view, entity, false, 0, 0, 0, null, 0, null, null, 0);
   }
 
   public String view() {
@@ -75,6 +79,11 @@ public final class FeatureVector {
   /** Whether the store has a row for the entity (possibly expired). */
   public boolean found() {
     return found;
+  }
+
+  /** The features the stored vector lists as warming up (empty when none). */
+  public java.util.List<String> warmingUp() {
+    return warmingUp;
   }
 
   /** PRESENT, EXPIRED or MISSING for the vector as a whole (no row: MISSING). */
@@ -122,7 +131,11 @@ public final class FeatureVector {
       status = rowStatus;
     } else {
       v = values[i];
-      status = v == null ? FeatureStatus.MISSING : FeatureStatus.PRESENT;
+      if (v == null && warmingUp.contains(view.features().get(i))) {
+        status = FeatureStatus.WARMING_UP;
+      } else {
+        status = v == null ? FeatureStatus.MISSING : FeatureStatus.PRESENT;
+      }
     }
     return new FeatureValue(view.features().get(i), view.types().get(i), v, status, age);
   }

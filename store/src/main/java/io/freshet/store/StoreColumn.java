@@ -29,7 +29,12 @@ public enum StoreColumn {
   /** Whether a late event caused the update. History only: the online table does not have it. */
   CORRECTION("correction"),
   /** 0 for a new valid_from; each further update at the same valid_from counts up by one. */
-  REVISION("revision");
+  REVISION("revision"),
+  /**
+   * The features of the vector still warming up (added to saved state: null until their window has
+   * passed), by name; null when none is. Added to tables made before it existed (nullable).
+   */
+  WARMING_UP("warming_up");
 
   /** Every fixed column, in table order. */
   public static final List<StoreColumn> ALL = List.of(values());
@@ -67,6 +72,7 @@ public enum StoreColumn {
       case ENTITY, SPEC_VERSION -> "text";
       case VALID_FROM, LAST_EVENT_TIME, WRITTEN_AT -> "bigint";
       case REVISION -> "int";
+      case WARMING_UP -> "frozen<list<text>>";
       case CORRECTION -> throw new IllegalStateException(column + " is not an online column");
     };
   }

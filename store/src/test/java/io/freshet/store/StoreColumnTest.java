@@ -18,7 +18,8 @@ class StoreColumnTest {
             "written_at",
             "spec_version",
             "correction",
-            "revision");
+            "revision",
+            "warming_up");
   }
 
   @Test
@@ -30,7 +31,8 @@ class StoreColumnTest {
             "last_event_time bigint",
             "written_at bigint",
             "spec_version text",
-            "revision int");
+            "revision int",
+            "warming_up frozen<list<text>>");
     assertThatThrownBy(StoreColumn.CORRECTION::cqlType).isInstanceOf(IllegalStateException.class);
   }
 }

@@ -383,6 +383,14 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
         case WRITTEN_AT -> b.setLong(i, u.getWrittenAt());
         case SPEC_VERSION -> b.setString(i, u.getSpecVersion().toString());
         case REVISION -> b.setInt(i, u.getRevision());
+        case WARMING_UP -> {
+          List<String> warming = u.getWarmingUp();
+          if (warming == null || warming.isEmpty()) {
+            b.setToNull(i); // clears the list of an earlier, warming vector
+          } else {
+            b.setList(i, warming, String.class);
+          }
+        }
         case CORRECTION -> throw new IllegalStateException("correction is not an online column");
       }
       i++;

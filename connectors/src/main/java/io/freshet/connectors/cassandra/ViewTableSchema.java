@@ -208,6 +208,15 @@ public final class ViewTableSchema {
             table,
             view.name());
       }
+      for (StoreColumn c : StoreColumn.ONLINE) {
+        if (!existing.containsKey(c.column())) {
+          // a fixed column newer than the table (warming_up): added, null in older rows
+          ddl(
+              session,
+              "ALTER TABLE " + ks + "." + quote(table) + " ADD " + c.column() + " " + c.cqlType());
+          LOG.info("Added column {} to {}.{}", c.column(), keyspace, table);
+        }
+      }
       for (FeatureDef f : view.features()) {
         if (!existing.containsKey(f.name())) {
           try {

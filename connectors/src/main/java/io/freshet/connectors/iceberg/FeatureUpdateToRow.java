@@ -5,6 +5,8 @@ import io.freshet.spec.ViewSpec;
 import io.freshet.store.StoreColumn;
 import java.util.List;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.table.data.ArrayData;
+import org.apache.flink.table.data.GenericArrayData;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
@@ -60,6 +62,7 @@ final class FeatureUpdateToRow implements MapFunction<FeatureUpdate, RowData> {
             case SPEC_VERSION -> specVersion(u.getSpecVersion());
             case CORRECTION -> u.getCorrection();
             case REVISION -> u.getRevision();
+            case WARMING_UP -> warmingUp(u.getWarmingUp());
           });
     }
     List<Object> values = u.getValues();
@@ -72,6 +75,18 @@ final class FeatureUpdateToRow implements MapFunction<FeatureUpdate, RowData> {
       row.setField(meta + i, v instanceof CharSequence s ? StringData.fromString(s.toString()) : v);
     }
     return row;
+  }
+
+  /** The names of the features warming up as a list, or null when none is. */
+  private static ArrayData warmingUp(List<String> names) {
+    if (names == null || names.isEmpty()) {
+      return null;
+    }
+    StringData[] out = new StringData[names.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = StringData.fromString(names.get(i));
+    }
+    return new GenericArrayData(out);
   }
 
   private StringData specVersion(CharSequence version) {

@@ -59,7 +59,16 @@ public final class CassandraSinkBench {
           long ts = now - 3_600_000 + i;
           w.write(
               new FeatureUpdate(
-                  "e" + (i % 100_000), view.name(), ts, ts, values, version, false, 0, now),
+                  "e" + (i % 100_000),
+                  view.name(),
+                  ts,
+                  ts,
+                  values,
+                  version,
+                  false,
+                  0,
+                  now,
+                  List.of()),
               null);
           if (i % 10_000 == 9_999) {
             w.flush(false);

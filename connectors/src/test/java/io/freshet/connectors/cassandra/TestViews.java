@@ -5,6 +5,7 @@ import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /** Small specs over the payments example schema, and updates for them. */
 public final class TestViews {
@@ -50,6 +51,7 @@ public final class TestViews {
         view.version(spec.source()),
         revision > 0,
         revision,
-        System.currentTimeMillis());
+        System.currentTimeMillis(),
+        List.of());
   }
 }

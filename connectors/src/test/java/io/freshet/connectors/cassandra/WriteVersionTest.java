@@ -38,8 +38,8 @@ class WriteVersionTest {
     assertThat(CassandraFeatureWriter.insertCql("ks", spec.views().get(0)))
         .isEqualTo(
             "INSERT INTO \"ks\".\"risk\" (entity, valid_from, last_event_time, written_at,"
-                + " spec_version, revision, \"txn_count_1h\", \"last_country\") VALUES (?, ?, ?, ?,"
-                + " ?, ?, ?, ?) USING TIMESTAMP ? AND TTL ?");
+                + " spec_version, revision, warming_up, \"txn_count_1h\", \"last_country\") VALUES"
+                + " (?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ? AND TTL ?");
   }
 
   @Test
@@ -48,8 +48,8 @@ class WriteVersionTest {
     assertThat(CassandraFeatureWriter.insertCql("ks", spec.views().get(0), List.of("last_country")))
         .isEqualTo(
             "INSERT INTO \"ks\".\"risk\" (entity, valid_from, last_event_time, written_at,"
-                + " spec_version, revision, \"txn_count_1h\", \"last_country\") VALUES (?, ?, ?, ?,"
-                + " ?, ?, ?, ?) USING TIMESTAMP ? AND TTL ?");
+                + " spec_version, revision, warming_up, \"txn_count_1h\", \"last_country\") VALUES"
+                + " (?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ? AND TTL ?");
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.freshet.store.iceberg.HistoryCatalogs;
 import io.freshet.store.iceberg.HistoryTables;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
@@ -41,7 +42,8 @@ class FeatureUpdateToRowTest {
         view.version(spec.source()),
         false,
         0,
-        2_000L);
+        2_000L,
+        List.of());
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.freshet.state.agg.Partial;
 import io.freshet.state.agg.PartialKind;
 import io.freshet.state.agg.Partials;
 import io.freshet.state.agg.Values;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Supplier;
@@ -123,11 +124,17 @@ public final class ViewEngine {
     s.nextExit = Long.MIN_VALUE;
   }
 
-  /** Drops every tile that has left its window at time t. */
-  public void prune(ViewState s, long t) {
+  /**
+   * Drops every tile that has left its window at time t, and ends the warm-ups due by t.
+   *
+   * @return whether a warm-up ended: the vector then differs from the last emitted one in its
+   *     {@link #warming} list even where the feature's value is still null
+   */
+  public boolean prune(ViewState s, long t) {
     if (t < s.nextExit) {
-      return; // known: no tile leaves before s.nextExit (Long.MIN_VALUE when unknown)
+      return false; // known: no tile leaves before s.nextExit (Long.MIN_VALUE when unknown)
     }
+    boolean warmed = false;
     long[] exits = exits(s);
     for (int i = 0; i < exits.length; i++) {
       // a tile leaves or a warm-up ends: only such features are read (a lifetime feature's exit
@@ -138,6 +145,7 @@ public final class ViewEngine {
         }
         if (s.warmUntil != null && s.warmUntil[i] != Long.MIN_VALUE && s.warmUntil[i] <= t) {
           s.warmUntil[i] = Long.MIN_VALUE;
+          warmed = true;
           if (java.util.Arrays.stream(s.warmUntil).allMatch(w -> w == Long.MIN_VALUE)) {
             s.warmUntil = null; // warmed up: values() may keep unchanged features again
           }
@@ -149,6 +157,7 @@ public final class ViewEngine {
         }
       }
     }
+    return warmed;
   }
 
   /**
@@ -203,6 +212,24 @@ public final class ViewEngine {
     }
     s.unchanged = warm == null ? keptAfterRead : 0;
     return out;
+  }
+
+  /**
+   * The names of the features still warming up at time t (added to saved state: {@link #values}
+   * reads them null), in the view's order; an empty list when none is.
+   */
+  public List<String> warming(ViewState s, long t) {
+    long[] warm = s.warmUntil;
+    if (warm == null) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < warm.length; i++) {
+      if (warm[i] != Long.MIN_VALUE && t < warm[i]) {
+        out.add(defs[i].name());
+      }
+    }
+    return out.isEmpty() ? List.of() : List.copyOf(out);
   }
 
   /**

@@ -352,10 +352,10 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
       } else if (s == null) {
         continue; // the cleanup: nothing left to read
       }
-      engine.prune(s, at);
+      boolean warmed = engine.prune(s, at);
       s.evaluatedAt = at;
       Object[] values = engine.values(s, at);
-      if (events || !Arrays.equals(values, s.lastValues)) {
+      if (events || warmed || !Arrays.equals(values, s.lastValues)) {
         emit(key, at, s, values, false);
       }
     }
@@ -378,10 +378,10 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
       if (at >= t || at <= s.evaluatedAt) {
         return;
       }
-      engine.prune(s, at);
+      boolean warmed = engine.prune(s, at);
       s.evaluatedAt = at;
       Object[] values = engine.values(s, at);
-      if (!Arrays.equals(values, s.lastValues)) {
+      if (warmed || !Arrays.equals(values, s.lastValues)) {
         emit(key, at, s, values, false);
       }
     }
@@ -440,6 +440,7 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
     u.setSpecVersion(specVersion);
     u.setCorrection(correction);
     u.setRevision(revision);
+    u.setWarmingUp(engine.warming(s, validFrom));
     output.collect(record.replace(u, validFrom));
     updates.inc();
     updatesTotal.add(1L);

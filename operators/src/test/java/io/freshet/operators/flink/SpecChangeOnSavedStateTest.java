@@ -146,15 +146,59 @@ class SpecChangeOnSavedStateTest {
         Long had = lastBefore.get(u.getEntity());
         if (had != null && u.getValidFrom() < had + warmUp) {
           assertThat(actual).as(what + " (warming up)").isNull();
+          assertThat(u.getWarmingUp())
+              .as(what + " listed as warming up")
+              .containsExactly(ADDED.name());
           warming++;
         } else if (had == null || u.getValidFrom() >= savedAt + warmUp) {
           assertSame(what + " (warmed up)", actual, expected[i]);
+          assertThat(u.getWarmingUp()).as(what + " no longer warming up").isEmpty();
           warmed++;
         }
       }
     }
     assertThat(warming).as("updates of entities still warming up").isPositive();
     assertThat(warmed).as("updates after the warm-up").isPositive();
+    // the watermark ends past every warm-up: each entity's newest update says so, even where the
+    // added feature is still null (the end of a warm-up is an update of its own)
+    Map<String, FeatureUpdate> newest = new HashMap<>();
+    for (FeatureUpdate u : updates) {
+      newest.merge(u.getEntity(), u, (a, b) -> b.getValidFrom() >= a.getValidFrom() ? b : a);
+    }
+    assertThat(newest.values())
+        .as("newest update of each entity")
+        .allSatisfy(u -> assertThat(u.getWarmingUp()).as(u.getEntity()).isEmpty());
+  }
+
+  @ParameterizedTest(name = "RocksDB {0}")
+  @ValueSource(booleans = {false, true})
+  void theEndOfAWarmUpIsAnUpdateEvenWhereTheValueStaysNull(boolean rocksdb) throws Exception {
+    Map<String, Object> v = new HashMap<>();
+    v.put("amount", 12.5);
+    v.put("qty", 1L);
+    v.put("merchant", "m1");
+    OperatorSubtaskState saved;
+    try (Harness h = new Harness(spec(List.of(CNT)), null, rocksdb)) {
+      Event e = new Event("quiet", T0, v);
+      h.event("quiet", T0, e.valuesFor(h.fields));
+      h.watermark(T0 + 10_000);
+      h.take();
+      saved = h.snapshot();
+    }
+    List<FeatureUpdate> after;
+    try (Harness h = new Harness(spec(List.of(CNT, ADDED)), saved, rocksdb)) {
+      h.watermark(T0 + 3 * H1.toMillis());
+      after = h.take();
+    }
+    // the count's window exit (1 -> 0) while the added max warms up, then the warm-up's end: the
+    // max over the last hour is null either way, but the vector no longer says it is warming
+    assertThat(after).extracting(FeatureUpdate::getWarmingUp).last().asList().isEmpty();
+    assertThat(after)
+        .extracting(FeatureUpdate::getWarmingUp)
+        .first()
+        .asList()
+        .containsExactly(ADDED.name());
+    assertThat(after.get(after.size() - 1).getValues()).containsExactly(0L, null);
   }
 
   /** Equal; doubles within 1e-9 relative (tiles sum in another order than the oracle). */

@@ -106,8 +106,10 @@ public final class HistoryTables {
   public static Schema schema(ViewSpec view) {
     List<Types.NestedField> cols = new ArrayList<>();
     int id = 1;
+    // ids of nested fields (the warming_up list's element) come after every column's
+    int nested = StoreColumn.ALL.size() + view.features().size() + 1;
     for (StoreColumn c : StoreColumn.ALL) {
-      cols.add(field(id++, c));
+      cols.add(field(id++, c, nested));
     }
     for (FeatureDef f : view.features()) {
       checkName(view, f.name());
@@ -116,8 +118,20 @@ public final class HistoryTables {
     return new Schema(cols);
   }
 
-  /** A fixed column's field: required, with the doc tables created so far carry. */
-  private static Types.NestedField field(int id, StoreColumn c) {
+  /** The type of the warming_up column: a list of feature names. */
+  private static Type warmingUpType(int elementId) {
+    return Types.ListType.ofRequired(elementId, Types.StringType.get());
+  }
+
+  private static final String WARMING_UP_DOC =
+      "features still warming up (added to saved state): null in this row until their window has"
+          + " passed; null when none";
+
+  /**
+   * A fixed column's field: required (warming_up, added later, is optional), with the doc tables
+   * created so far carry.
+   */
+  private static Types.NestedField field(int id, StoreColumn c, int elementId) {
     Type timestamp = Types.TimestampType.withZone();
     return switch (c) {
       case ENTITY, SPEC_VERSION ->
@@ -133,6 +147,8 @@ public final class HistoryTables {
       case REVISION ->
           Types.NestedField.required(
               id, c.column(), Types.IntegerType.get(), "corrections of one valid_from count up");
+      case WARMING_UP ->
+          Types.NestedField.optional(id, c.column(), warmingUpType(elementId), WARMING_UP_DOC);
     };
   }
 
@@ -206,6 +222,10 @@ public final class HistoryTables {
     return table;
   }
 
+  private static String lastFixedBefore(StoreColumn c) {
+    return StoreColumn.ALL.get(StoreColumn.ALL.indexOf(c) - 1).column();
+  }
+
   /**
    * Adds the view's new features to the table, and the {@link #WRITE_PROPERTIES} it does not set;
    * keeps the columns of removed features (see {@link #removedFeatures}); refuses retyped features.
@@ -253,8 +273,15 @@ public final class HistoryTables {
               + ". A view's history keeps one definition of each feature: give the changed feature"
               + " a new name, or declare a new view.");
     }
-    if (!added.isEmpty()) {
+    boolean noWarmingUp = current.findField(StoreColumn.WARMING_UP.column()) == null;
+    if (!added.isEmpty() || noWarmingUp) {
       UpdateSchema update = table.updateSchema();
+      if (noWarmingUp) {
+        // a table made before the column: it goes with the fixed columns, before the features
+        // (rows are laid out fixed columns first); the element id is assigned by Iceberg
+        update.addColumn(StoreColumn.WARMING_UP.column(), warmingUpType(0), WARMING_UP_DOC);
+        update.moveAfter(StoreColumn.WARMING_UP.column(), lastFixedBefore(StoreColumn.WARMING_UP));
+      }
       for (FeatureDef f : added) {
         update.addColumn(f.name(), icebergType(f.outputType()));
       }

@@ -109,6 +109,7 @@ final class CheckpointCommits {
         case SPEC_VERSION -> "v" + rnd.nextInt(3);
         case CORRECTION -> rnd.nextInt(10) == 0;
         case REVISION -> rnd.nextInt(3);
+        case WARMING_UP -> rnd.nextInt(10) == 0 ? java.util.List.of("f" + rnd.nextInt(3)) : null;
       };
     }
     if (rnd.nextInt(5) == 0) {

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
+import io.freshet.store.StoreColumn;
 import java.nio.file.Path;
 import java.util.Map;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.types.Types;
@@ -51,9 +53,48 @@ class HistoryTablesTest {
                 + "5: spec_version: required string, "
                 + "6: correction: required boolean, "
                 + "7: revision: required int (corrections of one valid_from count up), "
-                + "8: txn_count_1h: optional long, "
-                + "9: amount_sum_1h: optional double, "
-                + "10: last_country: optional string>");
+                + "8: warming_up: optional list<string> (features still warming up (added to"
+                + " saved state): null in this row until their window has passed; null when"
+                + " none), "
+                + "9: txn_count_1h: optional long, "
+                + "10: amount_sum_1h: optional double, "
+                + "11: last_country: optional string>");
+  }
+
+  @Test
+  void aTableMadeBeforeWarmingUpGainsItAmongTheFixedColumns() throws Exception {
+    FeatureSpec spec = spec("risk", "30d", COUNT, SUM);
+    Catalog catalog = catalog();
+    try {
+      // the table as it was created before the column existed
+      Schema older =
+          new Schema(
+              HistoryTables.schema(spec.views().get(0)).columns().stream()
+                  .filter(c -> !c.name().equals(StoreColumn.WARMING_UP.column()))
+                  .toList());
+      catalog.createTable(HistoryTables.identifier("freshet", "risk"), older);
+      Table evolved = HistoryTables.ensure(catalog, "freshet", spec.source(), spec.views().get(0));
+      assertThat(evolved.schema().columns())
+          .extracting(Types.NestedField::name)
+          .as("fixed columns first (rows are laid out so), then the features")
+          .containsExactly(
+              "entity",
+              "valid_from",
+              "last_event_time",
+              "written_at",
+              "spec_version",
+              "correction",
+              "revision",
+              "warming_up",
+              "txn_count_1h",
+              "amount_sum_1h");
+      assertThat(evolved.schema().findField("warming_up").isOptional()).isTrue();
+      // the same spec again changes nothing
+      Table again = HistoryTables.ensure(catalog, "freshet", spec.source(), spec.views().get(0));
+      assertThat(again.schema().schemaId()).isEqualTo(evolved.schema().schemaId());
+    } finally {
+      close(catalog);
+    }
   }
 
   @Test
