@@ -2,6 +2,7 @@ package io.freshet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.freshet.cli.generate.Labels;
 import io.freshet.cli.generate.PaymentsGenerator;
 import io.freshet.operators.features.NaiveOracle;
 import io.freshet.operators.features.SourceFields;
@@ -12,8 +13,11 @@ import io.freshet.spec.FeatureDef;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.ViewSpec;
 import io.freshet.store.StoreColumn;
+import io.freshet.store.iceberg.HistoryCatalogs;
 import io.freshet.store.iceberg.HistoryTables;
 import io.freshet.testing.TestServices;
+import io.freshet.training.Manifest;
+import io.freshet.training.TrainingSet;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -63,6 +67,47 @@ final class EndToEndChecks {
           "execution.checkpointing.savepoint-dir", dir.resolve("savepoints").toUri().toString());
     }
     return sets;
+  }
+
+  /** The Iceberg catalog of a test job run with {@link #jobSettings}'s {@code dir}. */
+  static Catalog catalog(java.nio.file.Path dir) {
+    Map<String, String> props = new HashMap<>();
+    props.put("uri", "jdbc:sqlite:" + dir.resolve("catalog.db"));
+    props.put("warehouse", dir.resolve("warehouse").toUri().toString());
+    return HistoryCatalogs.load("freshet", HistoryCatalogs.complete(props, dir));
+  }
+
+  /**
+   * Builds the training set of the generator's labels spine ({@code dir/labels.csv}, entity column
+   * customer_id, timestamp column timestamp) into {@code dir/train.parquet}, checks that it has a
+   * row per spine row, and returns the output file.
+   */
+  static java.nio.file.Path labelsTrainingSet(
+      FeatureSpec spec,
+      PaymentsGenerator generator,
+      Catalog catalog,
+      java.nio.file.Path dir,
+      String namespace,
+      List<String> selected)
+      throws Exception {
+    java.nio.file.Path spine = dir.resolve("labels.csv");
+    long rows = Labels.write(generator, spine);
+    java.nio.file.Path output = dir.resolve("train.parquet");
+    Manifest m =
+        TrainingSet.builder()
+            .spec(spec)
+            .spine(spine)
+            .entityColumn("customer_id")
+            .timestampColumn("timestamp")
+            .namespace(namespace)
+            .select(selected.toArray(String[]::new))
+            .catalog(catalog, "freshet")
+            .output(output)
+            .build()
+            .run();
+    assertThat(m.spineRows()).as("spine rows of the training set").isEqualTo(rows).isPositive();
+    assertThat(java.nio.file.Files.exists(dir.resolve("train.manifest.json"))).isTrue();
+    return output;
   }
 
   /** The accepted events per customer: valid payments that are not too late. */

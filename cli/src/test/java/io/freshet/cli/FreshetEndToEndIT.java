@@ -10,19 +10,14 @@ import io.freshet.cli.generate.PaymentsGenerator;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
 import io.freshet.spec.ViewSpec;
-import io.freshet.store.iceberg.HistoryCatalogs;
 import io.freshet.testing.RealServices;
 import io.freshet.testing.TestServices;
-import io.freshet.training.Manifest;
-import io.freshet.training.TrainingSet;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -85,30 +80,20 @@ class FreshetEndToEndIT {
     assertThat(result.counts().updates()).isPositive();
     assertThat(result.summary()).contains(String.format("%,d events read", sent));
 
-    Map<String, String> catalogProps = new HashMap<>();
-    catalogProps.put("uri", "jdbc:sqlite:" + dir.resolve("catalog.db"));
-    catalogProps.put("warehouse", dir.resolve("warehouse").toUri().toString());
-    Catalog catalog = HistoryCatalogs.load("freshet", HistoryCatalogs.complete(catalogProps, dir));
+    Catalog catalog = EndToEndChecks.catalog(dir);
     try {
       EndToEndChecks.servingEqualsHistoryEqualsOracle(spec, generator, services, catalog, "e2e");
 
       // The training set: every spine row gets the newest history value strictly before it.
-      Path spine = dir.resolve("labels.csv");
-      long rows = Labels.write(generator, spine);
-      Path output = dir.resolve("train.parquet");
-      Manifest m =
-          TrainingSet.builder()
-              .spec(spec)
-              .spine(spine)
-              .entityColumn("customer_id")
-              .timestampColumn("timestamp")
-              .namespace("e2e")
-              .select(view.name() + ":txn_count_24h", view.name() + ":amount_sum_1h")
-              .catalog(catalog, "freshet")
-              .output(output)
-              .build()
-              .run();
-      assertThat(m.spineRows()).isEqualTo(rows).isPositive();
+      Path output =
+          EndToEndChecks.labelsTrainingSet(
+              spec,
+              generator,
+              catalog,
+              dir,
+              "e2e",
+              List.of(view.name() + ":txn_count_24h", view.name() + ":amount_sum_1h"));
+      long rows = Labels.rows(generator).size();
       var history = EndToEndChecks.history(catalog, "e2e", view);
       int count24h = view.indexOf("txn_count_24h");
       int sum1h = view.indexOf("amount_sum_1h");
@@ -143,7 +128,6 @@ class FreshetEndToEndIT {
         c.close();
       }
     }
-    assertThat(Files.exists(dir.resolve("train.manifest.json"))).isTrue();
   }
 
   static FeatureSpec onTopic(FeatureSpec parsed, String topic) {

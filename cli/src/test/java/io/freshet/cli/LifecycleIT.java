@@ -16,11 +16,8 @@ import io.freshet.spec.FeatureDef;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
 import io.freshet.spec.ViewSpec;
-import io.freshet.store.iceberg.HistoryCatalogs;
 import io.freshet.testing.RealServices;
 import io.freshet.testing.TestServices;
-import io.freshet.training.Manifest;
-import io.freshet.training.TrainingSet;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -176,10 +173,7 @@ class LifecycleIT {
     FeatureJobRunner.Result third = run(services, changed, sets, second.savepoint());
     assertThat(third.counts().events()).isEqualTo(later.size());
 
-    Map<String, String> props = new HashMap<>();
-    props.put("uri", "jdbc:sqlite:" + dir.resolve("catalog.db"));
-    props.put("warehouse", dir.resolve("warehouse").toUri().toString());
-    Catalog catalog = HistoryCatalogs.load("freshet", HistoryCatalogs.complete(props, dir));
+    Catalog catalog = EndToEndChecks.catalog(dir);
     try {
       List<PaymentsGenerator.Event> everything = new ArrayList<>(all);
       everything.addAll(tooLate);
@@ -235,22 +229,10 @@ class LifecycleIT {
             "customer_spread:amount_min_1h",
             "customer_spread:first_merchant",
             "customer_spread:txn_count_15m");
-    Path spine = dir.resolve("labels.csv");
-    long rows = Labels.write(generator, spine);
-    Path output = dir.resolve("train.parquet");
-    Manifest m =
-        TrainingSet.builder()
-            .spec(spec)
-            .spine(spine)
-            .entityColumn("customer_id")
-            .timestampColumn("timestamp")
-            .namespace("lifecycle")
-            .select(selected.toArray(String[]::new))
-            .catalog(catalog, "freshet")
-            .output(output)
-            .build()
-            .run();
-    assertThat(m.spineRows()).isEqualTo(rows).isGreaterThan(100);
+    Path output =
+        EndToEndChecks.labelsTrainingSet(spec, generator, catalog, dir, "lifecycle", selected);
+    long rows = Labels.rows(generator).size();
+    assertThat(rows).isGreaterThan(100);
     SourceFields fields = SourceFields.of(spec);
     Map<String, List<NaiveOracle.Event>> accepted = EndToEndChecks.acceptedEvents(events, fields);
     Map<String, ViewSpec> views = new HashMap<>();

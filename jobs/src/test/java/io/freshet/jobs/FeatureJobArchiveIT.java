@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.freshet.avro.DeadLetter;
 import io.freshet.avro.FeatureUpdate;
-import io.freshet.connectors.kafka.KafkaConnector;
 import io.freshet.connectors.kafka.KafkaOptions;
 import io.freshet.examples.payments.Payment;
 import io.freshet.spec.ArchiveSpec;
 import io.freshet.spec.FeatureSpec;
-import io.freshet.spec.SourceSpec;
 import io.freshet.spec.SpecParser;
-import io.freshet.spec.ViewSpec;
 import io.freshet.testing.FlinkMiniClusterExtension;
 import io.freshet.testing.RealServicesExtension;
 import io.freshet.testing.TestServices;
@@ -33,7 +30,6 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -138,16 +134,7 @@ class FeatureJobArchiveIT {
                         Instant.ofEpochMilli(handover),
                         null)));
     conf.set(KafkaOptions.GROUP_ID, "archive-then-topic");
-    FeatureSinks deadLetters =
-        new FeatureSinks() {
-          @Override
-          public void updates(SourceSpec src, ViewSpec view, DataStream<FeatureUpdate> updates) {}
-
-          @Override
-          public void deadLetters(SourceSpec src, DataStream<DeadLetter> dead) {
-            dead.sinkTo(KafkaConnector.deadLetterSink(src, conf)).uid("dead-letter-sink");
-          }
-        };
+    FeatureSinks deadLetters = FeatureJobKafkaIT.deadLettersToKafka(conf);
     List<FeatureUpdate> archived =
         FeatureJobKafkaIT.runToEnd(withArchive, conf, deadLetters, pipeline);
 

@@ -171,16 +171,7 @@ class FeatureJobKafkaIT {
     conf.set(KafkaOptions.STARTING_OFFSETS, "earliest");
     conf.set(KafkaOptions.BOUNDED, true);
     Configuration pipeline = pipelineConfig();
-    FeatureSinks sinks =
-        new FeatureSinks() {
-          @Override
-          public void updates(SourceSpec src, ViewSpec view, DataStream<FeatureUpdate> updates) {}
-
-          @Override
-          public void deadLetters(SourceSpec src, DataStream<DeadLetter> dead) {
-            dead.sinkTo(KafkaConnector.deadLetterSink(src, conf)).uid("dead-letter-sink");
-          }
-        };
+    FeatureSinks sinks = deadLettersToKafka(conf);
     ViewSpec view = spec.views().get(0);
     List<FeatureUpdate> updates = withoutSentinel(runToEnd(spec, conf, sinks, pipeline));
     // Replaying the same input gives the same updates, byte for byte (written_at aside).
@@ -246,6 +237,19 @@ class FeatureJobKafkaIT {
       byte[] kept = d.getValue() == null ? new byte[0] : toArray(d.getValue());
       assertThat(kept).as("raw bytes kept for %s", d.getReasonCode()).isEqualTo(original);
     }
+  }
+
+  /** Sinks that write only the dead letters, to the source's dead-letter topic. */
+  static FeatureSinks deadLettersToKafka(Configuration conf) {
+    return new FeatureSinks() {
+      @Override
+      public void updates(SourceSpec src, ViewSpec view, DataStream<FeatureUpdate> updates) {}
+
+      @Override
+      public void deadLetters(SourceSpec src, DataStream<DeadLetter> dead) {
+        dead.sinkTo(KafkaConnector.deadLetterSink(src, conf)).uid("dead-letter-sink");
+      }
+    };
   }
 
   /** No Kryo, object reuse on, as in flink-conf/config.yaml. */
