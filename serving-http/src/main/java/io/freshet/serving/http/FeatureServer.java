@@ -92,7 +92,8 @@ public final class FeatureServer implements AutoCloseable {
       b.cassandra.spec(s);
     }
     b.cassandra.requestTimeout(b.timeout);
-    this.store = new OnlineStore(b.cassandra::build, b.cassandraDescription);
+    FeatureClient.Builder client = b.cassandra;
+    this.store = new OnlineStore(() -> prepared(client.build()), b.cassandraDescription);
     this.metrics = new ServerMetrics(store::connected);
     this.threads = new QueuedThreadPool(b.maxThreads, 4, 60_000);
     threads.setName("freshet-serve");
@@ -102,6 +103,22 @@ public final class FeatureServer implements AutoCloseable {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Prepares every view's read on a new client, so that no request pays for it; a view whose table
+   * cannot be read yet (the job has not created it, or lacks a column of a newer spec) is logged
+   * and tried again by the reads that need it.
+   */
+  private FeatureClient prepared(FeatureClient client) {
+    for (String view : catalog.names()) {
+      try {
+        client.viewMetadata(view);
+      } catch (RuntimeException e) {
+        LOG.warn("View {} cannot be read yet: {}", view, e.getMessage());
+      }
+    }
+    return client;
   }
 
   private void configure(JavalinConfig config) {
@@ -426,7 +443,7 @@ public final class FeatureServer implements AutoCloseable {
           e);
     }
     store.start();
-    LOG.info("Serving {} on {}", catalog.names(), uri());
+    LOG.debug("Serving {} on {}", catalog.names(), uri());
     return this;
   }
 
