@@ -62,6 +62,35 @@ final class BearerTokens {
     return file;
   }
 
+  /**
+   * Checks an Authorization header.
+   *
+   * @throws ApiException a 401 ({@code missing_token} or {@code invalid_token}) saying what is
+   *     wrong
+   */
+  void check(String authorization) {
+    if (authorization == null || authorization.isBlank()) {
+      throw new ApiException(
+          401,
+          "missing_token",
+          "this server needs a bearer token: send the header 'Authorization: Bearer <token>'"
+              + " with a token from the server's --tokens-file");
+    }
+    String[] parts = authorization.strip().split("\\s+", 2);
+    if (parts.length != 2 || !parts[0].equalsIgnoreCase("Bearer")) {
+      throw new ApiException(
+          401,
+          "missing_token",
+          "the Authorization header is not a bearer token: send 'Authorization: Bearer <token>'");
+    }
+    if (!accepts(parts[1])) {
+      throw new ApiException(
+          401,
+          "invalid_token",
+          "the bearer token is not one of the server's (--tokens-file): check the token");
+    }
+  }
+
   /** Whether the token is one of the file's (rereading the file first if it changed). */
   boolean accepts(String token) {
     if (token == null || token.isEmpty()) {

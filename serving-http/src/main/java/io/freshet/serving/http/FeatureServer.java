@@ -159,7 +159,7 @@ public final class FeatureServer implements AutoCloseable {
         });
     config.requestLogger.http(this::record);
 
-    config.routes.before(this::authenticate);
+    config.routes.before(this::labelAndAuthenticate);
     route(config, HandlerType.POST, "/v1/features", this::features);
     route(config, HandlerType.GET, "/v1/views", this::views);
     route(config, HandlerType.GET, "/v1/views/{view}", this::view);
@@ -263,55 +263,12 @@ public final class FeatureServer implements AutoCloseable {
 
   // ---- auth, errors, metrics
 
-  private void authenticate(Context ctx) {
-    ctx.attribute(ENDPOINT, endpointOf(ctx.path()));
+  private void labelAndAuthenticate(Context ctx) {
+    ctx.attribute(ENDPOINT, RouteTable.endpointOf(routes, ctx.path()));
     if (tokens == null || WITHOUT_TOKEN.contains(ctx.path())) {
       return;
     }
-    String header = ctx.header("Authorization");
-    if (header == null || header.isBlank()) {
-      throw unauthorized(
-          "missing_token",
-          "this server needs a bearer token: send the header 'Authorization: Bearer <token>'"
-              + " with a token from the server's --tokens-file");
-    }
-    String[] parts = header.strip().split("\\s+", 2);
-    if (parts.length != 2 || !parts[0].equalsIgnoreCase("Bearer")) {
-      throw unauthorized(
-          "missing_token",
-          "the Authorization header is not a bearer token: send 'Authorization: Bearer <token>'");
-    }
-    if (!tokens.accepts(parts[1])) {
-      throw unauthorized(
-          "invalid_token",
-          "the bearer token is not one of the server's (--tokens-file): check the token");
-    }
-  }
-
-  private static ApiException unauthorized(String code, String message) {
-    return new ApiException(401, code, message);
-  }
-
-  /** The route a path matches (its template), or "unmatched": the endpoint label of metrics. */
-  private String endpointOf(String path) {
-    String p =
-        path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-    String[] segments = p.split("/", -1);
-    for (Route r : routes) {
-      String[] template = r.path().split("/", -1);
-      if (template.length != segments.length) {
-        continue;
-      }
-      boolean match = true;
-      for (int i = 0; i < template.length && match; i++) {
-        match =
-            template[i].startsWith("{") ? !segments[i].isEmpty() : template[i].equals(segments[i]);
-      }
-      if (match) {
-        return r.path();
-      }
-    }
-    return "unmatched";
+    tokens.check(ctx.header("Authorization"));
   }
 
   private ApiException fromJavalin(HttpResponseException e, Context ctx) {
@@ -378,7 +335,7 @@ public final class FeatureServer implements AutoCloseable {
   }
 
   private void record(Context ctx, Float millis) {
-    String endpoint = Objects.requireNonNullElse(ctx.attribute(ENDPOINT), "unmatched");
+    String endpoint = Objects.requireNonNullElse(ctx.attribute(ENDPOINT), RouteTable.UNMATCHED);
     List<String> views = Objects.requireNonNullElse(ctx.attribute(VIEWS), List.of());
     int status = ctx.statusCode();
     long nanos = millis == null ? 0 : (long) (millis * 1_000_000.0);
