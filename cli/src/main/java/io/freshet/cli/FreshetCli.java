@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       ServicesCommand.class,
       ValidateCommand.class,
       GetCommand.class,
+      ServeCommand.class,
       TrainingSetCommand.class,
       MaintainCommand.class,
       ProduceCommand.class,

@@ -78,12 +78,7 @@ public final class FeatureClient implements AutoCloseable {
     this.keyspace = b.keyspace;
     this.clock = b.clock;
     this.consistency = b.consistency;
-    this.fromSpec = new LinkedHashMap<>();
-    if (b.spec != null) {
-      for (ViewSpec v : b.spec.views()) {
-        fromSpec.put(v.name(), ViewMetadata.of(b.spec.source(), v));
-      }
-    }
+    this.fromSpec = new LinkedHashMap<>(b.fromSpec);
   }
 
   public static Builder builder() {
@@ -360,7 +355,7 @@ public final class FeatureClient implements AutoCloseable {
     private final List<InetSocketAddress> contactPoints = new ArrayList<>();
     private String localDatacenter = "datacenter1";
     private String keyspace = StoreNames.DEFAULT_KEYSPACE;
-    private FeatureSpec spec;
+    private final Map<String, ViewMetadata> fromSpec = new LinkedHashMap<>();
     private String username;
     private String password;
     private SSLContext sslContext;
@@ -407,9 +402,24 @@ public final class FeatureClient implements AutoCloseable {
       return this;
     }
 
-    /** Take view definitions from this spec instead of the freshet_views table. */
+    /**
+     * Take the views of this spec from it instead of the freshet_views table. Call it once per spec
+     * (one per source) to serve views of several sources; a view name in two specs is refused.
+     */
     public Builder spec(FeatureSpec spec) {
-      this.spec = spec;
+      for (ViewSpec v : spec.views()) {
+        if (fromSpec.containsKey(v.name())) {
+          throw new IllegalArgumentException(
+              "view '"
+                  + v.name()
+                  + "' is in two specs (the second is "
+                  + spec.file()
+                  + "): a view name belongs to one source per keyspace; rename one of them");
+        }
+      }
+      for (ViewSpec v : spec.views()) {
+        fromSpec.put(v.name(), ViewMetadata.of(spec.source(), v));
+      }
       return this;
     }
 

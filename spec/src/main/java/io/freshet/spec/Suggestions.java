@@ -8,8 +8,9 @@ import java.util.Optional;
 /**
  * The "did you mean ..." of spec errors: from a word the user wrote, the one Freshet wants, by a
  * known alias, a near spelling or a containing name. Suggests nothing rather than something far.
+ * Other modules' messages (e.g. the feature server's) use {@link #closest} for the same rule.
  */
-final class Suggestions {
+public final class Suggestions {
 
   /** Words people write for a key, mapped to the key Freshet wants. */
   static final Map<String, String> KEY_ALIASES =
@@ -61,6 +62,17 @@ final class Suggestions {
           Map.entry("var", "variance"));
 
   private Suggestions() {}
+
+  /** The candidate that {@code given} probably misspells (a near spelling or a containing name). */
+  public static Optional<String> closest(String given, List<String> candidates) {
+    return suggestion(given, candidates, Map.of());
+  }
+
+  /** As {@link #closest(String, List)}, first looking {@code given} up in known aliases. */
+  public static Optional<String> closest(
+      String given, List<String> candidates, Map<String, String> aliases) {
+    return suggestion(given, candidates, aliases);
+  }
 
   /** A " (did you mean x?)" hint, or empty. */
   static String didYouMean(String given, List<String> candidates, Map<String, String> aliases) {

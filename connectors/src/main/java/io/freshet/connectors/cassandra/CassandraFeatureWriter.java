@@ -155,8 +155,12 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
     g.gauge("cassandraInFlight", () -> maxInFlight - permits.availablePermits());
   }
 
-  /** Opens a session, ensures (subtask 0) or awaits (others) the schema, prepares the insert. */
-  static CassandraFeatureWriter open(
+  /**
+   * Opens a session, ensures (subtask 0) or awaits (others) the schema, prepares the insert. The
+   * sink calls it per subtask; other modules' tests use it to fill Cassandra exactly as the job
+   * does.
+   */
+  public static CassandraFeatureWriter open(
       SourceSpec source,
       ViewSpec view,
       Configuration conf,
