@@ -54,7 +54,8 @@ final class OnlineRows implements AutoCloseable {
             view.version(spec.source()),
             false,
             0,
-            now),
+            now,
+            List.of()),
         null);
     return this;
   }
