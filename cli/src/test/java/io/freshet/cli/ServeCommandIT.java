@@ -85,7 +85,8 @@ class ServeCommandIT {
               view.version(spec.source()),
               false,
               0,
-              now),
+              now,
+              List.of()),
           null);
       w.flush(false);
     }
