@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -341,6 +342,12 @@ class FeatureJobIcebergIT {
    * first (with the job's failure) or the {@link #PATIENCE} runs out.
    */
   static void await(JobClient job, String what, BooleanSupplier condition) throws Exception {
+    await(job, () -> what, condition);
+  }
+
+  /** {@link #await(JobClient, String, BooleanSupplier)}, saying what it waited for at the end. */
+  static void await(JobClient job, Supplier<String> what, BooleanSupplier condition)
+      throws Exception {
     long deadline = System.nanoTime() + PATIENCE.toNanos();
     while (!condition.getAsBoolean()) {
       JobStatus status = job.getJobStatus().get();
@@ -351,11 +358,11 @@ class FeatureJobIcebergIT {
         } catch (ExecutionException e) {
           failure = e.getCause();
         }
-        throw new AssertionError("job " + status + " while waiting for " + what, failure);
+        throw new AssertionError("job " + status + " while waiting for " + what.get(), failure);
       }
       if (System.nanoTime() > deadline) {
         throw new AssertionError(
-            "waited " + PATIENCE.toSeconds() + " s for " + what + " (job " + status + ")");
+            "waited " + PATIENCE.toSeconds() + " s for " + what.get() + " (job " + status + ")");
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }
