@@ -24,6 +24,8 @@ import io.freshet.testing.TestServices;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -58,7 +60,17 @@ class CassandraSinkRestartIT {
   private static final int EVENTS = 6_000;
   private static final int ENTITIES = 60;
   private static final long STEP_MS = 50;
-  private static final long T0 = System.currentTimeMillis() - Duration.ofHours(2).toMillis();
+
+  /**
+   * The first event's time: about two hours ago, on the hour. Recent, because the sink judges by
+   * the wall clock which updates are already gone (last event + ttl + expired-retention before now)
+   * and never writes those; a fixed instant would need a ttl of years, and Cassandra (in its
+   * default storage compatibility mode) refuses any TTL that ends after 2038-01-19. On the hour, so
+   * that the events sit at the same place against every window's boundaries in every run: the
+   * features, and any failure, are the same each time, only shifted by whole hours.
+   */
+  private static final long T0 =
+      Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.HOURS).toEpochMilli();
 
   /** Events generated so far in this JVM (the MiniCluster runs here). */
   static final AtomicLong GENERATED = new AtomicLong();

@@ -2,6 +2,7 @@ package io.freshet.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.freshet.avro.DeadLetter;
 import io.freshet.avro.Decoded;
 import io.freshet.avro.EventRow;
 import io.freshet.avro.FeatureUpdate;
@@ -30,19 +31,25 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.CheckpointType;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.runtime.execution.ExecutionState;
+import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -51,7 +58,7 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.test.junit5.InjectClusterClient;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.apache.iceberg.Snapshot;
@@ -73,7 +80,18 @@ class FeatureJobIcebergIT {
   @RegisterExtension static final MiniClusterExtension FLINK = FlinkMiniClusterExtension.create();
 
   private static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00Z
-  private static final Duration PATIENCE = Duration.ofSeconds(90);
+
+  /**
+   * How long a wait for something the job must do (a commit, a restore, its end) may take before
+   * the test fails saying what it waited for. Only a broken or stuck job comes near it.
+   */
+  static final Duration PATIENCE = Duration.ofSeconds(60);
+
+  /** Events attempt 0 of the failure test reads before checkpoint c. */
+  private static final long HOLD = 10_000;
+
+  /** Events attempt 0 of the failure test reads after checkpoint c, before the failing one. */
+  private static final long AFTER_CHECKPOINT = 2_000;
 
   /** The uninterrupted run, shared by the tests of this class (computed by the first to ask). */
   private static CleanRun clean;
@@ -90,86 +108,134 @@ class FeatureJobIcebergIT {
   }
 
   /**
-   * Fails the job right after a checkpoint's commit, restores it from that checkpoint and lets the
+   * Fails the job after a checkpoint's commit, restores it from that checkpoint and lets the
    * restored run replay the rest of the input to its end before any other checkpoint: the case
    * where Iceberg's (stateless) aggregator used to number its final committable 1, which the
    * committer dropped as already committed (the table kept only the first commit, e.g. 36,897 of
-   * 164,127 rows). The test triggers every checkpoint itself, so the sequence is the same on every
-   * run:
+   * 164,127 rows). The test steers the source ({@link GatedSource}) and triggers every checkpoint
+   * itself, so the sequence is the same on every run, however fast the machine:
    *
    * <ol>
-   *   <li>attempt 0 runs slowly; mid-stream the test triggers checkpoint c and waits for its
-   *       commit;
-   *   <li>the next record fails the job; it restores from c and replays the rest unthrottled;
-   *   <li>once the restored run has reached the end of its input, the test triggers the final
-   *       checkpoint, whose commit must hold every replayed row.
+   *   <li>attempt 0 reads {@value #HOLD} events and waits at the gate; the test triggers checkpoint
+   *       c there and waits for its commit;
+   *   <li>{@value #AFTER_CHECKPOINT} more events pass, and updates of theirs reach the history
+   *       writer (rows written after c, which the table must never hold); one more event fails the
+   *       job;
+   *   <li>it restores from c (once) and replays the rest of its input, ungated, to its end;
+   *   <li>the test triggers the final checkpoint, the first since the restore: it must complete,
+   *       commit every replayed row and end the job.
    * </ol>
    */
   @Test
-  void historyEqualsTheChangelogAlsoAfterAFailureAndRestore(
-      @InjectClusterClient ClusterClient<?> client) throws Exception {
+  void historyEqualsTheChangelogAlsoAfterAFailureAndRestore(@InjectMiniCluster MiniCluster cluster)
+      throws Exception {
     CleanRun run = cleanRun();
     ViewSpec view = run.view();
     Configuration failing = new Configuration(run.conf());
     failing.set(IcebergOptions.NAMESPACE, "restored");
 
     FailOnce.reset();
+    RowsAfterCheckpoint.reset();
+    GatedSource.reset(HOLD);
     // Checkpoints only when the test asks: no periodic one may reach the sink mid-replay.
     Configuration manual = new Configuration();
     manual.setString("execution.checkpointing.interval", "1h");
     manual.setString("execution.checkpointing.min-pause", "1h");
     StreamExecutionEnvironment env = environment(manual);
-    PaymentSource source = new PaymentSource(run.payments());
+    PaymentSource source = new PaymentSource(run.payments(), true);
     EventSource failOnce =
         (e, src, fields, watermarks) ->
             source
                 .create(e, src, fields, watermarks)
                 .transform("fail once", new AvroTypeInfo<>(Decoded.class), new FailOnce())
                 .uid("fail-once");
-    new FeatureJob(run.spec(), failOnce, historySinks(failing)).build(env);
+    FeatureSinks history = historySinks(failing);
+    FeatureSinks counted =
+        new FeatureSinks() {
+          @Override
+          public void updates(SourceSpec src, ViewSpec v, DataStream<FeatureUpdate> updates) {
+            history.updates(
+                src,
+                v,
+                updates
+                    .transform(
+                        "rows after checkpoint", updates.getType(), new RowsAfterCheckpoint())
+                    .uid("rows-after-checkpoint-" + v.name()));
+          }
+
+          @Override
+          public void deadLetters(SourceSpec src, DataStream<DeadLetter> deadLetters) {
+            history.deadLetters(src, deadLetters);
+          }
+        };
+    new FeatureJob(run.spec(), failOnce, counted).build(env);
     JobClient job = env.executeAsync("history with a failure");
 
-    // 1. Mid-stream, checkpoint c and its commit.
-    await(job, "attempt 0 mid-stream", () -> FailOnce.seen.get() >= 4_000);
-    long c = checkpoint(client, job);
+    // 1. Attempt 0 holds mid-stream: checkpoint c there, and its commit.
+    await(job, "attempt 0 to pass " + HOLD + " events", () -> FailOnce.seen.get() == HOLD);
+    long c = checkpoint(cluster, job);
+    await(job, "the commit of checkpoint " + c, () -> committedCheckpoint(failing, view) >= c);
+    assertThat(committedCheckpoint(failing, view)).as("committed before the failure").isEqualTo(c);
+    // 2. More events, whose rows reach the writer after c; then the failure.
+    GatedSource.holdAt(HOLD + AFTER_CHECKPOINT);
     await(
         job,
-        "the commit of checkpoint " + c,
-        () -> FailOnce.firstAttemptRuns() && committedCheckpoint(failing, view) >= c);
-    assertThat(committedCheckpoint(failing, view)).as("committed before the failure").isEqualTo(c);
-    // 2. Fail; the job restores from c and replays the rest of its input.
+        "attempt 0 to pass " + AFTER_CHECKPOINT + " events after checkpoint " + c,
+        () -> FailOnce.seen.get() == HOLD + AFTER_CHECKPOINT);
+    // More rows than writers: some writer has taken a row after c and moved on to the next.
+    await(
+        job,
+        "rows written after checkpoint " + c,
+        () -> RowsAfterCheckpoint.rows.get() > FlinkMiniClusterExtension.PARALLELISM);
     FailOnce.failNow = true;
+    GatedSource.holdAt(HOLD + AFTER_CHECKPOINT + 1); // the one event that fails the job
+    // 3. The job restores from c (its failed attempt's tasks all cancelled by then) and replays
+    // the rest of its input.
+    await(
+        job,
+        "the restore after the injected failure",
+        () -> FailOnce.restores.get() == FlinkMiniClusterExtension.PARALLELISM);
+    GatedSource.open();
     await(
         job,
         "the end of the restored run's input",
-        () -> FailOnce.firstAttemptRuns() && FailOnce.restoredInputEnded.getCount() == 0);
-    // 3. The final checkpoint (again if the first one came before a task was ready to finish).
-    while (checkpoint(client, job) >= 0) {
-      try {
-        job.getJobExecutionResult().get(5, TimeUnit.SECONDS);
-      } catch (TimeoutException notYet) {
-        // some task still waits for its final checkpoint
-      }
+        () -> FailOnce.restoredInputEnded.getCount() == 0);
+    // 4. Every task has read its input: the next checkpoint is every task's final one.
+    long last = checkpoint(cluster, job);
+    try {
+      job.getJobExecutionResult().get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError(
+          "the job did not end within "
+              + PATIENCE.toSeconds()
+              + " s of checkpoint "
+              + last
+              + ", taken after every task had read its input (job "
+              + job.getJobStatus().get()
+              + ")",
+          e);
     }
-    job.getJobExecutionResult().get();
 
     assertThat(FailOnce.failed).as("the job failed once after a committed checkpoint").isTrue();
     assertThat(FailOnce.restoredFrom).as("restored from the committed checkpoint").isEqualTo(c);
+    assertThat(FailOnce.restores.get())
+        .as("restores of the failing operator's subtasks: one failure, one restore, no other")
+        .isEqualTo(FlinkMiniClusterExtension.PARALLELISM);
+    assertThat(GatedSource.emitted())
+        .as("events emitted: by attempt 0 up to the one that failed it, then the replay from c")
+        .isEqualTo(HOLD + AFTER_CHECKPOINT + 1 + run.payments().size() - HOLD);
     assertSameRows(readHistory(failing, "restored", view), run.expected());
     List<Snapshot> snapshots = new ArrayList<>();
     table(failing, "restored", view).snapshots().forEach(snapshots::add);
-    assertThat(snapshots).as("commits before and after the failure").hasSizeGreaterThan(1);
-    assertThat(snapshots.get(0).summary())
-        .containsEntry("flink.max-committed-checkpoint-id", Long.toString(c));
-    assertThat(snapshots.subList(1, snapshots.size()))
-        .as("commits of the restored run, by the same job")
-        .allSatisfy(
-            s -> {
-              assertThat(s.summary().get("flink.job-id"))
-                  .isEqualTo(snapshots.get(0).summary().get("flink.job-id"));
-              assertThat(Long.parseLong(s.summary().get("flink.max-committed-checkpoint-id")))
-                  .isGreaterThan(c);
-            });
+    assertThat(snapshots)
+        .as("commits: checkpoint c before the failure, the final checkpoint after the restore")
+        .extracting(s -> Long.parseLong(s.summary().get("flink.max-committed-checkpoint-id")))
+        .containsExactly(c, last);
+    assertThat(snapshots)
+        .as("commits by this job, under one commit identity before and after the restore")
+        .extracting(s -> s.summary().get("flink.job-id"))
+        .containsOnly(snapshots.get(0).summary().get("flink.job-id"))
+        .allMatch(id -> id.startsWith(job.getJobID().toString()));
   }
 
   /** An uninterrupted run's inputs and changelog, after checking its history table. */
@@ -240,32 +306,65 @@ class FeatureJobIcebergIT {
   }
 
   /**
-   * Triggers a checkpoint and returns its id once complete, retrying while tasks deploy; -1 once
-   * the job has ended.
+   * Triggers a checkpoint once every task of the job runs (before that Flink refuses to trigger
+   * one) and returns its id once complete. A checkpoint that fails fails the test, with Flink's
+   * reason: nothing is retried.
    */
-  private static long checkpoint(ClusterClient<?> client, JobClient job) throws Exception {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (!job.getJobStatus().get().isGloballyTerminalState()) {
-      try {
-        return client.triggerCheckpoint(job.getJobID(), CheckpointType.DEFAULT).get();
-      } catch (ExecutionException e) {
-        assertThat(System.nanoTime())
-            .as("checkpoint failed: %s", e.getCause())
-            .isLessThan(deadline);
-      }
+  private static long checkpoint(MiniCluster cluster, JobClient job) throws Exception {
+    await(job, "every task of the job to run", () -> tasksRunning(cluster, job.getJobID()));
+    try {
+      return cluster
+          .triggerCheckpoint(job.getJobID(), CheckpointType.DEFAULT)
+          .get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new AssertionError("checkpoint failed: " + e.getCause(), e.getCause());
     }
-    return -1;
   }
 
-  /** Waits for a condition while the job runs (fails if the job ends or the patience runs out). */
+  /** Whether every task of the job is running (or, its input read, finished). */
+  private static boolean tasksRunning(MiniCluster cluster, JobID job) {
+    try {
+      for (AccessExecutionVertex task :
+          cluster.getExecutionGraph(job).get().getAllExecutionVertices()) {
+        ExecutionState state = task.getExecutionState();
+        if (state != ExecutionState.RUNNING && state != ExecutionState.FINISHED) {
+          return false;
+        }
+      }
+      return true;
+    } catch (InterruptedException | ExecutionException e) {
+      throw new IllegalStateException("reading the tasks of job " + job, e);
+    }
+  }
+
+  /**
+   * Waits for a condition while the job runs; fails, saying what it waited for, if the job ends
+   * first (with the job's failure) or the {@link #PATIENCE} runs out.
+   */
   static void await(JobClient job, String what, BooleanSupplier condition) throws Exception {
+    await(job, () -> what, condition);
+  }
+
+  /** {@link #await(JobClient, String, BooleanSupplier)}, saying what it waited for at the end. */
+  static void await(JobClient job, Supplier<String> what, BooleanSupplier condition)
+      throws Exception {
     long deadline = System.nanoTime() + PATIENCE.toNanos();
     while (!condition.getAsBoolean()) {
-      assertThat(job.getJobStatus().get().isGloballyTerminalState())
-          .as("job ended while waiting for %s", what)
-          .isFalse();
-      assertThat(System.nanoTime()).as("waiting for %s", what).isLessThan(deadline);
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+      JobStatus status = job.getJobStatus().get();
+      if (status.isGloballyTerminalState()) {
+        Throwable failure = null;
+        try {
+          job.getJobExecutionResult().get();
+        } catch (ExecutionException e) {
+          failure = e.getCause();
+        }
+        throw new AssertionError("job " + status + " while waiting for " + what.get(), failure);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "waited " + PATIENCE.toSeconds() + " s for " + what.get() + " (job " + status + ")");
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }
   }
 
@@ -278,10 +377,10 @@ class FeatureJobIcebergIT {
   }
 
   /**
-   * The payments' pass-through in the failing run, steered by the test: slow in attempt 0 (so that
-   * the test checkpoints mid-stream), throws once when {@link #failNow} is set, and counts down
-   * {@link #restoredInputEnded} when a restored attempt reaches the end of its input. It keeps its
-   * record count in operator state, so that its task is restored and learns the checkpoint id.
+   * The payments' pass-through in the failing run: throws once {@link #failNow} is set, counts what
+   * attempt 0 passed, and counts down {@link #restoredInputEnded} when a restored attempt reaches
+   * the end of its input. It keeps its record count in operator state, so that its task is restored
+   * and learns the checkpoint id.
    */
   static final class FailOnce extends AbstractStreamOperator<Decoded>
       implements OneInputStreamOperator<Decoded, Decoded>, BoundedOneInput {
@@ -292,27 +391,19 @@ class FeatureJobIcebergIT {
         new ListStateDescriptor<>("passed", Types.LONG);
 
     static final AtomicLong seen = new AtomicLong();
+    static final AtomicInteger restores = new AtomicInteger();
     static volatile boolean failNow;
     static volatile boolean failed;
-    static volatile boolean firstAttemptEnded;
     static volatile long restoredFrom;
     static volatile CountDownLatch restoredInputEnded;
 
     static void reset() {
       seen.set(0);
+      restores.set(0);
       failNow = false;
       failed = false;
-      firstAttemptEnded = false;
       restoredFrom = -1;
       restoredInputEnded = new CountDownLatch(FlinkMiniClusterExtension.PARALLELISM);
-    }
-
-    /** True; fails the test if attempt 0 read all its input (the failure came too late). */
-    static boolean firstAttemptRuns() {
-      assertThat(firstAttemptEnded)
-          .as("attempt 0 read all its input before the injected failure: throttle it more")
-          .isFalse();
-      return true;
     }
 
     private transient ListState<Long> passed;
@@ -329,20 +420,18 @@ class FeatureJobIcebergIT {
       restored = context.getRestoredCheckpointId().isPresent();
       if (restored) {
         restoredFrom = context.getRestoredCheckpointId().getAsLong();
+        restores.incrementAndGet();
       }
     }
 
     @Override
-    public void processElement(StreamRecord<Decoded> element) throws Exception {
+    public void processElement(StreamRecord<Decoded> element) {
       if (!restored) {
         if (failNow) {
           failed = true;
           throw new IllegalStateException("injected failure after a committed checkpoint");
         }
         seen.incrementAndGet();
-        if (count % 2 == 0) {
-          Thread.sleep(1); // throttle (about 2,000 records/s) so that the test acts mid-stream
-        }
       }
       count++;
       output.collect(element);
@@ -358,9 +447,38 @@ class FeatureJobIcebergIT {
     public void endInput() {
       if (restored) {
         restoredInputEnded.countDown();
-      } else {
-        firstAttemptEnded = true;
       }
+    }
+  }
+
+  /**
+   * Passes updates on to the history sink (in its writer's task, so when it passes one, the writer
+   * has taken the one before) and counts those that attempt 0 passes after its first checkpoint.
+   */
+  static final class RowsAfterCheckpoint extends AbstractStreamOperator<FeatureUpdate>
+      implements OneInputStreamOperator<FeatureUpdate, FeatureUpdate> {
+    private static final long serialVersionUID = 1L;
+
+    static final AtomicLong rows = new AtomicLong();
+
+    static void reset() {
+      rows.set(0);
+    }
+
+    private transient boolean afterCheckpoint;
+
+    @Override
+    public void processElement(StreamRecord<FeatureUpdate> element) {
+      if (afterCheckpoint) {
+        rows.incrementAndGet();
+      }
+      output.collect(element);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+      super.snapshotState(context);
+      afterCheckpoint = getRuntimeContext().getTaskInfo().getAttemptNumber() == 0;
     }
   }
 
@@ -493,8 +611,15 @@ class FeatureJobIcebergIT {
     return out;
   }
 
-  /** The payments as decoded events, from Flink's checkpointed bounded collection source. */
-  private record PaymentSource(List<Payment> payments) implements EventSource {
+  /**
+   * The payments as decoded events, from a checkpointed bounded source at parallelism 1: Flink's
+   * collection source, or, {@code gated}, the {@link GatedSource} that the test steps through.
+   */
+  private record PaymentSource(List<Payment> payments, boolean gated) implements EventSource {
+    PaymentSource(List<Payment> payments) {
+      this(payments, false);
+    }
+
     @Override
     public DataStream<Decoded> create(
         StreamExecutionEnvironment env,
@@ -512,7 +637,8 @@ class FeatureJobIcebergIT {
             new Decoded(
                 new EventRow(p.getCustomerId(), p.getEventTime().toEpochMilli(), values), null));
       }
-      return env.fromData(events, new AvroTypeInfo<>(Decoded.class))
+      AvroTypeInfo<Decoded> type = new AvroTypeInfo<>(Decoded.class);
+      return (gated ? GatedSource.of(env, events, type) : env.fromData(events, type))
           .uid("payments")
           .name("payments")
           .assignTimestampsAndWatermarks(PerEventWatermarks.of(watermarks))

@@ -35,8 +35,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(RealServicesExtension.class)
 class CassandraFeatureWriterIT {
-  private static final long NOW = System.currentTimeMillis();
+  /**
+   * The writer's and the serving client's "now": a fixed instant, not the wall clock, so that every
+   * age, hold and TTL these tests check comes from the clock they give the writer (a writer that
+   * read the wall clock instead would be months off). Only Cassandra's own countdown of a TTL runs
+   * on the wall clock, and the TTL checks allow for it.
+   */
+  private static final long NOW = 1_767_225_600_000L; // 2026-01-01T00:00Z
+
   private static final long T = NOW - Duration.ofHours(2).toMillis();
+
+  /** How long a wait for an asynchronous write may take before the test fails. */
+  private static final Duration PATIENCE = Duration.ofSeconds(20);
 
   private TestServices services;
   private Configuration conf;
@@ -104,6 +114,9 @@ class CassandraFeatureWriterIT {
       writeAll(w, u3, u1, u2, u3, u2, u1, u1, u2, u3);
       FeatureVector v = client.get("risk", "c1");
       assertThat(v.validFrom()).isEqualTo(T + 2000);
+      assertThat(v.writtenAt())
+          .as("written_at as u3 carries it")
+          .hasToString("2025-12-31T22:00:02Z");
       assertThat(v.get("txn_count_1h").asLong()).isEqualTo(3L);
       assertThat(v.get("amount_sum_1h").asDouble()).isEqualTo(32.5);
       // null in the newest vector shadows the older "DE": MISSING, not a stale value
@@ -168,17 +181,22 @@ class CassandraFeatureWriterIT {
   @Test
   void recentUpdatesAreWrittenAtOnceAndHistoricalOnesAtTheNextFlush() throws Exception {
     FeatureSpec spec = TestViews.spec("hold", "30d", COUNT);
-    try (CassandraFeatureWriter w = open(spec)) { // holds updates older than 1 min by default
+    RecordingMetricGroup metrics = new RecordingMetricGroup();
+    // holds updates older than 1 min by default
+    try (CassandraFeatureWriter w =
+        CassandraFeatureWriter.open(
+            spec.source(), spec.views().get(0), conf, 0, metrics, clock::get)) {
       w.write(update(spec, "old", T, T, 0, 1L), null);
       w.write(update(spec, "old", T + 1000, T + 1000, 0, 2L), null);
       w.write(update(spec, "new", NOW - 1000, NOW - 1000, 0, 7L), null);
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (client.get("hold", "new").status() != FeatureStatus.PRESENT) {
-        assertThat(System.nanoTime())
-            .as("the recent update written without a flush")
-            .isLessThan(deadline);
-        Thread.sleep(20);
-      }
+      // sent as write() returned, not later: nothing waits, the historical update is held
+      assertThat(metrics.gauge("view.hold.cassandraWaiting")).as("updates waiting").isEqualTo(0);
+      assertThat(metrics.gauge("view.hold.cassandraHeld")).as("updates held").isEqualTo(1);
+      // the write's own completion, without a flush
+      metrics.awaitCount("view.hold.cassandraWrites", 1, PATIENCE);
+      assertThat(client.get("hold", "new").status())
+          .as("the recent update written without a flush")
+          .isEqualTo(FeatureStatus.PRESENT);
       assertThat(client.get("hold", "old").status())
           .as("the historical update is held until the flush")
           .isEqualTo(FeatureStatus.MISSING);

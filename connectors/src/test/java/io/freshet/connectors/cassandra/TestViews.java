@@ -34,6 +34,10 @@ public final class TestViews {
   static final String COUNTRY = "{name: last_country, agg: last, field: country}";
   static final String MAX = "{name: amount_max_1h, agg: max, field: amount, window: 1h}";
 
+  /**
+   * An update of the spec's view, written (written_at) when it became valid: a test's updates carry
+   * no wall-clock time.
+   */
   static FeatureUpdate update(
       FeatureSpec spec,
       String entity,
@@ -51,7 +55,7 @@ public final class TestViews {
         view.version(spec.source()),
         revision > 0,
         revision,
-        System.currentTimeMillis(),
+        validFrom,
         List.of());
   }
 }
