@@ -12,13 +12,22 @@ package io.freshet.connectors.cassandra;
  * <p>TTL: a vector expires {@code ttl} after its {@code last_event_time}, in wall-clock terms at
  * {@code last_event_time + ttl}. Readers call it EXPIRED from then on; Cassandra keeps it for
  * {@code retention} more so they can tell EXPIRED from MISSING, then drops it. The TTL is the time
- * left until then, rounded up to whole seconds, at most Cassandra's maximum (20 years). An update
+ * left until then, rounded up to whole seconds, at most Cassandra's maximum (20 years) and never
+ * past {@link #LAST_EXPIRY_SECONDS} (Cassandra refuses a write whose cells would expire after
+ * 2038-01-19: its expiry times are 32-bit seconds), so a view whose ttl plus retention reaches
+ * beyond that has its vectors dropped a day before then instead of failing every write. An update
  * that is already past that point (an old update replayed long after) is not written at all: a TTL
  * of 0 would mean "forever", and there is nothing to keep.
  */
 public final class WriteVersion {
   /** Cassandra's largest TTL (20 years), in seconds. */
   public static final int MAX_TTL_SECONDS = 630_720_000;
+
+  /**
+   * The latest expiry, in epoch seconds, a TTL may reach: a day before Cassandra's 32-bit limit
+   * (2038-01-19T03:14:07Z), for the node's clock running ahead of the writer's.
+   */
+  public static final long LAST_EXPIRY_SECONDS = Integer.MAX_VALUE - 86_400L;
 
   /** Revisions beyond this share the last timestamp slot of their valid_from. */
   public static final int MAX_REVISION_SLOT = 999;
@@ -42,7 +51,8 @@ public final class WriteVersion {
       return 0;
     }
     long seconds = left / 1000 + (left % 1000 == 0 ? 0 : 1);
-    return (int) Math.min(seconds, MAX_TTL_SECONDS);
+    long untilLastExpiry = LAST_EXPIRY_SECONDS - Math.floorDiv(nowMillis, 1000);
+    return (int) Math.max(1, Math.min(Math.min(seconds, MAX_TTL_SECONDS), untilLastExpiry));
   }
 
   private static long saturatedAdd(long a, long b) {

@@ -240,6 +240,31 @@ class CassandraFeatureWriterIT {
   }
 
   /**
+   * A ttl that would keep a vector past 2038-01-19 (Cassandra's expiry times are 32-bit seconds,
+   * and the node refuses such a write) is capped a day before then instead of failing every write.
+   * On the wall clock: the limit is the node's, from its own now.
+   */
+  @Test
+  void aTtlReachingPast2038IsCappedNotRefused() throws Exception {
+    FeatureSpec spec = TestViews.spec("long_ttl", "5000d", COUNT);
+    long now = System.currentTimeMillis();
+    try (CassandraFeatureWriter w =
+        CassandraFeatureWriter.open(
+            spec.source(),
+            spec.views().get(0),
+            conf,
+            0,
+            new UnregisteredMetricsGroup(),
+            System::currentTimeMillis)) {
+      writeAll(w, update(spec, "lasting", now, now, 0, 4L));
+    }
+    int ttl = ttlSeconds("long_ttl", "lasting");
+    assertThat(now / 1000 + ttl)
+        .as("expiry of the capped cell")
+        .isBetween(WriteVersion.LAST_EXPIRY_SECONDS - 120, WriteVersion.LAST_EXPIRY_SECONDS);
+  }
+
+  /**
    * Window exits are valid from later than the last event: the Cassandra TTL, the skip of updates
    * already gone and the served status all run from last_event_time (store/Expiry), not valid_from.
    */

@@ -33,6 +33,20 @@ class WriteVersionTest {
   }
 
   @Test
+  void noTtlReachesPastCassandras2038Limit() {
+    long now = java.time.Instant.parse("2026-12-01T00:00:00Z").toEpochMilli();
+    long fifteenYears = java.time.Duration.ofDays(15 * 365).toMillis();
+    int ttl = WriteVersion.ttlSeconds(now, fifteenYears, 0, now);
+    // 2038-01-18T03:14:07Z: a day before the last second Cassandra's expiry times can hold
+    assertThat(now / 1000 + ttl)
+        .isEqualTo(WriteVersion.LAST_EXPIRY_SECONDS)
+        .isEqualTo(java.time.Instant.parse("2038-01-18T03:14:07Z").getEpochSecond());
+    // a ttl that ends before then is left alone
+    long tenYears = java.time.Duration.ofDays(10 * 365).toMillis();
+    assertThat(WriteVersion.ttlSeconds(now, tenYears, 0, now)).isEqualTo(tenYears / 1000);
+  }
+
+  @Test
   void insertBindsEveryColumnWithQuotedNames() {
     var spec = TestViews.spec("risk", "30d", TestViews.COUNT, TestViews.COUNTRY);
     assertThat(CassandraFeatureWriter.insertCql("ks", spec.views().get(0)))
