@@ -9,6 +9,8 @@ import io.freshet.examples.payments.Payment;
 import io.freshet.spec.ArchiveSpec;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
+import io.freshet.testing.AvroBytes;
+import io.freshet.testing.CanonicalUpdates;
 import io.freshet.testing.FlinkMiniClusterExtension;
 import io.freshet.testing.RealServicesExtension;
 import io.freshet.testing.TestServices;
@@ -88,7 +90,7 @@ class FeatureJobArchiveIT {
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
       for (Payment p : payments) {
         producer.send(
-            new ProducerRecord<>(topic, p.getCustomerId().getBytes(), FeatureJobKafkaIT.encode(p)));
+            new ProducerRecord<>(topic, p.getCustomerId().getBytes(), AvroBytes.encode(p)));
       }
       FeatureJobKafkaIT.sendSentinels(producer, topic, 2, clock);
     }
@@ -139,9 +141,9 @@ class FeatureJobArchiveIT {
         FeatureJobKafkaIT.runToEnd(withArchive, conf, deadLetters, pipeline);
 
     assertThat(alone).hasSizeGreaterThan(1_000);
-    assertThat(FeatureJobKafkaIT.canonical(archived))
+    assertThat(CanonicalUpdates.of(archived))
         .as("archive then topic, against the topic alone")
-        .isEqualTo(FeatureJobKafkaIT.canonical(alone));
+        .isEqualTo(CanonicalUpdates.of(alone));
 
     SpecificDatumReader<DeadLetter> reader = new SpecificDatumReader<>(DeadLetter.class);
     List<String> dead = new ArrayList<>();
