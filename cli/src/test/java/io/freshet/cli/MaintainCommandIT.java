@@ -8,6 +8,8 @@ import io.freshet.spec.SpecParser;
 import io.freshet.spec.ViewSpec;
 import io.freshet.store.iceberg.HistoryCatalogs;
 import io.freshet.store.iceberg.HistoryTables;
+import io.freshet.testing.HistoryRows;
+import io.freshet.testing.ParquetRows;
 import io.freshet.training.HistoryAppender;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,16 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
-import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.io.LocalInputFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -160,7 +155,7 @@ class MaintainCommandIT {
     long pinned = checkpoints(12);
     Path early = trainingSet("early");
     checkpoints(12);
-    List<String> history = rows(table);
+    List<String> history = HistoryRows.sortedText(table);
     assertThat(history).hasSize(24 * 30);
     assertThat(dataFiles()).isEqualTo(48);
     String manifest = dir.resolve("sets").resolve("early.manifest.json").toString();
@@ -186,7 +181,7 @@ class MaintainCommandIT {
         .contains("  snapshots: 25 -> 2: expired 23 older than 0s")
         .contains("1 pinned by training-set manifests")
         .contains("    kept snapshot " + pinned + ": pinned by " + manifest);
-    assertThat(rows(table)).as("every row, every column").isEqualTo(history);
+    assertThat(HistoryRows.sortedText(table)).as("every row, every column").isEqualTo(history);
     assertThat(dataFiles()).isEqualTo(2);
     table.refresh();
     assertThat(table.snapshots()).hasSize(2);
@@ -194,8 +189,9 @@ class MaintainCommandIT {
 
     // the pinned training set still rebuilds row for row, while today's history gives other rows
     assertThat(rebuild("early")).as(err.toString()).isZero();
-    assertThat(parquetRows(dir.resolve("early-again.parquet"))).isEqualTo(parquetRows(early));
-    assertThat(parquetRows(trainingSet("now"))).isNotEqualTo(parquetRows(early));
+    assertThat(ParquetRows.text(dir.resolve("early-again.parquet")))
+        .isEqualTo(ParquetRows.text(early));
+    assertThat(ParquetRows.text(trainingSet("now"))).isNotEqualTo(ParquetRows.text(early));
 
     // forced: the pinned snapshot goes, and the command says which manifest it broke
     Files.delete(dir.resolve("sets").resolve("now.manifest.json"));
@@ -221,7 +217,7 @@ class MaintainCommandIT {
                 + " (forced); that training set can no longer be rebuilt");
     table.refresh();
     assertThat(table.snapshot(pinned)).isNull();
-    assertThat(rows(table)).isEqualTo(history);
+    assertThat(HistoryRows.sortedText(table)).isEqualTo(history);
     assertThat(rebuild("early")).isEqualTo(1);
     assertThat(err.toString()).contains("no longer has snapshot " + pinned);
   }
@@ -312,29 +308,5 @@ class MaintainCommandIT {
       throw new UncheckedIOException(e);
     }
     return n;
-  }
-
-  /** Every row of the table, all columns, sorted (a multiset). */
-  private static List<String> rows(Table table) throws IOException {
-    table.refresh();
-    List<String> rows = new ArrayList<>();
-    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
-      records.forEach(r -> rows.add(r.toString()));
-    }
-    rows.sort(null);
-    return rows;
-  }
-
-  private static List<String> parquetRows(Path file) throws IOException {
-    List<String> rows = new ArrayList<>();
-    try (ParquetReader<GenericRecord> in =
-        AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file))
-            .withDataModel(GenericData.get())
-            .build()) {
-      for (GenericRecord r; (r = in.read()) != null; ) {
-        rows.add(r.toString());
-      }
-    }
-    return rows;
   }
 }

@@ -10,6 +10,7 @@ import io.freshet.spec.SpecParser;
 import io.freshet.spec.ViewSpec;
 import io.freshet.store.iceberg.HistoryCatalogs;
 import io.freshet.store.iceberg.HistoryTables;
+import io.freshet.testing.ParquetRows;
 import io.freshet.training.HistoryAppender;
 import io.freshet.training.Manifest;
 import java.io.PrintWriter;
@@ -21,14 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.Record;
-import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.io.LocalInputFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -124,9 +120,9 @@ class TrainingSetCommandIT {
         .isZero();
     assertThat(err.toString()).contains("as a Flink batch job (parallelism 2)");
 
-    List<String> expected = rows(local);
+    List<String> expected = ParquetRows.text(local);
     assertThat(expected).hasSize(2000).anyMatch(r -> r.contains("\"last_country\": \""));
-    assertThat(rows(flink)).isEqualTo(expected);
+    assertThat(ParquetRows.text(flink)).isEqualTo(expected);
     Manifest localManifest = Manifest.read(dir.resolve("local.manifest.json"));
     Manifest flinkManifest = Manifest.read(dir.resolve("flink.manifest.json"));
     assertThat(flinkManifest.views()).isEqualTo(localManifest.views());
@@ -146,7 +142,7 @@ class TrainingSetCommandIT {
                 again.toString()))
         .as(err.toString())
         .isZero();
-    assertThat(rows(again)).isEqualTo(expected);
+    assertThat(ParquetRows.text(again)).isEqualTo(expected);
   }
 
   @Test
@@ -168,7 +164,7 @@ class TrainingSetCommandIT {
       int code =
           run(concat(common, "--jobmanager", cluster.restAddress(), "-o", remote.toString()));
       assertThat(code).as(err.toString()).isZero();
-      assertThat(rows(remote)).isEqualTo(rows(local));
+      assertThat(ParquetRows.text(remote)).isEqualTo(ParquetRows.text(local));
     } finally {
       cluster.stop(Duration.ofSeconds(30));
     }
@@ -188,18 +184,5 @@ class TrainingSetCommandIT {
     String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, all, a.length, b.length);
     return all;
-  }
-
-  private static List<String> rows(Path file) throws Exception {
-    List<String> rows = new ArrayList<>();
-    try (ParquetReader<GenericRecord> in =
-        AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file))
-            .withDataModel(GenericData.get())
-            .build()) {
-      for (GenericRecord r; (r = in.read()) != null; ) {
-        rows.add(r.toString());
-      }
-    }
-    return rows;
   }
 }
