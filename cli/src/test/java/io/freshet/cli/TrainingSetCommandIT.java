@@ -3,7 +3,6 @@ package io.freshet.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.freshet.services.FlinkCluster;
-import io.freshet.services.LoopbackPorts;
 import io.freshet.spec.FeatureDef;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
@@ -11,10 +10,9 @@ import io.freshet.spec.ViewSpec;
 import io.freshet.store.iceberg.HistoryCatalogs;
 import io.freshet.store.iceberg.HistoryTables;
 import io.freshet.testing.ParquetRows;
+import io.freshet.testing.SessionCluster;
 import io.freshet.training.HistoryAppender;
 import io.freshet.training.Manifest;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +25,6 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code freshet training-set --engine flink} against {@code --engine local} on the payments
@@ -41,15 +38,7 @@ import picocli.CommandLine;
 class TrainingSetCommandIT {
   private static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00Z
 
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    CommandLine cli = FreshetCli.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
-  }
+  private final CliRunner freshet = new CliRunner();
 
   /**
    * Writes the payments example's history (30 customers, ties and corrections included) into a
@@ -112,13 +101,14 @@ class TrainingSetCommandIT {
   void theFlinkEngineWritesTheRowsOfTheLocalOne(@TempDir Path dir) throws Exception {
     String[] common = historyAndSpine(dir);
     Path local = dir.resolve("local.parquet");
-    assertThat(run(concat(common, "-o", local.toString()))).as(err.toString()).isZero();
+    assertThat(freshet.run(concat(common, "-o", local.toString()))).as(freshet.err()).isZero();
     Path flink = dir.resolve("flink.parquet");
     assertThat(
-            run(concat(common, "--engine", "flink", "--parallelism", "2", "-o", flink.toString())))
-        .as(err.toString())
+            freshet.run(
+                concat(common, "--engine", "flink", "--parallelism", "2", "-o", flink.toString())))
+        .as(freshet.err())
         .isZero();
-    assertThat(err.toString()).contains("as a Flink batch job (parallelism 2)");
+    assertThat(freshet.err()).contains("as a Flink batch job (parallelism 2)");
 
     List<String> expected = ParquetRows.text(local);
     assertThat(expected).hasSize(2000).anyMatch(r -> r.contains("\"last_country\": \""));
@@ -130,7 +120,7 @@ class TrainingSetCommandIT {
 
     Path again = dir.resolve("again.parquet");
     assertThat(
-            run(
+            freshet.run(
                 "training-set",
                 "--manifest",
                 dir.resolve("local.manifest.json").toString(),
@@ -140,7 +130,7 @@ class TrainingSetCommandIT {
                 "flink",
                 "-o",
                 again.toString()))
-        .as(err.toString())
+        .as(freshet.err())
         .isZero();
     assertThat(ParquetRows.text(again)).isEqualTo(expected);
   }
@@ -149,21 +139,15 @@ class TrainingSetCommandIT {
   void theSameJoinRunsOnASessionCluster(@TempDir Path dir) throws Exception {
     String[] common = historyAndSpine(dir);
     Path local = dir.resolve("local.parquet");
-    assertThat(run(concat(common, "-o", local.toString()))).as(err.toString()).isZero();
-    int[] ports = LoopbackPorts.free(2);
-    FlinkCluster cluster =
-        new FlinkCluster(
-            dir.resolve("cluster"),
-            LocalDefaults.home().resolve("flink-conf"),
-            ports[0],
-            ports[1],
-            Map.of());
+    assertThat(freshet.run(concat(common, "-o", local.toString()))).as(freshet.err()).isZero();
+    FlinkCluster cluster = SessionCluster.create(dir.resolve("cluster"), Map.of());
     try {
-      cluster.start(Duration.ofSeconds(120));
+      cluster.start(SessionCluster.START_TIMEOUT);
       Path remote = dir.resolve("remote.parquet");
       int code =
-          run(concat(common, "--jobmanager", cluster.restAddress(), "-o", remote.toString()));
-      assertThat(code).as(err.toString()).isZero();
+          freshet.run(
+              concat(common, "--jobmanager", cluster.restAddress(), "-o", remote.toString()));
+      assertThat(code).as(freshet.err()).isZero();
       assertThat(ParquetRows.text(remote)).isEqualTo(ParquetRows.text(local));
     } finally {
       cluster.stop(Duration.ofSeconds(30));
@@ -172,11 +156,12 @@ class TrainingSetCommandIT {
 
   @Test
   void engineOptionsAreCheckedBeforeAnythingRuns(@TempDir Path dir) {
-    assertThat(run("training-set", "--engine", "flink", "--rows-in-memory", "10", "-o", "x"))
+    assertThat(
+            freshet.run("training-set", "--engine", "flink", "--rows-in-memory", "10", "-o", "x"))
         .isEqualTo(1);
-    assertThat(err.toString()).contains("--rows-in-memory and --temp-dir are for --engine local");
-    assertThat(run("training-set", "--parallelism", "4", "-o", "x")).isEqualTo(1);
-    assertThat(err.toString())
+    assertThat(freshet.err()).contains("--rows-in-memory and --temp-dir are for --engine local");
+    assertThat(freshet.run("training-set", "--parallelism", "4", "-o", "x")).isEqualTo(1);
+    assertThat(freshet.err())
         .contains("--parallelism, --flink-conf and --set are for --engine flink");
   }
 
