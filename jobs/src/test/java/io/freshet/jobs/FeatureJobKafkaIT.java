@@ -18,6 +18,7 @@ import io.freshet.testing.CanonicalUpdates;
 import io.freshet.testing.Deadline;
 import io.freshet.testing.FlinkMiniClusterExtension;
 import io.freshet.testing.OracleAsserts;
+import io.freshet.testing.Payments;
 import io.freshet.testing.RealServicesExtension;
 import io.freshet.testing.TestServices;
 import java.nio.file.Path;
@@ -27,7 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Random;
 import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.configuration.Configuration;
@@ -97,22 +97,7 @@ class FeatureJobKafkaIT {
     services.createTopic(source.deadLetterTopic().substring(services.topicPrefix().length()), 1);
 
     // 3,000 payments of 25 customers over 3 days, out of order by up to 2 s, plus bad records.
-    Random rnd = new Random(7);
-    List<Payment> payments = new ArrayList<>();
-    long clock = T0;
-    for (int i = 0; i < 3000; i++) {
-      clock += rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(170_000);
-      long ts = clock - rnd.nextInt(2000);
-      payments.add(
-          new Payment(
-              "p" + i,
-              "c" + (int) Math.abs(rnd.nextGaussian() * 8) % 25,
-              "m" + rnd.nextInt(40),
-              rnd.nextInt(50) == 0 ? null : Math.round(rnd.nextDouble() * 40_000) / 100.0,
-              "EUR",
-              rnd.nextInt(30) == 0 ? null : List.of("FR", "DE", "NL", "US").get(rnd.nextInt(4)),
-              java.time.Instant.ofEpochMilli(ts)));
-    }
+    List<Payment> payments = Payments.random(7, 3000, T0, Payments.skewedCustomers(25));
     Map<String, byte[]> bad = new java.util.LinkedHashMap<>();
     bad.put("NOT_AVRO", new byte[] {(byte) 0xff, 0x01, 0x02});
     bad.put("EMPTY", new byte[0]);
@@ -159,7 +144,7 @@ class FeatureJobKafkaIT {
       // One far-later event on every partition moves the watermark past every window and
       // cleanup of the real customers before the input ends (the end itself does not: a bounded
       // run stops at the data's watermark).
-      sendSentinels(producer, topic, 3, clock);
+      sendSentinels(producer, topic, 3, Payments.latest(payments));
     }
     assertThat(badOffsets).hasSize(bad.size());
 
