@@ -24,9 +24,6 @@ public final class PaymentSpecs {
   /** The largest amount over 1 h. */
   public static final String MAX = "{name: amount_max_1h, agg: max, field: amount, window: 1h}";
 
-  /** The payments example's own spec ({@code examples/payments/payments.yaml}). */
-  public static final Path EXAMPLE = Path.of("../examples/payments/payments.yaml");
-
   /**
    * A payments spec whose one view has the given name, ttl (e.g. {@code 30d}) and features, each a
    * YAML flow mapping such as {@code {name: txn_count_1h, agg: count, window: 1h}}.
