@@ -15,6 +15,8 @@ import io.freshet.spec.ViewSpec;
 import io.freshet.store.StoreColumn;
 import io.freshet.store.iceberg.HistoryCatalogs;
 import io.freshet.store.iceberg.HistoryTables;
+import io.freshet.testing.HistoryRows;
+import io.freshet.testing.OracleAsserts;
 import io.freshet.testing.TestServices;
 import io.freshet.training.Manifest;
 import io.freshet.training.TrainingSet;
@@ -26,10 +28,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
-import org.assertj.core.data.Offset;
 
 /**
  * The end-to-end assertions shared by the local and the cluster test: for every entity, the vector
@@ -134,21 +133,18 @@ final class EndToEndChecks {
       throws Exception {
     Table table = catalog.loadTable(HistoryTables.identifier(namespace, view.name()));
     Map<String, List<HistoryRow>> out = new HashMap<>();
-    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
-      for (Record r : records) {
-        List<Object> values = new ArrayList<>();
-        for (var f : view.features()) {
-          values.add(r.getField(f.name()));
-        }
-        out.computeIfAbsent(
-                (String) r.getField(StoreColumn.ENTITY.column()), k -> new ArrayList<>())
-            .add(
-                new HistoryRow(
-                    millis(r.getField(StoreColumn.VALID_FROM.column())),
-                    (Integer) r.getField(StoreColumn.REVISION.column()),
-                    millis(r.getField(StoreColumn.LAST_EVENT_TIME.column())),
-                    values));
+    for (Record r : HistoryRows.read(table)) {
+      List<Object> values = new ArrayList<>();
+      for (var f : view.features()) {
+        values.add(r.getField(f.name()));
       }
+      out.computeIfAbsent((String) r.getField(StoreColumn.ENTITY.column()), k -> new ArrayList<>())
+          .add(
+              new HistoryRow(
+                  millis(r.getField(StoreColumn.VALID_FROM.column())),
+                  (Integer) r.getField(StoreColumn.REVISION.column()),
+                  millis(r.getField(StoreColumn.LAST_EVENT_TIME.column())),
+                  values));
     }
     return out;
   }
@@ -264,17 +260,19 @@ final class EndToEndChecks {
                 + last.validFrom();
         // the vector is read raw: an expired one would withhold its values
         Object servedValue = v.lastEventTime() > 0 ? rawValue(v, i) : null;
-        assertSame(what + " (served vs history)", servedValue, last.values().get(i));
+        OracleAsserts.assertSame(what + " (served vs history)", servedValue, last.values().get(i));
         FeatureDef f = view.features().get(i);
         Long warmedBy = warming.get(view.name() + ":" + f.name());
         if (warmedBy != null && last.validFrom() < warmedBy && last.values().get(i) == null) {
           continue; // still warming up at this row: null, never a short window's value
         }
-        assertFeature(f, what + " (history vs oracle)", last.values().get(i), expected[i]);
+        OracleAsserts.assertFeature(
+            f, what + " (history vs oracle)", last.values().get(i), expected[i]);
         // a decayed sum decays without being re-emitted (docs/semantics.md): an update holds its
         // value at valid_from, so only the other kinds are unchanged up to the newest valid_from
         if (f.aggregation() != Aggregation.DECAYED_SUM) {
-          assertFeature(f, what + " (unchanged up to " + newest + ")", atEnd[i], expected[i]);
+          OracleAsserts.assertFeature(
+              f, what + " (unchanged up to " + newest + ")", atEnd[i], expected[i]);
         }
       }
     }
@@ -286,36 +284,5 @@ final class EndToEndChecks {
       throw new AssertionError("vector of " + v.entity() + " expired: generate recent events");
     }
     return x;
-  }
-
-  /**
-   * The job's value against the oracle's exact one, within the documented bound of its feature:
-   * {@code approx_percentile} beyond its exact limit within 1% (relative) of the exact quantile,
-   * {@code approx_count_distinct} beyond its exact limit within five standard errors (8%); every
-   * other feature as {@link #assertSame}.
-   */
-  static void assertFeature(FeatureDef f, String what, Object actual, Object expected) {
-    double bound =
-        switch (f.aggregation()) {
-          case APPROX_PERCENTILE -> 0.01;
-          case APPROX_COUNT_DISTINCT -> 0.08;
-          default -> 0;
-        };
-    if (bound > 0 && expected instanceof Number e && actual instanceof Number a) {
-      double tolerance = bound * Math.abs(e.doubleValue()) + 1e-9;
-      assertThat(a.doubleValue()).as(what).isCloseTo(e.doubleValue(), Offset.offset(tolerance));
-    } else {
-      assertSame(what, actual, expected);
-    }
-  }
-
-  static void assertSame(String what, Object actual, Object expected) {
-    if (expected instanceof Double d && actual instanceof Number a) {
-      assertThat(a.doubleValue()).as(what).isCloseTo(d, Offset.offset(1e-6));
-    } else if (expected instanceof Long l && actual instanceof Number a) {
-      assertThat(a.longValue()).as(what).isEqualTo(l);
-    } else {
-      assertThat(actual).as(what).isEqualTo(expected);
-    }
   }
 }

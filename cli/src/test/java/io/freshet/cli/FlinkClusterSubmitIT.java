@@ -10,12 +10,12 @@ import io.freshet.cli.generate.KafkaPublisher;
 import io.freshet.cli.generate.PaymentsGenerator;
 import io.freshet.services.FlinkCluster;
 import io.freshet.services.FlinkRest;
-import io.freshet.services.LoopbackPorts;
 import io.freshet.services.ProcessControl;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
 import io.freshet.store.iceberg.HistoryCatalogs;
 import io.freshet.testing.RealServices;
+import io.freshet.testing.SessionCluster;
 import io.freshet.testing.TestServices;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -67,16 +67,12 @@ class FlinkClusterSubmitIT {
     }
 
     Path dir = Path.of("target", "cluster-it-" + UUID.randomUUID()).toAbsolutePath();
-    int[] ports = LoopbackPorts.free(2);
     FlinkCluster cluster =
-        new FlinkCluster(
+        SessionCluster.create(
             dir.resolve("state"),
-            home.resolve("flink-conf"),
-            ports[0],
-            ports[1],
             Map.of("metrics.fetcher.update-interval", Long.toString(JobProgress.POLL_MILLIS)));
     try {
-      cluster.start(Duration.ofSeconds(120));
+      cluster.start(SessionCluster.START_TIMEOUT);
       assertThat(cluster.running()).isTrue();
       // The TaskManager runs with flink-conf's env.java.opts.taskmanager (its garbage collector).
       long taskManager = cluster.pid(FlinkCluster.TASKMANAGER).orElseThrow();
@@ -128,14 +124,12 @@ class FlinkClusterSubmitIT {
 
   @Test
   void aJobManagerThatCannotBindItsPortFailsTheStartAndLeavesNoJvmBehind() throws Exception {
-    Path home = Path.of("..").toAbsolutePath().normalize();
     Path state = Path.of("target", "cluster-busy-" + UUID.randomUUID()).toAbsolutePath();
-    int[] ports = LoopbackPorts.free(2);
-    FlinkCluster cluster =
-        new FlinkCluster(state, home.resolve("flink-conf"), ports[0], ports[1], Map.of());
+    FlinkCluster cluster = SessionCluster.create(state, Map.of());
     try (ServerSocket squatter = new ServerSocket()) {
-      squatter.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), ports[0]));
-      assertThatThrownBy(() -> cluster.start(Duration.ofSeconds(120)))
+      int restPort = Integer.parseInt(cluster.restAddress().substring("127.0.0.1:".length()));
+      squatter.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), restPort));
+      assertThatThrownBy(() -> cluster.start(SessionCluster.START_TIMEOUT))
           .isInstanceOf(IOException.class)
           .hasMessageContaining("flink-jobmanager exited during start")
           .hasMessageContaining("Could not start rest endpoint");

@@ -2,43 +2,32 @@ package io.freshet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class FreshetCliTest {
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    CommandLine cli = FreshetCli.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
-  }
+  private final CliRunner freshet = new CliRunner();
 
   @Test
   void everyServicesCommandHasHelpWithAnExample() {
     for (String sub : new String[] {"start", "stop", "status"}) {
-      out.getBuffer().setLength(0);
-      assertThat(run("services", sub, "--help")).isZero();
-      assertThat(out.toString())
+      assertThat(freshet.run("services", sub, "--help")).isZero();
+      assertThat(freshet.out())
           .contains("Usage: freshet services " + sub)
           .contains("Example")
           .contains("freshet services " + sub)
           .contains("--state-dir");
     }
-    assertThat(run("--help")).isZero();
-    assertThat(out.toString()).contains("services");
+    assertThat(freshet.run("--help")).isZero();
+    assertThat(freshet.out()).contains("services");
   }
 
   @Test
   void statusOfAnEmptyStateDirSaysNotRunningWithExitCode3(@TempDir Path dir) {
-    assertThat(run("services", "status", "--state-dir", dir.toString())).isEqualTo(3);
-    assertThat(out.toString())
+    assertThat(freshet.run("services", "status", "--state-dir", dir.toString())).isEqualTo(3);
+    assertThat(freshet.out())
         .contains("State dir: " + dir)
         .containsPattern("Kafka +not running +127.0.0.1:29092")
         .containsPattern("Cassandra +not running +127.0.0.1:29042");
@@ -46,21 +35,22 @@ class FreshetCliTest {
 
   @Test
   void stopWithNothingRunningSucceeds(@TempDir Path dir) {
-    assertThat(run("services", "stop", "--state-dir", dir.toString())).isZero();
-    assertThat(out.toString()).contains("not running");
+    assertThat(freshet.run("services", "stop", "--state-dir", dir.toString())).isZero();
+    assertThat(freshet.out()).contains("not running");
   }
 
   @Test
   void failuresGoToStderrWithExitCode1(@TempDir Path dir) {
-    int code = run("services", "start", "--state-dir", dir.toString(), "--kafka-port", "29042");
+    int code =
+        freshet.run("services", "start", "--state-dir", dir.toString(), "--kafka-port", "29042");
     assertThat(code).isEqualTo(1);
-    assertThat(err.toString()).startsWith("freshet: Port 29042 is configured twice");
+    assertThat(freshet.err()).startsWith("freshet: Port 29042 is configured twice");
   }
 
   @Test
   void badUsageExitsWith2() {
-    assertThat(run("services", "start", "--no-such-option")).isEqualTo(2);
-    assertThat(err.toString()).contains("Unknown option: '--no-such-option'");
+    assertThat(freshet.run("services", "start", "--no-such-option")).isEqualTo(2);
+    assertThat(freshet.err()).contains("Unknown option: '--no-such-option'");
   }
 
   @Test
@@ -98,7 +88,7 @@ class FreshetCliTest {
         assertThat(help.toString()).as(command).isEqualTo(first);
       }
     }
-    assertThat(run("generate", "--help")).isZero();
-    assertThat(out.toString()).contains("Payments to generate (default: 1000000)");
+    assertThat(freshet.run("generate", "--help")).isZero();
+    assertThat(freshet.out()).contains("Payments to generate (default: 1000000)");
   }
 }

@@ -10,6 +10,8 @@ import io.freshet.cli.generate.PaymentsGenerator;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
 import io.freshet.spec.ViewSpec;
+import io.freshet.testing.OracleAsserts;
+import io.freshet.testing.ParquetRows;
 import io.freshet.testing.RealServices;
 import io.freshet.testing.TestServices;
 import java.io.PrintWriter;
@@ -24,9 +26,6 @@ import java.util.UUID;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.configuration.Configuration;
 import org.apache.iceberg.catalog.Catalog;
-import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.io.LocalInputFile;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,28 +98,24 @@ class FreshetEndToEndIT {
       int sum1h = view.indexOf("amount_sum_1h");
       long ttl = view.ttl().toMillis();
       int checked = 0;
-      try (ParquetReader<GenericRecord> in =
-          AvroParquetReader.<GenericRecord>builder(new LocalInputFile(output)).build()) {
-        GenericRecord r;
-        while ((r = in.read()) != null) {
-          String entity = r.get("customer_id").toString();
-          long ts = Instant.parse(r.get("timestamp").toString()).toEpochMilli();
-          EndToEndChecks.HistoryRow asOf =
-              EndToEndChecks.newest(
-                  history.getOrDefault(entity, List.of()).stream()
-                      .filter(h -> h.validFrom() < ts)
-                      .toList());
-          boolean none = asOf == null || ts - asOf.lastEventTime() > ttl;
-          EndToEndChecks.assertSame(
-              "txn_count_24h of " + entity + " before " + ts,
-              r.get("txn_count_24h"),
-              none ? null : asOf.values().get(count24h));
-          EndToEndChecks.assertSame(
-              "amount_sum_1h of " + entity + " before " + ts,
-              r.get("amount_sum_1h"),
-              none ? null : asOf.values().get(sum1h));
-          checked++;
-        }
+      for (GenericRecord r : ParquetRows.read(output)) {
+        String entity = r.get("customer_id").toString();
+        long ts = Instant.parse(r.get("timestamp").toString()).toEpochMilli();
+        EndToEndChecks.HistoryRow asOf =
+            EndToEndChecks.newest(
+                history.getOrDefault(entity, List.of()).stream()
+                    .filter(h -> h.validFrom() < ts)
+                    .toList());
+        boolean none = asOf == null || ts - asOf.lastEventTime() > ttl;
+        OracleAsserts.assertSame(
+            "txn_count_24h of " + entity + " before " + ts,
+            r.get("txn_count_24h"),
+            none ? null : asOf.values().get(count24h));
+        OracleAsserts.assertSame(
+            "amount_sum_1h of " + entity + " before " + ts,
+            r.get("amount_sum_1h"),
+            none ? null : asOf.values().get(sum1h));
+        checked++;
       }
       assertThat(checked).isEqualTo(rows);
     } finally {

@@ -16,6 +16,8 @@ import io.freshet.spec.FeatureDef;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
 import io.freshet.spec.ViewSpec;
+import io.freshet.testing.OracleAsserts;
+import io.freshet.testing.ParquetRows;
 import io.freshet.testing.RealServices;
 import io.freshet.testing.TestServices;
 import java.io.IOException;
@@ -43,9 +45,6 @@ import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.flink.configuration.Configuration;
 import org.apache.iceberg.catalog.Catalog;
-import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.io.LocalInputFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -243,41 +242,37 @@ class LifecycleIT {
     }
     int checked = 0;
     int warmedValues = 0;
-    try (ParquetReader<GenericRecord> in =
-        AvroParquetReader.<GenericRecord>builder(new LocalInputFile(output)).build()) {
-      GenericRecord r;
-      while ((r = in.read()) != null) {
-        String entity = r.get("customer_id").toString();
-        long ts = Instant.parse(r.get("timestamp").toString()).toEpochMilli();
-        List<NaiveOracle.Event> before =
-            accepted.getOrDefault(entity, List.of()).stream().filter(e -> e.ts() < ts).toList();
-        for (String name : selected) {
-          ViewSpec v = views.get(name.substring(0, name.indexOf(':')));
-          String feature = name.substring(name.indexOf(':') + 1);
-          int i = v.indexOf(feature);
-          Object expected =
-              before.isEmpty() ? null : new NaiveOracle(v, fields).vector(before, ts - 1)[i];
-          Object actual = r.get(feature);
-          actual = actual instanceof CharSequence c ? c.toString() : actual;
-          Long warmedBy = warming.get(name);
-          if (warmedBy != null && actual == null) {
-            EndToEndChecks.HistoryRow asOf =
-                EndToEndChecks.newest(
-                    history.get(v.name()).getOrDefault(entity, List.of()).stream()
-                        .filter(h -> h.validFrom() < ts)
-                        .toList());
-            assertThat(asOf == null || asOf.validFrom() < warmedBy)
-                .as("%s of %s before %s is null only while it warms up", name, entity, ts)
-                .isTrue();
-            continue;
-          }
-          if (warmedBy != null) {
-            warmedValues++;
-          }
-          EndToEndChecks.assertSame(name + " of " + entity + " before " + ts, actual, expected);
+    for (GenericRecord r : ParquetRows.read(output)) {
+      String entity = r.get("customer_id").toString();
+      long ts = Instant.parse(r.get("timestamp").toString()).toEpochMilli();
+      List<NaiveOracle.Event> before =
+          accepted.getOrDefault(entity, List.of()).stream().filter(e -> e.ts() < ts).toList();
+      for (String name : selected) {
+        ViewSpec v = views.get(name.substring(0, name.indexOf(':')));
+        String feature = name.substring(name.indexOf(':') + 1);
+        int i = v.indexOf(feature);
+        Object expected =
+            before.isEmpty() ? null : new NaiveOracle(v, fields).vector(before, ts - 1)[i];
+        Object actual = r.get(feature);
+        actual = actual instanceof CharSequence c ? c.toString() : actual;
+        Long warmedBy = warming.get(name);
+        if (warmedBy != null && actual == null) {
+          EndToEndChecks.HistoryRow asOf =
+              EndToEndChecks.newest(
+                  history.get(v.name()).getOrDefault(entity, List.of()).stream()
+                      .filter(h -> h.validFrom() < ts)
+                      .toList());
+          assertThat(asOf == null || asOf.validFrom() < warmedBy)
+              .as("%s of %s before %s is null only while it warms up", name, entity, ts)
+              .isTrue();
+          continue;
         }
-        checked++;
+        if (warmedBy != null) {
+          warmedValues++;
+        }
+        OracleAsserts.assertSame(name + " of " + entity + " before " + ts, actual, expected);
       }
+      checked++;
     }
     assertThat(checked).isEqualTo(rows);
     assertThat(warmedValues).as("rows with the added feature warmed up").isPositive();

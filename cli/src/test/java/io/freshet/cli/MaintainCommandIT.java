@@ -8,10 +8,10 @@ import io.freshet.spec.SpecParser;
 import io.freshet.spec.ViewSpec;
 import io.freshet.store.iceberg.HistoryCatalogs;
 import io.freshet.store.iceberg.HistoryTables;
+import io.freshet.testing.HistoryRows;
+import io.freshet.testing.ParquetRows;
 import io.freshet.training.HistoryAppender;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,21 +19,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
-import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.io.LocalInputFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code freshet maintain} on the payments example's history after many checkpoint commits (the
@@ -47,8 +39,7 @@ class MaintainCommandIT {
   private static final Path SPEC = LocalDefaults.home().resolve("examples/payments/payments.yaml");
 
   @TempDir Path dir;
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+  private final CliRunner freshet = new CliRunner();
   private Catalog catalog;
   private Table table;
   private ViewSpec view;
@@ -67,15 +58,6 @@ class MaintainCommandIT {
     if (catalog instanceof AutoCloseable c) {
       c.close();
     }
-  }
-
-  private int run(String... args) {
-    out.getBuffer().setLength(0);
-    err.getBuffer().setLength(0);
-    CommandLine cli = FreshetCli.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
   }
 
   /** {@code n} commits, as checkpoints leave them: 30 customers' updates over 2 days each. */
@@ -121,7 +103,7 @@ class MaintainCommandIT {
     }
     Path output = dir.resolve(name + ".parquet");
     int code =
-        run(
+        freshet.run(
             "training-set",
             "--spec",
             SPEC.toString(),
@@ -139,12 +121,12 @@ class MaintainCommandIT {
             output.toString(),
             "--manifest-out",
             dir.resolve("sets").resolve(name + ".manifest.json").toString());
-    assertThat(code).as(err.toString()).isZero();
+    assertThat(code).as(freshet.err()).isZero();
     return output;
   }
 
   private int rebuild(String name) {
-    return run(
+    return freshet.run(
         "training-set",
         "--manifest",
         dir.resolve("sets").resolve(name + ".manifest.json").toString(),
@@ -160,13 +142,13 @@ class MaintainCommandIT {
     long pinned = checkpoints(12);
     Path early = trainingSet("early");
     checkpoints(12);
-    List<String> history = rows(table);
+    List<String> history = HistoryRows.sortedText(table);
     assertThat(history).hasSize(24 * 30);
     assertThat(dataFiles()).isEqualTo(48);
     String manifest = dir.resolve("sets").resolve("early.manifest.json").toString();
 
     int code =
-        run(
+        freshet.run(
             "maintain",
             "--state-dir",
             dir.toString(),
@@ -177,8 +159,8 @@ class MaintainCommandIT {
             "--older-than",
             "0s");
 
-    assertThat(code).as(err.toString()).isZero();
-    String printed = out.toString();
+    assertThat(code).as(freshet.err()).isZero();
+    String printed = freshet.out();
     assertThat(printed)
         .contains("1 training-set manifest read 1 snapshot: kept")
         .contains("freshet.customer_risk")
@@ -186,21 +168,22 @@ class MaintainCommandIT {
         .contains("  snapshots: 25 -> 2: expired 23 older than 0s")
         .contains("1 pinned by training-set manifests")
         .contains("    kept snapshot " + pinned + ": pinned by " + manifest);
-    assertThat(rows(table)).as("every row, every column").isEqualTo(history);
+    assertThat(HistoryRows.sortedText(table)).as("every row, every column").isEqualTo(history);
     assertThat(dataFiles()).isEqualTo(2);
     table.refresh();
     assertThat(table.snapshots()).hasSize(2);
     assertThat(table.snapshot(pinned)).isNotNull();
 
     // the pinned training set still rebuilds row for row, while today's history gives other rows
-    assertThat(rebuild("early")).as(err.toString()).isZero();
-    assertThat(parquetRows(dir.resolve("early-again.parquet"))).isEqualTo(parquetRows(early));
-    assertThat(parquetRows(trainingSet("now"))).isNotEqualTo(parquetRows(early));
+    assertThat(rebuild("early")).as(freshet.err()).isZero();
+    assertThat(ParquetRows.text(dir.resolve("early-again.parquet")))
+        .isEqualTo(ParquetRows.text(early));
+    assertThat(ParquetRows.text(trainingSet("now"))).isNotEqualTo(ParquetRows.text(early));
 
     // forced: the pinned snapshot goes, and the command says which manifest it broke
     Files.delete(dir.resolve("sets").resolve("now.manifest.json"));
     code =
-        run(
+        freshet.run(
             "maintain",
             "--state-dir",
             dir.toString(),
@@ -210,8 +193,8 @@ class MaintainCommandIT {
             "0s",
             "--no-compact",
             "--force");
-    assertThat(code).as(err.toString()).isZero();
-    assertThat(out.toString())
+    assertThat(code).as(freshet.err()).isZero();
+    assertThat(freshet.out())
         .contains("1 training-set manifest read 1 snapshot: expired like any other (--force)")
         .contains(
             "    BREAKS "
@@ -221,9 +204,9 @@ class MaintainCommandIT {
                 + " (forced); that training set can no longer be rebuilt");
     table.refresh();
     assertThat(table.snapshot(pinned)).isNull();
-    assertThat(rows(table)).isEqualTo(history);
+    assertThat(HistoryRows.sortedText(table)).isEqualTo(history);
     assertThat(rebuild("early")).isEqualTo(1);
-    assertThat(err.toString()).contains("no longer has snapshot " + pinned);
+    assertThat(freshet.err()).contains("no longer has snapshot " + pinned);
   }
 
   @Test
@@ -236,7 +219,7 @@ class MaintainCommandIT {
     long current = table.currentSnapshot().snapshotId();
 
     int code =
-        run(
+        freshet.run(
             "maintain",
             "--state-dir",
             dir.toString(),
@@ -246,8 +229,8 @@ class MaintainCommandIT {
             "0s",
             "--dry-run");
 
-    assertThat(code).as(err.toString()).isZero();
-    assertThat(out.toString())
+    assertThat(code).as(freshet.err()).isZero();
+    assertThat(freshet.out())
         .contains("  compaction (dry run): 12 data files -> about 2: would rewrite 12 small files")
         .contains("  snapshots (dry run): 6 -> 2: would expire 4 older than 0s")
         .contains("    kept snapshot " + pinned + ": pinned by ");
@@ -261,33 +244,35 @@ class MaintainCommandIT {
   void expiryWithoutManifestsOrForceIsRefused() throws Exception {
     checkpoints(2);
 
-    assertThat(run("maintain", "--state-dir", dir.toString(), "--older-than", "0s")).isEqualTo(1);
-    assertThat(err.toString())
-        .contains("give them with --keep-manifests DIR|FILE|GLOB, or --force");
+    assertThat(freshet.run("maintain", "--state-dir", dir.toString(), "--older-than", "0s"))
+        .isEqualTo(1);
+    assertThat(freshet.err()).contains("give them with --keep-manifests DIR|FILE|GLOB, or --force");
     assertThat(
-            run(
+            freshet.run(
                 "maintain",
                 "--state-dir",
                 dir.toString(),
                 "--keep-manifests",
                 dir.resolve("no-such-dir").toString()))
         .isEqualTo(1);
-    assertThat(err.toString()).contains("no-such-dir: no such file or directory");
+    assertThat(freshet.err()).contains("no-such-dir: no such file or directory");
     assertThat(
-            run(
+            freshet.run(
                 "maintain",
                 "--state-dir",
                 dir.toString(),
                 "--keep-manifests",
                 dir.resolve("*.manifest.json").toString()))
         .isEqualTo(1);
-    assertThat(err.toString()).contains("matches no file");
-    assertThat(run("maintain", "--state-dir", dir.toString(), "--no-compact", "--no-expire"))
+    assertThat(freshet.err()).contains("matches no file");
+    assertThat(
+            freshet.run("maintain", "--state-dir", dir.toString(), "--no-compact", "--no-expire"))
         .isEqualTo(1);
-    assertThat(err.toString()).contains("leave nothing to do");
-    assertThat(run("maintain", "--state-dir", dir.toString(), "--view", "nope", "--no-expire"))
+    assertThat(freshet.err()).contains("leave nothing to do");
+    assertThat(
+            freshet.run("maintain", "--state-dir", dir.toString(), "--view", "nope", "--no-expire"))
         .isZero();
-    assertThat(out.toString()).contains("freshet.nope\n  no history table");
+    assertThat(freshet.out()).contains("freshet.nope\n  no history table");
     table.refresh();
     assertThat(table.snapshots()).hasSize(2);
   }
@@ -297,8 +282,8 @@ class MaintainCommandIT {
     assertThat(MaintainCommand.bytes("128MB")).isEqualTo(128L << 20);
     assertThat(MaintainCommand.bytes("1gb")).isEqualTo(1L << 30);
     assertThat(MaintainCommand.bytes("65536")).isEqualTo(65536);
-    assertThat(run("maintain", "--target-file-size", "big", "--no-expire")).isEqualTo(1);
-    assertThat(err.toString()).contains("write e.g. 128MB");
+    assertThat(freshet.run("maintain", "--target-file-size", "big", "--no-expire")).isEqualTo(1);
+    assertThat(freshet.err()).contains("write e.g. 128MB");
   }
 
   private int dataFiles() {
@@ -312,29 +297,5 @@ class MaintainCommandIT {
       throw new UncheckedIOException(e);
     }
     return n;
-  }
-
-  /** Every row of the table, all columns, sorted (a multiset). */
-  private static List<String> rows(Table table) throws IOException {
-    table.refresh();
-    List<String> rows = new ArrayList<>();
-    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
-      records.forEach(r -> rows.add(r.toString()));
-    }
-    rows.sort(null);
-    return rows;
-  }
-
-  private static List<String> parquetRows(Path file) throws IOException {
-    List<String> rows = new ArrayList<>();
-    try (ParquetReader<GenericRecord> in =
-        AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file))
-            .withDataModel(GenericData.get())
-            .build()) {
-      for (GenericRecord r; (r = in.read()) != null; ) {
-        rows.add(r.toString());
-      }
-    }
-    return rows;
   }
 }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.freshet.cli.generate.JsonEvents;
 import io.freshet.cli.generate.PaymentsGenerator;
 import io.freshet.examples.payments.Payment;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -14,7 +12,6 @@ import java.util.List;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ProduceCommandTest {
   private static final String GOOD =
@@ -57,13 +54,10 @@ class ProduceCommandTest {
   void sendsNothingWhenALineIsBadUnlessSkipBad() throws Exception {
     Path file = dir.resolve("events.jsonl");
     Files.write(file, List.of(GOOD, "{\"payment_id\": 3}", GOOD));
-    StringWriter err = new StringWriter();
-    CommandLine cli = FreshetCli.commandLine();
-    cli.setErr(new PrintWriter(err));
-    cli.setOut(new PrintWriter(new StringWriter()));
+    CliRunner cli = new CliRunner();
     // a broker that is not there: the command must fail before it tries to connect
     int code =
-        cli.execute(
+        cli.run(
             "produce",
             "--spec",
             "../examples/payments/payments.yaml",
@@ -72,7 +66,7 @@ class ProduceCommandTest {
             "--bootstrap-servers",
             "127.0.0.1:1");
     assertThat(code).isEqualTo(1);
-    assertThat(err.toString())
+    assertThat(cli.err())
         .contains("events.jsonl: line 2: ")
         .contains("1 bad line(s), nothing sent");
   }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.freshet.testing.RealServices;
 import io.freshet.testing.TestServices;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +16,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import picocli.CommandLine;
 
 /**
  * {@code freshet run} never starts a job mid-stream without its state: when the spec's consumer
@@ -98,11 +95,8 @@ class RunGuardIT {
   private record Result(int code, String err) {}
 
   private static Result execute(String... args) {
-    CommandLine cli = FreshetCli.commandLine();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(new StringWriter(), true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Result(code, err.toString());
+    CliRunner cli = new CliRunner();
+    int code = cli.run(args);
+    return new Result(code, cli.err());
   }
 }

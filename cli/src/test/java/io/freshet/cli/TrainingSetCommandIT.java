@@ -3,17 +3,16 @@ package io.freshet.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.freshet.services.FlinkCluster;
-import io.freshet.services.LoopbackPorts;
 import io.freshet.spec.FeatureDef;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
 import io.freshet.spec.ViewSpec;
 import io.freshet.store.iceberg.HistoryCatalogs;
 import io.freshet.store.iceberg.HistoryTables;
+import io.freshet.testing.ParquetRows;
+import io.freshet.testing.SessionCluster;
 import io.freshet.training.HistoryAppender;
 import io.freshet.training.Manifest;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,17 +20,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.Record;
-import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.io.LocalInputFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code freshet training-set --engine flink} against {@code --engine local} on the payments
@@ -45,15 +38,7 @@ import picocli.CommandLine;
 class TrainingSetCommandIT {
   private static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00Z
 
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    CommandLine cli = FreshetCli.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
-  }
+  private final CliRunner freshet = new CliRunner();
 
   /**
    * Writes the payments example's history (30 customers, ties and corrections included) into a
@@ -116,17 +101,18 @@ class TrainingSetCommandIT {
   void theFlinkEngineWritesTheRowsOfTheLocalOne(@TempDir Path dir) throws Exception {
     String[] common = historyAndSpine(dir);
     Path local = dir.resolve("local.parquet");
-    assertThat(run(concat(common, "-o", local.toString()))).as(err.toString()).isZero();
+    assertThat(freshet.run(concat(common, "-o", local.toString()))).as(freshet.err()).isZero();
     Path flink = dir.resolve("flink.parquet");
     assertThat(
-            run(concat(common, "--engine", "flink", "--parallelism", "2", "-o", flink.toString())))
-        .as(err.toString())
+            freshet.run(
+                concat(common, "--engine", "flink", "--parallelism", "2", "-o", flink.toString())))
+        .as(freshet.err())
         .isZero();
-    assertThat(err.toString()).contains("as a Flink batch job (parallelism 2)");
+    assertThat(freshet.err()).contains("as a Flink batch job (parallelism 2)");
 
-    List<String> expected = rows(local);
+    List<String> expected = ParquetRows.text(local);
     assertThat(expected).hasSize(2000).anyMatch(r -> r.contains("\"last_country\": \""));
-    assertThat(rows(flink)).isEqualTo(expected);
+    assertThat(ParquetRows.text(flink)).isEqualTo(expected);
     Manifest localManifest = Manifest.read(dir.resolve("local.manifest.json"));
     Manifest flinkManifest = Manifest.read(dir.resolve("flink.manifest.json"));
     assertThat(flinkManifest.views()).isEqualTo(localManifest.views());
@@ -134,7 +120,7 @@ class TrainingSetCommandIT {
 
     Path again = dir.resolve("again.parquet");
     assertThat(
-            run(
+            freshet.run(
                 "training-set",
                 "--manifest",
                 dir.resolve("local.manifest.json").toString(),
@@ -144,31 +130,25 @@ class TrainingSetCommandIT {
                 "flink",
                 "-o",
                 again.toString()))
-        .as(err.toString())
+        .as(freshet.err())
         .isZero();
-    assertThat(rows(again)).isEqualTo(expected);
+    assertThat(ParquetRows.text(again)).isEqualTo(expected);
   }
 
   @Test
   void theSameJoinRunsOnASessionCluster(@TempDir Path dir) throws Exception {
     String[] common = historyAndSpine(dir);
     Path local = dir.resolve("local.parquet");
-    assertThat(run(concat(common, "-o", local.toString()))).as(err.toString()).isZero();
-    int[] ports = LoopbackPorts.free(2);
-    FlinkCluster cluster =
-        new FlinkCluster(
-            dir.resolve("cluster"),
-            LocalDefaults.home().resolve("flink-conf"),
-            ports[0],
-            ports[1],
-            Map.of());
+    assertThat(freshet.run(concat(common, "-o", local.toString()))).as(freshet.err()).isZero();
+    FlinkCluster cluster = SessionCluster.create(dir.resolve("cluster"), Map.of());
     try {
-      cluster.start(Duration.ofSeconds(120));
+      cluster.start(SessionCluster.START_TIMEOUT);
       Path remote = dir.resolve("remote.parquet");
       int code =
-          run(concat(common, "--jobmanager", cluster.restAddress(), "-o", remote.toString()));
-      assertThat(code).as(err.toString()).isZero();
-      assertThat(rows(remote)).isEqualTo(rows(local));
+          freshet.run(
+              concat(common, "--jobmanager", cluster.restAddress(), "-o", remote.toString()));
+      assertThat(code).as(freshet.err()).isZero();
+      assertThat(ParquetRows.text(remote)).isEqualTo(ParquetRows.text(local));
     } finally {
       cluster.stop(Duration.ofSeconds(30));
     }
@@ -176,11 +156,12 @@ class TrainingSetCommandIT {
 
   @Test
   void engineOptionsAreCheckedBeforeAnythingRuns(@TempDir Path dir) {
-    assertThat(run("training-set", "--engine", "flink", "--rows-in-memory", "10", "-o", "x"))
+    assertThat(
+            freshet.run("training-set", "--engine", "flink", "--rows-in-memory", "10", "-o", "x"))
         .isEqualTo(1);
-    assertThat(err.toString()).contains("--rows-in-memory and --temp-dir are for --engine local");
-    assertThat(run("training-set", "--parallelism", "4", "-o", "x")).isEqualTo(1);
-    assertThat(err.toString())
+    assertThat(freshet.err()).contains("--rows-in-memory and --temp-dir are for --engine local");
+    assertThat(freshet.run("training-set", "--parallelism", "4", "-o", "x")).isEqualTo(1);
+    assertThat(freshet.err())
         .contains("--parallelism, --flink-conf and --set are for --engine flink");
   }
 
@@ -188,18 +169,5 @@ class TrainingSetCommandIT {
     String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, all, a.length, b.length);
     return all;
-  }
-
-  private static List<String> rows(Path file) throws Exception {
-    List<String> rows = new ArrayList<>();
-    try (ParquetReader<GenericRecord> in =
-        AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file))
-            .withDataModel(GenericData.get())
-            .build()) {
-      for (GenericRecord r; (r = in.read()) != null; ) {
-        rows.add(r.toString());
-      }
-    }
-    return rows;
   }
 }

@@ -2,29 +2,18 @@ package io.freshet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ValidateCommandTest {
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    CommandLine cli = FreshetCli.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    return cli.execute(args);
-  }
+  private final CliRunner freshet = new CliRunner();
 
   @Test
   void theExampleSpecIsValid() {
-    assertThat(run("validate", "../examples/payments/payments.yaml")).isZero();
-    assertThat(out.toString()).contains("payments.yaml: ok");
+    assertThat(freshet.run("validate", "../examples/payments/payments.yaml")).isZero();
+    assertThat(freshet.out()).contains("payments.yaml: ok");
   }
 
   @Test
@@ -36,8 +25,8 @@ class ValidateCommandTest {
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(bad, yaml);
     Files.copy(Path.of("../avro-schemas/src/main/avro/payment.avsc"), dir.resolve("payment.avsc"));
-    assertThat(run("validate", bad.toString())).isEqualTo(1);
-    String e = err.toString();
+    assertThat(freshet.run("validate", bad.toString())).isEqualTo(1);
+    String e = freshet.err();
     assertThat(e).contains("bad.yaml:").contains("agg").contains("cnt").contains("7x");
     assertThat(e).containsPattern("bad\\.yaml:\\d+:\\d+: views\\[0\\]\\.features\\[\\d+\\]");
   }

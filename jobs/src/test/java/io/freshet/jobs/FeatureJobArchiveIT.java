@@ -9,7 +9,10 @@ import io.freshet.examples.payments.Payment;
 import io.freshet.spec.ArchiveSpec;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
+import io.freshet.testing.AvroBytes;
+import io.freshet.testing.CanonicalUpdates;
 import io.freshet.testing.FlinkMiniClusterExtension;
+import io.freshet.testing.Payments;
 import io.freshet.testing.RealServicesExtension;
 import io.freshet.testing.TestServices;
 import java.io.IOException;
@@ -21,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.Random;
 import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.generic.GenericData;
@@ -67,30 +69,16 @@ class FeatureJobArchiveIT {
         spec.source().deadLetterTopic().substring(services.topicPrefix().length()), 1);
 
     // 2,000 payments of 25 customers over about two days, out of order by up to 2 s.
-    Random rnd = new Random(11);
-    List<Payment> payments = new ArrayList<>();
-    long clock = T0;
-    for (int i = 0; i < 2000; i++) {
-      clock += rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(170_000);
-      payments.add(
-          new Payment(
-              "p" + i,
-              "c" + rnd.nextInt(25),
-              "m" + rnd.nextInt(40),
-              rnd.nextInt(50) == 0 ? null : Math.round(rnd.nextDouble() * 40_000) / 100.0,
-              "EUR",
-              rnd.nextInt(30) == 0 ? null : List.of("FR", "DE", "NL", "US").get(rnd.nextInt(4)),
-              Instant.ofEpochMilli(clock - rnd.nextInt(2000))));
-    }
+    List<Payment> payments = Payments.random(11, 2000, T0, Payments.uniformCustomers(25));
     Properties props = services.kafkaProperties();
     props.put("key.serializer", ByteArraySerializer.class.getName());
     props.put("value.serializer", ByteArraySerializer.class.getName());
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
       for (Payment p : payments) {
         producer.send(
-            new ProducerRecord<>(topic, p.getCustomerId().getBytes(), FeatureJobKafkaIT.encode(p)));
+            new ProducerRecord<>(topic, p.getCustomerId().getBytes(), AvroBytes.encode(p)));
       }
-      FeatureJobKafkaIT.sendSentinels(producer, topic, 2, clock);
+      FeatureJobKafkaIT.sendSentinels(producer, topic, 2, Payments.latest(payments));
     }
 
     // The archive: what came before the handover, in two files read in name order; the second
@@ -139,9 +127,9 @@ class FeatureJobArchiveIT {
         FeatureJobKafkaIT.runToEnd(withArchive, conf, deadLetters, pipeline);
 
     assertThat(alone).hasSizeGreaterThan(1_000);
-    assertThat(FeatureJobKafkaIT.canonical(archived))
+    assertThat(CanonicalUpdates.of(archived))
         .as("archive then topic, against the topic alone")
-        .isEqualTo(FeatureJobKafkaIT.canonical(alone));
+        .isEqualTo(CanonicalUpdates.of(alone));
 
     SpecificDatumReader<DeadLetter> reader = new SpecificDatumReader<>(DeadLetter.class);
     List<String> dead = new ArrayList<>();

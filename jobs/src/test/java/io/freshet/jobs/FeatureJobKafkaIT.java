@@ -13,10 +13,14 @@ import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SourceSpec;
 import io.freshet.spec.SpecParser;
 import io.freshet.spec.ViewSpec;
+import io.freshet.testing.AvroBytes;
+import io.freshet.testing.CanonicalUpdates;
+import io.freshet.testing.Deadline;
 import io.freshet.testing.FlinkMiniClusterExtension;
+import io.freshet.testing.OracleAsserts;
+import io.freshet.testing.Payments;
 import io.freshet.testing.RealServicesExtension;
 import io.freshet.testing.TestServices;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,14 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Random;
 import java.util.TreeSet;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -80,7 +77,7 @@ class FeatureJobKafkaIT {
               "EUR",
               "FR",
               java.time.Instant.ofEpochMilli(last + Duration.ofDays(90).toMillis()));
-      producer.send(new ProducerRecord<>(topic, partition, null, encode(sentinel))).get();
+      producer.send(new ProducerRecord<>(topic, partition, null, AvroBytes.encode(sentinel))).get();
     }
   }
 
@@ -100,37 +97,22 @@ class FeatureJobKafkaIT {
     services.createTopic(source.deadLetterTopic().substring(services.topicPrefix().length()), 1);
 
     // 3,000 payments of 25 customers over 3 days, out of order by up to 2 s, plus bad records.
-    Random rnd = new Random(7);
-    List<Payment> payments = new ArrayList<>();
-    long clock = T0;
-    for (int i = 0; i < 3000; i++) {
-      clock += rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(170_000);
-      long ts = clock - rnd.nextInt(2000);
-      payments.add(
-          new Payment(
-              "p" + i,
-              "c" + (int) Math.abs(rnd.nextGaussian() * 8) % 25,
-              "m" + rnd.nextInt(40),
-              rnd.nextInt(50) == 0 ? null : Math.round(rnd.nextDouble() * 40_000) / 100.0,
-              "EUR",
-              rnd.nextInt(30) == 0 ? null : List.of("FR", "DE", "NL", "US").get(rnd.nextInt(4)),
-              java.time.Instant.ofEpochMilli(ts)));
-    }
+    List<Payment> payments = Payments.random(7, 3000, T0, Payments.skewedCustomers(25));
     Map<String, byte[]> bad = new java.util.LinkedHashMap<>();
     bad.put("NOT_AVRO", new byte[] {(byte) 0xff, 0x01, 0x02});
     bad.put("EMPTY", new byte[0]);
     bad.put(
         "NULL_KEY",
-        encode(
+        AvroBytes.encode(
             new Payment(
                 "x1", "", "m1", 1.0, "EUR", "FR", java.time.Instant.ofEpochMilli(T0 + 1000))));
     bad.put(
         "BAD_EVENT_TIME",
-        encode(
+        AvroBytes.encode(
             new Payment("x2", "c1", "m1", 1.0, "EUR", "FR", java.time.Instant.ofEpochMilli(5L))));
     bad.put(
         "NOT_A_NUMBER",
-        encode(
+        AvroBytes.encode(
             new Payment(
                 "x3",
                 "c1",
@@ -148,7 +130,7 @@ class FeatureJobKafkaIT {
       int i = 0;
       for (Payment p : payments) {
         byte[] key = p.getCustomerId().getBytes();
-        producer.send(new ProducerRecord<>(topic, key, encode(p)));
+        producer.send(new ProducerRecord<>(topic, key, AvroBytes.encode(p)));
         if (++i % 600 == 0) {
           for (var e : bad.entrySet()) {
             if (!badOffsets.containsKey(e.getKey())) {
@@ -162,7 +144,7 @@ class FeatureJobKafkaIT {
       // One far-later event on every partition moves the watermark past every window and
       // cleanup of the real customers before the input ends (the end itself does not: a bounded
       // run stops at the data's watermark).
-      sendSentinels(producer, topic, 3, clock);
+      sendSentinels(producer, topic, 3, Payments.latest(payments));
     }
     assertThat(badOffsets).hasSize(bad.size());
 
@@ -177,7 +159,7 @@ class FeatureJobKafkaIT {
     // Replaying the same input gives the same updates, byte for byte (written_at aside).
     conf.set(KafkaOptions.GROUP_ID, "replay");
     List<FeatureUpdate> replay = withoutSentinel(runToEnd(spec, conf, FeatureSinks.NONE, pipeline));
-    assertThat(canonical(replay)).isEqualTo(canonical(updates));
+    assertThat(CanonicalUpdates.of(replay)).isEqualTo(CanonicalUpdates.of(updates));
 
     // Every update equals the naive recomputation from the raw events.
     SourceFields fields = SourceFields.of(spec);
@@ -200,11 +182,7 @@ class FeatureJobKafkaIT {
         Object a = u.getValues().get(i);
         String what =
             view.features().get(i).name() + " of " + u.getEntity() + " at " + u.getValidFrom();
-        if (expected[i] instanceof Double d) {
-          assertThat((Double) a).as(what).isCloseTo(d, org.assertj.core.data.Offset.offset(1e-6));
-        } else {
-          assertThat(a).as(what).isEqualTo(expected[i]);
-        }
+        OracleAsserts.assertSame(what, a, expected[i]);
       }
     }
     // One update per distinct event time of each customer (plus window exits).
@@ -284,17 +262,6 @@ class FeatureJobKafkaIT {
     return updates;
   }
 
-  /** The updates as sorted Avro bytes, written_at zeroed (it is processing time). */
-  static List<String> canonical(List<FeatureUpdate> updates) throws Exception {
-    List<String> out = new ArrayList<>();
-    for (FeatureUpdate u : updates) {
-      FeatureUpdate c = FeatureUpdate.newBuilder(u).setWrittenAt(0L).build();
-      out.add(java.util.HexFormat.of().formatHex(encode(c)));
-    }
-    java.util.Collections.sort(out);
-    return out;
-  }
-
   static FeatureSpec onTopic(FeatureSpec parsed, String topic, Duration idleTimeout) {
     return parsed.withSource(parsed.source().withTopic(topic).withIdleTimeout(idleTimeout));
   }
@@ -320,7 +287,9 @@ class FeatureJobKafkaIT {
                 "EUR",
                 "FR",
                 java.time.Instant.ofEpochMilli(T0 + i * 60_000L));
-        producer.send(new ProducerRecord<>(spec.source().topic(), 0, null, encode(p))).get();
+        producer
+            .send(new ProducerRecord<>(spec.source().topic(), 0, null, AvroBytes.encode(p)))
+            .get();
       }
     }
     Configuration conf = new Configuration();
@@ -348,14 +317,9 @@ class FeatureJobKafkaIT {
     return a;
   }
 
-  static <T extends SpecificRecordBase> byte[] encode(T record) throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    BinaryEncoder enc = EncoderFactory.get().binaryEncoder(bytes, null);
-    @SuppressWarnings("unchecked")
-    SpecificDatumWriter<T> w = new SpecificDatumWriter<>((Class<T>) record.getClass());
-    w.write(record, enc);
-    enc.flush();
-    return bytes.toByteArray();
+  /** Kept for FeatureJobIcebergKafkaIT until it calls {@link AvroBytes#encode} itself. */
+  static <T extends SpecificRecordBase> byte[] encode(T record) {
+    return AvroBytes.encode(record);
   }
 
   static List<DeadLetter> readAll(TestServices services, String topic, int expected)
@@ -364,21 +328,19 @@ class FeatureJobKafkaIT {
     props.put("key.deserializer", ByteArrayDeserializer.class.getName());
     props.put("value.deserializer", ByteArrayDeserializer.class.getName());
     List<DeadLetter> out = new ArrayList<>();
-    SpecificDatumReader<DeadLetter> reader = new SpecificDatumReader<>(DeadLetter.class);
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props)) {
       TopicPartition tp = new TopicPartition(topic, 0);
       c.assign(List.of(tp));
       c.seekToBeginning(List.of(tp));
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (out.size() < expected && System.nanoTime() < deadline) {
+      Deadline deadline = Deadline.in(Duration.ofSeconds(30));
+      while (out.size() < expected && deadline.hasTimeLeft()) {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-          BinaryDecoder dec = DecoderFactory.get().binaryDecoder(r.value(), null);
-          out.add(reader.read(null, dec));
+          out.add(AvroBytes.decode(r.value(), DeadLetter.class));
         }
       }
       // anything beyond the expected count would be a duplicate or a wrong dead letter
       for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-        out.add(reader.read(null, DecoderFactory.get().binaryDecoder(r.value(), null)));
+        out.add(AvroBytes.decode(r.value(), DeadLetter.class));
       }
     }
     return out;

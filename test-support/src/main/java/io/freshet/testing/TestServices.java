@@ -187,9 +187,9 @@ public final class TestServices implements AutoCloseable {
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       java.util.Map<TopicPartition, Long> end = consumer.endOffsets(partitions, ADMIN_TIMEOUT);
-      long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+      Deadline deadline = Deadline.in(ADMIN_TIMEOUT);
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        if (System.nanoTime() > deadline) {
+        if (!deadline.hasTimeLeft()) {
           throw new AssertionError(
               "topic " + topic + " not read to its end offsets " + end + " in " + ADMIN_TIMEOUT);
         }

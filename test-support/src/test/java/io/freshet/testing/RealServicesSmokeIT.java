@@ -6,9 +6,6 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,12 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -70,27 +62,6 @@ class RealServicesSmokeIT {
     return r;
   }
 
-  private static byte[] encode(GenericRecord r) {
-    try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(64);
-      BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
-      new GenericDatumWriter<GenericRecord>(SCHEMA).write(r, enc);
-      enc.flush();
-      return out.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static GenericRecord decode(byte[] bytes) {
-    try {
-      return new GenericDatumReader<GenericRecord>(SCHEMA)
-          .read(null, DecoderFactory.get().binaryDecoder(bytes, null));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   @Test
   void avroRecordsRoundTripThroughKafka(TestServices services) throws Exception {
     String topic = services.createTopic("smoke-events", 2);
@@ -105,7 +76,7 @@ class RealServicesSmokeIT {
     try (KafkaProducer<Long, byte[]> producer = new KafkaProducer<>(producerProps)) {
       List<Future<RecordMetadata>> sends = new ArrayList<>(COUNT);
       for (long id = 0; id < COUNT; id++) {
-        sends.add(producer.send(new ProducerRecord<>(topic, id, encode(event(id)))));
+        sends.add(producer.send(new ProducerRecord<>(topic, id, AvroBytes.encode(event(id)))));
       }
       producer.flush();
       for (Future<RecordMetadata> send : sends) {
@@ -123,12 +94,12 @@ class RealServicesSmokeIT {
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     BitSet seen = new BitSet(COUNT);
     int received = 0;
-    Instant deadline = Instant.now().plusSeconds(60);
+    Deadline deadline = Deadline.in(Duration.ofSeconds(60));
     try (KafkaConsumer<Long, byte[]> consumer = new KafkaConsumer<>(consumerProps)) {
       consumer.subscribe(List.of(topic));
-      while (received < COUNT && Instant.now().isBefore(deadline)) {
+      while (received < COUNT && deadline.hasTimeLeft()) {
         for (ConsumerRecord<Long, byte[]> rec : consumer.poll(Duration.ofMillis(500))) {
-          GenericRecord value = decode(rec.value());
+          GenericRecord value = AvroBytes.decode(rec.value(), SCHEMA);
           long id = (Long) value.get("id");
           assertThat(rec.key()).isEqualTo(id);
           assertThat(value).isEqualTo(event(id));

@@ -11,6 +11,7 @@ import io.freshet.spec.ValueType;
 import io.freshet.spec.ViewSpec;
 import io.freshet.store.iceberg.HistoryCatalogs;
 import io.freshet.store.iceberg.HistoryTables;
+import io.freshet.testing.ParquetRows;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,11 +31,8 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.Record;
-import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.avro.AvroParquetWriter;
-import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.LocalOutputFile;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -271,19 +269,6 @@ public abstract class TrainingSetScenarios {
     }
   }
 
-  static List<GenericRecord> readOutput(Path file) throws IOException {
-    List<GenericRecord> out = new ArrayList<>();
-    try (ParquetReader<GenericRecord> r =
-        AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file))
-            .withDataModel(GenericData.get())
-            .build()) {
-      for (GenericRecord rec; (rec = r.read()) != null; ) {
-        out.add(rec);
-      }
-    }
-    return out;
-  }
-
   private static Object plain(Object v) {
     return v instanceof CharSequence c ? c.toString() : v;
   }
@@ -344,7 +329,7 @@ public abstract class TrainingSetScenarios {
         .containsExactly("short_view__clicks", "spend", "country");
     assertThat(m.views().get(1).columns()).containsExactly("vip", "long_view__clicks");
 
-    List<GenericRecord> rows = readOutput(out);
+    List<GenericRecord> rows = ParquetRows.read(out);
     assertThat(rows).hasSize(spine.size());
     int differences = 0;
     List<String> examples = new ArrayList<>();
@@ -418,8 +403,8 @@ public abstract class TrainingSetScenarios {
                 .build());
 
     assertThat(reproduced.views()).isEqualTo(manifest.views());
-    assertThat(text(readOutput(again))).isEqualTo(text(readOutput(first)));
-    assertThat(text(readOutput(fresh))).isNotEqualTo(text(readOutput(first)));
+    assertThat(ParquetRows.text(again)).isEqualTo(ParquetRows.text(first));
+    assertThat(ParquetRows.text(fresh)).isNotEqualTo(ParquetRows.text(first));
   }
 
   @Test
@@ -433,7 +418,7 @@ public abstract class TrainingSetScenarios {
     Manifest m =
         run(builder(spineFile).select("short_view:country", "long_view:vip").output(out).build());
     assertThat(m.views()).allMatch(v -> v.snapshotId() == null);
-    List<GenericRecord> rows = readOutput(out);
+    List<GenericRecord> rows = ParquetRows.read(out);
     assertThat(rows).hasSize(spine.size());
     for (int i = 0; i < rows.size(); i++) {
       assertThat(plain(rows.get(i).get("customer"))).isEqualTo(spine.get(i).entity());
@@ -477,15 +462,11 @@ public abstract class TrainingSetScenarios {
     writeCsv(spineFile, spine);
     Path out = dir.resolve("ttl.parquet");
     run(builder(spineFile).select("short_view:clicks", "short_view:country").output(out).build());
-    List<GenericRecord> rows = readOutput(out);
+    List<GenericRecord> rows = ParquetRows.read(out);
     assertThat(rows).extracting(r -> plain(r.get("clicks"))).containsExactly(0L, null, 5L, null);
     assertThat(rows)
         .extracting(r -> plain(r.get("country")))
         .containsExactly("FR", null, "DE", null);
-  }
-
-  private static List<String> text(List<GenericRecord> rows) {
-    return rows.stream().map(Object::toString).toList();
   }
 
   @Test

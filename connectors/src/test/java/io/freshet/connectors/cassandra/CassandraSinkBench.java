@@ -6,6 +6,7 @@ import io.freshet.spec.FeatureDef;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.ValueType;
 import io.freshet.spec.ViewSpec;
+import io.freshet.testing.PaymentSpecs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ public final class CassandraSinkBench {
     String hostPort = args.length > 0 ? args[0] : "127.0.0.1:29042";
     int updates = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
     int inFlight = args.length > 2 ? Integer.parseInt(args[2]) : 256;
-    FeatureSpec base = TestViews.spec("bench_sink", "30d", TestViews.SUM);
+    FeatureSpec base = PaymentSpecs.oneView("bench_sink", "30d", PaymentSpecs.SUM);
     List<FeatureDef> features = new ArrayList<>();
     for (int f = 0; f < 50; f++) {
       features.add(

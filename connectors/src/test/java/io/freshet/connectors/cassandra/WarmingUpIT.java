@@ -1,8 +1,8 @@
 package io.freshet.connectors.cassandra;
 
-import static io.freshet.connectors.cassandra.TestViews.COUNT;
-import static io.freshet.connectors.cassandra.TestViews.MAX;
 import static io.freshet.connectors.cassandra.TestViews.update;
+import static io.freshet.testing.PaymentSpecs.COUNT;
+import static io.freshet.testing.PaymentSpecs.MAX;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.freshet.avro.FeatureUpdate;
@@ -10,6 +10,7 @@ import io.freshet.serving.FeatureClient;
 import io.freshet.serving.FeatureStatus;
 import io.freshet.serving.FeatureVector;
 import io.freshet.spec.FeatureSpec;
+import io.freshet.testing.PaymentSpecs;
 import io.freshet.testing.RealServicesExtension;
 import io.freshet.testing.TestServices;
 import java.time.Clock;
@@ -54,7 +55,7 @@ class WarmingUpIT {
   @Test
   void aWarmingFeatureIsServedAsWarmingUpUntilAVectorNoLongerListsIt(TestServices services)
       throws Exception {
-    FeatureSpec spec = TestViews.spec("warm", "30d", COUNT, MAX);
+    FeatureSpec spec = PaymentSpecs.oneView("warm", "30d", COUNT, MAX);
     try (CassandraFeatureWriter w =
             CassandraFeatureWriter.open(
                 spec.source(),
@@ -86,7 +87,7 @@ class WarmingUpIT {
   @Test
   void aTableMadeBeforeTheColumnGainsItAndIsReadWithoutItUntilThen(TestServices services)
       throws Exception {
-    FeatureSpec spec = TestViews.spec("older", "30d", COUNT);
+    FeatureSpec spec = PaymentSpecs.oneView("older", "30d", COUNT);
     String table = services.keyspace() + ".older";
     var session = services.cqlSession();
     // the table as writers made it before warming_up existed, with one row and its metadata

@@ -2,6 +2,7 @@ package io.freshet.connectors.cassandra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.freshet.testing.PaymentSpecs;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +49,7 @@ class WriteVersionTest {
 
   @Test
   void insertBindsEveryColumnWithQuotedNames() {
-    var spec = TestViews.spec("risk", "30d", TestViews.COUNT, TestViews.COUNTRY);
+    var spec = PaymentSpecs.oneView("risk", "30d", PaymentSpecs.COUNT, PaymentSpecs.COUNTRY);
     assertThat(CassandraFeatureWriter.insertCql("ks", spec.views().get(0)))
         .isEqualTo(
             "INSERT INTO \"ks\".\"risk\" (entity, valid_from, last_event_time, written_at,"
@@ -58,7 +59,7 @@ class WriteVersionTest {
 
   @Test
   void insertAlsoNamesTheColumnsOfRemovedFeaturesAfterTheViewsOwn() {
-    var spec = TestViews.spec("risk", "30d", TestViews.COUNT);
+    var spec = PaymentSpecs.oneView("risk", "30d", PaymentSpecs.COUNT);
     assertThat(CassandraFeatureWriter.insertCql("ks", spec.views().get(0), List.of("last_country")))
         .isEqualTo(
             "INSERT INTO \"ks\".\"risk\" (entity, valid_from, last_event_time, written_at,"

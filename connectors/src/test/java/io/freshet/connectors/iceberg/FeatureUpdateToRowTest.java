@@ -1,13 +1,16 @@
 package io.freshet.connectors.iceberg;
 
+import static io.freshet.testing.PaymentSpecs.COUNT;
+import static io.freshet.testing.PaymentSpecs.COUNTRY;
+import static io.freshet.testing.PaymentSpecs.SUM;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.freshet.avro.FeatureUpdate;
-import io.freshet.connectors.cassandra.TestViews;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.store.StoreColumn;
 import io.freshet.store.iceberg.HistoryCatalogs;
 import io.freshet.store.iceberg.HistoryTables;
+import io.freshet.testing.PaymentSpecs;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -24,9 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * column (see {@link HistoryTables#evolve}) and the rows written from then on hold null in it.
  */
 class FeatureUpdateToRowTest {
-  private static final String COUNT = "{name: txn_count_1h, agg: count, window: 1h}";
-  private static final String SUM = "{name: amount_sum_1h, agg: sum, field: amount, window: 1h}";
-  private static final String COUNTRY = "{name: last_country, agg: last, field: country}";
   private static final int META = StoreColumn.ALL.size();
 
   @TempDir Path stateDir;
@@ -48,9 +48,9 @@ class FeatureUpdateToRowTest {
 
   @Test
   void aRemovedFeaturesColumnIsNullInRowsWrittenUnderTheNewSpec() throws Exception {
-    FeatureSpec a = TestViews.spec("risk", "30d", COUNT, SUM, COUNTRY);
+    FeatureSpec a = PaymentSpecs.oneView("risk", "30d", COUNT, SUM, COUNTRY);
     // B drops the sum and reorders the rest
-    FeatureSpec b = TestViews.spec("risk", "30d", COUNTRY, COUNT);
+    FeatureSpec b = PaymentSpecs.oneView("risk", "30d", COUNTRY, COUNT);
     Catalog catalog = HistoryCatalogs.load("freshet", HistoryCatalogs.complete(Map.of(), stateDir));
     try {
       Schema schemaA =

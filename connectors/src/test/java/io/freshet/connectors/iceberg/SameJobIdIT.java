@@ -9,6 +9,7 @@ import io.freshet.spec.ViewSpec;
 import io.freshet.store.StoreColumn;
 import io.freshet.store.iceberg.HistoryCatalogs;
 import io.freshet.store.iceberg.HistoryTables;
+import io.freshet.testing.HistoryRows;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,9 +20,6 @@ import org.apache.flink.configuration.PipelineOptionsInternal;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.data.IcebergGenerics;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,10 +51,9 @@ class SameJobIdIT {
     Map<String, String> props = IcebergHistorySink.catalogProperties(conf);
     Catalog catalog = HistoryCatalogs.load("freshet", HistoryCatalogs.complete(props, dir));
     List<String> entities = new ArrayList<>();
-    try (CloseableIterable<Record> rows =
-        IcebergGenerics.read(catalog.loadTable(HistoryTables.identifier("samejob", view.name())))
-            .build()) {
-      rows.forEach(r -> entities.add((String) r.getField(StoreColumn.ENTITY.column())));
+    try {
+      HistoryRows.read(catalog.loadTable(HistoryTables.identifier("samejob", view.name())))
+          .forEach(r -> entities.add((String) r.getField(StoreColumn.ENTITY.column())));
     } finally {
       if (catalog instanceof AutoCloseable c) {
         c.close();

@@ -6,14 +6,11 @@ import io.freshet.avro.Decoded;
 import io.freshet.examples.payments.Payment;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
-import java.io.ByteArrayOutputStream;
+import io.freshet.testing.AvroBytes;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 
 class EventDecoderTest {
@@ -23,14 +20,6 @@ class EventDecoderTest {
   private static final long T = 1_767_225_600_000L;
 
   private final EventDecoder decoder = new EventDecoder(SPEC.source(), FIELDS);
-
-  private static byte[] encode(Payment p) throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    BinaryEncoder enc = EncoderFactory.get().binaryEncoder(bytes, null);
-    new SpecificDatumWriter<>(Payment.class).write(p, enc);
-    enc.flush();
-    return bytes.toByteArray();
-  }
 
   private static Payment payment(String customer, Double amount, long ts) {
     return new Payment("p1", customer, "m1", amount, "EUR", null, Instant.ofEpochMilli(ts));
@@ -42,7 +31,7 @@ class EventDecoderTest {
 
   @Test
   void aValidRecordBecomesAnEventRowWithTheViewsFields() throws Exception {
-    Decoded d = decode(encode(payment("c1", 12.5, T)));
+    Decoded d = decode(AvroBytes.encode(payment("c1", 12.5, T)));
     assertThat(d.getDeadLetter()).isNull();
     assertThat(d.getEvent().getEntity()).isEqualTo("c1");
     assertThat(d.getEvent().getEventTime()).isEqualTo(T);
@@ -51,7 +40,7 @@ class EventDecoderTest {
 
   @Test
   void eachKindOfBadRecordIsADeadLetterWithItsReasonAndOrigin() throws Exception {
-    byte[] good = encode(payment("c1", 1.0, T));
+    byte[] good = AvroBytes.encode(payment("c1", 1.0, T));
     byte[] trailing = new byte[good.length + 3];
     System.arraycopy(good, 0, trailing, 0, good.length);
     Object[][] cases = {
@@ -59,11 +48,11 @@ class EventDecoderTest {
       {null, "EMPTY"},
       {new byte[] {(byte) 0xff, 1, 2}, "NOT_AVRO"},
       {trailing, "NOT_AVRO"},
-      {encode(payment("", 1.0, T)), "NULL_KEY"},
-      {encode(payment("c1", 1.0, 5L)), "BAD_EVENT_TIME"},
-      {encode(payment("c1", 1.0, 5_000_000_000_000L)), "BAD_EVENT_TIME"},
-      {encode(payment("c1", Double.NaN, T)), "NOT_A_NUMBER"},
-      {encode(payment("c1", Double.POSITIVE_INFINITY, T)), "NOT_A_NUMBER"},
+      {AvroBytes.encode(payment("", 1.0, T)), "NULL_KEY"},
+      {AvroBytes.encode(payment("c1", 1.0, 5L)), "BAD_EVENT_TIME"},
+      {AvroBytes.encode(payment("c1", 1.0, 5_000_000_000_000L)), "BAD_EVENT_TIME"},
+      {AvroBytes.encode(payment("c1", Double.NaN, T)), "NOT_A_NUMBER"},
+      {AvroBytes.encode(payment("c1", Double.POSITIVE_INFINITY, T)), "NOT_A_NUMBER"},
     };
     for (Object[] c : cases) {
       byte[] value = (byte[]) c[0];

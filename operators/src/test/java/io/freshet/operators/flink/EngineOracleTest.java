@@ -9,6 +9,7 @@ import io.freshet.operators.features.NaiveOracle;
 import io.freshet.spec.Aggregation;
 import io.freshet.spec.FeatureDef;
 import io.freshet.spec.ViewSpec;
+import io.freshet.testing.OracleAsserts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import org.assertj.core.data.Offset;
 import org.assertj.core.data.Percentage;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -392,11 +392,7 @@ class EngineOracleTest {
           }
         }
         default -> {
-          if (expected[i] instanceof Double d && actual instanceof Double a) {
-            assertThat(a).as(what).isCloseTo(d, Offset.offset(1e-9 * Math.max(1, Math.abs(d))));
-          } else {
-            assertThat(actual).as(what).isEqualTo(expected[i]);
-          }
+          OracleAsserts.assertSameTight(what, actual, expected[i]);
         }
       }
     }

@@ -15,6 +15,7 @@ import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.Tiles;
 import io.freshet.spec.ValueType;
 import io.freshet.spec.ViewSpec;
+import io.freshet.testing.OracleAsserts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -140,7 +141,7 @@ class SpecChangeOnSavedStateTest {
             view.features().get(i).name() + " of " + u.getEntity() + " at " + u.getValidFrom();
         Object actual = u.getValues().get(i);
         if (i != added) {
-          assertSame(what, actual, expected[i]);
+          OracleAsserts.assertSameTight(what, actual, expected[i]);
           continue;
         }
         Long had = lastBefore.get(u.getEntity());
@@ -151,7 +152,7 @@ class SpecChangeOnSavedStateTest {
               .containsExactly(ADDED.name());
           warming++;
         } else if (had == null || u.getValidFrom() >= savedAt + warmUp) {
-          assertSame(what + " (warmed up)", actual, expected[i]);
+          OracleAsserts.assertSameTight(what + " (warmed up)", actual, expected[i]);
           assertThat(u.getWarmingUp()).as(what + " no longer warming up").isEmpty();
           warmed++;
         }
@@ -199,17 +200,6 @@ class SpecChangeOnSavedStateTest {
         .asList()
         .containsExactly(ADDED.name());
     assertThat(after.get(after.size() - 1).getValues()).containsExactly(0L, null);
-  }
-
-  /** Equal; doubles within 1e-9 relative (tiles sum in another order than the oracle). */
-  private static void assertSame(String what, Object actual, Object expected) {
-    if (expected instanceof Double d && actual instanceof Double a) {
-      assertThat(a)
-          .as(what)
-          .isCloseTo(d, org.assertj.core.data.Offset.offset(1e-9 * Math.max(1, Math.abs(d))));
-    } else {
-      assertThat(actual).as(what).isEqualTo(expected);
-    }
   }
 
   @ParameterizedTest(name = "RocksDB {0}")

@@ -1,7 +1,5 @@
 package io.freshet.store.iceberg;
 
-import io.freshet.spec.FeatureSpec;
-import io.freshet.spec.SpecParser;
 import io.freshet.store.StoreColumn;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +21,6 @@ import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.GenericRecord;
-import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetWriter;
@@ -35,7 +32,8 @@ import org.apache.iceberg.types.Types;
 /**
  * A history table as a job that commits on every checkpoint leaves it: many commits of a few rows
  * each, one small Parquet file per partition per commit (written with Iceberg's generic Parquet
- * writer, no Flink), and ways to read every row back for comparisons.
+ * writer, no Flink), and its data files (rows are read back with {@link
+ * io.freshet.testing.HistoryRows}).
  */
 final class CheckpointCommits {
   static final long DAY = 86_400_000L;
@@ -58,19 +56,6 @@ final class CheckpointCommits {
   CheckpointCommits(Table table, long seed) {
     this.table = table;
     this.rnd = new Random(seed);
-  }
-
-  /** A payments spec with one view {@code view} of the given features. */
-  static FeatureSpec spec(String view, String... features) {
-    String yaml =
-        """
-        source: {name: payments, topic: payments, schema: payment.avsc, entity: customer_id,
-                 event_time: event_time, max_out_of_orderness: 2s, allowed_lateness: 10m}
-        views:
-          - {name: %s, ttl: 30d, features: [%s]}
-        """
-            .formatted(view, String.join(", ", features));
-    return SpecParser.parse(Path.of("../examples/payments/test.yaml"), yaml);
   }
 
   /**
@@ -165,40 +150,6 @@ final class CheckpointCommits {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /**
-   * Every row of the table's current snapshot, each as the text of all its columns in schema order,
-   * sorted: two tables hold the same multiset of rows exactly when these lists are equal.
-   */
-  static List<String> rows(Table table) {
-    table.refresh();
-    return rows(IcebergGenerics.read(table).build(), table);
-  }
-
-  /** As {@link #rows(Table)}, at a snapshot (time travel). */
-  static List<String> rows(Table table, long snapshotId) {
-    table.refresh();
-    return rows(IcebergGenerics.read(table).useSnapshot(snapshotId).build(), table);
-  }
-
-  private static List<String> rows(CloseableIterable<Record> records, Table table) {
-    List<String> out = new ArrayList<>();
-    try (records) {
-      for (Record r : records) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < r.size(); i++) {
-          Object v = r.get(i);
-          b.append(i == 0 ? "" : "|")
-              .append(v instanceof Double d ? Double.doubleToRawLongBits(d) + "d" : v);
-        }
-        out.add(b.toString());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    out.sort(null);
-    return out;
   }
 
   /** The data files of the table's current snapshot, with their column metrics. */

@@ -2,12 +2,16 @@ package io.freshet.store.iceberg;
 
 import static io.freshet.store.iceberg.CheckpointCommits.dataFiles;
 import static io.freshet.store.iceberg.CheckpointCommits.filesOnDisk;
-import static io.freshet.store.iceberg.CheckpointCommits.rows;
+import static io.freshet.testing.PaymentSpecs.COUNT;
+import static io.freshet.testing.PaymentSpecs.COUNTRY;
+import static io.freshet.testing.PaymentSpecs.SUM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.freshet.spec.FeatureSpec;
 import io.freshet.store.StoreColumn;
+import io.freshet.testing.HistoryRows;
+import io.freshet.testing.PaymentSpecs;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  * to one per partition, and safe beside a concurrent commit.
  */
 class HistoryCompactionTest {
-  private static final String COUNT = "{name: txn_count_1h, agg: count, window: 1h}";
-  private static final String SUM = "{name: amount_sum_1h, agg: sum, field: amount, window: 1h}";
-  private static final String COUNTRY = "{name: last_country, agg: last, field: country}";
   private static final String ANY = "{name: any_foreign, agg: count, window: 2h}";
 
   @TempDir Path stateDir;
@@ -41,7 +42,7 @@ class HistoryCompactionTest {
   @BeforeEach
   void createTable() {
     catalog = HistoryCatalogs.load("freshet", HistoryCatalogs.complete(Map.of(), stateDir));
-    FeatureSpec spec = CheckpointCommits.spec("risk", COUNT, SUM, COUNTRY);
+    FeatureSpec spec = PaymentSpecs.oneView("risk", "30d", COUNT, SUM, COUNTRY);
     table = HistoryTables.ensure(catalog, "freshet", spec.source(), spec.views().get(0));
   }
 
@@ -61,7 +62,7 @@ class HistoryCompactionTest {
     for (int i = 0; i < 10; i++) {
       commits.commit(25, 3);
     }
-    FeatureSpec more = CheckpointCommits.spec("risk", COUNT, SUM, COUNTRY, ANY);
+    FeatureSpec more = PaymentSpecs.oneView("risk", "30d", COUNT, SUM, COUNTRY, ANY);
     table = HistoryTables.ensure(catalog, "freshet", more.source(), more.views().get(0));
     commits = new CheckpointCommits(table, 12);
     for (int i = 0; i < 10; i++) {
@@ -72,7 +73,7 @@ class HistoryCompactionTest {
   @Test
   void compactionKeepsEveryRowAndLeavesOneFilePerPartition() {
     manySmallCommits();
-    List<String> before = rows(table);
+    List<String> before = HistoryRows.sortedText(table);
     int filesBefore = dataFiles(table).size();
     long snapshotBefore = table.currentSnapshot().snapshotId();
     assertThat(before).hasSize(500);
@@ -82,7 +83,9 @@ class HistoryCompactionTest {
     HistoryCompaction.Result result =
         HistoryCompaction.compact(table, HistoryCompaction.Options.DEFAULTS, false);
 
-    assertThat(rows(table)).as("the same multiset of rows, every column").isEqualTo(before);
+    assertThat(HistoryRows.sortedText(table))
+        .as("the same multiset of rows, every column")
+        .isEqualTo(before);
     List<DataFile> after = dataFiles(table);
     assertThat(after).hasSize(3);
     assertThat(result.filesBefore()).isEqualTo(60);
@@ -105,7 +108,7 @@ class HistoryCompactionTest {
               assertThat(f.recordCount()).isPositive();
             });
     // a reader pinned to the old snapshot reads what it read before
-    assertThat(rows(table, snapshotBefore)).isEqualTo(before);
+    assertThat(HistoryRows.sortedText(table, snapshotBefore)).isEqualTo(before);
   }
 
   @Test
@@ -114,14 +117,14 @@ class HistoryCompactionTest {
     for (int i = 0; i < 12; i++) {
       commits.commit(1_500, 1);
     }
-    List<String> before = rows(table);
+    List<String> before = HistoryRows.sortedText(table);
     long target =
         dataFiles(table).stream().mapToLong(DataFile::fileSizeInBytes).max().orElseThrow();
 
     HistoryCompaction.Result result =
         HistoryCompaction.compact(table, new HistoryCompaction.Options(4 * target, 2), false);
 
-    assertThat(rows(table)).isEqualTo(before);
+    assertThat(HistoryRows.sortedText(table)).isEqualTo(before);
     assertThat(result.filesRewritten()).isEqualTo(12);
     assertThat(result.filesWritten()).isBetween(2, 6);
     assertThat(dataFiles(table)).hasSize(result.filesWritten());
@@ -149,7 +152,7 @@ class HistoryCompactionTest {
         HistoryCompaction.compact(table, new HistoryCompaction.Options(0, 4), false);
     assertThat(enough.filesRewritten()).isEqualTo(4);
     assertThat(dataFiles(table)).hasSize(1);
-    assertThat(rows(table, day0)).hasSize(10);
+    assertThat(HistoryRows.sortedText(table, day0)).hasSize(10);
   }
 
   @Test
@@ -174,7 +177,7 @@ class HistoryCompactionTest {
   @Test
   void aCheckpointCommittedDuringTheRewriteIsKept() {
     manySmallCommits();
-    List<String> before = rows(table);
+    List<String> before = HistoryRows.sortedText(table);
     Set<String> planned = locations(dataFiles(table));
     Table job = catalog.loadTable(HistoryTables.identifier("freshet", "risk"));
     CheckpointCommits jobCommits = new CheckpointCommits(job, 99);
@@ -187,8 +190,8 @@ class HistoryCompactionTest {
             false,
             () -> appended[0] = jobCommits.commit(30, 3));
 
-    List<String> after = rows(table);
-    List<String> jobRows = rows(job, appended[0]);
+    List<String> after = HistoryRows.sortedText(table);
+    List<String> jobRows = HistoryRows.sortedText(job, appended[0]);
     assertThat(after).hasSize(before.size() + 30);
     assertThat(after).containsAll(before);
     assertThat(jobRows).isEqualTo(after);
@@ -203,7 +206,7 @@ class HistoryCompactionTest {
   @Test
   void aRewriteThatCannotCommitLeavesNoFilesBehind() {
     manySmallCommits();
-    List<String> before = rows(table);
+    List<String> before = HistoryRows.sortedText(table);
     DataFile gone = dataFiles(table).get(7);
     Table other = catalog.loadTable(HistoryTables.identifier("freshet", "risk"));
 
@@ -217,7 +220,7 @@ class HistoryCompactionTest {
         .isInstanceOf(ValidationException.class);
 
     assertThat(filesOnDisk(table)).noneMatch(p -> p.getFileName().toString().contains("compacted"));
-    assertThat(rows(table)).hasSize(before.size() - (int) gone.recordCount());
+    assertThat(HistoryRows.sortedText(table)).hasSize(before.size() - (int) gone.recordCount());
   }
 
   private static Set<String> locations(List<DataFile> files) {

@@ -2,10 +2,13 @@ package io.freshet.store.iceberg;
 
 import static io.freshet.store.iceberg.CheckpointCommits.dataFiles;
 import static io.freshet.store.iceberg.CheckpointCommits.filesOnDisk;
-import static io.freshet.store.iceberg.CheckpointCommits.rows;
+import static io.freshet.testing.PaymentSpecs.COUNT;
+import static io.freshet.testing.PaymentSpecs.COUNTRY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.freshet.spec.FeatureSpec;
+import io.freshet.testing.HistoryRows;
+import io.freshet.testing.PaymentSpecs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,8 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  * them, except those a pinned snapshot still reads; and the summary says so.
  */
 class HistoryMaintenanceTest {
-  private static final String COUNT = "{name: txn_count_1h, agg: count, window: 1h}";
-  private static final String COUNTRY = "{name: last_country, agg: last, field: country}";
 
   @TempDir Path stateDir;
   private Catalog catalog;
@@ -48,7 +49,7 @@ class HistoryMaintenanceTest {
   }
 
   private Table table(String view) {
-    FeatureSpec spec = CheckpointCommits.spec(view, COUNT, COUNTRY);
+    FeatureSpec spec = PaymentSpecs.oneView(view, "30d", COUNT, COUNTRY);
     return HistoryTables.ensure(catalog, "freshet", spec.source(), spec.views().get(0));
   }
 
@@ -66,8 +67,8 @@ class HistoryMaintenanceTest {
         .useSnapshot(pinned)
         .planFiles()
         .forEach(t -> pinnedFiles.add(t.file().location()));
-    List<String> pinnedRows = rows(risk, pinned);
-    List<String> current = rows(risk);
+    List<String> pinnedRows = HistoryRows.sortedText(risk, pinned);
+    List<String> current = HistoryRows.sortedText(risk);
     assertThat(filesOnDisk(risk)).hasSize(48);
     TableIdentifier id = HistoryTables.identifier("freshet", "risk");
     SnapshotPin pin = new SnapshotPin(id, pinned, "/sets/train.manifest.json");
@@ -85,8 +86,8 @@ class HistoryMaintenanceTest {
             now);
 
     risk.refresh();
-    assertThat(rows(risk)).isEqualTo(current);
-    assertThat(rows(risk, pinned)).isEqualTo(pinnedRows);
+    assertThat(HistoryRows.sortedText(risk)).isEqualTo(current);
+    assertThat(HistoryRows.sortedText(risk, pinned)).isEqualTo(pinnedRows);
     List<DataFile> live = dataFiles(risk);
     assertThat(live).hasSize(2);
     // on disk: the 2 compacted files and the 20 files the pinned snapshot still reads

@@ -1,11 +1,14 @@
 package io.freshet.store.iceberg;
 
+import static io.freshet.testing.PaymentSpecs.COUNT;
+import static io.freshet.testing.PaymentSpecs.COUNTRY;
+import static io.freshet.testing.PaymentSpecs.SUM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.freshet.spec.FeatureSpec;
-import io.freshet.spec.SpecParser;
 import io.freshet.store.StoreColumn;
+import io.freshet.testing.PaymentSpecs;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.iceberg.Schema;
@@ -21,28 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  * protected from retyped ones.
  */
 class HistoryTablesTest {
-  private static final String COUNT = "{name: txn_count_1h, agg: count, window: 1h}";
-  private static final String SUM = "{name: amount_sum_1h, agg: sum, field: amount, window: 1h}";
-  private static final String COUNTRY = "{name: last_country, agg: last, field: country}";
 
   @TempDir Path stateDir;
 
-  /** A payments spec whose one view has the given name, ttl and features. */
-  private static FeatureSpec spec(String view, String ttl, String... features) {
-    String yaml =
-        """
-        source: {name: payments, topic: payments, schema: payment.avsc, entity: customer_id,
-                 event_time: event_time, max_out_of_orderness: 2s, allowed_lateness: 10m}
-        views:
-          - {name: %s, ttl: %s, features: [%s]}
-        """
-            .formatted(view, ttl, String.join(", ", features));
-    return SpecParser.parse(Path.of("../examples/payments/test.yaml"), yaml);
-  }
-
   @Test
   void theFixedColumnsComeFirstInStoreColumnOrderThenTheFeatures() {
-    FeatureSpec spec = spec("risk", "30d", COUNT, SUM, COUNTRY);
+    FeatureSpec spec = PaymentSpecs.oneView("risk", "30d", COUNT, SUM, COUNTRY);
     assertThat(HistoryTables.schema(spec.views().get(0)).asStruct().toString())
         .isEqualTo(
             "struct<1: entity: required string, "
@@ -63,7 +50,7 @@ class HistoryTablesTest {
 
   @Test
   void aTableMadeBeforeWarmingUpGainsItAmongTheFixedColumns() throws Exception {
-    FeatureSpec spec = spec("risk", "30d", COUNT, SUM);
+    FeatureSpec spec = PaymentSpecs.oneView("risk", "30d", COUNT, SUM);
     Catalog catalog = catalog();
     try {
       // the table as it was created before the column existed
@@ -99,8 +86,8 @@ class HistoryTablesTest {
 
   @Test
   void addingAFeatureEvolvesTheTableAndKeepsItsHistory() throws Exception {
-    FeatureSpec v1 = spec("risk", "30d", COUNT, SUM);
-    FeatureSpec v2 = spec("risk", "30d", COUNT, SUM, COUNTRY);
+    FeatureSpec v1 = PaymentSpecs.oneView("risk", "30d", COUNT, SUM);
+    FeatureSpec v2 = PaymentSpecs.oneView("risk", "30d", COUNT, SUM, COUNTRY);
     Catalog catalog = catalog();
     try {
       Table created = HistoryTables.ensure(catalog, "freshet", v1.source(), v1.views().get(0));
@@ -126,8 +113,8 @@ class HistoryTablesTest {
 
   @Test
   void removingAFeatureKeepsItsColumnAndHistoryAndNamesItAsRemoved() throws Exception {
-    FeatureSpec a = spec("risk", "30d", COUNT, SUM);
-    FeatureSpec b = spec("risk", "30d", COUNT);
+    FeatureSpec a = PaymentSpecs.oneView("risk", "30d", COUNT, SUM);
+    FeatureSpec b = PaymentSpecs.oneView("risk", "30d", COUNT);
     Catalog catalog = catalog();
     try {
       Table stored = HistoryTables.ensure(catalog, "freshet", a.source(), a.views().get(0));
@@ -154,9 +141,10 @@ class HistoryTablesTest {
 
   @Test
   void retypingAFeatureIsRefusedWithWhatToDoAlsoBesideARemovedOne() throws Exception {
-    FeatureSpec stored = spec("risk", "30d", COUNT, SUM, COUNTRY);
+    FeatureSpec stored = PaymentSpecs.oneView("risk", "30d", COUNT, SUM, COUNTRY);
     FeatureSpec retyped =
-        spec("risk", "30d", COUNT, "{name: amount_sum_1h, agg: count, window: 1h}"); // double->long
+        PaymentSpecs.oneView(
+            "risk", "30d", COUNT, "{name: amount_sum_1h, agg: count, window: 1h}"); // double->long
     Catalog catalog = catalog();
     try {
       HistoryTables.ensure(catalog, "freshet", stored.source(), stored.views().get(0));
@@ -178,7 +166,7 @@ class HistoryTablesTest {
 
   @Test
   void writePropertiesAreSetOnNewTablesAndAddedToOldOnesWithoutOverriding() throws Exception {
-    FeatureSpec spec = spec("risk", "30d", COUNT, SUM);
+    FeatureSpec spec = PaymentSpecs.oneView("risk", "30d", COUNT, SUM);
     Catalog catalog = catalog();
     try {
       Table created = HistoryTables.ensure(catalog, "freshet", spec.source(), spec.views().get(0));

@@ -1,9 +1,12 @@
 package io.freshet.store.iceberg;
 
-import static io.freshet.store.iceberg.CheckpointCommits.rows;
+import static io.freshet.testing.PaymentSpecs.COUNT;
+import static io.freshet.testing.PaymentSpecs.COUNTRY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.freshet.spec.FeatureSpec;
+import io.freshet.testing.HistoryRows;
+import io.freshet.testing.PaymentSpecs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,8 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * manifest it breaks) and the ones the Flink committer needs on restore.
  */
 class SnapshotExpiryTest {
-  private static final String COUNT = "{name: txn_count_1h, agg: count, window: 1h}";
-  private static final String COUNTRY = "{name: last_country, agg: last, field: country}";
   private static final TableIdentifier ID = HistoryTables.identifier("freshet", "risk");
   private static final Duration AGE = Duration.ofDays(5);
 
@@ -38,7 +39,7 @@ class SnapshotExpiryTest {
   @BeforeEach
   void thirtyCommits() {
     catalog = HistoryCatalogs.load("freshet", HistoryCatalogs.complete(Map.of(), stateDir));
-    FeatureSpec spec = CheckpointCommits.spec("risk", COUNT, COUNTRY);
+    FeatureSpec spec = PaymentSpecs.oneView("risk", "30d", COUNT, COUNTRY);
     table = HistoryTables.ensure(catalog, "freshet", spec.source(), spec.views().get(0));
     CheckpointCommits checkpoints = new CheckpointCommits(table, 21);
     for (int i = 0; i < 30; i++) {
@@ -67,8 +68,8 @@ class SnapshotExpiryTest {
   @Test
   void snapshotsOlderThanTheCutoffExpireExceptTheOneAManifestPins() {
     long pinned = commits.get(5);
-    List<String> pinnedRows = rows(table, pinned);
-    List<String> current = rows(table);
+    List<String> pinnedRows = HistoryRows.sortedText(table, pinned);
+    List<String> current = HistoryRows.sortedText(table);
     List<Long> old = olderThan(20);
     assertThat(old).hasSizeGreaterThan(10).contains(pinned);
     SnapshotPin pin = new SnapshotPin(ID, pinned, "train.manifest.json");
@@ -95,8 +96,10 @@ class SnapshotExpiryTest {
           .as("snapshot %s", id)
           .isEqualTo(!expected.contains(id));
     }
-    assertThat(rows(table, pinned)).as("the manifest's rows").isEqualTo(pinnedRows);
-    assertThat(rows(table)).isEqualTo(current);
+    assertThat(HistoryRows.sortedText(table, pinned))
+        .as("the manifest's rows")
+        .isEqualTo(pinnedRows);
+    assertThat(HistoryRows.sortedText(table)).isEqualTo(current);
   }
 
   @Test
