@@ -19,6 +19,7 @@ import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SourceSpec;
 import io.freshet.spec.SpecParser;
 import io.freshet.spec.ViewSpec;
+import io.freshet.testing.Deadline;
 import io.freshet.testing.FlinkMiniClusterExtension;
 import io.freshet.testing.TestServices;
 import java.net.InetSocketAddress;
@@ -241,7 +242,7 @@ class CassandraSinkRestartIT {
 
   /** Waits until the sink has written rows of {@code n} entities (and the job still runs). */
   private static void awaitRows(CqlSession session, long n, JobClient job) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    Deadline deadline = Deadline.in(java.time.Duration.ofSeconds(120));
     while (true) {
       assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("job ended").isFalse();
       try {
@@ -254,7 +255,7 @@ class CassandraSinkRestartIT {
           | com.datastax.oss.driver.api.core.servererrors.ServerError notYet) {
         // the table is not created yet, or is being created
       }
-      assertThat(System.nanoTime()).as("waiting for rows of %s entities", n).isLessThan(deadline);
+      assertThat(deadline.hasTimeLeft()).as("waiting for rows of %s entities", n).isTrue();
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
     }
   }

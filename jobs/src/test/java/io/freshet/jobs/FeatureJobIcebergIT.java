@@ -17,15 +17,16 @@ import io.freshet.spec.ViewSpec;
 import io.freshet.store.StoreColumn;
 import io.freshet.store.iceberg.HistoryCatalogs;
 import io.freshet.store.iceberg.HistoryTables;
+import io.freshet.testing.Deadline;
 import io.freshet.testing.FlinkMiniClusterExtension;
+import io.freshet.testing.HistoryRows;
+import io.freshet.testing.Payments;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -64,9 +65,7 @@ import org.apache.flink.util.CloseableIterator;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -257,7 +256,8 @@ class FeatureJobIcebergIT {
   private static CleanRun uninterruptedRun() throws Exception {
     FeatureSpec spec = SpecParser.parse(Path.of("../examples/payments/payments.yaml"));
     ViewSpec view = spec.views().get(0);
-    List<Payment> payments = payments(40_000);
+    List<Payment> payments =
+        Payments.complete(11, 40_000, T0, 20_000, Payments.uniformCustomers(200));
 
     Path dir = Path.of("target", "iceberg-it-" + UUID.randomUUID()).toAbsolutePath();
     Configuration conf = new Configuration();
@@ -348,7 +348,7 @@ class FeatureJobIcebergIT {
   /** {@link #await(JobClient, String, BooleanSupplier)}, saying what it waited for at the end. */
   static void await(JobClient job, Supplier<String> what, BooleanSupplier condition)
       throws Exception {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    Deadline deadline = Deadline.in(PATIENCE);
     while (!condition.getAsBoolean()) {
       JobStatus status = job.getJobStatus().get();
       if (status.isGloballyTerminalState()) {
@@ -360,7 +360,7 @@ class FeatureJobIcebergIT {
         }
         throw new AssertionError("job " + status + " while waiting for " + what.get(), failure);
       }
-      if (System.nanoTime() > deadline) {
+      if (!deadline.hasTimeLeft()) {
         throw new AssertionError(
             "waited " + PATIENCE.toSeconds() + " s for " + what.get() + " (job " + status + ")");
       }
@@ -521,8 +521,8 @@ class FeatureJobIcebergIT {
       throws Exception {
     Table table = table(conf, namespace, view);
     List<String> rows = new ArrayList<>();
-    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
-      for (Record r : records) {
+    {
+      for (Record r : HistoryRows.read(table)) {
         List<Object> values = new ArrayList<>();
         for (var f : view.features()) {
           values.add(r.getField(f.name()));
@@ -589,26 +589,6 @@ class FeatureJobIcebergIT {
         + revision
         + "|"
         + values;
-  }
-
-  /** Payments of 200 customers, out of order by up to 2 s (within the watermark bound). */
-  private static List<Payment> payments(int n) {
-    Random rnd = new Random(11);
-    List<Payment> out = new ArrayList<>();
-    long clock = T0;
-    for (int i = 0; i < n; i++) {
-      clock += rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(20_000);
-      out.add(
-          new Payment(
-              "p" + i,
-              "c" + rnd.nextInt(200),
-              "m" + rnd.nextInt(40),
-              Math.round(rnd.nextDouble() * 40_000) / 100.0,
-              "EUR",
-              List.of("FR", "DE", "NL", "US").get(rnd.nextInt(4)),
-              Instant.ofEpochMilli(clock - rnd.nextInt(2000))));
-    }
-    return out;
   }
 
   /**

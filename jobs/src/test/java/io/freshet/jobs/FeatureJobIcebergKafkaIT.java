@@ -14,16 +14,16 @@ import io.freshet.examples.payments.Payment;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
 import io.freshet.spec.ViewSpec;
+import io.freshet.testing.AvroBytes;
 import io.freshet.testing.FlinkMiniClusterExtension;
+import io.freshet.testing.Payments;
 import io.freshet.testing.RealServicesExtension;
 import io.freshet.testing.TestServices;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
@@ -93,7 +93,8 @@ class FeatureJobIcebergKafkaIT {
       TestServices services, @InjectMiniCluster MiniCluster cluster) throws Exception {
     FeatureSpec parsed = SpecParser.parse(Path.of("../examples/payments/payments.yaml"));
     ViewSpec view = parsed.views().get(0);
-    List<Payment> payments = payments(PAYMENTS);
+    List<Payment> payments =
+        Payments.complete(5, PAYMENTS, T0, 200_000, Payments.uniformCustomers(200));
     long last =
         payments.stream().mapToLong(p -> p.getEventTime().toEpochMilli()).max().orElseThrow();
     Configuration kafka = new Configuration();
@@ -268,33 +269,13 @@ class FeatureJobIcebergKafkaIT {
     }
   }
 
-  /** Payments of 200 customers over about two weeks, out of order by up to 2 s. */
-  private static List<Payment> payments(int n) {
-    Random rnd = new Random(5);
-    List<Payment> out = new ArrayList<>();
-    long clock = T0;
-    for (int i = 0; i < n; i++) {
-      clock += rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(200_000);
-      out.add(
-          new Payment(
-              "p" + i,
-              "c" + rnd.nextInt(200),
-              "m" + rnd.nextInt(40),
-              Math.round(rnd.nextDouble() * 40_000) / 100.0,
-              "EUR",
-              List.of("FR", "DE", "NL", "US").get(rnd.nextInt(4)),
-              Instant.ofEpochMilli(clock - rnd.nextInt(2000))));
-    }
-    return out;
-  }
-
   /** The payments, keyed by customer. */
   private static void produce(TestServices services, String topic, List<Payment> payments)
       throws Exception {
     try (KafkaProducer<byte[], byte[]> producer = producer(services)) {
       for (Payment p : payments) {
         byte[] key = p.getCustomerId().getBytes();
-        producer.send(new ProducerRecord<>(topic, key, FeatureJobKafkaIT.encode(p)));
+        producer.send(new ProducerRecord<>(topic, key, AvroBytes.encode(p)));
       }
     }
   }

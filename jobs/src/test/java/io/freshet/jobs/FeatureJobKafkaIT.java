@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
-import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -315,11 +314,6 @@ class FeatureJobKafkaIT {
     byte[] a = new byte[b.remaining()];
     b.duplicate().get(a);
     return a;
-  }
-
-  /** Kept for FeatureJobIcebergKafkaIT until it calls {@link AvroBytes#encode} itself. */
-  static <T extends SpecificRecordBase> byte[] encode(T record) {
-    return AvroBytes.encode(record);
   }
 
   static List<DeadLetter> readAll(TestServices services, String topic, int expected)

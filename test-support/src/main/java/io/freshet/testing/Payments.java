@@ -50,6 +50,31 @@ public final class Payments {
     return out;
   }
 
+  /**
+   * {@code n} payments from {@code t0} with every field set (no null amount or country), event
+   * times at most {@code maxStepMillis} apart and out of order by up to 2 s, drawn from {@code
+   * seed}: the input of the history sink's failure tests.
+   */
+  public static List<Payment> complete(
+      long seed, int n, long t0, int maxStepMillis, Function<Random, String> customers) {
+    Random rnd = new Random(seed);
+    List<Payment> out = new ArrayList<>();
+    long clock = t0;
+    for (int i = 0; i < n; i++) {
+      clock += rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(maxStepMillis);
+      out.add(
+          new Payment(
+              "p" + i,
+              customers.apply(rnd),
+              "m" + rnd.nextInt(40),
+              Math.round(rnd.nextDouble() * 40_000) / 100.0,
+              "EUR",
+              COUNTRIES.get(rnd.nextInt(4)),
+              Instant.ofEpochMilli(clock - rnd.nextInt(2000))));
+    }
+    return out;
+  }
+
   /** The latest event time of {@code payments}. */
   public static long latest(List<Payment> payments) {
     return payments.stream().mapToLong(p -> p.getEventTime().toEpochMilli()).max().orElseThrow();

@@ -1,10 +1,10 @@
 package io.freshet.connectors.cassandra;
 
-import static io.freshet.connectors.cassandra.TestViews.COUNT;
-import static io.freshet.connectors.cassandra.TestViews.COUNTRY;
-import static io.freshet.connectors.cassandra.TestViews.MAX;
-import static io.freshet.connectors.cassandra.TestViews.SUM;
 import static io.freshet.connectors.cassandra.TestViews.update;
+import static io.freshet.testing.PaymentSpecs.COUNT;
+import static io.freshet.testing.PaymentSpecs.COUNTRY;
+import static io.freshet.testing.PaymentSpecs.MAX;
+import static io.freshet.testing.PaymentSpecs.SUM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,6 +14,7 @@ import io.freshet.serving.FeatureClient;
 import io.freshet.serving.FeatureStatus;
 import io.freshet.serving.FeatureVector;
 import io.freshet.spec.FeatureSpec;
+import io.freshet.testing.PaymentSpecs;
 import io.freshet.testing.RealServicesExtension;
 import io.freshet.testing.TestServices;
 import java.time.Duration;
@@ -105,7 +106,7 @@ class CassandraFeatureWriterIT {
 
   @Test
   void duplicatesReplaysAndReorderingNeverRegressAndCorrectionsWin() throws Exception {
-    FeatureSpec spec = TestViews.spec("risk", "30d", COUNT, SUM, COUNTRY);
+    FeatureSpec spec = PaymentSpecs.oneView("risk", "30d", COUNT, SUM, COUNTRY);
     FeatureUpdate u1 = update(spec, "c1", T, T, 0, 1L, 10.0, "FR");
     FeatureUpdate u2 = update(spec, "c1", T + 1000, T + 1000, 0, 2L, 30.0, "DE");
     FeatureUpdate u3 = update(spec, "c1", T + 2000, T + 2000, 0, 3L, 32.5, null);
@@ -145,7 +146,7 @@ class CassandraFeatureWriterIT {
   @Test
   void aBackfillThatOutrunsCassandraWritesOnlyCurrentVectorsAndEndsWithTheNewest()
       throws Exception {
-    FeatureSpec spec = TestViews.spec("backfill", "30d", COUNT, SUM);
+    FeatureSpec spec = PaymentSpecs.oneView("backfill", "30d", COUNT, SUM);
     conf.set(CassandraOptions.MAX_IN_FLIGHT, 2);
     conf.set(CassandraOptions.MAX_WAITING, 50);
     int entities = 300;
@@ -180,7 +181,7 @@ class CassandraFeatureWriterIT {
 
   @Test
   void recentUpdatesAreWrittenAtOnceAndHistoricalOnesAtTheNextFlush() throws Exception {
-    FeatureSpec spec = TestViews.spec("hold", "30d", COUNT);
+    FeatureSpec spec = PaymentSpecs.oneView("hold", "30d", COUNT);
     RecordingMetricGroup metrics = new RecordingMetricGroup();
     // holds updates older than 1 min by default
     try (CassandraFeatureWriter w =
@@ -210,7 +211,7 @@ class CassandraFeatureWriterIT {
 
   @Test
   void ttlIsMeasuredFromLastEventTimeAndExpiredReplaysAreSkipped() throws Exception {
-    FeatureSpec spec = TestViews.spec("short_ttl", "1h", COUNT);
+    FeatureSpec spec = PaymentSpecs.oneView("short_ttl", "1h", COUNT);
     conf.set(CassandraOptions.EXPIRED_RETENTION, Duration.ofMinutes(10));
     try (CassandraFeatureWriter w = open(spec)) {
       long last = NOW - Duration.ofMinutes(30).toMillis();
@@ -246,7 +247,7 @@ class CassandraFeatureWriterIT {
    */
   @Test
   void aTtlReachingPast2038IsCappedNotRefused() throws Exception {
-    FeatureSpec spec = TestViews.spec("long_ttl", "5000d", COUNT);
+    FeatureSpec spec = PaymentSpecs.oneView("long_ttl", "5000d", COUNT);
     long now = System.currentTimeMillis();
     try (CassandraFeatureWriter w =
         CassandraFeatureWriter.open(
@@ -270,7 +271,7 @@ class CassandraFeatureWriterIT {
    */
   @Test
   void ttlOfAWindowExitRunsFromItsLastEventNotItsValidFrom() throws Exception {
-    FeatureSpec spec = TestViews.spec("exit_ttl", "1h", COUNT);
+    FeatureSpec spec = PaymentSpecs.oneView("exit_ttl", "1h", COUNT);
     conf.set(CassandraOptions.EXPIRED_RETENTION, Duration.ofMinutes(10));
     RecordingMetricGroup metrics = new RecordingMetricGroup();
     try (CassandraFeatureWriter w =
@@ -294,7 +295,7 @@ class CassandraFeatureWriterIT {
 
   @Test
   void entityIdsOfAnyCharacters() throws Exception {
-    FeatureSpec spec = TestViews.spec("odd_ids", "30d", COUNT, COUNTRY);
+    FeatureSpec spec = PaymentSpecs.oneView("odd_ids", "30d", COUNT, COUNTRY);
     List<String> ids =
         List.of(
             "o'brien",
@@ -325,12 +326,12 @@ class CassandraFeatureWriterIT {
 
   @Test
   void schemaEvolvesByAddedFeaturesAndRefusesRetypedOnes() throws Exception {
-    FeatureSpec v1 = TestViews.spec("evolving", "30d", COUNT, SUM);
+    FeatureSpec v1 = PaymentSpecs.oneView("evolving", "30d", COUNT, SUM);
     try (CassandraFeatureWriter w = open(v1)) {
       writeAll(w, update(v1, "c1", T, T, 0, 1L, 5.0));
     }
     // added feature: ALTER TABLE ADD; old rows read MISSING for it
-    FeatureSpec v2 = TestViews.spec("evolving", "30d", COUNT, SUM, MAX);
+    FeatureSpec v2 = PaymentSpecs.oneView("evolving", "30d", COUNT, SUM, MAX);
     try (CassandraFeatureWriter w = open(v2)) {
       writeAll(w, update(v2, "c2", T, T, 0, 1L, 5.0, 5.0));
     }
@@ -346,7 +347,7 @@ class CassandraFeatureWriterIT {
     // retyped feature (sum over amount is double; a count of the same name is bigint): refused,
     // and the job must not restart in a loop
     FeatureSpec retyped =
-        TestViews.spec(
+        PaymentSpecs.oneView(
             "evolving", "30d", COUNT, "{name: amount_sum_1h, agg: count, window: 1h}", MAX);
     assertThatThrownBy(() -> open(retyped))
         .isInstanceOf(SuppressRestartsException.class)
@@ -358,8 +359,8 @@ class CassandraFeatureWriterIT {
 
   @Test
   void aRemovedFeatureKeepsItsColumnWhichEveryRowWrittenAfterHoldsNullIn() throws Exception {
-    FeatureSpec a = TestViews.spec("shrinking", "30d", COUNT, SUM);
-    FeatureSpec b = TestViews.spec("shrinking", "30d", COUNT);
+    FeatureSpec a = PaymentSpecs.oneView("shrinking", "30d", COUNT, SUM);
+    FeatureSpec b = PaymentSpecs.oneView("shrinking", "30d", COUNT);
     try (CassandraFeatureWriter w = open(a)) {
       writeAll(w, update(a, "c1", T, T, 0, 1L, 5.0), update(a, "c2", T, T, 0, 1L, 6.0));
     }
@@ -417,7 +418,7 @@ class CassandraFeatureWriterIT {
 
   @Test
   void fatalErrorsFailTheNextWriteOrFlushLoudly() throws Exception {
-    FeatureSpec spec = TestViews.spec("dropped", "30d", COUNT);
+    FeatureSpec spec = PaymentSpecs.oneView("dropped", "30d", COUNT);
     try (CassandraFeatureWriter w = open(spec)) {
       writeAll(w, update(spec, "c1", T, T, 0, 1L));
       services.cqlSession().execute("DROP TABLE dropped");

@@ -11,19 +11,6 @@ public final class TestViews {
   private TestViews() {}
 
   /**
-   * {@link PaymentSpecs#oneView}, kept with its feature constants for CassandraFeatureWriterIT
-   * until it uses PaymentSpecs itself.
-   */
-  public static FeatureSpec spec(String view, String ttl, String... features) {
-    return PaymentSpecs.oneView(view, ttl, features);
-  }
-
-  static final String COUNT = PaymentSpecs.COUNT;
-  static final String SUM = PaymentSpecs.SUM;
-  static final String COUNTRY = PaymentSpecs.COUNTRY;
-  static final String MAX = PaymentSpecs.MAX;
-
-  /**
    * An update of the spec's view, written (written_at) when it became valid: a test's updates carry
    * no wall-clock time.
    */
