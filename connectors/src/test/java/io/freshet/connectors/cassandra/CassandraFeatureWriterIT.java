@@ -57,13 +57,7 @@ class CassandraFeatureWriterIT {
   @BeforeEach
   void setUp(TestServices services) {
     this.services = services;
-    conf = new Configuration();
-    conf.set(
-        CassandraOptions.CONTACT_POINTS,
-        List.of("127.0.0.1:" + services.cassandraContactPoint().getPort()));
-    conf.set(CassandraOptions.LOCAL_DATACENTER, services.cassandraLocalDatacenter());
-    conf.set(CassandraOptions.KEYSPACE, services.keyspace());
-    conf.set(CassandraOptions.CONSISTENCY, "ONE");
+    conf = TestViews.cassandra(services);
     conf.set(CassandraOptions.MAX_IN_FLIGHT, 8);
     client =
         FeatureClient.builder()

@@ -10,6 +10,19 @@ import java.util.List;
 public final class TestViews {
   private TestViews() {}
 
+  /** Writer settings on the test's Cassandra node and keyspace, at consistency ONE. */
+  static org.apache.flink.configuration.Configuration cassandra(
+      io.freshet.testing.TestServices services) {
+    var conf = new org.apache.flink.configuration.Configuration();
+    conf.set(
+        CassandraOptions.CONTACT_POINTS,
+        List.of("127.0.0.1:" + services.cassandraContactPoint().getPort()));
+    conf.set(CassandraOptions.LOCAL_DATACENTER, services.cassandraLocalDatacenter());
+    conf.set(CassandraOptions.KEYSPACE, services.keyspace());
+    conf.set(CassandraOptions.CONSISTENCY, "ONE");
+    return conf;
+  }
+
   /**
    * An update of the spec's view, written (written_at) when it became valid: a test's updates carry
    * no wall-clock time.

@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,15 +31,16 @@ class WarmingUpIT {
   /** A fixed instant, ttl 30 days: no vector here expires. */
   private static final long T = 1_796_000_000_000L;
 
-  private static Configuration conf(TestServices services) {
-    Configuration conf = new Configuration();
-    conf.set(
-        CassandraOptions.CONTACT_POINTS,
-        List.of("127.0.0.1:" + services.cassandraContactPoint().getPort()));
-    conf.set(CassandraOptions.LOCAL_DATACENTER, services.cassandraLocalDatacenter());
-    conf.set(CassandraOptions.KEYSPACE, services.keyspace());
-    conf.set(CassandraOptions.CONSISTENCY, "ONE");
-    return conf;
+  /** The job's writer for the spec's view, on a clock a minute after T. */
+  private static CassandraFeatureWriter writer(TestServices services, FeatureSpec spec)
+      throws Exception {
+    return CassandraFeatureWriter.open(
+        spec.source(),
+        spec.views().get(0),
+        TestViews.cassandra(services),
+        0,
+        new UnregisteredMetricsGroup(),
+        () -> T + 60_000);
   }
 
   private static FeatureClient client(TestServices services, FeatureSpec spec) {
@@ -56,14 +56,7 @@ class WarmingUpIT {
   void aWarmingFeatureIsServedAsWarmingUpUntilAVectorNoLongerListsIt(TestServices services)
       throws Exception {
     FeatureSpec spec = PaymentSpecs.oneView("warm", "30d", COUNT, MAX);
-    try (CassandraFeatureWriter w =
-            CassandraFeatureWriter.open(
-                spec.source(),
-                spec.views().get(0),
-                conf(services),
-                0,
-                new UnregisteredMetricsGroup(),
-                () -> T + 60_000);
+    try (CassandraFeatureWriter w = writer(services, spec);
         FeatureClient client = client(services, spec)) {
       FeatureUpdate warming = update(spec, "c1", T, T, 0, 3L, null);
       warming.setWarmingUp(List.of("amount_max_1h"));
@@ -109,14 +102,7 @@ class WarmingUpIT {
       assertThat(v.get("txn_count_1h").value()).as("read without warming_up").isEqualTo(7L);
       assertThat(v.warmingUp()).isEmpty();
     }
-    try (CassandraFeatureWriter w =
-        CassandraFeatureWriter.open(
-            spec.source(),
-            spec.views().get(0),
-            conf(services),
-            0,
-            new UnregisteredMetricsGroup(),
-            () -> T + 60_000)) {
+    try (CassandraFeatureWriter w = writer(services, spec)) {
       w.write(update(spec, "c1", T, T, 0, 2L), null);
       w.flush(false);
     }
