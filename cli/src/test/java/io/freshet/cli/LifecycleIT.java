@@ -209,8 +209,8 @@ class LifecycleIT {
    * A training set over the whole period (archive, topic, three runs) against the naive oracle:
    * every spine row gets, per requested feature, the recomputation from the entity's accepted
    * events strictly before the row's time (the input has no late events, so what the history knew
-   * then is what the events say); an added feature may be null where the row it reads was written
-   * before its warm-up ended.
+   * then is what the events say); an added feature is null, and its warming-up indicator true,
+   * exactly where the row it reads was written before its warm-up ended (else the oracle's value).
    */
   private static void trainingSetEqualsOracle(
       FeatureSpec spec,
@@ -242,6 +242,7 @@ class LifecycleIT {
     }
     int checked = 0;
     int warmedValues = 0;
+    int warmingValues = 0;
     for (GenericRecord r : ParquetRows.read(output)) {
       String entity = r.get("customer_id").toString();
       long ts = Instant.parse(r.get("timestamp").toString()).toEpochMilli();
@@ -256,19 +257,24 @@ class LifecycleIT {
         Object actual = r.get(feature);
         actual = actual instanceof CharSequence c ? c.toString() : actual;
         Long warmedBy = warming.get(name);
-        if (warmedBy != null && actual == null) {
-          EndToEndChecks.HistoryRow asOf =
-              EndToEndChecks.newest(
-                  history.get(v.name()).getOrDefault(entity, List.of()).stream()
-                      .filter(h -> h.validFrom() < ts)
-                      .toList());
-          assertThat(asOf == null || asOf.validFrom() < warmedBy)
-              .as("%s of %s before %s is null only while it warms up", name, entity, ts)
-              .isTrue();
-          continue;
-        }
         if (warmedBy != null) {
-          warmedValues++;
+          // the indicator says whether a null is the warm-up's; otherwise the oracle's value
+          String indicator = feature + "__warming_up";
+          assertThat(r.getSchema().getField(indicator)).as("column " + indicator).isNotNull();
+          if (Boolean.TRUE.equals(r.get(indicator))) {
+            EndToEndChecks.HistoryRow asOf =
+                EndToEndChecks.newest(
+                    history.get(v.name()).getOrDefault(entity, List.of()).stream()
+                        .filter(h -> h.validFrom() < ts)
+                        .toList());
+            assertThat(actual).as("%s of %s before %s while warming up", name, entity, ts).isNull();
+            assertThat(asOf != null && asOf.validFrom() < warmedBy)
+                .as("%s of %s before %s warms up only until %s", name, entity, ts, warmedBy)
+                .isTrue();
+            warmingValues++;
+            continue;
+          }
+          warmedValues += actual == null ? 0 : 1;
         }
         OracleAsserts.assertSame(name + " of " + entity + " before " + ts, actual, expected);
       }
@@ -276,6 +282,7 @@ class LifecycleIT {
     }
     assertThat(checked).isEqualTo(rows);
     assertThat(warmedValues).as("rows with the added feature warmed up").isPositive();
+    assertThat(warmingValues).as("rows with the added feature warming up").isPositive();
   }
 
   /** A second view unlike the example's: its own tile and ttl, and kinds the example lacks. */

@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -80,7 +81,7 @@ final class HistoryScan {
     if (asServed) {
       cols.add(StoreColumn.WRITTEN_AT.column());
     }
-    cols.addAll(p.features);
+    cols.addAll(WarmingUp.historyColumns(p.features));
     Snapshot snapshot = p.table.snapshot(p.snapshotId);
     Schema schema =
         snapshot.schemaId() != null && p.table.schemas().containsKey(snapshot.schemaId())
@@ -126,9 +127,20 @@ final class HistoryScan {
     fieldIds[3] = schema.findField(StoreColumn.LAST_EVENT_TIME.column()).fieldId();
     fieldIds[4] =
         asServed ? schema.findField(StoreColumn.WRITTEN_AT.column()).fieldId() : fieldIds[1];
+    String[] indicatorOf = new String[p.features.size()];
+    List<Set<String>> versionsWithout = new ArrayList<>();
     for (int f = 0; f < p.features.size(); f++) {
-      fieldIds[5 + f] = schema.findField(p.features.get(f)).fieldId();
+      indicatorOf[f] = WarmingUp.featureOf(p.features.get(f));
+      String column = indicatorOf[f] == null ? p.features.get(f) : StoreColumn.WARMING_UP.column();
+      fieldIds[5 + f] = schema.findField(column).fieldId();
+      versionsWithout.add(
+          indicatorOf[f] == null ? Set.of() : WarmingUp.versionsWithout(p.table, indicatorOf[f]));
     }
+    ParquetHistoryReader.Indicators indicators =
+        new ParquetHistoryReader.Indicators(
+            indicatorOf,
+            schema.findField(StoreColumn.SPEC_VERSION.column()).fieldId(),
+            versionsWithout);
     newestFirst(tasks, fieldIds[4]);
     int readers = Math.min(READERS, tasks.size());
     AtomicInteger next = new AtomicInteger();
@@ -154,6 +166,7 @@ final class HistoryScan {
                       ParquetHistoryReader.read(
                           Path.of(URI.create(task.file().location())),
                           fieldIds,
+                          indicators,
                           entities,
                           batch,
                           b -> {
@@ -228,17 +241,34 @@ final class HistoryScan {
       AtomicLong rows)
       throws IOException {
     int nf = p.features.size();
+    String[] indicatorOf = new String[nf];
+    List<Set<String>> versionsWithout = new ArrayList<>();
+    for (int f = 0; f < nf; f++) {
+      indicatorOf[f] = WarmingUp.featureOf(p.features.get(f));
+      versionsWithout.add(
+          indicatorOf[f] == null ? Set.of() : WarmingUp.versionsWithout(p.table, indicatorOf[f]));
+    }
     int[] pos = null;
+    int warmingPos = -1;
+    int versionPos = -1;
     batch.size = 0;
     for (Record r : records) {
       if (pos == null) {
-        pos = new int[cols.size()];
         List<Types.NestedField> fields = r.struct().fields();
-        for (int i = 0; i < cols.size(); i++) {
+        int base = asServed ? 5 : 4;
+        pos = new int[base + nf];
+        for (int i = 0; i < pos.length; i++) {
+          String col = i < base ? cols.get(i) : p.features.get(i - base);
           pos[i] = -1;
           for (int j = 0; j < fields.size(); j++) {
-            if (fields.get(j).name().equals(cols.get(i))) {
+            if (fields.get(j).name().equals(col)) {
               pos[i] = j;
+            }
+            if (fields.get(j).name().equals(StoreColumn.WARMING_UP.column())) {
+              warmingPos = j;
+            }
+            if (fields.get(j).name().equals(StoreColumn.SPEC_VERSION.column())) {
+              versionPos = j;
             }
           }
         }
@@ -257,7 +287,13 @@ final class HistoryScan {
         base = 5;
       }
       for (int f = 0; f < nf; f++) {
-        batch.values.set(f, n, r.get(pos[base + f]));
+        batch.values.set(
+            f,
+            n,
+            indicatorOf[f] == null
+                ? r.get(pos[base + f])
+                : WarmingUp.notComputed(
+                    r.get(warmingPos), r.get(versionPos), indicatorOf[f], versionsWithout.get(f)));
       }
       batch.size = n + 1;
       if (batch.size == HistoryBatch.CAPACITY) {

@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -49,10 +51,17 @@ final class ParquetHistoryReader {
 
   /**
    * @param fieldIds Iceberg field ids of entity, valid_from, revision, last_event_time, the key
-   *     column (valid_from or written_at), then the features (in the batch's feature order)
+   *     column (valid_from or written_at), then the features (in the batch's feature order; the
+   *     warming_up column's for an indicator)
+   * @param indicators which of the batch's features are {@link WarmingUp} indicators
    */
   static void read(
-      Path file, int[] fieldIds, HistoryBatch.Entities entities, HistoryBatch batch, BatchSink sink)
+      Path file,
+      int[] fieldIds,
+      Indicators indicators,
+      HistoryBatch.Entities entities,
+      HistoryBatch batch,
+      BatchSink sink)
       throws IOException {
     try (ParquetFileReader reader =
         ParquetFileReader.open(
@@ -60,7 +69,18 @@ final class ParquetHistoryReader {
       MessageType schema = reader.getFooter().getFileMetaData().getSchema();
       String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
       ColumnDescriptor[] cols = new ColumnDescriptor[fieldIds.length];
+      Listed listed = null;
       for (int i = 0; i < fieldIds.length; i++) {
+        if (i >= 5 && indicators.of()[i - 5] != null) {
+          if (listed == null) {
+            listed =
+                new Listed(
+                    listColumn(schema, fieldIds[i]),
+                    column(schema, indicators.versionFieldId),
+                    indicators);
+          }
+          continue;
+        }
         for (Type t : schema.getFields()) {
           if (t.getId() != null && t.getId().intValue() == fieldIds[i]) {
             cols[i] = schema.getColumnDescription(new String[] {t.getName()});
@@ -80,13 +100,16 @@ final class ParquetHistoryReader {
       }
       PageReadStore rowGroup;
       while ((rowGroup = reader.readNextRowGroup()) != null) {
-        if (bulk) {
-          readBulk(rowGroup, cols, separateKey, entities, batch, sink, strings);
-          continue;
-        }
         ColumnReadStoreImpl store =
             new ColumnReadStoreImpl(
                 rowGroup, new GroupRecordConverter(schema).getRootConverter(), schema, createdBy);
+        if (listed != null) {
+          listed.start(store);
+        }
+        if (bulk) {
+          readBulk(rowGroup, cols, separateKey, entities, batch, listed, sink, strings);
+          continue;
+        }
         ColumnReader[] readers = new ColumnReader[cols.length];
         for (int i = 0; i < cols.length; i++) {
           if (cols[i] != null && (i != 4 || separateKey)) {
@@ -107,13 +130,18 @@ final class ParquetHistoryReader {
           }
           for (int f = 0; f < nf; f++) {
             ColumnReader cr = readers[5 + f];
-            if (cr == null) {
+            if (indicators.of()[f] != null) {
+              continue;
+            } else if (cr == null) {
               for (int r = 0; r < n; r++) {
                 values.setNull(f, r);
               }
             } else {
               readValues(cr, values, f, n, strings);
             }
+          }
+          if (listed != null) {
+            listed.read(n, values);
           }
           batch.size = n;
           sink.accept(batch);
@@ -154,6 +182,7 @@ final class ParquetHistoryReader {
       boolean separateKey,
       HistoryBatch.Entities entities,
       HistoryBatch batch,
+      Listed listed,
       BatchSink sink,
       StringCache strings)
       throws IOException {
@@ -196,7 +225,9 @@ final class ParquetHistoryReader {
       }
       for (int f = 0; f < nf; f++) {
         BulkColumnReader cr = readers[5 + f];
-        if (cr == null) {
+        if (listed != null && listed.isIndicator(f)) {
+          continue;
+        } else if (cr == null) {
           for (int r = 0; r < n; r++) {
             values.setNull(f, r);
           }
@@ -222,9 +253,143 @@ final class ParquetHistoryReader {
           }
         }
       }
+      if (listed != null) {
+        listed.read(n, values);
+      }
       batch.size = n;
       sink.accept(batch);
       done += n;
+    }
+  }
+
+  /**
+   * Which features of a batch are {@link WarmingUp} indicators, and what they need.
+   *
+   * @param of per feature of the batch, the feature it is the indicator of, or null
+   * @param versionFieldId the Iceberg field id of spec_version
+   * @param versionsWithout per feature of the batch, the spec versions that did not compute the
+   *     feature an indicator is of ({@link WarmingUp#versionsWithout})
+   */
+  record Indicators(String[] of, int versionFieldId, List<Set<String>> versionsWithout) {}
+
+  /** The flat column with Iceberg field id {@code fieldId}, or null when the file has none. */
+  private static ColumnDescriptor column(MessageType schema, int fieldId) {
+    for (Type t : schema.getFields()) {
+      if (t.getId() != null && t.getId().intValue() == fieldId) {
+        return schema.getColumnDescription(new String[] {t.getName()});
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The leaf column of the list with Iceberg field id {@code listFieldId} (warming_up's element),
+   * or null when the file has no such column (written before the table had it).
+   */
+  private static ColumnDescriptor listColumn(MessageType schema, int listFieldId) {
+    for (Type t : schema.getFields()) {
+      if (t.getId() != null && t.getId().intValue() == listFieldId) {
+        for (ColumnDescriptor c : schema.getColumns()) {
+          if (c.getPath().length > 1 && c.getPath()[0].equals(t.getName())) {
+            return c;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The warming_up list and spec_version of each row, turned into the batch's {@link WarmingUp}
+   * indicators: true where the row lists the indicator's feature or its spec version did not
+   * compute it, false otherwise. Read value by value with parquet's own readers (the list is a
+   * repeated column); nearly every row's list is null, one value.
+   */
+  private static final class Listed {
+    private final ColumnDescriptor column;
+    private final ColumnDescriptor versionColumn;
+    private final int[] slots; // the batch's feature slots that are indicators
+    private final Binary[] names; // the feature each of them is the indicator of
+    private final Binary[][] without; // per slot, the spec versions that did not compute it
+    private final boolean[] indicator;
+    private final boolean[] found;
+    private ColumnReader reader;
+    private ColumnReader versions;
+    private long left;
+
+    Listed(ColumnDescriptor column, ColumnDescriptor versionColumn, Indicators indicators) {
+      this.column = column;
+      this.versionColumn = versionColumn;
+      String[] of = indicators.of();
+      int n = 0;
+      for (String f : of) {
+        n += f == null ? 0 : 1;
+      }
+      this.slots = new int[n];
+      this.names = new Binary[n];
+      this.without = new Binary[n][];
+      this.indicator = new boolean[of.length];
+      this.found = new boolean[n];
+      for (int f = 0, k = 0; f < of.length; f++) {
+        if (of[f] != null) {
+          slots[k] = f;
+          names[k] = Binary.fromString(of[f]);
+          without[k++] =
+              indicators.versionsWithout().get(f).stream()
+                  .map(Binary::fromString)
+                  .toArray(Binary[]::new);
+          indicator[f] = true;
+        }
+      }
+    }
+
+    boolean isIndicator(int f) {
+      return indicator[f];
+    }
+
+    void start(ColumnReadStoreImpl store) {
+      if (column != null) {
+        reader = store.getColumnReader(column);
+        left = reader.getTotalValueCount();
+      }
+      if (versionColumn != null) {
+        versions = store.getColumnReader(versionColumn);
+      }
+    }
+
+    /** Sets the indicators of the next {@code n} rows (rows 0 to n - 1 of {@code values}). */
+    void read(int n, FeatureColumns values) {
+      int maxDef = column == null ? 0 : column.getMaxDefinitionLevel();
+      for (int r = 0; r < n; r++) {
+        Arrays.fill(found, false);
+        if (versions != null) {
+          if (versions.getCurrentDefinitionLevel() == versionColumn.getMaxDefinitionLevel()) {
+            Binary version = versions.getBinary();
+            for (int k = 0; k < without.length; k++) {
+              for (Binary w : without[k]) {
+                found[k] |= w.equals(version);
+              }
+            }
+          }
+          versions.consume();
+        }
+        // a row's values: the first at repetition level 0, the rest of its list above 0
+        for (boolean first = true;
+            reader != null && left > 0 && (first || reader.getCurrentRepetitionLevel() > 0);
+            first = false) {
+          if (reader.getCurrentDefinitionLevel() == maxDef) {
+            Binary name = reader.getBinary();
+            for (int k = 0; k < names.length; k++) {
+              found[k] |= names[k].equals(name);
+            }
+          }
+          reader.consume();
+          left--;
+        }
+        for (int k = 0; k < slots.length; k++) {
+          values.setBits(slots[k], r, found[k] ? 1 : 0);
+        }
+      }
     }
   }
 

@@ -39,8 +39,10 @@ import org.apache.iceberg.catalog.TableIdentifier;
  *
  * <p>The output is Parquet with the spine's columns, in the spine's row order, then one column per
  * feature (named after the feature; {@code view__feature} when two views or a spine column share
- * the name). A {@link Manifest} records the Iceberg snapshot read of every table, so {@link
- * #reproduce} builds the same rows later, whatever was appended since.
+ * the name), and a {@link WarmingUp} indicator after each view's features for those of them that
+ * were added to the view after its history began. A {@link Manifest} records the Iceberg snapshot
+ * read of every table, so {@link #reproduce} builds the same rows later, whatever was appended
+ * since.
  *
  * <p>{@link #run()} joins in this process (the package's in-process engine). Memory is bounded: the
  * history streams through the join and is never held; when the spine-sized join state exceeds
@@ -445,16 +447,22 @@ public final class TrainingSet {
     Map<String, Integer> featureCount = new LinkedHashMap<>();
     for (ViewPlan p : plans) {
       for (String f : p.features) {
-        featureCount.merge(f, 1, Integer::sum);
+        if (WarmingUp.featureOf(f) == null) {
+          featureCount.merge(f, 1, Integer::sum);
+        }
       }
     }
     for (ViewPlan p : plans) {
       boolean named = !p.columns.isEmpty();
       for (int i = 0; i < p.features.size(); i++) {
         String f = p.features.get(i);
+        String warming = WarmingUp.featureOf(f);
         String name;
         if (named) {
           name = p.columns.get(i);
+        } else if (warming != null) {
+          name = WarmingUp.column(p.columns.get(p.features.indexOf(warming)));
+          p.columns.add(name);
         } else {
           name = Spine.avroName(f);
           if (featureCount.get(f) > 1 || names.contains(name)) {
@@ -477,7 +485,9 @@ public final class TrainingSet {
             new Schema.Field(
                 name,
                 Schema.createUnion(Schema.create(Schema.Type.NULL), type),
-                p.view + ":" + f,
+                warming == null
+                    ? p.view + ":" + f
+                    : p.view + ":" + warming + " was warming up (its value is null)",
                 Schema.Field.NULL_DEFAULT_VALUE));
       }
     }

@@ -19,9 +19,10 @@ import org.apache.iceberg.types.Types;
 
 /**
  * One view a training set reads: its history table pinned to one snapshot (null: the table has no
- * data), its ttl and the features taken from it, in output order. Resolved either from the specs
- * and the user's selections (every error collected into one message) or from a manifest (same
- * snapshots, so the same rows); recorded in the manifest as a {@link Manifest.ViewRead}.
+ * data), its ttl and the features taken from it, in output order, followed by the {@link WarmingUp}
+ * indicators of those that can have been warming up. Resolved either from the specs and the user's
+ * selections (every error collected into one message) or from a manifest (same snapshots, so the
+ * same rows); recorded in the manifest as a {@link Manifest.ViewRead}.
  */
 final class ViewPlan {
   final String view;
@@ -153,6 +154,14 @@ final class ViewPlan {
     }
     if (!errors.isEmpty()) {
       throw new TrainingSetException(String.join("\n", errors));
+    }
+    for (ViewPlan plan : plans.values()) {
+      for (String f : List.copyOf(plan.features)) {
+        if (WarmingUp.canWarm(plan.table, f)) {
+          plan.features.add(WarmingUp.indicator(f));
+          plan.types.add(ValueType.BOOLEAN);
+        }
+      }
     }
     return new ArrayList<>(plans.values());
   }

@@ -469,6 +469,114 @@ public abstract class TrainingSetScenarios {
         .containsExactly("FR", null, "DE", null);
   }
 
+  /**
+   * A feature added to a view whose job resumed from saved state is null while it warms up; the
+   * history lists it in warming_up, and rows written before it was added carry a spec version
+   * without it. A training set says so in an indicator column after the view's features: true (not
+   * computed yet), false (computed: a null is the feature's value), null (no row, or expired). Read
+   * from one data file (Iceberg's generic reader) and then from two (the column reader of local
+   * files, where the list column is repeated).
+   */
+  @Test
+  public void anAddedFeatureSaysWhereItWasNotComputedYet() throws Exception {
+    long min = 60_000L;
+    table(SHORT);
+    table(LONG);
+    List<FeatureDef> features = new ArrayList<>(SHORT.features());
+    features.add(feature("recent", Aggregation.COUNT, ValueType.LONG));
+    ViewSpec plus = new ViewSpec(SHORT.name(), SHORT.ttl(), null, features, List.of());
+    Table table = HistoryTables.ensure(catalog, "freshet", SOURCE, plus);
+    FeatureSpec spec = new FeatureSpec(null, SOURCE, List.of(plus, LONG));
+    HistoryAppender.append(
+        table,
+        List.of(
+            row(table, SHORT, "v", T0, 1L, null, null),
+            row(table, plus, "x", T0, 1L, null, List.of("recent")),
+            row(table, plus, "y", T0, 1L, null, null),
+            row(table, plus, "w", T0, 1L, 4L, List.of("other"))));
+    List<SpineRow> spine =
+        List.of(
+            new SpineRow("x", T0 + min, 0), // warming up
+            new SpineRow("x", T0 + 11 * min, 1), // warm (second file)
+            new SpineRow("y", T0 + min, 0), // null, and computed
+            new SpineRow("w", T0 + min, 1), // another feature warming up
+            new SpineRow("w", T0 + 11 * min, 0), // both listed (second file)
+            new SpineRow("z", T0 + min, 1), // no row at all
+            new SpineRow("x", T0 + 10 * min + 31 * min, 0), // expired
+            new SpineRow("v", T0 + min, 1), // written before the feature was added
+            new SpineRow("v", T0 + 11 * min, 0)); // written after (second file)
+    Path spineFile = dir.resolve("spine.csv");
+    writeCsv(spineFile, spine);
+    TrainingSet.Builder builder =
+        TrainingSet.builder()
+            .catalog(catalog, "freshet", catalogProperties)
+            .spec(spec)
+            .spine(spineFile)
+            .entityColumn("customer")
+            .timestampColumn("event_ts")
+            .select("short_view:clicks", "short_view:recent");
+
+    Path one = dir.resolve("one-file.parquet");
+    Manifest m = run(builder.output(one).build());
+    assertThat(m.views().get(0).columns())
+        .containsExactly("clicks", "recent", "recent__warming_up");
+    assertThat(m.views().get(0).features())
+        .containsExactly("clicks", "recent", WarmingUp.indicator("recent"));
+    List<GenericRecord> rows = ParquetRows.read(one);
+    assertThat(rows)
+        .extracting(r -> r.get("recent"))
+        .containsExactly(null, null, null, 4L, 4L, null, null, null, null);
+    assertThat(rows)
+        .extracting(r -> r.get("recent__warming_up"))
+        .containsExactly(true, true, false, false, false, null, null, true, true);
+
+    HistoryAppender.append(
+        table,
+        List.of(
+            row(table, plus, "x", T0 + 10 * min, 2L, 7L, null),
+            row(table, plus, "w", T0 + 10 * min, 2L, null, List.of("other", "recent")),
+            row(table, plus, "v", T0 + 10 * min, 2L, 3L, null)));
+    Path two = dir.resolve("two-files.parquet");
+    run(builder.output(two).build());
+    rows = ParquetRows.read(two);
+    assertThat(rows)
+        .extracting(r -> r.get("clicks"))
+        .containsExactly(1L, 2L, 1L, 1L, 2L, null, null, 1L, 2L);
+    assertThat(rows)
+        .extracting(r -> r.get("recent"))
+        .containsExactly(null, 7L, null, 4L, null, null, null, null, 3L);
+    assertThat(rows)
+        .extracting(r -> r.get("recent__warming_up"))
+        .containsExactly(true, false, false, false, true, null, null, true, false);
+  }
+
+  /**
+   * A row of short_view as {@code writer} (a spec version) wrote it, with values for the added
+   * feature "recent" (null for a writer without it) and a warming_up list (or null).
+   */
+  private static Record row(
+      Table table,
+      ViewSpec writer,
+      String entity,
+      long validFrom,
+      long clicks,
+      Long recent,
+      List<String> warmingUp) {
+    Record r =
+        HistoryAppender.toRecord(
+            table,
+            new HistoryAppender.Row(
+                entity,
+                validFrom,
+                validFrom,
+                validFrom,
+                0,
+                java.util.Arrays.asList(clicks, 1.0, "FR", recent)));
+    r.setField("warming_up", warmingUp);
+    r.setField("spec_version", writer.version(SOURCE));
+    return r;
+  }
+
   @Test
   public void clearErrors() throws Exception {
     table(SHORT);

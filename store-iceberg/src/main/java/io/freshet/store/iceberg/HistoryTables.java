@@ -78,6 +78,23 @@ public final class HistoryTables {
   }
 
   /**
+   * Prefix of the table properties that record, per spec version that wrote to the table, the
+   * features it computed (comma-separated): a training set tells a row written before a feature was
+   * added (its spec version lacks the feature) from a row where the feature's value is null.
+   */
+  public static final String PROP_VERSION_FEATURES_PREFIX = "freshet.spec-version-features.";
+
+  /** The property recording the features of spec version {@code version}. */
+  public static String versionFeaturesProperty(String version) {
+    return PROP_VERSION_FEATURES_PREFIX + version;
+  }
+
+  /** The value of {@link #versionFeaturesProperty}: the view's feature names, comma-separated. */
+  private static String featureList(ViewSpec view) {
+    return String.join(",", view.features().stream().map(FeatureDef::name).toList());
+  }
+
+  /**
    * Parquet writer settings of history tables, set when a table is created and added to an existing
    * table that does not set them (a value the table already has is kept). Dictionary encoding is
    * off ({@code parquet.enable.dictionary}, which Iceberg's Parquet writer reads from the table's
@@ -205,6 +222,7 @@ public final class HistoryTables {
       for (FeatureDef f : view.features()) {
         props.put(definitionProperty(f.name()), f.definition());
       }
+      props.put(versionFeaturesProperty(view.version(source)), featureList(view));
       props.putAll(WRITE_PROPERTIES);
       try {
         return catalog
@@ -296,10 +314,12 @@ public final class HistoryTables {
         view.features().stream().anyMatch(f -> !stored.containsKey(definitionProperty(f.name())));
     if (!version.equals(stored.get(PROP_SPEC_VERSION))
         || !ttl.equals(stored.get(PROP_TTL_MS))
+        || !stored.containsKey(versionFeaturesProperty(version))
         || missingWriteProperty
         || missingDefinition) {
       UpdateProperties props = table.updateProperties();
       props.set(PROP_SPEC_VERSION, version).set(PROP_TTL_MS, ttl).set(PROP_SOURCE, source.name());
+      props.set(versionFeaturesProperty(version), featureList(view));
       for (FeatureDef f : view.features()) {
         props.set(definitionProperty(f.name()), f.definition());
       }

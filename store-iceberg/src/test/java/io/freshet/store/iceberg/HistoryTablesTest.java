@@ -103,6 +103,14 @@ class HistoryTablesTest {
       assertThat(evolved.schemas()).containsKey((int) firstSchema);
       assertThat(evolved.properties())
           .containsEntry(HistoryTables.PROP_SPEC_VERSION, v2.views().get(0).version(v2.source()));
+      // each version's features stay recorded: rows of v1 carry no value of last_country
+      assertThat(evolved.properties())
+          .containsEntry(
+              HistoryTables.versionFeaturesProperty(v1.views().get(0).version(v1.source())),
+              "txn_count_1h,amount_sum_1h")
+          .containsEntry(
+              HistoryTables.versionFeaturesProperty(v2.views().get(0).version(v2.source())),
+              "txn_count_1h,amount_sum_1h,last_country");
       // the same spec again changes nothing
       Table again = HistoryTables.ensure(catalog, "freshet", v2.source(), v2.views().get(0));
       assertThat(again.schema().schemaId()).isEqualTo(evolved.schema().schemaId());

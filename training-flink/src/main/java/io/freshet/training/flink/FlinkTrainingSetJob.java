@@ -7,6 +7,7 @@ import io.freshet.store.iceberg.HistoryTables;
 import io.freshet.training.Manifest;
 import io.freshet.training.TrainingPlan;
 import io.freshet.training.TrainingSetException;
+import io.freshet.training.WarmingUp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -172,7 +173,7 @@ public final class FlinkTrainingSetJob {
     if (plan.asServed()) {
       columns.add(StoreColumn.WRITTEN_AT.column());
     }
-    columns.addAll(read.features());
+    columns.addAll(WarmingUp.historyColumns(read.features()));
     Schema schema =
         snapshot.schemaId() != null && table.schemas().containsKey(snapshot.schemaId())
             ? table.schemas().get(snapshot.schemaId())
@@ -182,6 +183,7 @@ public final class FlinkTrainingSetJob {
     IcebergSource<HistoryRow> source =
         IcebergSource.forOutputType(
                 new HistoryConverter(
+                    table,
                     projected,
                     v,
                     plan.firstFeatureColumn(v),

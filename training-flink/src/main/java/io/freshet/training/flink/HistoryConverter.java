@@ -2,11 +2,17 @@ package io.freshet.training.flink;
 
 import io.freshet.spec.ValueType;
 import io.freshet.store.StoreColumn;
+import io.freshet.training.WarmingUp;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.table.data.ArrayData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.types.Row;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
 import org.apache.iceberg.flink.source.reader.RowDataConverter;
 
 /**
@@ -30,18 +36,25 @@ final class HistoryConverter implements RowDataConverter<HistoryRow> {
   private final int revision;
   private final int key;
   private final int[] features;
+  private final String[] indicatorOf; // per feature, the feature it is the indicator of, or null
+  private final ArrayList<HashSet<String>> versionsWithout; // per feature: see WarmingUp
+  private final int version; // spec_version's position, or -1 when no indicator needs it
   private final TypeInformation<HistoryRow> producedType;
 
   /**
+   * @param table the view's history table (its properties say which spec versions computed which
+   *     features)
    * @param projected the schema the source reads (its column order is the RowData's)
    * @param view the view's index in the plan
    * @param firstFeature position of the view's first feature among all feature columns
    * @param featureColumns number of feature columns of the training set
-   * @param featureNames the view's features, in output order
+   * @param featureNames the view's features, in output order (and their {@link WarmingUp}
+   *     indicators)
    * @param types their types
    * @param asServed place rows by written_at instead of valid_from
    */
   HistoryConverter(
+      Table table,
       Schema projected,
       int view,
       int firstFeature,
@@ -60,9 +73,24 @@ final class HistoryConverter implements RowDataConverter<HistoryRow> {
     this.revision = position(projected, StoreColumn.REVISION.column());
     this.key = asServed ? position(projected, StoreColumn.WRITTEN_AT.column()) : validFrom;
     this.features = new int[featureNames.size()];
+    this.indicatorOf = new String[featureNames.size()];
+    this.versionsWithout = new ArrayList<>();
     for (int f = 0; f < features.length; f++) {
-      features[f] = position(projected, featureNames.get(f));
+      indicatorOf[f] = WarmingUp.featureOf(featureNames.get(f));
+      features[f] =
+          position(
+              projected,
+              indicatorOf[f] == null ? featureNames.get(f) : StoreColumn.WARMING_UP.column());
+      versionsWithout.add(
+          new HashSet<>(
+              indicatorOf[f] == null
+                  ? Set.of()
+                  : WarmingUp.versionsWithout(table, indicatorOf[f])));
     }
+    this.version =
+        versionsWithout.stream().anyMatch(v -> !v.isEmpty())
+            ? position(projected, StoreColumn.SPEC_VERSION.column())
+            : -1;
     this.producedType = producedType;
   }
 
@@ -88,6 +116,13 @@ final class HistoryConverter implements RowDataConverter<HistoryRow> {
     Row values = new Row(featureColumns);
     for (int f = 0; f < features.length; f++) {
       int p = features[f];
+      if (indicatorOf[f] != null) {
+        boolean notComputed =
+            (version >= 0 && versionsWithout.get(f).contains(in.getString(version).toString()))
+                || lists(in, p, indicatorOf[f]);
+        values.setField(firstFeature + f, notComputed);
+        continue;
+      }
       if (in.isNullAt(p)) {
         continue;
       }
@@ -102,6 +137,20 @@ final class HistoryConverter implements RowDataConverter<HistoryRow> {
     }
     h.values = values;
     return h;
+  }
+
+  /** Whether the warming_up list at {@code p} (null when none) lists {@code feature}. */
+  private static boolean lists(RowData in, int p, String feature) {
+    if (in.isNullAt(p)) {
+      return false;
+    }
+    ArrayData names = in.getArray(p);
+    for (int i = 0; i < names.size(); i++) {
+      if (!names.isNullAt(i) && feature.equals(names.getString(i).toString())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
