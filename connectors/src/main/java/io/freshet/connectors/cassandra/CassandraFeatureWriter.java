@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes one view's updates to its Cassandra table with prepared, idempotent, versioned upserts
- * ({@code USING TIMESTAMP} from valid_from and revision, {@code USING TTL} from last_event_time and
- * the view's ttl: see {@link WriteVersion}).
+ * ({@code USING TIMESTAMP} from valid_from, revision and the writer's epoch, {@code USING TTL} from
+ * last_event_time and the view's ttl: see {@link WriteVersion}).
  *
  * <p><b>Coalescing.</b> An update is sent at once while fewer than {@link
  * CassandraOptions#MAX_IN_FLIGHT} writes are in flight; otherwise it waits, newest per entity (a
@@ -83,6 +83,10 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
 
   private final CqlSession session;
   private final boolean ownsSession;
+
+  /** This writer's epoch ({@link WriterEpochs}), in every write timestamp it sets. */
+  private final long epoch;
+
   private final PreparedStatement insert;
   private final int maxInFlight;
   private final Semaphore permits;
@@ -116,10 +120,12 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
       CqlSession session,
       boolean ownsSession,
       String keyspace,
+      long epoch,
       Configuration conf,
       MetricGroup metrics,
       LongSupplier clock) {
     this.view = view;
+    this.epoch = epoch;
     this.removed = List.copyOf(removed);
     this.session = session;
     this.ownsSession = ownsSession;
@@ -177,8 +183,11 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
                   session, keyspace, conf.get(CassandraOptions.KEYSPACE_REPLICATION), source, view)
               : ViewTableSchema.await(
                   session, keyspace, view, conf.get(CassandraOptions.SCHEMA_TIMEOUT));
+      long epoch =
+          WriterEpochs.next(
+              session, keyspace, view.name(), conf.get(CassandraOptions.SCHEMA_TIMEOUT));
       return new CassandraFeatureWriter(
-          view, removed, session, true, keyspace, conf, metrics, clock);
+          view, removed, session, true, keyspace, epoch, conf, metrics, clock);
     } catch (ViewSchemaException e) {
       session.close();
       throw new SuppressRestartsException(e);
@@ -308,8 +317,8 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
     }
   }
 
-  private static long version(FeatureUpdate u) {
-    return WriteVersion.timestampMicros(u.getValidFrom(), u.getRevision());
+  private long version(FeatureUpdate u) {
+    return WriteVersion.timestamp(u.getValidFrom(), u.getRevision(), epoch);
   }
 
   /** Writes completed so far (for tests). */
@@ -415,7 +424,7 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
     for (int r = 0; r < removed.size(); r++, i++) {
       b.setToNull(i); // a removed feature: null, not the value of an older update
     }
-    b.setLong(i++, WriteVersion.timestampMicros(u.getValidFrom(), u.getRevision()));
+    b.setLong(i++, version(u));
     b.setInt(i, ttl);
     return b.setIdempotence(true).build();
   }

@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * CREATE TABLE ks.freshet_views (
  *   view_name text PRIMARY KEY, source text, features list&lt;text&gt;, types list&lt;text&gt;,
  *   ttl_ms bigint, spec_version text, updated_at timestamp)
+ * CREATE TABLE ks.freshet_writer_epochs (view_name text PRIMARY KEY, epoch counter)
  * </pre>
  *
  * <p>Evolution: a feature new to the spec is added with {@code ALTER TABLE ADD}. A feature removed
@@ -131,6 +132,7 @@ public final class ViewTableSchema {
               + " WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 3}) or set "
               + CassandraOptions.KEYSPACE_REPLICATION.key());
     }
+    ddl(session, WriterEpochs.createCql(keyspace));
     ddl(
         session,
         "CREATE TABLE IF NOT EXISTS "

@@ -137,6 +137,69 @@ class CassandraFeatureWriterIT {
     }
   }
 
+  /**
+   * A failed attempt wrote a vector; its replay after the restore classified a late event otherwise
+   * and computed another vector under the same valid_from and revision. The replay's writer opened
+   * later, so its vector wins whole: with a timestamp of valid_from and revision alone the two
+   * shared it and Cassandra kept the larger value of each cell (count 2 and country FR of one
+   * vector beside sum 99.0 of the other). An older writer still open never wins back.
+   */
+  @Test
+  void aReplayWithAnotherVectorUnderTheSameVersionWinsWholeNeverMixed() throws Exception {
+    FeatureSpec spec = PaymentSpecs.oneView("replay", "30d", COUNT, SUM, COUNTRY);
+    FeatureUpdate failedAttempt = update(spec, "c9", T, T, 0, 1L, 99.0, "FR");
+    FeatureUpdate replayed = update(spec, "c9", T, T, 0, 2L, 10.0, "DE");
+    try (CassandraFeatureWriter before = open(spec)) {
+      writeAll(before, failedAttempt);
+      try (CassandraFeatureWriter after = open(spec)) {
+        writeAll(after, replayed);
+        FeatureVector v = client.get("replay", "c9");
+        assertThat(v.get("txn_count_1h").asLong()).isEqualTo(2L);
+        assertThat(v.get("amount_sum_1h").asDouble()).isEqualTo(10.0);
+        assertThat(v.get("last_country").asString()).isEqualTo("DE");
+        // the failed attempt's writer, still open, writing its vector again: no effect
+        writeAll(before, failedAttempt);
+        v = client.get("replay", "c9");
+        assertThat(v.get("amount_sum_1h").asDouble()).isEqualTo(10.0);
+        assertThat(v.get("last_country").asString()).isEqualTo("DE");
+        // a newer version of the old writer wins as usual
+        writeAll(before, update(spec, "c9", T, T, 1, 3L, 11.0, "NL"));
+        v = client.get("replay", "c9");
+        assertThat(v.get("txn_count_1h").asLong()).isEqualTo(3L);
+        assertThat(v.get("last_country").asString()).isEqualTo("NL");
+      }
+    }
+  }
+
+  /**
+   * Rows written before the writer-epoch timestamps (valid_from * 1000 + revision, up to a week
+   * ahead in the bug of issue 13) lose to any write of this version.
+   */
+  @Test
+  void aRowWrittenWithTheFormerTimestampsLosesToTheNextWrite() throws Exception {
+    FeatureSpec spec = PaymentSpecs.oneView("former", "30d", COUNT);
+    try (CassandraFeatureWriter w = open(spec)) {
+      long weekAhead = NOW + Duration.ofDays(7).toMillis();
+      services
+          .cqlSession()
+          .execute(
+              "INSERT INTO "
+                  + services.keyspace()
+                  + "."
+                  + io.freshet.store.StoreNames.table("former")
+                  + " (entity, valid_from, last_event_time, written_at, spec_version,"
+                  + " revision, txn_count_1h) VALUES ('c1', ?, ?, ?, 'old', 0, 0) USING TIMESTAMP ?",
+              weekAhead,
+              weekAhead,
+              weekAhead,
+              weekAhead * 1000 + 999);
+      writeAll(w, update(spec, "c1", T, T, 0, 5L));
+      FeatureVector v = client.get("former", "c1");
+      assertThat(v.validFrom()).isEqualTo(T);
+      assertThat(v.get("txn_count_1h").asLong()).isEqualTo(5L);
+    }
+  }
+
   @Test
   void aBackfillThatOutrunsCassandraWritesOnlyCurrentVectorsAndEndsWithTheNewest()
       throws Exception {

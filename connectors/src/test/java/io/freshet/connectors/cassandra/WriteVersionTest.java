@@ -8,14 +8,27 @@ import org.junit.jupiter.api.Test;
 
 class WriteVersionTest {
   @Test
-  void timestampsOrderByValidFromThenRevision() {
-    assertThat(WriteVersion.timestampMicros(1_000, 0)).isEqualTo(1_000_000);
-    assertThat(WriteVersion.timestampMicros(1_000, 1))
-        .isGreaterThan(WriteVersion.timestampMicros(1_000, 0));
-    // any revision of an earlier valid_from loses to revision 0 of a later one
-    assertThat(WriteVersion.timestampMicros(1_000, 5_000))
-        .isLessThan(WriteVersion.timestampMicros(1_001, 0));
-    assertThat(WriteVersion.timestampMicros(1_000, 5_000)).isEqualTo(1_000_999);
+  void timestampsOrderByValidFromThenRevisionThenWriterEpoch() {
+    assertThat(WriteVersion.timestamp(1_000, 0, 0)).isEqualTo(1_000_000_000L);
+    assertThat(WriteVersion.timestamp(1_000, 1, 0))
+        .isGreaterThan(WriteVersion.timestamp(1_000, 0, 999));
+    // a later writer's vector of the same valid_from and revision wins
+    assertThat(WriteVersion.timestamp(1_000, 1, 8))
+        .isGreaterThan(WriteVersion.timestamp(1_000, 1, 7));
+    // any revision and epoch of an earlier valid_from loses to revision 0 of a later one
+    assertThat(WriteVersion.timestamp(1_000, 5_000, 999))
+        .isLessThan(WriteVersion.timestamp(1_001, 0, 0));
+    assertThat(WriteVersion.timestamp(1_000, 5_000, 1_003)).isEqualTo(1_000_999_003L);
+    // a row written with the former scale (valid_from * 1000 + revision) loses to any new write
+    long now = java.time.Instant.parse("2026-12-01T00:00:00Z").toEpochMilli();
+    long weekAhead = now + java.time.Duration.ofDays(7).toMillis();
+    assertThat(WriteVersion.timestamp(now - 86_400_000L * 365, 0, 0))
+        .isGreaterThan(weekAhead * 1000 + 999);
+    // no overflow at the far ends: they saturate, still ordered
+    assertThat(WriteVersion.timestamp(Long.MAX_VALUE, 0, 0))
+        .isGreaterThan(WriteVersion.timestamp(9_000_000_000_000L, 0, 0));
+    assertThat(WriteVersion.timestamp(Long.MIN_VALUE, 0, 0))
+        .isLessThan(WriteVersion.timestamp(-1, 0, 0));
   }
 
   @Test
