@@ -81,7 +81,7 @@ final class HistoryScan {
     if (asServed) {
       cols.add(StoreColumn.WRITTEN_AT.column());
     }
-    cols.addAll(WarmingUp.historyColumns(p.features));
+    cols.addAll(Indicators.historyColumns(p.features));
     Snapshot snapshot = p.table.snapshot(p.snapshotId);
     Schema schema =
         snapshot.schemaId() != null && p.table.schemas().containsKey(snapshot.schemaId())
@@ -128,19 +128,22 @@ final class HistoryScan {
     fieldIds[4] =
         asServed ? schema.findField(StoreColumn.WRITTEN_AT.column()).fieldId() : fieldIds[1];
     String[] indicatorOf = new String[p.features.size()];
+    long[] holds = new long[p.features.size()];
     List<Set<String>> versionsWithout = new ArrayList<>();
     for (int f = 0; f < p.features.size(); f++) {
-      indicatorOf[f] = WarmingUp.featureOf(p.features.get(f));
+      indicatorOf[f] = Indicators.featureOf(p.features.get(f));
+      holds[f] = Indicators.holdOf(p.features.get(f));
       String column = indicatorOf[f] == null ? p.features.get(f) : StoreColumn.WARMING_UP.column();
-      fieldIds[5 + f] = schema.findField(column).fieldId();
+      fieldIds[5 + f] = holds[f] >= 0 ? -1 : schema.findField(column).fieldId();
       versionsWithout.add(
-          indicatorOf[f] == null ? Set.of() : WarmingUp.versionsWithout(p.table, indicatorOf[f]));
+          indicatorOf[f] == null ? Set.of() : Indicators.versionsWithout(p.table, indicatorOf[f]));
     }
-    ParquetHistoryReader.Indicators indicators =
-        new ParquetHistoryReader.Indicators(
+    ParquetHistoryReader.IndicatorColumns indicators =
+        new ParquetHistoryReader.IndicatorColumns(
             indicatorOf,
             schema.findField(StoreColumn.SPEC_VERSION.column()).fieldId(),
-            versionsWithout);
+            versionsWithout,
+            holds);
     newestFirst(tasks, fieldIds[4]);
     int readers = Math.min(READERS, tasks.size());
     AtomicInteger next = new AtomicInteger();
@@ -244,9 +247,9 @@ final class HistoryScan {
     String[] indicatorOf = new String[nf];
     List<Set<String>> versionsWithout = new ArrayList<>();
     for (int f = 0; f < nf; f++) {
-      indicatorOf[f] = WarmingUp.featureOf(p.features.get(f));
+      indicatorOf[f] = Indicators.featureOf(p.features.get(f));
       versionsWithout.add(
-          indicatorOf[f] == null ? Set.of() : WarmingUp.versionsWithout(p.table, indicatorOf[f]));
+          indicatorOf[f] == null ? Set.of() : Indicators.versionsWithout(p.table, indicatorOf[f]));
     }
     int[] pos = null;
     int warmingPos = -1;
@@ -287,13 +290,16 @@ final class HistoryScan {
         base = 5;
       }
       for (int f = 0; f < nf; f++) {
+        long hold = Indicators.holdOf(p.features.get(f));
         batch.values.set(
             f,
             n,
-            indicatorOf[f] == null
-                ? r.get(pos[base + f])
-                : WarmingUp.notComputed(
-                    r.get(warmingPos), r.get(versionPos), indicatorOf[f], versionsWithout.get(f)));
+            indicatorOf[f] != null
+                ? Indicators.notComputed(
+                    r.get(warmingPos), r.get(versionPos), indicatorOf[f], versionsWithout.get(f))
+                : hold >= 0
+                    ? Indicators.wasHeld(batch.validFrom[n], batch.key[n], hold)
+                    : r.get(pos[base + f]));
       }
       batch.size = n + 1;
       if (batch.size == HistoryBatch.CAPACITY) {

@@ -53,12 +53,12 @@ final class ParquetHistoryReader {
    * @param fieldIds Iceberg field ids of entity, valid_from, revision, last_event_time, the key
    *     column (valid_from or written_at), then the features (in the batch's feature order; the
    *     warming_up column's for an indicator)
-   * @param indicators which of the batch's features are {@link WarmingUp} indicators
+   * @param indicators which of the batch's features are {@link Indicators} indicators
    */
   static void read(
       Path file,
       int[] fieldIds,
-      Indicators indicators,
+      IndicatorColumns indicators,
       HistoryBatch.Entities entities,
       HistoryBatch batch,
       BatchSink sink)
@@ -71,6 +71,9 @@ final class ParquetHistoryReader {
       ColumnDescriptor[] cols = new ColumnDescriptor[fieldIds.length];
       Listed listed = null;
       for (int i = 0; i < fieldIds.length; i++) {
+        if (i >= 5 && indicators.holds()[i - 5] >= 0) {
+          continue;
+        }
         if (i >= 5 && indicators.of()[i - 5] != null) {
           if (listed == null) {
             listed =
@@ -107,7 +110,7 @@ final class ParquetHistoryReader {
           listed.start(store);
         }
         if (bulk) {
-          readBulk(rowGroup, cols, separateKey, entities, batch, listed, sink, strings);
+          readBulk(rowGroup, cols, separateKey, entities, batch, indicators, listed, sink, strings);
           continue;
         }
         ColumnReader[] readers = new ColumnReader[cols.length];
@@ -130,7 +133,7 @@ final class ParquetHistoryReader {
           }
           for (int f = 0; f < nf; f++) {
             ColumnReader cr = readers[5 + f];
-            if (indicators.of()[f] != null) {
+            if (indicators.isPseudo(f)) {
               continue;
             } else if (cr == null) {
               for (int r = 0; r < n; r++) {
@@ -143,6 +146,7 @@ final class ParquetHistoryReader {
           if (listed != null) {
             listed.read(n, values);
           }
+          indicators.setHeld(batch, n);
           batch.size = n;
           sink.accept(batch);
           done += n;
@@ -182,6 +186,7 @@ final class ParquetHistoryReader {
       boolean separateKey,
       HistoryBatch.Entities entities,
       HistoryBatch batch,
+      IndicatorColumns indicators,
       Listed listed,
       BatchSink sink,
       StringCache strings)
@@ -225,7 +230,7 @@ final class ParquetHistoryReader {
       }
       for (int f = 0; f < nf; f++) {
         BulkColumnReader cr = readers[5 + f];
-        if (listed != null && listed.isIndicator(f)) {
+        if (indicators.isPseudo(f)) {
           continue;
         } else if (cr == null) {
           for (int r = 0; r < n; r++) {
@@ -256,6 +261,7 @@ final class ParquetHistoryReader {
       if (listed != null) {
         listed.read(n, values);
       }
+      indicators.setHeld(batch, n);
       batch.size = n;
       sink.accept(batch);
       done += n;
@@ -263,14 +269,34 @@ final class ParquetHistoryReader {
   }
 
   /**
-   * Which features of a batch are {@link WarmingUp} indicators, and what they need.
+   * Which features of a batch are {@link Indicators} indicators, and what they need.
    *
    * @param of per feature of the batch, the feature it is the indicator of, or null
    * @param versionFieldId the Iceberg field id of spec_version
    * @param versionsWithout per feature of the batch, the spec versions that did not compute the
-   *     feature an indicator is of ({@link WarmingUp#versionsWithout})
+   *     feature an indicator is of ({@link Indicators#versionsWithout})
+   * @param holds per feature of the batch, the hold of a held indicator ({@link
+   *     Indicators#holdOf}), or -1
    */
-  record Indicators(String[] of, int versionFieldId, List<Set<String>> versionsWithout) {}
+  record IndicatorColumns(
+      String[] of, int versionFieldId, List<Set<String>> versionsWithout, long[] holds) {
+
+    /** Sets the held indicators of rows 0 to n - 1 from their valid_from and written_at (key). */
+    void setHeld(HistoryBatch batch, int n) {
+      for (int f = 0; f < holds.length; f++) {
+        if (holds[f] >= 0) {
+          for (int r = 0; r < n; r++) {
+            batch.values.setBits(
+                f, r, Indicators.wasHeld(batch.validFrom[r], batch.key[r], holds[f]) ? 1 : 0);
+          }
+        }
+      }
+    }
+
+    boolean isPseudo(int f) {
+      return of[f] != null || holds[f] >= 0;
+    }
+  }
 
   /** The flat column with Iceberg field id {@code fieldId}, or null when the file has none. */
   private static ColumnDescriptor column(MessageType schema, int fieldId) {
@@ -300,7 +326,7 @@ final class ParquetHistoryReader {
   }
 
   /**
-   * The warming_up list and spec_version of each row, turned into the batch's {@link WarmingUp}
+   * The warming_up list and spec_version of each row, turned into the batch's {@link Indicators}
    * indicators: true where the row lists the indicator's feature or its spec version did not
    * compute it, false otherwise. Read value by value with parquet's own readers (the list is a
    * repeated column); nearly every row's list is null, one value.
@@ -311,13 +337,12 @@ final class ParquetHistoryReader {
     private final int[] slots; // the batch's feature slots that are indicators
     private final Binary[] names; // the feature each of them is the indicator of
     private final Binary[][] without; // per slot, the spec versions that did not compute it
-    private final boolean[] indicator;
     private final boolean[] found;
     private ColumnReader reader;
     private ColumnReader versions;
     private long left;
 
-    Listed(ColumnDescriptor column, ColumnDescriptor versionColumn, Indicators indicators) {
+    Listed(ColumnDescriptor column, ColumnDescriptor versionColumn, IndicatorColumns indicators) {
       this.column = column;
       this.versionColumn = versionColumn;
       String[] of = indicators.of();
@@ -328,7 +353,6 @@ final class ParquetHistoryReader {
       this.slots = new int[n];
       this.names = new Binary[n];
       this.without = new Binary[n][];
-      this.indicator = new boolean[of.length];
       this.found = new boolean[n];
       for (int f = 0, k = 0; f < of.length; f++) {
         if (of[f] != null) {
@@ -338,13 +362,8 @@ final class ParquetHistoryReader {
               indicators.versionsWithout().get(f).stream()
                   .map(Binary::fromString)
                   .toArray(Binary[]::new);
-          indicator[f] = true;
         }
       }
-    }
-
-    boolean isIndicator(int f) {
-      return indicator[f];
     }
 
     void start(ColumnReadStoreImpl store) {

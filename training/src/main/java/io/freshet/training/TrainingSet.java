@@ -39,7 +39,7 @@ import org.apache.iceberg.catalog.TableIdentifier;
  *
  * <p>The output is Parquet with the spine's columns, in the spine's row order, then one column per
  * feature (named after the feature; {@code view__feature} when two views or a spine column share
- * the name), and a {@link WarmingUp} indicator after each view's features for those of them that
+ * the name), and a {@link Indicators} indicator after each view's features for those of them that
  * were added to the view after its history began. A {@link Manifest} records the Iceberg snapshot
  * read of every table, so {@link #reproduce} builds the same rows later, whatever was appended
  * since.
@@ -269,7 +269,7 @@ public final class TrainingSet {
       List<ViewPlan> plans =
           reproducing != null
               ? ViewPlan.fromManifest(reproducing, this::loadTable)
-              : ViewPlan.fromSpecs(specs, selections, this::loadTable);
+              : ViewPlan.fromSpecs(specs, selections, asServed, this::loadTable);
       return new TrainingSet(this, plans, reproducing == null ? null : reproducing.spineSha256());
     }
 
@@ -447,7 +447,7 @@ public final class TrainingSet {
     Map<String, Integer> featureCount = new LinkedHashMap<>();
     for (ViewPlan p : plans) {
       for (String f : p.features) {
-        if (WarmingUp.featureOf(f) == null) {
+        if (Indicators.featureOf(f) == null && Indicators.holdOf(f) < 0) {
           featureCount.merge(f, 1, Integer::sum);
         }
       }
@@ -456,12 +456,15 @@ public final class TrainingSet {
       boolean named = !p.columns.isEmpty();
       for (int i = 0; i < p.features.size(); i++) {
         String f = p.features.get(i);
-        String warming = WarmingUp.featureOf(f);
+        String warming = Indicators.featureOf(f);
         String name;
         if (named) {
           name = p.columns.get(i);
         } else if (warming != null) {
-          name = WarmingUp.column(p.columns.get(p.features.indexOf(warming)));
+          name = Indicators.column(p.columns.get(p.features.indexOf(warming)));
+          p.columns.add(name);
+        } else if (Indicators.holdOf(f) >= 0) {
+          name = Spine.avroName(p.view + "__held");
           p.columns.add(name);
         } else {
           name = Spine.avroName(f);
@@ -485,9 +488,11 @@ public final class TrainingSet {
             new Schema.Field(
                 name,
                 Schema.createUnion(Schema.create(Schema.Type.NULL), type),
-                warming == null
-                    ? p.view + ":" + f
-                    : p.view + ":" + warming + " was warming up (its value is null)",
+                warming != null
+                    ? p.view + ":" + warming + " was not computed yet (its value is null)"
+                    : Indicators.holdOf(f) >= 0
+                        ? p.view + ": the row read went online only at a later checkpoint, or never"
+                        : p.view + ":" + f,
                 Schema.Field.NULL_DEFAULT_VALUE));
       }
     }

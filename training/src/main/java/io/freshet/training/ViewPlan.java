@@ -19,10 +19,10 @@ import org.apache.iceberg.types.Types;
 
 /**
  * One view a training set reads: its history table pinned to one snapshot (null: the table has no
- * data), its ttl and the features taken from it, in output order, followed by the {@link WarmingUp}
- * indicators of those that can have been warming up. Resolved either from the specs and the user's
- * selections (every error collected into one message) or from a manifest (same snapshots, so the
- * same rows); recorded in the manifest as a {@link Manifest.ViewRead}.
+ * data), its ttl and the features taken from it, in output order, followed by its {@link
+ * Indicators}. Resolved either from the specs and the user's selections (every error collected into
+ * one message) or from a manifest (same snapshots, so the same rows); recorded in the manifest as a
+ * {@link Manifest.ViewRead}.
  */
 final class ViewPlan {
   final String view;
@@ -70,11 +70,15 @@ final class ViewPlan {
    * The views of the selected features, each at its table's current snapshot, in order of first
    * selection; a feature selected twice is read once.
    *
+   * @param asServed the rows are placed by written_at: each view gets the held indicator
    * @param tables loads a view's history table (failing when there is none)
    * @throws TrainingSetException listing every unknown view or feature and every missing column
    */
   static List<ViewPlan> fromSpecs(
-      List<FeatureSpec> specs, List<FeatureSelection> selections, Function<String, Table> tables) {
+      List<FeatureSpec> specs,
+      List<FeatureSelection> selections,
+      boolean asServed,
+      Function<String, Table> tables) {
     if (selections.isEmpty()) {
       throw new TrainingSetException("no features selected: give view:feature selections");
     }
@@ -157,10 +161,15 @@ final class ViewPlan {
     }
     for (ViewPlan plan : plans.values()) {
       for (String f : List.copyOf(plan.features)) {
-        if (WarmingUp.canWarm(plan.table, f)) {
-          plan.features.add(WarmingUp.indicator(f));
+        if (Indicators.canWarm(plan.table, f)) {
+          plan.features.add(Indicators.warmingUp(f));
           plan.types.add(ValueType.BOOLEAN);
         }
+      }
+      long hold = Indicators.onlineHold(plan.table);
+      if (asServed && hold > 0) {
+        plan.features.add(Indicators.held(hold));
+        plan.types.add(ValueType.BOOLEAN);
       }
     }
     return new ArrayList<>(plans.values());

@@ -211,6 +211,27 @@ public abstract class TrainingSetScenarios {
       SpineRow s,
       boolean inclusive,
       boolean asServed) {
+    HistoryAppender.Row best = newestBefore(history, view, s, inclusive, asServed);
+    return best == null ? null : best.values().get(featureIdx);
+  }
+
+  /**
+   * Whether the row an as-served read finds was one the online store held: its valid_from older
+   * than the hold at its written_at; null without a row.
+   */
+  private static Boolean held(
+      List<HistoryAppender.Row> history, ViewSpec view, SpineRow s, boolean inclusive, long hold) {
+    HistoryAppender.Row best = newestBefore(history, view, s, inclusive, true);
+    return best == null ? null : best.writtenAt() - best.validFrom() > hold;
+  }
+
+  /** The row the naive rule reads, or null (none, or expired by the ttl). */
+  private static HistoryAppender.Row newestBefore(
+      List<HistoryAppender.Row> history,
+      ViewSpec view,
+      SpineRow s,
+      boolean inclusive,
+      boolean asServed) {
     HistoryAppender.Row best = null;
     for (HistoryAppender.Row r : history) {
       if (!r.entity().equals(s.entity())) {
@@ -229,7 +250,7 @@ public abstract class TrainingSetScenarios {
     if (best == null || s.ts() - best.lastEventTime() > view.ttl().toMillis()) {
       return null;
     }
-    return best.values().get(featureIdx);
+    return best;
   }
 
   private static void writeCsv(Path file, List<SpineRow> rows) throws IOException {
@@ -289,6 +310,7 @@ public abstract class TrainingSetScenarios {
     int entities = 40;
     Table shortTable = table(SHORT);
     Table longTable = table(LONG);
+    HistoryTables.recordOnlineHold(shortTable, 2_000);
     List<HistoryAppender.Row> shortHistory = history(SHORT, rnd, entities);
     List<HistoryAppender.Row> longHistory = history(LONG, rnd, entities);
     // two commits per table: the join reads all of the current snapshot
@@ -325,27 +347,45 @@ public abstract class TrainingSetScenarios {
     assertThat(m.views())
         .extracting(Manifest.ViewRead::view)
         .containsExactly("short_view", "long_view");
-    assertThat(m.views().get(0).columns())
-        .containsExactly("short_view__clicks", "spend", "country");
-    assertThat(m.views().get(1).columns()).containsExactly("vip", "long_view__clicks");
+    if (asServed) {
+      // as served, each view says which rows the online store held (short_view: 2 s, long_view:
+      // the 1 min of tables that do not record it)
+      assertThat(m.views().get(0).columns())
+          .containsExactly("short_view__clicks", "spend", "country", "short_view__held");
+      assertThat(m.views().get(1).columns())
+          .containsExactly("vip", "long_view__clicks", "long_view__held");
+    } else {
+      assertThat(m.views().get(0).columns())
+          .containsExactly("short_view__clicks", "spend", "country");
+      assertThat(m.views().get(1).columns()).containsExactly("vip", "long_view__clicks");
+    }
 
     List<GenericRecord> rows = ParquetRows.read(out);
     assertThat(rows).hasSize(spine.size());
     int differences = 0;
     List<String> examples = new ArrayList<>();
     int nonNull = 0;
+    int heldRows = 0;
     for (int i = 0; i < spine.size(); i++) {
       SpineRow s = spine.get(i);
       GenericRecord r = rows.get(i);
       assertThat(plain(r.get("customer"))).isEqualTo(s.entity());
       assertThat(plain(r.get("label")).toString()).isEqualTo(Integer.toString(s.label()));
-      Object[][] expected = {
+      List<Object[]> expected = new ArrayList<>();
+      Object[][] values = {
         {"short_view__clicks", oracle(shortHistory, SHORT, 0, s, inclusive, asServed)},
         {"spend", oracle(shortHistory, SHORT, 1, s, inclusive, asServed)},
         {"country", oracle(shortHistory, SHORT, 2, s, inclusive, asServed)},
         {"vip", oracle(longHistory, LONG, 1, s, inclusive, asServed)},
         {"long_view__clicks", oracle(longHistory, LONG, 0, s, inclusive, asServed)},
       };
+      expected.addAll(List.of(values));
+      if (asServed) {
+        expected.add(
+            new Object[] {"short_view__held", held(shortHistory, SHORT, s, inclusive, 2_000)});
+        expected.add(
+            new Object[] {"long_view__held", held(longHistory, LONG, s, inclusive, 60_000)});
+      }
       for (Object[] e : expected) {
         Object actual = plain(r.get((String) e[0]));
         if (!Objects.equals(actual, e[1])) {
@@ -357,10 +397,16 @@ public abstract class TrainingSetScenarios {
         if (actual != null) {
           nonNull++;
         }
+        if (Boolean.TRUE.equals(actual) && ((String) e[0]).endsWith("__held")) {
+          heldRows++;
+        }
       }
     }
     assertThat(examples).as("differences: %d", differences).isEmpty();
     assertThat(nonNull).as("the data exercises values, not only nulls").isGreaterThan(3000);
+    if (asServed) {
+      assertThat(heldRows).as("rows read that the online store held").isPositive();
+    }
   }
 
   @Test
@@ -521,7 +567,7 @@ public abstract class TrainingSetScenarios {
     assertThat(m.views().get(0).columns())
         .containsExactly("clicks", "recent", "recent__warming_up");
     assertThat(m.views().get(0).features())
-        .containsExactly("clicks", "recent", WarmingUp.indicator("recent"));
+        .containsExactly("clicks", "recent", Indicators.warmingUp("recent"));
     List<GenericRecord> rows = ParquetRows.read(one);
     assertThat(rows)
         .extracting(r -> r.get("recent"))
@@ -548,6 +594,55 @@ public abstract class TrainingSetScenarios {
     assertThat(rows)
         .extracting(r -> r.get("recent__warming_up"))
         .containsExactly(true, false, false, false, true, null, null, true, false);
+  }
+
+  /**
+   * The online store held catch-up updates (valid_from older than its hold at their written_at)
+   * until the job's next checkpoint: as served, such a row went online later than its written_at,
+   * or never. An as-served training set flags the rows it read that were held; one placed by
+   * valid_from has no such column.
+   */
+  @Test
+  public void asServedFlagsTheRowsTheOnlineStoreHeld() throws Exception {
+    long min = 60_000L;
+    Table table = table(SHORT);
+    table(LONG);
+    HistoryTables.recordOnlineHold(table, min);
+    append(
+        table,
+        List.of(
+            new HistoryAppender.Row(
+                "a", T0, T0, T0 + 1000, 0, java.util.Arrays.asList(1L, 1.0, "FR")),
+            new HistoryAppender.Row(
+                "b", T0, T0, T0 + 10 * min, 0, java.util.Arrays.asList(2L, 1.0, "FR")),
+            new HistoryAppender.Row(
+                "b",
+                T0 + 12 * min,
+                T0 + 12 * min,
+                T0 + 12 * min + 5,
+                0,
+                java.util.Arrays.asList(3L, 1.0, "FR"))));
+    List<SpineRow> spine =
+        List.of(
+            new SpineRow("a", T0 + 11 * min, 0), // went online at once
+            new SpineRow("b", T0 + 11 * min, 1), // a catch-up row: held
+            new SpineRow("b", T0 + 13 * min, 0), // the live row after it
+            new SpineRow("c", T0 + 11 * min, 1)); // no row
+    Path spineFile = dir.resolve("spine.csv");
+    writeCsv(spineFile, spine);
+    Path out = dir.resolve("held.parquet");
+    Manifest m =
+        run(builder(spineFile).select("short_view:clicks").asServed(true).output(out).build());
+    assertThat(m.views().get(0).columns()).containsExactly("clicks", "short_view__held");
+    List<GenericRecord> rows = ParquetRows.read(out);
+    assertThat(rows).extracting(r -> r.get("clicks")).containsExactly(1L, 2L, 3L, null);
+    assertThat(rows)
+        .extracting(r -> r.get("short_view__held"))
+        .containsExactly(false, true, false, null);
+
+    Path byValidFrom = dir.resolve("by-valid-from.parquet");
+    m = run(builder(spineFile).select("short_view:clicks").output(byValidFrom).build());
+    assertThat(m.views().get(0).columns()).containsExactly("clicks");
   }
 
   /**

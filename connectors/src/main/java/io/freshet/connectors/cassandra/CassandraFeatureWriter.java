@@ -279,8 +279,9 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
           return; // a replayed, older vector loses to the one already waiting
         }
       }
+      // by the update's own written_at, so that a training set can tell which rows were held
       boolean historical =
-          holdOlderThanMillis > 0 && u.getValidFrom() < clock.getAsLong() - holdOlderThanMillis;
+          holdOlderThanMillis > 0 && u.getValidFrom() < u.getWrittenAt() - holdOlderThanMillis;
       if (historical && !waiting.containsKey(entity)) {
         held.put(entity, u);
       } else {

@@ -122,10 +122,12 @@ public final class CassandraOptions {
           .durationType()
           .defaultValue(Duration.ofMinutes(1))
           .withDescription(
-              "Updates whose valid_from is older than this (wall clock), as in a backfill or a"
-                  + " catch-up after downtime, are held, newest per entity, until the next"
-                  + " checkpoint (or until max-waiting entities wait) instead of being written at"
-                  + " once; newer updates are written at once. 0 writes every update at once.");
+              "Updates whose valid_from is older than this at their written_at (processing time),"
+                  + " as in a backfill or a catch-up after downtime, are held, newest per entity,"
+                  + " until the next checkpoint (or until max-waiting entities wait) instead of"
+                  + " being written at once; newer updates are written at once. 0 writes every"
+                  + " update at once. Recorded in the history table, where as-served training sets"
+                  + " flag the rows it held.");
 
   public static final ConfigOption<Duration> REQUEST_TIMEOUT =
       ConfigOptions.key("freshet.cassandra.request-timeout")

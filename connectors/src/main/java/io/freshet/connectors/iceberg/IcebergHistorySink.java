@@ -1,6 +1,7 @@
 package io.freshet.connectors.iceberg;
 
 import io.freshet.avro.FeatureUpdate;
+import io.freshet.connectors.cassandra.CassandraOptions;
 import io.freshet.spec.SourceSpec;
 import io.freshet.spec.ViewSpec;
 import io.freshet.store.iceberg.HistoryCatalogs;
@@ -63,6 +64,8 @@ public final class IcebergHistorySink {
     Schema schema;
     try {
       Table table = HistoryTables.ensure(catalog, namespace, source, view);
+      HistoryTables.recordOnlineHold(
+          table, configuration.get(CassandraOptions.HOLD_OLDER_THAN).toMillis());
       schema = table.schema();
     } finally {
       closeQuietly(catalog);

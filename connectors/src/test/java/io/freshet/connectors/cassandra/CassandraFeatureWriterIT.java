@@ -90,6 +90,12 @@ class CassandraFeatureWriterIT {
     return r.getInt(0);
   }
 
+  /** The update as the job stamps it when it emits it now. */
+  private static FeatureUpdate emittedNow(FeatureUpdate u) {
+    u.setWrittenAt(NOW);
+    return u;
+  }
+
   private static void writeAll(CassandraFeatureWriter w, FeatureUpdate... updates)
       throws Exception {
     for (FeatureUpdate u : updates) {
@@ -244,9 +250,10 @@ class CassandraFeatureWriterIT {
     try (CassandraFeatureWriter w =
         CassandraFeatureWriter.open(
             spec.source(), spec.views().get(0), conf, 0, metrics, clock::get)) {
-      w.write(update(spec, "old", T, T, 0, 1L), null);
-      w.write(update(spec, "old", T + 1000, T + 1000, 0, 2L), null);
-      w.write(update(spec, "new", NOW - 1000, NOW - 1000, 0, 7L), null);
+      // emitted now (written_at), valid from two hours ago: a catch-up
+      w.write(emittedNow(update(spec, "old", T, T, 0, 1L)), null);
+      w.write(emittedNow(update(spec, "old", T + 1000, T + 1000, 0, 2L)), null);
+      w.write(emittedNow(update(spec, "new", NOW - 1000, NOW - 1000, 0, 7L)), null);
       // sent as write() returned, not later: nothing waits, the historical update is held
       assertThat(metrics.gauge("view.hold.cassandraWaiting")).as("updates waiting").isEqualTo(0);
       assertThat(metrics.gauge("view.hold.cassandraHeld")).as("updates held").isEqualTo(1);

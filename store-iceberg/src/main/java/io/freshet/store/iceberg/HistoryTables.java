@@ -78,6 +78,23 @@ public final class HistoryTables {
   }
 
   /**
+   * The online store's hold, in milliseconds, of the job that last wrote the table: updates whose
+   * valid_from was older than this at their written_at went online only at the job's next
+   * checkpoint (and not at all if a newer update of the entity came before it). As-served training
+   * sets flag the rows it held. Absent: tables of jobs before it was recorded (they held for 1
+   * minute unless configured otherwise).
+   */
+  public static final String PROP_ONLINE_HOLD_MS = "freshet.online-hold-ms";
+
+  /** Records the online store's hold ({@link #PROP_ONLINE_HOLD_MS}), committing only a change. */
+  public static void recordOnlineHold(Table table, long millis) {
+    String value = Long.toString(millis);
+    if (!value.equals(table.properties().get(PROP_ONLINE_HOLD_MS))) {
+      table.updateProperties().set(PROP_ONLINE_HOLD_MS, value).commit();
+    }
+  }
+
+  /**
    * Prefix of the table properties that record, per spec version that wrote to the table, the
    * features it computed (comma-separated): a training set tells a row written before a feature was
    * added (its spec version lacks the feature) from a row where the feature's value is null.

@@ -4,10 +4,10 @@ import io.freshet.spec.ValueType;
 import io.freshet.store.StoreColumn;
 import io.freshet.store.iceberg.HistoryCatalogs;
 import io.freshet.store.iceberg.HistoryTables;
+import io.freshet.training.Indicators;
 import io.freshet.training.Manifest;
 import io.freshet.training.TrainingPlan;
 import io.freshet.training.TrainingSetException;
-import io.freshet.training.WarmingUp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -173,7 +173,7 @@ public final class FlinkTrainingSetJob {
     if (plan.asServed()) {
       columns.add(StoreColumn.WRITTEN_AT.column());
     }
-    columns.addAll(WarmingUp.historyColumns(read.features()));
+    columns.addAll(Indicators.historyColumns(read.features()));
     Schema schema =
         snapshot.schemaId() != null && table.schemas().containsKey(snapshot.schemaId())
             ? table.schemas().get(snapshot.schemaId())

@@ -2,7 +2,7 @@ package io.freshet.training.flink;
 
 import io.freshet.spec.ValueType;
 import io.freshet.store.StoreColumn;
-import io.freshet.training.WarmingUp;
+import io.freshet.training.Indicators;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,8 +37,9 @@ final class HistoryConverter implements RowDataConverter<HistoryRow> {
   private final int key;
   private final int[] features;
   private final String[] indicatorOf; // per feature, the feature it is the indicator of, or null
-  private final ArrayList<HashSet<String>> versionsWithout; // per feature: see WarmingUp
+  private final ArrayList<HashSet<String>> versionsWithout; // per feature: see Indicators
   private final int version; // spec_version's position, or -1 when no indicator needs it
+  private final long[] holds; // per feature, the hold of a held indicator, or -1
   private final TypeInformation<HistoryRow> producedType;
 
   /**
@@ -48,7 +49,7 @@ final class HistoryConverter implements RowDataConverter<HistoryRow> {
    * @param view the view's index in the plan
    * @param firstFeature position of the view's first feature among all feature columns
    * @param featureColumns number of feature columns of the training set
-   * @param featureNames the view's features, in output order (and their {@link WarmingUp}
+   * @param featureNames the view's features, in output order (and their {@link Indicators}
    *     indicators)
    * @param types their types
    * @param asServed place rows by written_at instead of valid_from
@@ -75,17 +76,21 @@ final class HistoryConverter implements RowDataConverter<HistoryRow> {
     this.features = new int[featureNames.size()];
     this.indicatorOf = new String[featureNames.size()];
     this.versionsWithout = new ArrayList<>();
+    this.holds = new long[featureNames.size()];
     for (int f = 0; f < features.length; f++) {
-      indicatorOf[f] = WarmingUp.featureOf(featureNames.get(f));
+      indicatorOf[f] = Indicators.featureOf(featureNames.get(f));
+      holds[f] = Indicators.holdOf(featureNames.get(f));
       features[f] =
-          position(
-              projected,
-              indicatorOf[f] == null ? featureNames.get(f) : StoreColumn.WARMING_UP.column());
+          holds[f] >= 0
+              ? -1
+              : position(
+                  projected,
+                  indicatorOf[f] == null ? featureNames.get(f) : StoreColumn.WARMING_UP.column());
       versionsWithout.add(
           new HashSet<>(
               indicatorOf[f] == null
                   ? Set.of()
-                  : WarmingUp.versionsWithout(table, indicatorOf[f])));
+                  : Indicators.versionsWithout(table, indicatorOf[f])));
     }
     this.version =
         versionsWithout.stream().anyMatch(v -> !v.isEmpty())
@@ -116,6 +121,10 @@ final class HistoryConverter implements RowDataConverter<HistoryRow> {
     Row values = new Row(featureColumns);
     for (int f = 0; f < features.length; f++) {
       int p = features[f];
+      if (holds[f] >= 0) {
+        values.setField(firstFeature + f, Indicators.wasHeld(h.validFrom, h.key, holds[f]));
+        continue;
+      }
       if (indicatorOf[f] != null) {
         boolean notComputed =
             (version >= 0 && versionsWithout.get(f).contains(in.getString(version).toString()))
