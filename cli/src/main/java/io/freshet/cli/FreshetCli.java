@@ -1,9 +1,6 @@
 package io.freshet.cli;
 
-import io.freshet.cli.flink.JobFailedException;
-import io.freshet.services.LocalServicesException;
 import io.freshet.services.StateDirectory;
-import io.freshet.spec.SpecException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -64,23 +61,72 @@ public final class FreshetCli implements Runnable {
     return cli;
   }
 
+  /**
+   * Prints a failure: the message alone, which says what to fix, unless {@code --verbose} asks for
+   * the stack trace. Wrappers (completion, execution, unchecked IO) give way to their cause. An
+   * exception that signals a bug rather than bad input or a down dependency (a null pointer, an
+   * index out of bounds, ...) says so and how to get its stack trace.
+   */
   private static int handleFailure(
       Exception e, CommandLine cli, CommandLine.ParseResult parseResult) {
     PrintWriter err = cli.getErr();
     boolean verbose = parseResult.originalArgs().contains("--verbose");
-    boolean expected =
-        e instanceof LocalServicesException
-            || e instanceof CliException
-            || e instanceof JobFailedException
-            || e instanceof SpecException;
-    if (expected && !verbose) {
-      err.println("freshet: " + e.getMessage());
-    } else {
-      err.println("freshet: " + e);
+    Throwable shown = unwrap(e);
+    if (verbose) {
+      err.println("freshet: " + shown);
       e.printStackTrace(err);
+    } else if (isBug(shown)) {
+      err.println(
+          "freshet: internal error: "
+              + shown
+              + " (run again with --verbose for the stack trace, and report it)");
+    } else {
+      err.println("freshet: " + message(shown));
     }
     err.flush();
     return 1;
+  }
+
+  /** The cause a wrapper carries, repeatedly; the exception itself otherwise. */
+  static Throwable unwrap(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null
+        && (t instanceof java.util.concurrent.CompletionException
+            || t instanceof java.util.concurrent.ExecutionException
+            || t instanceof java.io.UncheckedIOException
+            || t instanceof java.lang.reflect.InvocationTargetException
+            || (t.getMessage() == null && t.getClass() == RuntimeException.class))) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** Exceptions that mean a bug in Freshet, not input to fix or a dependency that is down. */
+  static boolean isBug(Throwable t) {
+    return t instanceof NullPointerException
+        || t instanceof ClassCastException
+        || t instanceof IndexOutOfBoundsException
+        || t instanceof ArithmeticException
+        || t instanceof UnsupportedOperationException
+        || t instanceof Error;
+  }
+
+  /** The message, with the kind of failure where the message alone would not say it. */
+  static String message(Throwable t) {
+    String m = t.getMessage();
+    if (m == null || m.isBlank()) {
+      return t.getClass().getSimpleName();
+    }
+    if (t instanceof java.nio.file.NoSuchFileException) {
+      return "no such file: " + m;
+    }
+    if (t instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied: " + m;
+    }
+    if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException) {
+      return "cannot connect: " + m;
+    }
+    return m;
   }
 
   @Override

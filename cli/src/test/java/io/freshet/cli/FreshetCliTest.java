@@ -47,6 +47,53 @@ class FreshetCliTest {
     assertThat(freshet.err()).startsWith("freshet: Port 29042 is configured twice");
   }
 
+  /**
+   * Every command answers an expected failure (a dependency that is down, a missing file) with its
+   * message alone; the stack trace only with --verbose. Cassandra at a port nothing listens on.
+   */
+  @Test
+  void expectedFailuresPrintTheMessageAloneAndTheStackTraceOnlyWithVerbose(@TempDir Path dir) {
+    String[] get = {"get", "--view", "nosuch", "--entity", "c1", "--contact-point", "127.0.0.1:1"};
+    assertThat(freshet.run(get)).isEqualTo(1);
+    assertThat(freshet.err()).startsWith("freshet: ").doesNotContain("\tat ");
+    assertThat(freshet.err().lines().count()).as(freshet.err()).isLessThanOrEqualTo(3);
+
+    String[] training = {
+      "training-set",
+      "--spec",
+      "../examples/payments/payments.yaml",
+      "--spine",
+      dir.resolve("no-such-spine.csv").toString(),
+      "-f",
+      "customer_risk:txn_count_1h",
+      "-o",
+      dir.resolve("out.parquet").toString(),
+      "--state-dir",
+      dir.toString()
+    };
+    assertThat(freshet.run(training)).isEqualTo(1);
+    assertThat(freshet.err())
+        .startsWith("freshet training-set: no history table")
+        .doesNotContain("\tat ");
+
+    String[] verbose = java.util.Arrays.copyOf(get, get.length + 1);
+    verbose[get.length] = "--verbose";
+    assertThat(freshet.run(verbose)).isEqualTo(1);
+    assertThat(freshet.err()).contains("\tat ");
+  }
+
+  @Test
+  void wrappersGiveWayToTheirCauseAndBugsSayHowToGetTheirStackTrace() {
+    var cause = new java.nio.file.NoSuchFileException("/x/spec.yaml");
+    Throwable wrapped =
+        new java.util.concurrent.CompletionException(new java.io.UncheckedIOException(cause));
+    assertThat(FreshetCli.unwrap(wrapped)).isSameAs(cause);
+    assertThat(FreshetCli.message(cause)).isEqualTo("no such file: /x/spec.yaml");
+    assertThat(FreshetCli.isBug(new NullPointerException())).isTrue();
+    assertThat(FreshetCli.isBug(new IllegalArgumentException("no view 'x'"))).isFalse();
+    assertThat(FreshetCli.message(new IllegalStateException())).isEqualTo("IllegalStateException");
+  }
+
   @Test
   void badUsageExitsWith2() {
     assertThat(freshet.run("services", "start", "--no-such-option")).isEqualTo(2);
