@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       TrainingSetCommand.class,
       MaintainCommand.class,
+      CheckConsistencyCommand.class,
       ProduceCommand.class,
       GenerateCommand.class,
       RunCommand.class,

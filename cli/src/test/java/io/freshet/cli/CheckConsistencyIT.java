@@ -1,0 +1,137 @@
+package io.freshet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.freshet.testing.RealServices;
+import io.freshet.testing.TestServices;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code freshet check-consistency} on what a real job left in Cassandra and Iceberg: every entity
+ * agrees; then a value changed online, a row deleted online and a row written online only are each
+ * found, named and make the command exit 1; within the grace period the latter two are in flight.
+ */
+@RealServices
+class CheckConsistencyIT {
+  @Test
+  @Timeout(180)
+  void agreementAndEachKindOfDisagreementAreReported(TestServices services) throws Exception {
+    String topic = services.createTopic("consistency-payments", 1);
+    Path dir = Files.createTempDirectory("freshet-consistency-it");
+    Path specFile = dir.resolve("payments.yaml");
+    Files.writeString(
+        specFile,
+        Files.readString(Path.of("../examples/payments/payments.yaml"))
+            .replace("topic: payments", "topic: " + topic)
+            .replace("name: customer_risk", "name: consistency_risk"));
+    long now = System.currentTimeMillis();
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 1_200; i++) {
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "{\"payment_id\":\"p%d\",\"customer_id\":\"c%d\",\"merchant_id\":\"m%d\","
+                  + "\"amount\":%d.5,\"currency\":\"EUR\",\"country\":\"FR\",\"event_time\":\"%s\"}",
+              i,
+              i % 30,
+              i % 7,
+              i % 50,
+              Instant.ofEpochMilli(now - Duration.ofHours(20).toMillis() + i * 50_000L)));
+    }
+    Path events = dir.resolve("events.jsonl");
+    Files.write(events, lines);
+    String previous = System.getProperty("freshet.state.dir");
+    System.setProperty("freshet.state.dir", dir.resolve("state").toString());
+    try {
+      checkOneRun(services, specFile, events, dir, now);
+    } finally {
+      if (previous == null) {
+        System.clearProperty("freshet.state.dir");
+      } else {
+        System.setProperty("freshet.state.dir", previous);
+      }
+    }
+  }
+
+  private static void checkOneRun(
+      TestServices services, Path specFile, Path events, Path dir, long now) throws Exception {
+    CliRunner cli = new CliRunner();
+    assertThat(
+            cli.run(
+                "produce",
+                "--spec",
+                specFile.toString(),
+                "--file",
+                events.toString(),
+                "--bootstrap-servers",
+                services.kafkaBootstrapServers()))
+        .as(cli.err())
+        .isZero();
+    assertThat(
+            cli.run(
+                "run",
+                "--spec",
+                specFile.toString(),
+                "--until-end",
+                "--set",
+                "freshet.kafka.bootstrap-servers=" + services.kafkaBootstrapServers(),
+                "--set",
+                "freshet.kafka.group-id=consistency-" + System.nanoTime(),
+                "--set",
+                "freshet.cassandra.keyspace=" + services.keyspace()))
+        .as(cli.err())
+        .isZero();
+
+    String[] check = {
+      "check-consistency",
+      "--spec",
+      specFile.toString(),
+      "--keyspace",
+      services.keyspace(),
+      "--state-dir",
+      dir.resolve("state").toString()
+    };
+    assertThat(cli.run(check)).as(cli.out() + cli.err()).isZero();
+    assertThat(cli.out())
+        .contains("consistency_risk: 30 entities, 30 agree")
+        .contains("consistent:");
+
+    // A value changed online (a later write timestamp wins), a row gone, a row the history lacks.
+    var session = services.cqlSession();
+    session.execute(
+        "UPDATE consistency_risk USING TIMESTAMP 9000000000000000000"
+            + " SET txn_count_24h = 999 WHERE entity = 'c3'");
+    session.execute(
+        "DELETE FROM consistency_risk USING TIMESTAMP 9000000000000000000 WHERE entity = 'c5'");
+    session.execute(
+        "INSERT INTO consistency_risk (entity, valid_from, last_event_time, written_at,"
+            + " spec_version, revision, txn_count_1h) VALUES ('ghost', ?, ?, ?, 'x', 0, 1)",
+        now,
+        now,
+        now - Duration.ofMinutes(10).toMillis());
+    assertThat(cli.run(check)).as(cli.out()).isEqualTo(1);
+    assertThat(cli.out())
+        .contains("consistency_risk: 31 entities, 28 agree")
+        .contains("different values c3: txn_count_24h: online 999, history ")
+        .contains("missing offline ghost")
+        .contains("1 in flight") // c5: its history row is minutes old
+        .contains("2 entities disagree past the grace period");
+
+    String[] noGrace = List.of(check).toArray(new String[check.length + 2]);
+    noGrace[check.length] = "--grace";
+    noGrace[check.length + 1] = "0s";
+    assertThat(cli.run(noGrace)).isEqualTo(1);
+    System.out.print(cli.out());
+    assertThat(cli.out())
+        .contains("missing online c5")
+        .contains("3 entities disagree past the grace period");
+  }
+}
