@@ -31,6 +31,12 @@ import org.junit.jupiter.api.Timeout;
  */
 @RealServices
 class BackfillThenLiveIT {
+  /** The ports the live run's Prometheus reporters take (its JobManager's and TaskManager's). */
+  private static final String PROMETHEUS_PORTS = "29250-29270";
+
+  /** The Grafana dashboard, whose every metric name the live job must expose. */
+  private static final String DASHBOARD = "../k8s/monitoring/freshet-dashboard.json";
+
   /** How long the live values may take to show: the out-of-orderness (2 s) and a few seconds. */
   private static final Duration WITHIN = Duration.ofSeconds(15);
 
@@ -49,7 +55,8 @@ class BackfillThenLiveIT {
     String[] settings = {
       "--set", "freshet.kafka.bootstrap-servers=" + services.kafkaBootstrapServers(),
       "--set", "freshet.kafka.group-id=handover-" + System.nanoTime(),
-      "--set", "freshet.cassandra.keyspace=" + services.keyspace()
+      "--set", "freshet.cassandra.keyspace=" + services.keyspace(),
+      "--set", "metrics.reporter.prom.port=" + PROMETHEUS_PORTS
     };
     String previous = System.getProperty("freshet.state.dir");
     System.setProperty("freshet.state.dir", dir.resolve("state").toString());
@@ -137,6 +144,23 @@ class BackfillThenLiveIT {
           "live values shown by freshet get %.1f s after produce%n",
           took.toMillis() / 1e3);
       assertThat(took).as("live values shown by freshet get").isLessThan(WITHIN);
+      // The dashboard is built on metric names the running job really exposes (a record that is
+      // not Avro registers the dead letters' per-reason counter).
+      try (var producer =
+          new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(
+              java.util.Map.of(
+                  "bootstrap.servers", services.kafkaBootstrapServers(),
+                  "key.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class,
+                  "value.serializer",
+                      org.apache.kafka.common.serialization.ByteArraySerializer.class))) {
+        producer
+            .send(
+                new org.apache.kafka.clients.producer.ProducerRecord<>(
+                    topic, "c9".getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[] {-1}))
+            .get();
+      }
+      PrometheusScrape.dashboardNamesExposed(
+          PROMETHEUS_PORTS, Path.of(DASHBOARD), Duration.ofSeconds(60));
       var vector = get(services, "c7");
       assertThat(vector).containsEntry("amount_sum_1h", "18.0");
       assertThat(vector.get("status")).isEqualTo("PRESENT");

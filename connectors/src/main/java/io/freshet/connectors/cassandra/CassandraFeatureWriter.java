@@ -25,8 +25,10 @@ import java.util.function.LongSupplier;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,6 +107,15 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
   private final Counter expiredSkipped;
   private final Counter coalesced;
 
+  /** Milliseconds from sending a write to its success (each attempt). */
+  private final Histogram writeLatency;
+
+  /**
+   * Wall-clock milliseconds from the valid_from of the last update written to its write's success:
+   * the online store's freshness (for live updates, event time to online).
+   */
+  private volatile long onlineLag;
+
   /** Updates waiting for a slot: the newest per entity, longest-waiting entity first. */
   private final LinkedHashMap<String, FeatureUpdate> waiting = new LinkedHashMap<>();
 
@@ -159,6 +170,9 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
     g.gauge("cassandraWaiting", this::waitingCount);
     g.gauge("cassandraHeld", held::size);
     g.gauge("cassandraInFlight", () -> maxInFlight - permits.availablePermits());
+    this.writeLatency =
+        g.histogram("cassandraWriteLatencyMs", new DescriptiveStatisticsHistogram(1_000));
+    g.gauge("onlineLagMs", () -> onlineLag);
   }
 
   /**
@@ -367,7 +381,7 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
         expiredSkipped.inc(); // keep the slot for the next one
         continue;
       }
-      send(bind(u, ttl), u.getEntity().toString(), 1);
+      send(bind(u, ttl), u.getEntity().toString(), u.getValidFrom(), 1);
       return true;
     }
   }
@@ -430,21 +444,25 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
     return b.setIdempotence(true).build();
   }
 
-  private void send(BoundStatement st, String entity, int attempt) {
+  private void send(BoundStatement st, String entity, long validFrom, int attempt) {
+    long started = System.nanoTime();
     session
         .executeAsync(st)
         .whenComplete(
             (rs, error) -> {
               if (error == null) {
+                writeLatency.update((System.nanoTime() - started) / 1_000_000L);
+                onlineLag = System.currentTimeMillis() - validFrom;
                 written.inc();
                 sendNext(); // hands the slot on, or frees it
               } else {
-                onError(st, entity, attempt, CassandraErrors.unwrap(error));
+                onError(st, entity, validFrom, attempt, CassandraErrors.unwrap(error));
               }
             });
   }
 
-  private void onError(BoundStatement st, String entity, int attempt, Throwable error) {
+  private void onError(
+      BoundStatement st, String entity, long validFrom, int attempt, Throwable error) {
     boolean retryable = CassandraErrors.isRetryable(error);
     if (retryable && attempt < maxAttempts && failure.get() == null) {
       retries.inc();
@@ -461,7 +479,8 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
             error.toString());
       }
       try {
-        retryTimer.schedule(() -> send(st, entity, attempt + 1), backoff, TimeUnit.MILLISECONDS);
+        retryTimer.schedule(
+            () -> send(st, entity, validFrom, attempt + 1), backoff, TimeUnit.MILLISECONDS);
         return;
       } catch (RejectedExecutionException closing) {
         // the writer is closing: fall through and record the failure

@@ -48,7 +48,9 @@ public final class SplitDeadLetters extends ProcessFunction<Decoded, EventRow> {
     DeadLetter dl = d.getDeadLetter();
     total.inc();
     deadLetters.add(1L);
-    byReason.computeIfAbsent(dl.getReasonCode(), r -> metrics.counter(r)).inc();
+    byReason
+        .computeIfAbsent(dl.getReasonCode(), r -> metrics.addGroup("reason", r).counter("count"))
+        .inc();
     ctx.output(DEAD_LETTERS, dl);
   }
 }

@@ -32,8 +32,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The operator metrics a dashboard reads, under the names it reads them by ({@code
- * view.<view>.corrections}, {@code view.<view>.lateEventsDropped}, {@code deadLetters.<REASON>}):
- * registered through a real metric registry, counted once per event.
+ * view.<view>.corrections}, {@code view.<view>.lateEventsDropped}, {@code
+ * deadLetters.reason.<REASON>.count}): registered through a real metric registry, counted once per
+ * event.
  */
 class OperatorMetricsTest {
   private static final long MIN = 60_000L;
@@ -113,8 +114,8 @@ class OperatorMetricsTest {
       h.processElement(new StreamRecord<>(new Decoded(null, deadLetter("NOT_AVRO"))));
       h.processElement(new StreamRecord<>(new Decoded(null, deadLetter("NOT_A_NUMBER"))));
       h.processElement(new StreamRecord<>(new Decoded(null, deadLetter("NOT_AVRO"))));
-      assertThat(metrics.count("deadLetters.NOT_AVRO")).isEqualTo(2);
-      assertThat(metrics.count("deadLetters.NOT_A_NUMBER")).isEqualTo(1);
+      assertThat(metrics.count("deadLetters.reason.NOT_AVRO.count")).isEqualTo(2);
+      assertThat(metrics.count("deadLetters.reason.NOT_A_NUMBER.count")).isEqualTo(1);
       assertThat(metrics.count("deadLetters.total")).isEqualTo(3);
       assertThat(h.extractOutputValues()).extracting(EventRow::getEntity).containsExactly("a");
       assertThat(h.getSideOutput(SplitDeadLetters.DEAD_LETTERS))
