@@ -71,6 +71,14 @@ public final class CheckConsistencyCommand implements Callable<Integer> {
       description = "Problems printed per view (default: ${DEFAULT-VALUE}).")
   int examples;
 
+  @Option(
+      names = "--sample",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Check N entities per view (the same pseudo-random choice every time; default: all).")
+  int sample;
+
   @Mixin CassandraClientOptions cassandra;
 
   @Mixin CatalogOptions catalogOptions;
@@ -126,7 +134,8 @@ public final class CheckConsistencyCommand implements Callable<Integer> {
                 cassandra.keyspace,
                 System.currentTimeMillis(),
                 graceTime,
-                examples);
+                examples,
+                sample);
         print(out, r);
         problems += r.problems();
       }

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       TrainingSetCommand.class,
       MaintainCommand.class,
       CheckConsistencyCommand.class,
+      DeadLettersCommand.class,
       ProduceCommand.class,
       GenerateCommand.class,
       RunCommand.class,

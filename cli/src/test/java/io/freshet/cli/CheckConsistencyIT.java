@@ -133,5 +133,15 @@ class CheckConsistencyIT {
     assertThat(cli.out())
         .contains("missing online c5")
         .contains("3 entities disagree past the grace period");
+
+    // A sample checks that many entities, the same ones every time.
+    String[] sample = List.of(noGrace).toArray(new String[noGrace.length + 2]);
+    sample[noGrace.length] = "--sample";
+    sample[noGrace.length + 1] = "10";
+    cli.run(sample);
+    String first = cli.out();
+    assertThat(first).contains("consistency_risk: 10 entities");
+    cli.run(sample);
+    assertThat(cli.out()).isEqualTo(first);
   }
 }

@@ -59,6 +59,7 @@ public final class FeatureClient implements AutoCloseable {
   private final boolean ownsSession;
   private final String keyspace;
   private final Clock clock;
+  private final ClientMetrics metrics;
   private final Map<String, ViewMetadata> fromSpec;
   private final ConsistencyLevel consistency;
   private final Map<String, CompletableFuture<View>> views = new ConcurrentHashMap<>();
@@ -77,6 +78,7 @@ public final class FeatureClient implements AutoCloseable {
     this.ownsSession = ownsSession;
     this.keyspace = b.keyspace;
     this.clock = b.clock;
+    this.metrics = b.metrics;
     this.consistency = b.consistency;
     this.fromSpec = new LinkedHashMap<>(b.fromSpec);
   }
@@ -160,10 +162,13 @@ public final class FeatureClient implements AutoCloseable {
 
   private CompletableFuture<FeatureVector> read(View v, String entity) {
     BoundStatement st = v.select().bind(entity);
+    long started = System.nanoTime();
     return session
         .executeAsync(st)
         .toCompletableFuture()
-        .thenApply(rs -> toVector(v, entity, rs.one()));
+        .thenApply(rs -> toVector(v, entity, rs.one()))
+        .whenComplete(
+            (vector, error) -> metrics.read(v.meta().name(), System.nanoTime() - started, vector));
   }
 
   private FeatureVector toVector(View v, String entity, Row row) {
@@ -364,6 +369,7 @@ public final class FeatureClient implements AutoCloseable {
     private int speculativeExecutions = 2;
     private ConsistencyLevel consistency = DefaultConsistencyLevel.LOCAL_ONE;
     private Clock clock = Clock.systemUTC();
+    private ClientMetrics metrics = ClientMetrics.NONE;
     private CqlSession session;
 
     private Builder() {}
@@ -465,6 +471,16 @@ public final class FeatureClient implements AutoCloseable {
     /** Use an existing session (not closed by the client); connection settings are then ignored. */
     public Builder session(CqlSession session) {
       this.session = session;
+      return this;
+    }
+
+    /**
+     * Record per-view metrics of the reads in this Micrometer registry ({@code
+     * freshet.client.reads}, {@code freshet.client.features}, {@code freshet.client.vector.age}:
+     * see docs/observability.md). Without one, nothing is recorded.
+     */
+    public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+      this.metrics = new ClientMetrics(Objects.requireNonNull(registry));
       return this;
     }
 

@@ -233,4 +233,73 @@ class FeatureClientIT {
           .hasMessageContaining("view 'risk' has no feature 'nope'");
     }
   }
+
+  /**
+   * With a Micrometer registry, every read is a timed read of its view, every feature value served
+   * counts under its status, and every vector found records its age.
+   */
+  @Test
+  void readsStatusesAndAgesAreCountedPerViewInTheRegistryGiven() {
+    var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    try (FeatureClient client =
+        FeatureClient.builder()
+            .session(session)
+            .keyspace(keyspace)
+            .clock(Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC))
+            .meterRegistry(registry)
+            .build()) {
+      client.get("risk", "fresh"); // 4 PRESENT, 1 h old
+      client.get("risk", "expired"); // 4 EXPIRED
+      client.get("risk", "nobody"); // 4 MISSING, no age
+      client.getMany("profile", List.of("fresh", "nobody")); // 1 PRESENT (5 h), 1 MISSING
+    }
+    assertThat(
+            registry
+                .get("freshet.client.reads")
+                .tags("view", "risk", "outcome", "success")
+                .timer()
+                .count())
+        .isEqualTo(3);
+    assertThat(
+            registry
+                .get("freshet.client.reads")
+                .tags("view", "profile", "outcome", "success")
+                .timer()
+                .count())
+        .isEqualTo(2);
+    assertThat(
+            registry
+                .get("freshet.client.features")
+                .tags("view", "risk", "status", "PRESENT")
+                .counter()
+                .count())
+        .isEqualTo(4);
+    assertThat(
+            registry
+                .get("freshet.client.features")
+                .tags("view", "risk", "status", "EXPIRED")
+                .counter()
+                .count())
+        .isEqualTo(4);
+    assertThat(
+            registry
+                .get("freshet.client.features")
+                .tags("view", "risk", "status", "MISSING")
+                .counter()
+                .count())
+        .isEqualTo(4);
+    assertThat(
+            registry
+                .get("freshet.client.features")
+                .tags("view", "profile", "status", "MISSING")
+                .counter()
+                .count())
+        .isEqualTo(1);
+    var riskAge = registry.get("freshet.client.vector.age").tags("view", "risk").summary();
+    assertThat(riskAge.count()).as("vectors found").isEqualTo(2);
+    assertThat(riskAge.max()).isEqualTo((24 * HOUR + 1) / 1000.0);
+    var profileAge = registry.get("freshet.client.vector.age").tags("view", "profile").summary();
+    assertThat(profileAge.count()).isEqualTo(1);
+    assertThat(profileAge.max()).isEqualTo(5 * HOUR / 1000.0);
+  }
 }
