@@ -17,7 +17,7 @@ import org.yaml.snakeyaml.nodes.Node;
 final class FeatureRules {
 
   private static final List<String> FEATURE_KEYS =
-      List.of("name", "agg", "field", "window", "q", "half_life");
+      List.of("name", "agg", "field", "window", "q", "half_life", "description", "owner", "tags");
 
   /**
    * What was read of a feature, even when it has errors.
@@ -26,8 +26,9 @@ final class FeatureRules {
    * @param nameNode where the name is written, for duplicate-name errors
    * @param window its window, or null if lifetime or invalid
    * @param def the feature, or null if it has errors
+   * @param docs its description, owner and tags
    */
-  record Feature(String name, Node nameNode, Duration window, FeatureDef def) {}
+  record Feature(String name, Node nameNode, Duration window, FeatureDef def, Docs docs) {}
 
   private final YamlWalker in;
   private final SourceSchema schema;
@@ -56,7 +57,7 @@ final class FeatureRules {
             "a feature is a mapping such as {name: amount_sum_1h, agg: sum, field: amount,"
                 + " window: 1h}");
     if (f == null) {
-      return new Feature(null, null, null, null);
+      return new Feature(null, null, null, null, Docs.NONE);
     }
     boolean ok = true;
     Node nameNode = f.required("name", "e.g. name: amount_sum_24h");
@@ -134,6 +135,9 @@ final class FeatureRules {
     AggregationRules.Params params = agg == null ? null : aggregations.params(agg, f, path);
     ok &= params != null;
 
+    Docs docs = in.docs(f, path);
+    ok &= docs != null;
+
     FeatureDef def = null;
     if (ok && (window == null || tile != null)) {
       def =
@@ -147,7 +151,7 @@ final class FeatureRules {
               params.quantile(),
               params.halfLife());
     }
-    return new Feature(name, nameNode, window, def);
+    return new Feature(name, nameNode, window, def, docs == null ? Docs.NONE : docs);
   }
 
   /** The feature's aggregation, or null after reporting it missing or unknown. */

@@ -20,7 +20,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 final class ViewRules {
 
   private static final List<String> VIEW_KEYS =
-      List.of("name", "ttl", "tile", "features", "expectations");
+      List.of("name", "ttl", "tile", "features", "expectations", "description", "owner", "tags");
 
   private record View(String name, Node nameNode, ViewSpec spec) {}
 
@@ -106,11 +106,24 @@ final class ViewRules {
     List<Expectation> checks =
         expectations.expectations(f.get("expectations"), path + ".expectations");
 
-    if (!read.valid() || name == null || ttl == null || tileBroken || checks == null) {
+    Docs docs = in.docs(f, path);
+
+    if (!read.valid()
+        || name == null
+        || ttl == null
+        || tileBroken
+        || checks == null
+        || docs == null) {
       return new View(name, nameNode, null);
     }
     List<FeatureDef> defs = read.read().stream().map(FeatureRules.Feature::def).toList();
-    return new View(name, nameNode, new ViewSpec(name, ttl, tile, defs, checks));
+    Map<String, Docs> featureDocs = new HashMap<>();
+    for (FeatureRules.Feature feature : read.read()) {
+      if (!feature.docs().isEmpty()) {
+        featureDocs.put(feature.name(), feature.docs());
+      }
+    }
+    return new View(name, nameNode, new ViewSpec(name, ttl, tile, defs, checks, docs, featureDocs));
   }
 
   private Features features(YamlWalker.Fields f, String path, Duration tile, boolean tileBroken) {

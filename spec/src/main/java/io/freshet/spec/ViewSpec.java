@@ -18,18 +18,40 @@ import java.util.List;
  *     see {@link Tiles#defaultTile})
  * @param features the features, in declared order (the order of values in an update)
  * @param expectations data expectations on source fields
+ * @param docs the view's description, owner and tags
+ * @param featureDocs each feature's description, owner and tags, by feature name (features without
+ *     any are absent)
  */
 public record ViewSpec(
     String name,
     Duration ttl,
     Duration tile,
     List<FeatureDef> features,
-    List<Expectation> expectations)
+    List<Expectation> expectations,
+    Docs docs,
+    java.util.Map<String, Docs> featureDocs)
     implements java.io.Serializable {
 
   public ViewSpec {
     features = List.copyOf(features);
     expectations = List.copyOf(expectations);
+    docs = docs == null ? Docs.NONE : docs;
+    featureDocs = java.util.Map.copyOf(featureDocs);
+  }
+
+  /** A view without docs. */
+  public ViewSpec(
+      String name,
+      Duration ttl,
+      Duration tile,
+      List<FeatureDef> features,
+      List<Expectation> expectations) {
+    this(name, ttl, tile, features, expectations, Docs.NONE, java.util.Map.of());
+  }
+
+  /** A feature's docs, or {@link Docs#NONE}. */
+  public Docs docsOf(String feature) {
+    return featureDocs.getOrDefault(feature, Docs.NONE);
   }
 
   /** The index of a feature by name, or -1. */

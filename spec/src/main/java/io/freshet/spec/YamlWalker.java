@@ -198,6 +198,44 @@ final class YamlWalker {
     return null;
   }
 
+  /**
+   * The {@code description}, {@code owner} and {@code tags} of a view or feature, or null after
+   * reporting what is wrong with them.
+   */
+  Docs docs(Fields f, String path) {
+    boolean ok = true;
+    String description = null;
+    String owner = null;
+    if (f.get("description") != null) {
+      description = string(f.get("description"), path + ".description");
+      ok &= description != null;
+    }
+    if (f.get("owner") != null) {
+      owner = string(f.get("owner"), path + ".owner");
+      ok &= owner != null;
+    }
+    List<String> tags = new ArrayList<>();
+    Node tagsNode = f.get("tags");
+    if (tagsNode != null) {
+      SequenceNode seq =
+          sequence(
+              tagsNode, path + ".tags", "tags is a list of words, e.g. tags: [fraud, velocity]");
+      if (seq == null) {
+        ok = false;
+      } else {
+        for (int i = 0; i < seq.getValue().size(); i++) {
+          String tag = string(seq.getValue().get(i), path + ".tags[" + i + "]");
+          if (tag == null) {
+            ok = false;
+          } else if (!tags.contains(tag)) {
+            tags.add(tag);
+          }
+        }
+      }
+    }
+    return ok ? new Docs(description, owner, tags) : null;
+  }
+
   // ---------------------------------------------------------------- scalars
 
   /** The text of a scalar, or null after reporting why there is none (null if node is null). */
