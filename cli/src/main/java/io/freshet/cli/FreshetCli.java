@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       MaintainCommand.class,
       CheckConsistencyCommand.class,
       DeadLettersCommand.class,
+      ViewsCommand.class,
       ProduceCommand.class,
       GenerateCommand.class,
       RunCommand.class,

@@ -51,6 +51,28 @@ public record FeatureDef(
     return tile == null ? Long.MAX_VALUE : tile.toMillis();
   }
 
+  /**
+   * The definition for people: the aggregation and its field, then its window, tile and parameters,
+   * e.g. {@code sum(amount) window=24h tile=15m} or {@code last(country)}.
+   */
+  public String summary() {
+    StringBuilder sb = new StringBuilder(aggregation.specName());
+    if (field != null) {
+      sb.append('(').append(field).append(')');
+    }
+    if (window != null) {
+      sb.append(" window=").append(Durations.format(window));
+      sb.append(" tile=").append(Durations.format(tile));
+    }
+    if (quantile != null) {
+      sb.append(" q=").append(quantile);
+    }
+    if (halfLife != null) {
+      sb.append(" half_life=").append(Durations.format(halfLife));
+    }
+    return sb.toString();
+  }
+
   /** A canonical text of the definition, hashed into the view's spec version. */
   public String canonical() {
     return name + "|" + definition();

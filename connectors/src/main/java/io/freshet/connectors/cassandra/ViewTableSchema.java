@@ -3,6 +3,7 @@ package io.freshet.connectors.cassandra;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.freshet.spec.Docs;
 import io.freshet.spec.FeatureDef;
 import io.freshet.spec.SourceSpec;
 import io.freshet.spec.ValueType;
@@ -141,6 +142,7 @@ public final class ViewTableSchema {
             + VIEWS_TABLE
             + " (view_name text PRIMARY KEY, source text, features list<text>, types list<text>,"
             + " ttl_ms bigint, spec_version text, updated_at timestamp)");
+    addMissing(session, keyspace, VIEWS_TABLE, DISCOVERY_COLUMNS);
     Row meta =
         session
             .execute(
@@ -249,22 +251,98 @@ public final class ViewTableSchema {
       names.add(f.name());
       types.add(cqlType(f.outputType()));
     }
+    Map<String, String> definitions = new LinkedHashMap<>();
+    Map<String, String> descriptions = new LinkedHashMap<>();
+    Map<String, String> owners = new LinkedHashMap<>();
+    Map<String, List<String>> tags = new LinkedHashMap<>();
+    for (FeatureDef f : view.features()) {
+      definitions.put(f.name(), f.summary());
+      Docs d = view.docsOf(f.name());
+      if (d.description() != null) {
+        descriptions.put(f.name(), d.description());
+      }
+      if (d.owner() != null) {
+        owners.put(f.name(), d.owner());
+      }
+      if (!d.tags().isEmpty()) {
+        tags.put(f.name(), d.tags());
+      }
+    }
     session.execute(
         SimpleStatement.newInstance(
             "INSERT INTO "
                 + ks
                 + "."
                 + VIEWS_TABLE
-                + " (view_name, source, features, types, ttl_ms, spec_version, updated_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                + " (view_name, source, features, types, ttl_ms, spec_version, updated_at,"
+                + " description, owner, tags, definitions, feature_descriptions, feature_owners,"
+                + " feature_tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             view.name(),
             source.name(),
             names,
             types,
             view.ttl().toMillis(),
             view.version(source),
-            Instant.now()));
+            Instant.now(),
+            view.docs().description(),
+            view.docs().owner(),
+            view.docs().tags(),
+            definitions,
+            descriptions,
+            owners,
+            tags));
     return removed;
+  }
+
+  /**
+   * The discovery columns of {@code freshet_views} (docs/serving.md, "Discovery"): the view's
+   * description, owner and tags, and per feature its definition ({@link FeatureDef#summary}:
+   * aggregation, field, window, tile, parameters), description, owner and tags. Added to tables
+   * made before them.
+   */
+  static final Map<String, String> DISCOVERY_COLUMNS =
+      orderedMap(
+          "description", "text",
+          "owner", "text",
+          "tags", "list<text>",
+          "definitions", "map<text, text>",
+          "feature_descriptions", "map<text, text>",
+          "feature_owners", "map<text, text>",
+          "feature_tags", "map<text, frozen<list<text>>>");
+
+  private static Map<String, String> orderedMap(String... kv) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put(kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+
+  /** Adds the columns a table lacks (a table made by an earlier version). */
+  private static void addMissing(
+      CqlSession session, String keyspace, String table, Map<String, String> wanted) {
+    Map<String, String> existing = columns(session, keyspace, table);
+    for (Map.Entry<String, String> c : wanted.entrySet()) {
+      if (!existing.containsKey(c.getKey())) {
+        try {
+          ddl(
+              session,
+              "ALTER TABLE "
+                  + quote(keyspace)
+                  + "."
+                  + table
+                  + " ADD "
+                  + c.getKey()
+                  + " "
+                  + c.getValue());
+        } catch (com.datastax.oss.driver.api.core.servererrors.InvalidQueryException e) {
+          // added concurrently by another job's start
+          if (!columns(session, keyspace, table).containsKey(c.getKey())) {
+            throw e;
+          }
+        }
+      }
+    }
   }
 
   /**

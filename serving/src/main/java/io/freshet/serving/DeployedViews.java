@@ -1,0 +1,123 @@
+package io.freshet.serving;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.type.reflect.GenericType;
+import io.freshet.spec.ValueType;
+import io.freshet.store.StoreNames;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Feature discovery from what is deployed: the views the feature jobs registered in a keyspace's
+ * {@code freshet_views} table, with their features' types, definitions (aggregation, field, window,
+ * tile, parameters) and the description, owner and tags the spec gave them. Tables made before the
+ * discovery columns existed read without them (null, empty).
+ */
+public final class DeployedViews {
+  /** A feature as deployed. */
+  public record Feature(
+      String name,
+      ValueType type,
+      String definition,
+      String description,
+      String owner,
+      List<String> tags) {}
+
+  /** A view as deployed. */
+  public record View(
+      String name,
+      String source,
+      Duration ttl,
+      String specVersion,
+      Instant updatedAt,
+      String description,
+      String owner,
+      List<String> tags,
+      List<Feature> features) {}
+
+  private static final GenericType<Map<String, String>> TEXT_MAP =
+      GenericType.mapOf(String.class, String.class);
+  private static final GenericType<Map<String, List<String>>> TAGS_MAP =
+      GenericType.mapOf(GenericType.STRING, GenericType.listOf(String.class));
+
+  private DeployedViews() {}
+
+  /** Every view of the keyspace, by name. */
+  public static List<View> list(CqlSession session, String keyspace) {
+    List<View> views = new ArrayList<>();
+    for (Row r :
+        session.execute(
+            SimpleStatement.newInstance(
+                "SELECT * FROM \"" + keyspace + "\"." + StoreNames.VIEWS_TABLE))) {
+      views.add(view(r));
+    }
+    views.sort(java.util.Comparator.comparing(View::name));
+    return views;
+  }
+
+  /** One view, if the keyspace has it. */
+  public static Optional<View> describe(CqlSession session, String keyspace, String view) {
+    Row r =
+        session
+            .execute(
+                SimpleStatement.newInstance(
+                    "SELECT * FROM \""
+                        + keyspace
+                        + "\"."
+                        + StoreNames.VIEWS_TABLE
+                        + " WHERE view_name = ?",
+                    view))
+            .one();
+    return r == null ? Optional.empty() : Optional.of(view(r));
+  }
+
+  private static View view(Row r) {
+    ColumnDefinitions cols = r.getColumnDefinitions();
+    List<String> names = r.getList("features", String.class);
+    List<String> types = r.getList("types", String.class);
+    Map<String, String> definitions = map(r, cols, "definitions");
+    Map<String, String> descriptions = map(r, cols, "feature_descriptions");
+    Map<String, String> owners = map(r, cols, "feature_owners");
+    Map<String, List<String>> tags =
+        cols.contains("feature_tags") && !r.isNull("feature_tags")
+            ? r.get("feature_tags", TAGS_MAP)
+            : Map.of();
+    List<Feature> features = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      String f = names.get(i);
+      features.add(
+          new Feature(
+              f,
+              ViewMetadata.fromCql(types.get(i)),
+              definitions.get(f),
+              descriptions.get(f),
+              owners.get(f),
+              tags.getOrDefault(f, List.of())));
+    }
+    return new View(
+        r.getString("view_name"),
+        r.getString("source"),
+        Duration.ofMillis(r.getLong("ttl_ms")),
+        r.getString("spec_version"),
+        r.getInstant("updated_at"),
+        text(r, cols, "description"),
+        text(r, cols, "owner"),
+        cols.contains("tags") && !r.isNull("tags") ? r.getList("tags", String.class) : List.of(),
+        features);
+  }
+
+  private static String text(Row r, ColumnDefinitions cols, String column) {
+    return cols.contains(column) ? r.getString(column) : null;
+  }
+
+  private static Map<String, String> map(Row r, ColumnDefinitions cols, String column) {
+    return cols.contains(column) && !r.isNull(column) ? r.get(column, TEXT_MAP) : Map.of();
+  }
+}
