@@ -103,6 +103,7 @@ final class ViewCatalog {
     g.writeStringField("ttl", Durations.format(v.ttl()));
     g.writeNumberField("ttl_ms", v.ttl().toMillis());
     g.writeStringField("spec_version", e.specVersion());
+    writeDocs(g, v.docs());
     g.writeArrayFieldStart("features");
     for (FeatureDef f : v.features()) {
       g.writeStartObject();
@@ -125,10 +126,28 @@ final class ViewCatalog {
       if (f.halfLife() != null) {
         g.writeStringField("half_life", Durations.format(f.halfLife()));
       }
+      writeDocs(g, v.docsOf(f.name()));
       g.writeEndObject();
     }
     g.writeEndArray();
     g.writeEndObject();
+  }
+
+  /** The description, owner and tags the spec gives, those it gives. */
+  private static void writeDocs(JsonGenerator g, io.freshet.spec.Docs d) throws IOException {
+    if (d.description() != null) {
+      g.writeStringField("description", d.description());
+    }
+    if (d.owner() != null) {
+      g.writeStringField("owner", d.owner());
+    }
+    if (!d.tags().isEmpty()) {
+      g.writeArrayFieldStart("tags");
+      for (String t : d.tags()) {
+        g.writeString(t);
+      }
+      g.writeEndArray();
+    }
   }
 
   /** The features of a view, by name, in the view's order. */

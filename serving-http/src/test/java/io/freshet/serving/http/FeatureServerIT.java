@@ -267,6 +267,12 @@ class FeatureServerIT {
     assertThat(features.get(2).get("quantile").asDouble()).isEqualTo(0.95);
     assertThat(features.get(3).get("type").asText()).isEqualTo("string");
     assertThat(features.get(3).get("window").isNull()).as("a lifetime feature").isTrue();
+    assertThat(risk.get("description").asText()).isEqualTo("Card risk per customer");
+    assertThat(risk.get("owner").asText()).isEqualTo("fraud-team");
+    assertThat(risk.get("tags").toString()).isEqualTo("[\"fraud\",\"payments\"]");
+    assertThat(features.get(3).get("description").asText())
+        .isEqualTo("where the card was last used");
+    assertThat(views.get(1).has("description")).as("a view without docs").isFalse();
     assertThat(views.get(1).get("name").asText()).isEqualTo("profile");
     assertThat(views.get(1).get("source").asText()).isEqualTo("accounts");
 

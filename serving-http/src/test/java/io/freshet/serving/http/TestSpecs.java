@@ -8,19 +8,25 @@ import java.nio.file.Path;
 final class TestSpecs {
   private TestSpecs() {}
 
-  /** View {@code risk} (ttl 7d) of source {@code payments}: long, double and string features. */
+  /**
+   * View {@code risk} (ttl 7d) of source {@code payments}: long, double and string features; a
+   * description, owner and tags, and a feature with a description.
+   */
   static final FeatureSpec RISK =
       parse(
           "risk.yaml",
           "source:\n  name: payments\n  topic: payments\n  schema: payment.avsc\n"
               + "  entity: customer_id\n  event_time: event_time\n"
               + "  max_out_of_orderness: 2s\n  allowed_lateness: 10m\n"
-              + "views:\n  - name: risk\n    ttl: 7d\n    features:\n"
+              + "views:\n  - name: risk\n    ttl: 7d\n"
+              + "    description: Card risk per customer\n    owner: fraud-team\n"
+              + "    tags: [fraud, payments]\n    features:\n"
               + "      - {name: txn_count_1h, agg: count, window: 1h}\n"
               + "      - {name: amount_avg_7d, agg: avg, field: amount, window: 7d}\n"
               + "      - {name: amount_p95_24h, agg: approx_percentile, field: amount, q: 0.95,"
               + " window: 24h}\n"
-              + "      - {name: last_country, agg: last, field: country}\n");
+              + "      - {name: last_country, agg: last, field: country, description: where the card"
+              + " was last used}\n");
 
   /** View {@code profile} (ttl 30d) of a second source, {@code accounts}. */
   static final FeatureSpec PROFILE =
