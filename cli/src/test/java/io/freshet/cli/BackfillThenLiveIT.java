@@ -9,7 +9,6 @@ import io.freshet.testing.TestServices;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -46,20 +45,14 @@ class BackfillThenLiveIT {
       throws Exception {
     String topic = services.createTopic("handover-payments", 1);
     Path dir = Files.createTempDirectory("freshet-handover-it");
-    Path specFile = dir.resolve("payments.yaml");
-    Files.writeString(
-        specFile,
-        Files.readString(Path.of("../examples/payments/payments.yaml"))
-            .replace("topic: payments", "topic: " + topic)
-            .replace("name: customer_risk", "name: handover_risk"));
+    Path specFile = ExampleSpec.onTopic(dir, topic, "customer_risk", "handover_risk");
     String[] settings = {
       "--set", "freshet.kafka.bootstrap-servers=" + services.kafkaBootstrapServers(),
       "--set", "freshet.kafka.group-id=handover-" + System.nanoTime(),
       "--set", "freshet.cassandra.keyspace=" + services.keyspace(),
       "--set", "metrics.reporter.prom.port=" + PROMETHEUS_PORTS
     };
-    String previous = System.getProperty("freshet.state.dir");
-    System.setProperty("freshet.state.dir", dir.resolve("state").toString());
+    AutoCloseable state = ExampleSpec.stateDir(dir.resolve("state"));
     AtomicBoolean ticking = new AtomicBoolean(true);
     CompletableFuture<Integer> live = null;
     CompletableFuture<Void> ticker = null;
@@ -179,11 +172,7 @@ class BackfillThenLiveIT {
       if (live != null && !live.isDone()) {
         new CliRunner().run("stop", "--spec", specFile.toString());
       }
-      if (previous == null) {
-        System.clearProperty("freshet.state.dir");
-      } else {
-        System.setProperty("freshet.state.dir", previous);
-      }
+      state.close();
     }
   }
 
@@ -194,15 +183,7 @@ class BackfillThenLiveIT {
   }
 
   private static String payment(String id, String customer, double amount, long time) {
-    return String.format(
-        Locale.ROOT,
-        "{\"payment_id\":\"%s\",\"customer_id\":\"%s\",\"merchant_id\":\"m%d\",\"amount\":%.2f,"
-            + "\"currency\":\"EUR\",\"country\":\"FR\",\"event_time\":\"%s\"}",
-        id,
-        customer,
-        Math.abs(id.hashCode()) % 9,
-        amount,
-        Instant.ofEpochMilli(time));
+    return ExampleSpec.payment(id, customer, "m" + Math.abs(id.hashCode()) % 9, amount, time);
   }
 
   private static void produce(TestServices services, Path spec, Path file, List<String> lines)

@@ -7,10 +7,8 @@ import io.freshet.testing.TestServices;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,38 +24,22 @@ class CheckConsistencyIT {
   void agreementAndEachKindOfDisagreementAreReported(TestServices services) throws Exception {
     String topic = services.createTopic("consistency-payments", 1);
     Path dir = Files.createTempDirectory("freshet-consistency-it");
-    Path specFile = dir.resolve("payments.yaml");
-    Files.writeString(
-        specFile,
-        Files.readString(Path.of("../examples/payments/payments.yaml"))
-            .replace("topic: payments", "topic: " + topic)
-            .replace("name: customer_risk", "name: consistency_risk"));
+    Path specFile = ExampleSpec.onTopic(dir, topic, "customer_risk", "consistency_risk");
     long now = System.currentTimeMillis();
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < 1_200; i++) {
       lines.add(
-          String.format(
-              Locale.ROOT,
-              "{\"payment_id\":\"p%d\",\"customer_id\":\"c%d\",\"merchant_id\":\"m%d\","
-                  + "\"amount\":%d.5,\"currency\":\"EUR\",\"country\":\"FR\",\"event_time\":\"%s\"}",
-              i,
-              i % 30,
-              i % 7,
-              i % 50,
-              Instant.ofEpochMilli(now - Duration.ofHours(20).toMillis() + i * 50_000L)));
+          ExampleSpec.payment(
+              "p" + i,
+              "c" + (i % 30),
+              "m" + (i % 7),
+              i % 50 + 0.5,
+              now - Duration.ofHours(20).toMillis() + i * 50_000L));
     }
     Path events = dir.resolve("events.jsonl");
     Files.write(events, lines);
-    String previous = System.getProperty("freshet.state.dir");
-    System.setProperty("freshet.state.dir", dir.resolve("state").toString());
-    try {
+    try (AutoCloseable state = ExampleSpec.stateDir(dir.resolve("state"))) {
       checkOneRun(services, specFile, events, dir, now);
-    } finally {
-      if (previous == null) {
-        System.clearProperty("freshet.state.dir");
-      } else {
-        System.setProperty("freshet.state.dir", previous);
-      }
     }
   }
 

@@ -37,11 +37,7 @@ class DeadLettersCommandIT {
     String deadLetters = services.createTopic("dl-payments.dead-letters", 2);
     assertThat(deadLetters).isEqualTo(topic + ".dead-letters");
     Path dir = Files.createTempDirectory("freshet-dead-letters-it");
-    Path specFile = dir.resolve("payments.yaml");
-    Files.writeString(
-        specFile,
-        Files.readString(Path.of("../examples/payments/payments.yaml"))
-            .replace("topic: payments", "topic: " + topic));
+    Path specFile = ExampleSpec.onTopic(dir, topic);
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(
             Map.of(

@@ -31,11 +31,7 @@ class RunGuardIT {
       TestServices services) throws Exception {
     String topic = services.createTopic("guard-payments", 1);
     Path dir = Files.createTempDirectory("freshet-guard-it");
-    Path specFile = dir.resolve("payments.yaml");
-    Files.writeString(
-        specFile,
-        Files.readString(Path.of("../examples/payments/payments.yaml"))
-            .replace("topic: payments", "topic: " + topic));
+    Path specFile = ExampleSpec.onTopic(dir, topic);
     String group = "guard-" + System.nanoTime();
     String[] run = {
       "run",
@@ -47,9 +43,7 @@ class RunGuardIT {
       "--set",
       "freshet.kafka.group-id=" + group
     };
-    String previous = System.getProperty("freshet.state.dir");
-    System.setProperty("freshet.state.dir", dir.resolve("state").toString());
-    try {
+    try (AutoCloseable state = ExampleSpec.stateDir(dir.resolve("state"))) {
       // 1. The group has read the topic: committed offsets, no savepoint.
       Properties p = new Properties();
       p.putAll(
@@ -83,12 +77,6 @@ class RunGuardIT {
       String[] verbose = List.of(run).toArray(new String[run.length + 1]);
       verbose[run.length] = "--verbose";
       assertThat(execute(verbose).err).contains("\tat ");
-    } finally {
-      if (previous == null) {
-        System.clearProperty("freshet.state.dir");
-      } else {
-        System.setProperty("freshet.state.dir", previous);
-      }
     }
   }
 
