@@ -130,6 +130,19 @@ public final class ServerBench {
       }
       System.out.printf(
           Locale.ROOT, "%nhighest rate tried with p99 under 20 ms, 1 entity: %d req/s%n", best);
+      // the server's own view of the same requests (from accepting to answering), all phases
+      System.out.println("\nserver-side histogram of POST /v1/features (all phases):");
+      String metrics =
+          http.send(
+                  HttpRequest.newBuilder(server.uri().resolve("/metrics")).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      for (String line : metrics.split("\n")) {
+        if (line.startsWith("freshet_serve_requests_seconds_bucket")
+            && line.contains("/v1/features")) {
+          System.out.println("  " + line);
+        }
+      }
     }
   }
 
