@@ -142,7 +142,8 @@ public final class ViewTableSchema {
             + VIEWS_TABLE
             + " (view_name text PRIMARY KEY, source text, features list<text>, types list<text>,"
             + " ttl_ms bigint, spec_version text, updated_at timestamp)");
-    addMissing(session, keyspace, VIEWS_TABLE, DISCOVERY_COLUMNS);
+    addMissing(
+        session, keyspace, VIEWS_TABLE, columns(session, keyspace, VIEWS_TABLE), DISCOVERY_COLUMNS);
     Row meta =
         session
             .execute(
@@ -212,37 +213,16 @@ public final class ViewTableSchema {
             table,
             view.name());
       }
+      // a fixed column newer than the table (warming_up), and the view's new features: added,
+      // null in older rows
+      Map<String, String> wanted = new LinkedHashMap<>();
       for (StoreColumn c : StoreColumn.ONLINE) {
-        if (!existing.containsKey(c.column())) {
-          // a fixed column newer than the table (warming_up): added, null in older rows
-          ddl(
-              session,
-              "ALTER TABLE " + ks + "." + quote(table) + " ADD " + c.column() + " " + c.cqlType());
-          LOG.info("Added column {} to {}.{}", c.column(), keyspace, table);
-        }
+        wanted.put(c.column(), c.cqlType());
       }
       for (FeatureDef f : view.features()) {
-        if (!existing.containsKey(f.name())) {
-          try {
-            ddl(
-                session,
-                "ALTER TABLE "
-                    + ks
-                    + "."
-                    + quote(table)
-                    + " ADD "
-                    + quote(f.name())
-                    + " "
-                    + cqlType(f.outputType()));
-          } catch (com.datastax.oss.driver.api.core.servererrors.InvalidQueryException e) {
-            // Added concurrently by another job start: fine if it now exists with our type.
-            if (!cqlType(f.outputType()).equals(columns(session, keyspace, table).get(f.name()))) {
-              throw e;
-            }
-          }
-          LOG.info("Added feature column {} to {}.{}", f.name(), keyspace, table);
-        }
+        wanted.put(f.name(), cqlType(f.outputType()));
       }
+      addMissing(session, keyspace, table, existing, wanted);
     }
 
     List<String> names = new ArrayList<>();
@@ -318,30 +298,39 @@ public final class ViewTableSchema {
     return m;
   }
 
-  /** Adds the columns a table lacks (a table made by an earlier version). */
+  /**
+   * Adds the columns of {@code wanted} (name to CQL type) that a table made by an earlier version
+   * or an earlier spec lacks ({@code existing}, as {@link #columns} read it). A column another
+   * job's start added concurrently is fine if it now has the wanted type.
+   */
   private static void addMissing(
-      CqlSession session, String keyspace, String table, Map<String, String> wanted) {
-    Map<String, String> existing = columns(session, keyspace, table);
+      CqlSession session,
+      String keyspace,
+      String table,
+      Map<String, String> existing,
+      Map<String, String> wanted) {
     for (Map.Entry<String, String> c : wanted.entrySet()) {
-      if (!existing.containsKey(c.getKey())) {
-        try {
-          ddl(
-              session,
-              "ALTER TABLE "
-                  + quote(keyspace)
-                  + "."
-                  + table
-                  + " ADD "
-                  + c.getKey()
-                  + " "
-                  + c.getValue());
-        } catch (com.datastax.oss.driver.api.core.servererrors.InvalidQueryException e) {
-          // added concurrently by another job's start
-          if (!columns(session, keyspace, table).containsKey(c.getKey())) {
-            throw e;
-          }
+      if (existing.containsKey(c.getKey())) {
+        continue;
+      }
+      try {
+        ddl(
+            session,
+            "ALTER TABLE "
+                + quote(keyspace)
+                + "."
+                + quote(table)
+                + " ADD "
+                + quote(c.getKey())
+                + " "
+                + c.getValue());
+      } catch (com.datastax.oss.driver.api.core.servererrors.InvalidQueryException e) {
+        String now = columns(session, keyspace, table).get(c.getKey());
+        if (now == null || !now.replace(" ", "").equals(c.getValue().replace(" ", ""))) {
+          throw e;
         }
       }
+      LOG.info("Added column {} to {}.{}", c.getKey(), keyspace, table);
     }
   }
 
