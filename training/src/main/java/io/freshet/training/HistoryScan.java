@@ -15,7 +15,6 @@ import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -127,23 +126,14 @@ final class HistoryScan {
     fieldIds[3] = schema.findField(StoreColumn.LAST_EVENT_TIME.column()).fieldId();
     fieldIds[4] =
         asServed ? schema.findField(StoreColumn.WRITTEN_AT.column()).fieldId() : fieldIds[1];
-    String[] indicatorOf = new String[p.features.size()];
-    long[] holds = new long[p.features.size()];
-    List<Set<String>> versionsWithout = new ArrayList<>();
+    Indicators.Values values = Indicators.Values.of(p.table, p.features);
     for (int f = 0; f < p.features.size(); f++) {
-      indicatorOf[f] = Indicators.featureOf(p.features.get(f));
-      holds[f] = Indicators.holdOf(p.features.get(f));
-      String column = indicatorOf[f] == null ? p.features.get(f) : StoreColumn.WARMING_UP.column();
-      fieldIds[5 + f] = holds[f] >= 0 ? -1 : schema.findField(column).fieldId();
-      versionsWithout.add(
-          indicatorOf[f] == null ? Set.of() : Indicators.versionsWithout(p.table, indicatorOf[f]));
+      String column = values.column(f);
+      fieldIds[5 + f] = column == null ? -1 : schema.findField(column).fieldId();
     }
     ParquetHistoryReader.IndicatorColumns indicators =
         new ParquetHistoryReader.IndicatorColumns(
-            indicatorOf,
-            schema.findField(StoreColumn.SPEC_VERSION.column()).fieldId(),
-            versionsWithout,
-            holds);
+            values, schema.findField(StoreColumn.SPEC_VERSION.column()).fieldId());
     newestFirst(tasks, fieldIds[4]);
     int readers = Math.min(READERS, tasks.size());
     AtomicInteger next = new AtomicInteger();
@@ -244,13 +234,7 @@ final class HistoryScan {
       AtomicLong rows)
       throws IOException {
     int nf = p.features.size();
-    String[] indicatorOf = new String[nf];
-    List<Set<String>> versionsWithout = new ArrayList<>();
-    for (int f = 0; f < nf; f++) {
-      indicatorOf[f] = Indicators.featureOf(p.features.get(f));
-      versionsWithout.add(
-          indicatorOf[f] == null ? Set.of() : Indicators.versionsWithout(p.table, indicatorOf[f]));
-    }
+    Indicators.Values values = Indicators.Values.of(p.table, p.features);
     int[] pos = null;
     int warmingPos = -1;
     int versionPos = -1;
@@ -290,15 +274,13 @@ final class HistoryScan {
         base = 5;
       }
       for (int f = 0; f < nf; f++) {
-        long hold = Indicators.holdOf(p.features.get(f));
         batch.values.set(
             f,
             n,
-            indicatorOf[f] != null
-                ? Indicators.notComputed(
-                    r.get(warmingPos), r.get(versionPos), indicatorOf[f], versionsWithout.get(f))
-                : hold >= 0
-                    ? Indicators.wasHeld(batch.validFrom[n], batch.key[n], hold)
+            values.warmingOf()[f] != null
+                ? values.notComputed(f, (Iterable<?>) r.get(warmingPos), r.get(versionPos))
+                : values.holds()[f] >= 0
+                    ? values.held(f, batch.validFrom[n], batch.key[n])
                     : r.get(pos[base + f]));
       }
       batch.size = n + 1;

@@ -132,25 +132,78 @@ public final class Indicators {
   }
 
   /**
-   * Whether a history row has no computed value of a feature: its {@code warming_up} list names the
-   * feature, or its spec version is one of {@code versionsWithout} the feature.
+   * What each value of a view's plan is, decided once per read of the view: a feature (read from
+   * its column), a warming-up indicator (from the row's {@code warming_up} and {@code
+   * spec_version}) or a held indicator (from its valid_from and written_at). Every history reader
+   * of every engine asks it.
    *
-   * @param warmingUp the row's warming_up value (a list of names, or null)
-   * @param version the row's spec_version
+   * @param names the plan's values, in order
+   * @param warmingOf per value, the feature it is the warming-up indicator of, or null
+   * @param holds per value, the hold of a held indicator, or -1
+   * @param versionsWithout per value, the spec versions that did not compute the feature a
+   *     warming-up indicator is of ({@link #versionsWithout}); empty for the others
    */
-  static boolean notComputed(
-      Object warmingUp, Object version, String feature, Set<String> versionsWithout) {
-    if (version != null && versionsWithout.contains(version.toString())) {
-      return true;
+  public record Values(
+      List<String> names, String[] warmingOf, long[] holds, List<Set<String>> versionsWithout)
+      implements java.io.Serializable {
+
+    /** The values of a plan reading {@code table}. */
+    public static Values of(Table table, List<String> names) {
+      int n = names.size();
+      String[] warmingOf = new String[n];
+      long[] holds = new long[n];
+      List<Set<String>> without = new ArrayList<>(n);
+      for (int f = 0; f < n; f++) {
+        warmingOf[f] = featureOf(names.get(f));
+        holds[f] = holdOf(names.get(f));
+        without.add(
+            warmingOf[f] == null ? Set.of() : Indicators.versionsWithout(table, warmingOf[f]));
+      }
+      return new Values(List.copyOf(names), warmingOf, holds, List.copyOf(without));
     }
-    if (warmingUp instanceof Iterable<?> names) {
-      for (Object n : names) {
-        if (n != null && feature.contentEquals(n.toString())) {
-          return true;
+
+    /** Whether value {@code f} is an indicator rather than a feature's column. */
+    public boolean isIndicator(int f) {
+      return warmingOf[f] != null || holds[f] >= 0;
+    }
+
+    /** The history column value {@code f} is read from; null for a held indicator. */
+    public String column(int f) {
+      return holds[f] >= 0
+          ? null
+          : warmingOf[f] != null ? StoreColumn.WARMING_UP.column() : names.get(f);
+    }
+
+    /** Whether a warming-up indicator needs the rows' spec_version. */
+    public boolean needsVersion() {
+      return versionsWithout.stream().anyMatch(v -> !v.isEmpty());
+    }
+
+    /** Held indicator {@code f} of a row of {@code validFrom} written at {@code writtenAt}. */
+    public boolean held(int f, long validFrom, long writtenAt) {
+      return wasHeld(validFrom, writtenAt, holds[f]);
+    }
+
+    /**
+     * Warming-up indicator {@code f} of a row: whether its {@code warming_up} list names the
+     * feature, or its spec version is one that did not compute it.
+     *
+     * @param warmingUp the row's warming_up value (names, or null)
+     * @param version the row's spec_version (null when not read)
+     */
+    public boolean notComputed(int f, Iterable<?> warmingUp, Object version) {
+      if (version != null && versionsWithout.get(f).contains(version.toString())) {
+        return true;
+      }
+      if (warmingUp != null) {
+        for (Object n : warmingUp) {
+          if (n != null && warmingOf[f].contentEquals(n.toString())) {
+            return true;
+          }
         }
       }
+      return false;
     }
-    return false;
   }
 
   /**

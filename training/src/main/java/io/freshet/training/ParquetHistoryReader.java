@@ -6,8 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -71,10 +69,10 @@ final class ParquetHistoryReader {
       ColumnDescriptor[] cols = new ColumnDescriptor[fieldIds.length];
       Listed listed = null;
       for (int i = 0; i < fieldIds.length; i++) {
-        if (i >= 5 && indicators.holds()[i - 5] >= 0) {
+        if (i >= 5 && indicators.values().holds()[i - 5] >= 0) {
           continue;
         }
-        if (i >= 5 && indicators.of()[i - 5] != null) {
+        if (i >= 5 && indicators.values().warmingOf()[i - 5] != null) {
           if (listed == null) {
             listed =
                 new Listed(
@@ -133,7 +131,7 @@ final class ParquetHistoryReader {
           }
           for (int f = 0; f < nf; f++) {
             ColumnReader cr = readers[5 + f];
-            if (indicators.isPseudo(f)) {
+            if (indicators.values().isIndicator(f)) {
               continue;
             } else if (cr == null) {
               for (int r = 0; r < n; r++) {
@@ -230,7 +228,7 @@ final class ParquetHistoryReader {
       }
       for (int f = 0; f < nf; f++) {
         BulkColumnReader cr = readers[5 + f];
-        if (indicators.isPseudo(f)) {
+        if (indicators.values().isIndicator(f)) {
           continue;
         } else if (cr == null) {
           for (int r = 0; r < n; r++) {
@@ -269,32 +267,21 @@ final class ParquetHistoryReader {
   }
 
   /**
-   * Which features of a batch are {@link Indicators} indicators, and what they need.
-   *
-   * @param of per feature of the batch, the feature it is the indicator of, or null
-   * @param versionFieldId the Iceberg field id of spec_version
-   * @param versionsWithout per feature of the batch, the spec versions that did not compute the
-   *     feature an indicator is of ({@link Indicators#versionsWithout})
-   * @param holds per feature of the batch, the hold of a held indicator ({@link
-   *     Indicators#holdOf}), or -1
+   * Which features of a batch are {@link Indicators}, and the field id of spec_version, which the
+   * warming-up indicators read.
    */
-  record IndicatorColumns(
-      String[] of, int versionFieldId, List<Set<String>> versionsWithout, long[] holds) {
+  record IndicatorColumns(Indicators.Values values, int versionFieldId) {
 
     /** Sets the held indicators of rows 0 to n - 1 from their valid_from and written_at (key). */
     void setHeld(HistoryBatch batch, int n) {
+      long[] holds = values.holds();
       for (int f = 0; f < holds.length; f++) {
         if (holds[f] >= 0) {
           for (int r = 0; r < n; r++) {
-            batch.values.setBits(
-                f, r, Indicators.wasHeld(batch.validFrom[r], batch.key[r], holds[f]) ? 1 : 0);
+            batch.values.setBits(f, r, values.held(f, batch.validFrom[r], batch.key[r]) ? 1 : 0);
           }
         }
       }
-    }
-
-    boolean isPseudo(int f) {
-      return of[f] != null || holds[f] >= 0;
     }
   }
 
@@ -345,7 +332,7 @@ final class ParquetHistoryReader {
     Listed(ColumnDescriptor column, ColumnDescriptor versionColumn, IndicatorColumns indicators) {
       this.column = column;
       this.versionColumn = versionColumn;
-      String[] of = indicators.of();
+      String[] of = indicators.values().warmingOf();
       int n = 0;
       for (String f : of) {
         n += f == null ? 0 : 1;
@@ -359,7 +346,7 @@ final class ParquetHistoryReader {
           slots[k] = f;
           names[k] = Binary.fromString(of[f]);
           without[k++] =
-              indicators.versionsWithout().get(f).stream()
+              indicators.values().versionsWithout().get(f).stream()
                   .map(Binary::fromString)
                   .toArray(Binary[]::new);
         }

@@ -4,9 +4,7 @@ import io.freshet.spec.ValueType;
 import io.freshet.store.StoreColumn;
 import io.freshet.training.Indicators;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.table.data.ArrayData;
 import org.apache.flink.table.data.RowData;
@@ -36,10 +34,8 @@ final class HistoryConverter implements RowDataConverter<HistoryRow> {
   private final int revision;
   private final int key;
   private final int[] features;
-  private final String[] indicatorOf; // per feature, the feature it is the indicator of, or null
-  private final ArrayList<HashSet<String>> versionsWithout; // per feature: see Indicators
+  private final Indicators.Values values;
   private final int version; // spec_version's position, or -1 when no indicator needs it
-  private final long[] holds; // per feature, the hold of a held indicator, or -1
   private final TypeInformation<HistoryRow> producedType;
 
   /**
@@ -74,28 +70,13 @@ final class HistoryConverter implements RowDataConverter<HistoryRow> {
     this.revision = position(projected, StoreColumn.REVISION.column());
     this.key = asServed ? position(projected, StoreColumn.WRITTEN_AT.column()) : validFrom;
     this.features = new int[featureNames.size()];
-    this.indicatorOf = new String[featureNames.size()];
-    this.versionsWithout = new ArrayList<>();
-    this.holds = new long[featureNames.size()];
+    this.values = Indicators.Values.of(table, featureNames);
     for (int f = 0; f < features.length; f++) {
-      indicatorOf[f] = Indicators.featureOf(featureNames.get(f));
-      holds[f] = Indicators.holdOf(featureNames.get(f));
-      features[f] =
-          holds[f] >= 0
-              ? -1
-              : position(
-                  projected,
-                  indicatorOf[f] == null ? featureNames.get(f) : StoreColumn.WARMING_UP.column());
-      versionsWithout.add(
-          new HashSet<>(
-              indicatorOf[f] == null
-                  ? Set.of()
-                  : Indicators.versionsWithout(table, indicatorOf[f])));
+      String column = values.column(f);
+      features[f] = column == null ? -1 : position(projected, column);
     }
     this.version =
-        versionsWithout.stream().anyMatch(v -> !v.isEmpty())
-            ? position(projected, StoreColumn.SPEC_VERSION.column())
-            : -1;
+        values.needsVersion() ? position(projected, StoreColumn.SPEC_VERSION.column()) : -1;
     this.producedType = producedType;
   }
 
@@ -121,15 +102,15 @@ final class HistoryConverter implements RowDataConverter<HistoryRow> {
     Row values = new Row(featureColumns);
     for (int f = 0; f < features.length; f++) {
       int p = features[f];
-      if (holds[f] >= 0) {
-        values.setField(firstFeature + f, Indicators.wasHeld(h.validFrom, h.key, holds[f]));
+      if (this.values.holds()[f] >= 0) {
+        values.setField(firstFeature + f, this.values.held(f, h.validFrom, h.key));
         continue;
       }
-      if (indicatorOf[f] != null) {
-        boolean notComputed =
-            (version >= 0 && versionsWithout.get(f).contains(in.getString(version).toString()))
-                || lists(in, p, indicatorOf[f]);
-        values.setField(firstFeature + f, notComputed);
+      if (this.values.warmingOf()[f] != null) {
+        values.setField(
+            firstFeature + f,
+            this.values.notComputed(
+                f, names(in, p), version >= 0 ? in.getString(version).toString() : null));
         continue;
       }
       if (in.isNullAt(p)) {
@@ -148,18 +129,17 @@ final class HistoryConverter implements RowDataConverter<HistoryRow> {
     return h;
   }
 
-  /** Whether the warming_up list at {@code p} (null when none) lists {@code feature}. */
-  private static boolean lists(RowData in, int p, String feature) {
+  /** The names in the warming_up list at {@code p}, or null. */
+  private static List<String> names(RowData in, int p) {
     if (in.isNullAt(p)) {
-      return false;
+      return null;
     }
-    ArrayData names = in.getArray(p);
-    for (int i = 0; i < names.size(); i++) {
-      if (!names.isNullAt(i) && feature.equals(names.getString(i).toString())) {
-        return true;
-      }
+    ArrayData list = in.getArray(p);
+    List<String> out = new ArrayList<>(list.size());
+    for (int i = 0; i < list.size(); i++) {
+      out.add(list.isNullAt(i) ? null : list.getString(i).toString());
     }
-    return false;
+    return out;
   }
 
   @Override
