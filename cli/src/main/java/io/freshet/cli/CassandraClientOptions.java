@@ -1,5 +1,6 @@
 package io.freshet.cli;
 
+import io.freshet.serving.FeatureClient;
 import io.freshet.store.StoreNames;
 import picocli.CommandLine.Option;
 
@@ -30,5 +31,13 @@ final class CassandraClientOptions {
   /** --contact-point, else {@link LocalDefaults#cassandra()}. */
   String contactPoints() {
     return contactPoint != null ? contactPoint : LocalDefaults.cassandra();
+  }
+
+  /** A serving client on these options' cluster and keyspace. */
+  FeatureClient.Builder client() {
+    return FeatureClient.builder()
+        .contactPoints(contactPoints())
+        .localDatacenter(datacenter)
+        .keyspace(keyspace);
   }
 }

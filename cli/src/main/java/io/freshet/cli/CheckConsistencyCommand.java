@@ -109,13 +109,7 @@ public final class CheckConsistencyCommand implements Callable<Integer> {
     Map<String, String> props = catalogOptions.properties();
     Catalog catalog = HistoryCatalogs.load(catalogOptions.catalogName, props);
     long problems = 0;
-    try (FeatureClient client =
-        FeatureClient.builder()
-            .contactPoints(cassandra.contactPoints())
-            .localDatacenter(cassandra.datacenter)
-            .keyspace(cassandra.keyspace)
-            .requestTimeout(Duration.ofSeconds(30))
-            .build()) {
+    try (FeatureClient client = cassandra.client().requestTimeout(Duration.ofSeconds(30)).build()) {
       for (ViewSpec view : selected) {
         TableIdentifier id = HistoryTables.identifier(catalogOptions.namespace, view.name());
         if (!catalog.tableExists(id)) {

@@ -38,13 +38,7 @@ public final class GetCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    try (FeatureClient client =
-        FeatureClient.builder()
-            .contactPoints(cassandra.contactPoints())
-            .localDatacenter(cassandra.datacenter)
-            .keyspace(cassandra.keyspace)
-            .requestTimeout(Duration.ofSeconds(5))
-            .build()) {
+    try (FeatureClient client = cassandra.client().requestTimeout(Duration.ofSeconds(5)).build()) {
       print(out, client.get(view, entity));
     }
     out.flush();

@@ -1,6 +1,5 @@
 package io.freshet.cli;
 
-import io.freshet.serving.FeatureClient;
 import io.freshet.serving.http.FeatureServer;
 import io.freshet.spec.Durations;
 import io.freshet.spec.SpecParser;
@@ -124,11 +123,7 @@ public final class ServeCommand implements Callable<Integer> {
             .maxEntities(maxEntities)
             .timeout(duration(timeout))
             .cassandra(
-                FeatureClient.builder()
-                    .contactPoints(cassandra.contactPoints())
-                    .localDatacenter(cassandra.datacenter)
-                    .keyspace(cassandra.keyspace),
-                cassandra.contactPoints() + ", keyspace " + cassandra.keyspace);
+                cassandra.client(), cassandra.contactPoints() + ", keyspace " + cassandra.keyspace);
     for (Path p : specs) {
       b.spec(SpecParser.parse(p));
     }

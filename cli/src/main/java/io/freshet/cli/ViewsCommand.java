@@ -65,15 +65,6 @@ public final class ViewsCommand implements Runnable {
     return m;
   }
 
-  private static FeatureClient client(CassandraClientOptions cassandra) {
-    return FeatureClient.builder()
-        .contactPoints(cassandra.contactPoints())
-        .localDatacenter(cassandra.datacenter)
-        .keyspace(cassandra.keyspace)
-        .requestTimeout(Duration.ofSeconds(10))
-        .build();
-  }
-
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
@@ -91,7 +82,8 @@ public final class ViewsCommand implements Runnable {
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       List<DeployedViews.View> views;
-      try (FeatureClient client = client(cassandra)) {
+      try (FeatureClient client =
+          cassandra.client().requestTimeout(Duration.ofSeconds(10)).build()) {
         views = DeployedViews.list(client.session(), cassandra.keyspace);
       }
       if (json) {
@@ -142,7 +134,8 @@ public final class ViewsCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       DeployedViews.View v;
       List<DeployedViews.View> all;
-      try (FeatureClient client = client(cassandra)) {
+      try (FeatureClient client =
+          cassandra.client().requestTimeout(Duration.ofSeconds(10)).build()) {
         v = DeployedViews.describe(client.session(), cassandra.keyspace, view).orElse(null);
         all = v == null ? DeployedViews.list(client.session(), cassandra.keyspace) : List.of();
       }
