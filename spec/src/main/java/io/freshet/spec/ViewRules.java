@@ -20,7 +20,17 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 final class ViewRules {
 
   private static final List<String> VIEW_KEYS =
-      List.of("name", "ttl", "tile", "features", "expectations", "description", "owner", "tags");
+      List.of(
+          "name",
+          "ttl",
+          "tile",
+          "features",
+          "request_fields",
+          "request_features",
+          "expectations",
+          "description",
+          "owner",
+          "tags");
 
   private record View(String name, Node nameNode, ViewSpec spec) {}
 
@@ -32,6 +42,7 @@ final class ViewRules {
   private final YamlWalker in;
   private final FeatureRules features;
   private final ExpectationRules expectations;
+  private final RequestRules requests;
 
   /**
    * @param schema the source's schema, or null if it has errors (fields are then not checked)
@@ -40,6 +51,7 @@ final class ViewRules {
     this.in = in;
     this.features = new FeatureRules(in, schema);
     this.expectations = new ExpectationRules(in, schema);
+    this.requests = new RequestRules(in);
   }
 
   /** The views, or null if the node is missing (already reported) or any view has errors. */
@@ -107,23 +119,40 @@ final class ViewRules {
         expectations.expectations(f.get("expectations"), path + ".expectations");
 
     Docs docs = in.docs(f, path);
+    List<FeatureDef> defs =
+        read.valid() ? read.read().stream().map(FeatureRules.Feature::def).toList() : null;
+    Map<String, ValueType> requestFields =
+        requests.fields(
+            f.get("request_fields"), path + ".request_fields", defs == null ? List.of() : defs);
+    List<RequestFeature> requestFeatures =
+        requests.features(
+            f.get("request_features"),
+            path + ".request_features",
+            defs == null || requestFields == null
+                ? null
+                : ViewSpec.expressionInputs(defs, requestFields));
 
-    if (!read.valid()
+    if (defs == null
         || name == null
         || ttl == null
         || tileBroken
         || checks == null
-        || docs == null) {
+        || docs == null
+        || requestFields == null
+        || requestFeatures == null) {
       return new View(name, nameNode, null);
     }
-    List<FeatureDef> defs = read.read().stream().map(FeatureRules.Feature::def).toList();
     Map<String, Docs> featureDocs = new HashMap<>();
     for (FeatureRules.Feature feature : read.read()) {
       if (!feature.docs().isEmpty()) {
         featureDocs.put(feature.name(), feature.docs());
       }
     }
-    return new View(name, nameNode, new ViewSpec(name, ttl, tile, defs, checks, docs, featureDocs));
+    return new View(
+        name,
+        nameNode,
+        new ViewSpec(
+            name, ttl, tile, defs, checks, docs, featureDocs, requestFields, requestFeatures));
   }
 
   private Features features(YamlWalker.Fields f, String path, Duration tile, boolean tileBroken) {

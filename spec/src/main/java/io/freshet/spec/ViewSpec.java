@@ -4,8 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A feature view: features of one entity computed together, stored together (one Cassandra table,
@@ -21,6 +24,9 @@ import java.util.List;
  * @param docs the view's description, owner and tags
  * @param featureDocs each feature's description, owner and tags, by feature name (features without
  *     any are absent)
+ * @param requestFields the fields a read passes for request-time features, with their types, in
+ *     declared order
+ * @param requestFeatures features computed when read, from stored features and request fields
  */
 public record ViewSpec(
     String name,
@@ -29,14 +35,18 @@ public record ViewSpec(
     List<FeatureDef> features,
     List<Expectation> expectations,
     Docs docs,
-    java.util.Map<String, Docs> featureDocs)
+    Map<String, Docs> featureDocs,
+    Map<String, ValueType> requestFields,
+    List<RequestFeature> requestFeatures)
     implements java.io.Serializable {
 
   public ViewSpec {
     features = List.copyOf(features);
     expectations = List.copyOf(expectations);
     docs = docs == null ? Docs.NONE : docs;
-    featureDocs = java.util.Map.copyOf(featureDocs);
+    featureDocs = Map.copyOf(featureDocs);
+    requestFields = Collections.unmodifiableMap(new LinkedHashMap<>(requestFields));
+    requestFeatures = List.copyOf(requestFeatures);
   }
 
   /** A view without docs. */
@@ -46,7 +56,35 @@ public record ViewSpec(
       Duration tile,
       List<FeatureDef> features,
       List<Expectation> expectations) {
-    this(name, ttl, tile, features, expectations, Docs.NONE, java.util.Map.of());
+    this(name, ttl, tile, features, expectations, Docs.NONE, Map.of(), Map.of(), List.of());
+  }
+
+  /** A request-time feature by name, or null. */
+  public RequestFeature requestFeature(String featureName) {
+    for (RequestFeature r : requestFeatures) {
+      if (r.name().equals(featureName)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * What a request-time feature's expression may read: the stored features (by their output types)
+   * and the request fields.
+   */
+  public Map<String, ValueType> expressionInputs() {
+    return expressionInputs(features, requestFields);
+  }
+
+  static Map<String, ValueType> expressionInputs(
+      List<FeatureDef> features, Map<String, ValueType> requestFields) {
+    Map<String, ValueType> in = new LinkedHashMap<>();
+    for (FeatureDef f : features) {
+      in.put(f.name(), f.outputType());
+    }
+    in.putAll(requestFields);
+    return in;
   }
 
   /** A feature's docs, or {@link Docs#NONE}. */

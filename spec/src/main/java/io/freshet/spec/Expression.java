@@ -1,0 +1,291 @@
+package io.freshet.spec;
+
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelIssue;
+import dev.cel.common.CelOptions;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.CelValidationResult;
+import dev.cel.common.ast.CelReference;
+import dev.cel.common.types.CelKind;
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.compiler.CelCompiler;
+import dev.cel.compiler.CelCompilerBuilder;
+import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeFactory;
+import java.io.Serializable;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * An expression in the Common Expression Language (CEL, https://cel.dev) over named, typed inputs:
+ * a request-time feature's formula or an expectation's cross-field rule. Compiled and type-checked
+ * when the spec parses (a mistake is a spec error with its column), evaluated by the same code
+ * wherever the result is needed, so the job, the serving client, the feature server and training
+ * sets cannot disagree on it.
+ *
+ * <p>Types: Freshet's LONG is CEL's {@code int}, DOUBLE {@code double}, STRING {@code string},
+ * BOOLEAN {@code bool}. Numbers of different types compare ({@code amount > 0}), but arithmetic
+ * needs one type: write {@code double(n)} to mix.
+ *
+ * <p>Evaluation rules (docs/spec-reference.md): an input that is null makes the result null without
+ * evaluating (so a formula never sees a missing value); an error (an integer division by zero, an
+ * overflow) or a non-finite result (a double division by zero) throws {@link Failure}, which
+ * callers count and treat as null.
+ *
+ * <p>Serializable: the text and input types travel, the compiled program is made again where it
+ * runs. Thread-safe once made.
+ */
+public final class Expression implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private static final CelOptions OPTIONS =
+      CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
+  private static final CelRuntime RUNTIME =
+      CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
+
+  private final String text;
+  private final Map<String, ValueType> declared;
+  private final ValueType type;
+  private final List<String> inputs;
+  private transient CelRuntime.Program program;
+  private transient String[] inputNames;
+
+  private Expression(
+      String text, Map<String, ValueType> declared, ValueType type, List<String> inputs) {
+    this.text = text;
+    this.declared = declared;
+    this.type = type;
+    this.inputs = inputs;
+  }
+
+  /** Why an expression does not compile; {@link #column} is 1-based, 0 when unknown. */
+  public static final class Invalid extends Exception {
+    private final int column;
+
+    Invalid(String message, int column) {
+      super(message);
+      this.column = column;
+    }
+
+    public int column() {
+      return column;
+    }
+  }
+
+  /** An evaluation that gave no value: an error or a result that is not a finite number. */
+  public static final class Failure extends Exception {
+    Failure(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * Compiles and type-checks {@code text} over the {@code inputs} (name to type).
+   *
+   * @throws Invalid with the first problem, e.g. an unknown name with the names there are, or a
+   *     type mismatch, and its column
+   */
+  public static Expression compile(String text, Map<String, ValueType> inputs) throws Invalid {
+    Map<String, ValueType> declared = new LinkedHashMap<>(inputs);
+    CelValidationResult result = compiler(declared).compile(text);
+    if (result.hasError()) {
+      CelIssue first = result.getErrors().get(0);
+      String message = first.getMessage();
+      if (message.startsWith("undeclared reference to")) {
+        message = message.replace(" (in container '')", "") + "; the inputs are " + inputs.keySet();
+      }
+      return fail(message, first.getSourceLocation().getColumn() + 1);
+    }
+    CelAbstractSyntaxTree ast;
+    try {
+      ast = result.getAst();
+    } catch (CelValidationException e) {
+      return fail(e.getMessage(), 0);
+    }
+    ValueType type = valueType(ast.getResultType());
+    if (type == null) {
+      return fail(
+          "the expression's type is "
+              + ast.getResultType().name()
+              + "; it must give an int, double, string or bool",
+          1);
+    }
+    TreeSet<String> used = new TreeSet<>();
+    for (CelReference r : ast.getReferenceMap().values()) {
+      if (r.overloadIds().isEmpty() && declared.containsKey(r.name())) {
+        used.add(r.name());
+      }
+    }
+    return new Expression(text, declared, type, List.copyOf(used));
+  }
+
+  private static Expression fail(String message, int column) throws Invalid {
+    throw new Invalid(message, column);
+  }
+
+  private static CelCompiler compiler(Map<String, ValueType> inputs) {
+    CelCompilerBuilder b = CelCompilerFactory.standardCelCompilerBuilder().setOptions(OPTIONS);
+    inputs.forEach((name, t) -> b.addVar(name, celType(t)));
+    return b.build();
+  }
+
+  private static CelType celType(ValueType t) {
+    return switch (t) {
+      case LONG -> SimpleType.INT;
+      case DOUBLE -> SimpleType.DOUBLE;
+      case STRING -> SimpleType.STRING;
+      case BOOLEAN -> SimpleType.BOOL;
+    };
+  }
+
+  private static ValueType valueType(CelType t) {
+    CelKind k = t.kind();
+    return switch (k) {
+      case INT -> ValueType.LONG;
+      case DOUBLE -> ValueType.DOUBLE;
+      case STRING -> ValueType.STRING;
+      case BOOL -> ValueType.BOOLEAN;
+      default -> null;
+    };
+  }
+
+  /** The expression as written. */
+  public String text() {
+    return text;
+  }
+
+  /** The type of its result. */
+  public ValueType type() {
+    return type;
+  }
+
+  /** The inputs it reads, sorted by name (a subset of those it was compiled over). */
+  public List<String> inputs() {
+    return inputs;
+  }
+
+  /** The type of an input it was compiled over, or null. */
+  public ValueType inputType(String name) {
+    return declared.get(name);
+  }
+
+  /**
+   * The value over these inputs (by name; each must be of its declared type: Long, Double, String
+   * or Boolean), or null when an input it reads is null or absent.
+   *
+   * @throws Failure on an evaluation error or a result that is NaN or infinite
+   */
+  public Object evaluate(Map<String, ?> values) throws Failure {
+    String[] names = inputNames();
+    for (String n : names) {
+      if (values.get(n) == null) {
+        return null;
+      }
+    }
+    Object out;
+    try {
+      out = program().eval(values);
+    } catch (CelEvaluationException e) {
+      throw new Failure(e.getMessage());
+    }
+    if (out instanceof Double d && !Double.isFinite(d)) {
+      throw new Failure("the result is " + d + " (a division by zero?)");
+    }
+    return out;
+  }
+
+  /** Converts a caller's value to an input's type (Long, Double, String, Boolean), or null. */
+  public static Object coerce(ValueType type, Object v) {
+    if (v == null) {
+      return null;
+    }
+    return switch (type) {
+      case LONG -> {
+        if (v instanceof Long l) {
+          yield l;
+        }
+        if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+          yield ((Number) v).longValue();
+        }
+        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+          yield n.longValue();
+        }
+        throw new IllegalArgumentException("expected an integer, got " + describe(v));
+      }
+      case DOUBLE -> {
+        if (v instanceof Number n) {
+          yield n.doubleValue();
+        }
+        throw new IllegalArgumentException("expected a number, got " + describe(v));
+      }
+      case STRING -> {
+        if (v instanceof CharSequence s) {
+          yield s.toString();
+        }
+        throw new IllegalArgumentException("expected a string, got " + describe(v));
+      }
+      case BOOLEAN -> {
+        if (v instanceof Boolean b) {
+          yield b;
+        }
+        throw new IllegalArgumentException("expected true or false, got " + describe(v));
+      }
+    };
+  }
+
+  private static String describe(Object v) {
+    return v instanceof CharSequence ? "\"" + v + "\"" : String.valueOf(v);
+  }
+
+  private String[] inputNames() {
+    String[] n = inputNames;
+    if (n == null) {
+      n = inputs.toArray(String[]::new);
+      inputNames = n;
+    }
+    return n;
+  }
+
+  private CelRuntime.Program program() {
+    CelRuntime.Program p = program;
+    if (p == null) {
+      try {
+        p = RUNTIME.createProgram(compiler(declared).compile(text).getAst());
+      } catch (CelValidationException | CelEvaluationException e) {
+        throw new IllegalStateException("expression " + text + " compiled before: " + e, e);
+      }
+      program = p;
+    }
+    return p;
+  }
+
+  /** Names to types, the shape {@link #compile} takes, from parallel lists. */
+  public static Map<String, ValueType> inputsOf(List<String> names, List<ValueType> types) {
+    Map<String, ValueType> m = new HashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      m.put(names.get(i), types.get(i));
+    }
+    return m;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Expression e && e.text.equals(text) && e.declared.equals(declared);
+  }
+
+  @Override
+  public int hashCode() {
+    return text.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return text;
+  }
+}
