@@ -19,7 +19,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code freshet.client.features} (counter; tags {@code view}, {@code status} = PRESENT,
  *       EXPIRED, WARMING_UP or MISSING): feature values served, by status;
  *   <li>{@code freshet.client.vector.age} (distribution summary in seconds, p50/p95/p99; tag {@code
- *       view}): the age of each vector found (now minus its last event).
+ *       view}): the age of each vector found (now minus its last event);
+ *   <li>{@code freshet.client.request_feature.failures} (counter; tags {@code view}, {@code
+ *       feature}): request-time features that gave null because their evaluation failed (e.g. a
+ *       division by zero).
  * </ul>
  */
 final class ClientMetrics {
@@ -50,6 +53,19 @@ final class ClientMetrics {
     if (vector.found()) {
       m.age.record(vector.age().toMillis() / 1000.0);
     }
+  }
+
+  /** Counts a request-time feature whose evaluation failed. */
+  void requestFeatureFailed(String view, String feature) {
+    if (registry == null) {
+      return;
+    }
+    Counter.builder("freshet.client.request_feature.failures")
+        .description("request-time features that gave null because their evaluation failed")
+        .tag("view", view)
+        .tag("feature", feature)
+        .register(registry)
+        .increment();
   }
 
   private final class PerView {

@@ -12,6 +12,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.freshet.spec.FeatureSpec;
+import io.freshet.spec.RequestFeatures;
 import io.freshet.spec.ValueType;
 import io.freshet.spec.ViewSpec;
 import io.freshet.store.StoreColumn;
@@ -21,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,9 +96,26 @@ public final class FeatureClient implements AutoCloseable {
     return join(getAsync(view, entity));
   }
 
+  /**
+   * The entity's vector in the view, its request-time features computed with these request fields
+   * (e.g. the payment being scored: {@code Map.of("amount", 120.0)}).
+   *
+   * @throws IllegalArgumentException for a field the view does not declare or a value of the wrong
+   *     type
+   */
+  public FeatureVector get(String view, String entity, Map<String, ?> request) {
+    return join(getAsync(view, entity, request));
+  }
+
   /** Vectors of several entities of one view, keyed by entity in the given order. */
   public Map<String, FeatureVector> getMany(String view, Collection<String> entities) {
     return join(getManyAsync(view, entities));
+  }
+
+  /** As {@link #getMany(String, Collection)}, with the request fields of every entity's read. */
+  public Map<String, FeatureVector> getMany(
+      String view, Collection<String> entities, Map<String, ?> request) {
+    return join(getManyAsync(view, entities, request));
   }
 
   /** The entity's vector in each of the given views, keyed by view in the given order. */
@@ -107,19 +126,30 @@ public final class FeatureClient implements AutoCloseable {
   // ---- async
 
   public CompletionStage<FeatureVector> getAsync(String view, String entity) {
+    return getAsync(view, entity, Map.of());
+  }
+
+  public CompletionStage<FeatureVector> getAsync(
+      String view, String entity, Map<String, ?> request) {
     Objects.requireNonNull(entity, "entity");
-    return view(view).thenCompose(v -> read(v, entity));
+    return view(view).thenCompose(v -> read(v, entity, requestValues(v, request)));
   }
 
   public CompletionStage<Map<String, FeatureVector>> getManyAsync(
       String view, Collection<String> entities) {
+    return getManyAsync(view, entities, Map.of());
+  }
+
+  public CompletionStage<Map<String, FeatureVector>> getManyAsync(
+      String view, Collection<String> entities, Map<String, ?> request) {
     List<String> keys = List.copyOf(entities);
     return view(view)
         .thenCompose(
             v -> {
+              Map<String, Object> fields = requestValues(v, request);
               List<CompletableFuture<FeatureVector>> reads = new ArrayList<>(keys.size());
               for (String e : keys) {
-                reads.add(read(v, e));
+                reads.add(read(v, e, fields));
               }
               return collect(keys, reads);
             });
@@ -131,7 +161,7 @@ public final class FeatureClient implements AutoCloseable {
     List<String> keys = List.copyOf(viewNames);
     List<CompletableFuture<FeatureVector>> reads = new ArrayList<>(keys.size());
     for (String name : keys) {
-      reads.add(view(name).thenCompose(v -> read(v, entity)));
+      reads.add(view(name).thenCompose(v -> read(v, entity, Map.of())));
     }
     return collect(keys, reads);
   }
@@ -160,15 +190,42 @@ public final class FeatureClient implements AutoCloseable {
 
   // ---- internals
 
-  private CompletableFuture<FeatureVector> read(View v, String entity) {
+  /** The request's fields checked and converted, or a failed read naming what is wrong. */
+  private static Map<String, Object> requestValues(View v, Map<String, ?> request) {
+    ViewMetadata m = v.meta();
+    return request.isEmpty()
+        ? Map.of()
+        : RequestFeatures.requestValues(m.name(), m.requestFields(), request);
+  }
+
+  private CompletableFuture<FeatureVector> read(
+      View v, String entity, Map<String, Object> request) {
     BoundStatement st = v.select().bind(entity);
     long started = System.nanoTime();
     return session
         .executeAsync(st)
         .toCompletableFuture()
-        .thenApply(rs -> toVector(v, entity, rs.one()))
+        .thenApply(rs -> withRequestFeatures(v.meta(), toVector(v, entity, rs.one()), request))
         .whenComplete(
             (vector, error) -> metrics.read(v.meta().name(), System.nanoTime() - started, vector));
+  }
+
+  /** Computes the view's request-time features from the vector's served values and the request. */
+  private FeatureVector withRequestFeatures(
+      ViewMetadata meta, FeatureVector vector, Map<String, Object> request) {
+    if (meta.requestFeatures().isEmpty()) {
+      return vector;
+    }
+    Map<String, Object> inputs = new HashMap<>(request);
+    for (int i = 0; i < meta.features().size(); i++) {
+      inputs.put(meta.features().get(i), vector.value(i));
+    }
+    vector.computed(
+        RequestFeatures.compute(
+            meta.requestFeatures(),
+            inputs,
+            (f, reason) -> metrics.requestFeatureFailed(meta.name(), f.name())));
+    return vector;
   }
 
   private FeatureVector toVector(View v, String entity, Row row) {
@@ -268,7 +325,7 @@ public final class FeatureClient implements AutoCloseable {
           session
               .executeAsync(
                   SimpleStatement.newInstance(
-                      "SELECT features, types, ttl_ms, spec_version FROM "
+                      "SELECT * FROM "
                           + quote(keyspace)
                           + "."
                           + StoreNames.VIEWS_TABLE
@@ -291,12 +348,15 @@ public final class FeatureClient implements AutoCloseable {
                         r.getList("types", String.class).stream()
                             .map(ViewMetadata::fromCql)
                             .toList();
-                    return new ViewMetadata(
+                    return ViewMetadata.deployed(
                         name,
                         r.getList("features", String.class),
                         types,
                         Duration.ofMillis(r.getLong("ttl_ms")),
-                        r.getString("spec_version"));
+                        r.getString("spec_version"),
+                        requestFields(r),
+                        listOrEmpty(r, "request_features"),
+                        listOrEmpty(r, "request_expressions"));
                   });
     }
     return meta.thenCompose(
@@ -314,6 +374,22 @@ public final class FeatureClient implements AutoCloseable {
                       }
                       return CompletableFuture.failedFuture(cause);
                     }));
+  }
+
+  /** A registry row's request fields (none in a table made before they existed). */
+  private static Map<String, ValueType> requestFields(Row r) {
+    Map<String, ValueType> out = new LinkedHashMap<>();
+    if (r.getColumnDefinitions().contains("request_fields") && !r.isNull("request_fields")) {
+      r.getMap("request_fields", String.class, String.class)
+          .forEach((n, t) -> out.put(n, ViewMetadata.fromCql(t)));
+    }
+    return out;
+  }
+
+  private static List<String> listOrEmpty(Row r, String column) {
+    return r.getColumnDefinitions().contains(column) && !r.isNull(column)
+        ? r.getList(column, String.class)
+        : List.of();
   }
 
   private CompletableFuture<PreparedStatement> prepare(ViewMetadata m, boolean warmingUp) {

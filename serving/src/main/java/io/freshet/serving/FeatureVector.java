@@ -14,6 +14,12 @@ import java.util.List;
  * expired} ({@code now - last_event_time > ttl}): every feature EXPIRED (values withheld); else
  * PRESENT, WARMING_UP for a feature the row lists as warming up, or MISSING for a feature whose
  * stored value is null.
+ *
+ * <p>A view's request-time features follow its stored ones: computed from the values served here
+ * (null unless PRESENT) and the request's fields ({@link io.freshet.spec.RequestFeatures}), as
+ * training sets compute them from the values they join and the spine's columns. PRESENT with a
+ * value; without one (an input null, or an evaluation that failed) EXPIRED when the row is, else
+ * MISSING.
  */
 public final class FeatureVector {
   private final ViewMetadata view;
@@ -25,6 +31,7 @@ public final class FeatureVector {
   private final String specVersion;
   private final int revision;
   private final Object[] values;
+  private Object[] computed;
   private final java.util.List<String> warmingUp;
   private final FeatureStatus rowStatus;
   private final Duration age;
@@ -66,6 +73,11 @@ public final class FeatureVector {
 
   static FeatureVector missing(ViewMetadata view, String entity) {
     return new FeatureVector(view, entity, false, 0, 0, 0, null, 0, null, null, 0);
+  }
+
+  /** Sets the request-time features' values (in the view's order); once, before publication. */
+  void computed(Object[] requestValues) {
+    this.computed = requestValues;
   }
 
   public String view() {
@@ -119,14 +131,24 @@ public final class FeatureVector {
     return revision;
   }
 
+  /** Features in the vector: the view's stored features, then its request-time features. */
   public int size() {
-    return view.features().size();
+    return view.size();
   }
 
-  /** The i-th feature of the view. */
+  /** The i-th feature of the view (stored, then request-time). */
   public FeatureValue get(int i) {
     FeatureStatus status;
     Object v = null;
+    int stored = view.features().size();
+    if (i >= stored) {
+      v = computed == null ? null : computed[i - stored];
+      status =
+          v != null
+              ? FeatureStatus.PRESENT
+              : rowStatus == FeatureStatus.EXPIRED ? FeatureStatus.EXPIRED : FeatureStatus.MISSING;
+      return new FeatureValue(view.featureName(i), view.featureType(i), v, status, age);
+    }
     if (rowStatus != FeatureStatus.PRESENT) {
       status = rowStatus;
     } else {
@@ -145,13 +167,22 @@ public final class FeatureVector {
     int i = view.indexOf(feature);
     if (i < 0) {
       throw new IllegalArgumentException(
-          "view '" + view.name() + "' has no feature '" + feature + "'; it has " + view.features());
+          "view '"
+              + view.name()
+              + "' has no feature '"
+              + feature
+              + "'; it has "
+              + view.allFeatures());
     }
     return get(i);
   }
 
   /** The raw value of the i-th feature if PRESENT, else null (no allocation). */
   public Object value(int i) {
+    int stored = view.features().size();
+    if (i >= stored) {
+      return computed == null ? null : computed[i - stored];
+    }
     return rowStatus == FeatureStatus.PRESENT ? values[i] : null;
   }
 

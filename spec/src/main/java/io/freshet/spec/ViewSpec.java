@@ -59,6 +59,19 @@ public record ViewSpec(
     this(name, ttl, tile, features, expectations, Docs.NONE, Map.of(), Map.of(), List.of());
   }
 
+  /** The features of a served vector: the stored ones in order, then the request-time ones. */
+  public List<String> servedFeatures() {
+    List<String> all = new java.util.ArrayList<>();
+    features.forEach(f -> all.add(f.name()));
+    requestFeatures.forEach(r -> all.add(r.name()));
+    return all;
+  }
+
+  /** A feature's position in a served vector ({@link #servedFeatures}), or -1. */
+  public int servedIndexOf(String featureName) {
+    return servedFeatures().indexOf(featureName);
+  }
+
   /** A request-time feature by name, or null. */
   public RequestFeature requestFeature(String featureName) {
     for (RequestFeature r : requestFeatures) {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a training set was built from, enough to build it again row for row: the spine (path and
@@ -29,6 +30,10 @@ import java.util.List;
  * @param namespace namespace of the history tables
  * @param views the views read
  * @param output the output file written
+ * @param requestFeatures the request-time features computed after the join, in output order (null
+ *     when none)
+ * @param hiddenColumns joined columns left out of the output: stored inputs of request-time
+ *     features that were not selected (null when none)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -44,9 +49,51 @@ public record Manifest(
     String catalog,
     String namespace,
     List<ViewRead> views,
-    String output) {
+    String output,
+    List<RequestRead> requestFeatures,
+    List<String> hiddenColumns) {
 
   public static final int FORMAT = 1;
+
+  /**
+   * One request-time feature computed, and how.
+   *
+   * @param view its view
+   * @param feature its name
+   * @param expression its expression (CEL) as the spec gave it
+   * @param type its value type
+   * @param column its output column
+   * @param inputTypes the type of each input it reads
+   * @param inputColumns where each input was read: a joined feature's column or a spine column
+   * @param failedRows rows where its evaluation failed (null, counted); null before it ran
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record RequestRead(
+      String view,
+      String feature,
+      String expression,
+      String type,
+      String column,
+      Map<String, String> inputTypes,
+      Map<String, String> inputColumns,
+      Long failedRows) {
+
+    RequestRead(
+        String view,
+        String feature,
+        String expression,
+        String type,
+        String column,
+        Map<String, String> inputTypes,
+        Map<String, String> inputColumns) {
+      this(view, feature, expression, type, column, inputTypes, inputColumns, null);
+    }
+
+    RequestRead withFailedRows(long rows) {
+      return new RequestRead(
+          view, feature, expression, type, column, inputTypes, inputColumns, rows);
+    }
+  }
 
   /**
    * One view read.

@@ -72,8 +72,12 @@ public final class TrainingSet {
   private final Consumer<String> progress;
   private final List<ViewPlan> plans;
   private final String expectedSpineSha;
+  private final List<FeatureSpec> specs;
+  private final RequestColumns.Selection requests;
+  private final Manifest reproducing;
 
-  private TrainingSet(Builder b, List<ViewPlan> plans, String expectedSpineSha) {
+  private TrainingSet(
+      Builder b, List<ViewPlan> plans, RequestColumns.Selection requests, String expectedSpineSha) {
     this.catalogName = b.catalogName;
     this.catalogProperties = b.catalogProperties;
     this.namespace = b.namespace;
@@ -89,6 +93,9 @@ public final class TrainingSet {
     this.progress = b.progress;
     this.plans = plans;
     this.expectedSpineSha = expectedSpineSha;
+    this.specs = List.copyOf(b.specs);
+    this.requests = requests;
+    this.reproducing = b.reproducing;
   }
 
   public static Builder builder() {
@@ -266,11 +273,19 @@ public final class TrainingSet {
       if (output == null) {
         throw new TrainingSetException("no output file given");
       }
+      if (reproducing != null) {
+        return new TrainingSet(
+            this,
+            ViewPlan.fromManifest(reproducing, this::loadTable),
+            null,
+            reproducing.spineSha256());
+      }
+      RequestColumns.Selection requests = RequestColumns.split(specs, selections);
       List<ViewPlan> plans =
-          reproducing != null
-              ? ViewPlan.fromManifest(reproducing, this::loadTable)
-              : ViewPlan.fromSpecs(specs, selections, asServed, this::loadTable);
-      return new TrainingSet(this, plans, reproducing == null ? null : reproducing.spineSha256());
+          requests.stored().isEmpty() && !requests.requested().isEmpty()
+              ? List.of()
+              : ViewPlan.fromSpecs(specs, requests.stored(), asServed, this::loadTable);
+      return new TrainingSet(this, plans, requests, null);
     }
 
     private Table loadTable(String view) {
@@ -358,13 +373,36 @@ public final class TrainingSet {
             viewReads(),
             spineSchema,
             outSchema);
+    List<Manifest.RequestRead> requestReads;
+    List<String> hidden;
+    if (reproducing != null) {
+      requestReads = Objects.requireNonNullElse(reproducing.requestFeatures(), List.of());
+      hidden = Objects.requireNonNullElse(reproducing.hiddenColumns(), List.of());
+    } else {
+      Set<String> taken = new HashSet<>();
+      outSchema.getFields().forEach(f -> taken.add(f.name()));
+      requestReads = RequestColumns.reads(specs, requests, plans, spineSchema, taken);
+      hidden = RequestColumns.hiddenColumns(requests, plans);
+    }
     Path tmpOut =
         output.resolveSibling(output.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+    Path tmpJoined = tmpOut.resolveSibling(tmpOut.getFileName() + "-joined");
     try {
       if (output.toAbsolutePath().getParent() != null) {
         Files.createDirectories(output.toAbsolutePath().getParent());
       }
-      engine.write(plan, tmpOut, progress);
+      if (requestReads.isEmpty()) {
+        engine.write(plan, tmpOut, progress);
+      } else {
+        engine.write(plan, tmpJoined, progress);
+        long[] failed =
+            RequestColumns.write(tmpJoined, tmpOut, outSchema, hidden, requestReads, progress);
+        List<Manifest.RequestRead> counted = new ArrayList<>();
+        for (int i = 0; i < failed.length; i++) {
+          counted.add(requestReads.get(i).withFailedRows(failed[i]));
+        }
+        requestReads = counted;
+      }
       Files.move(
           tmpOut, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
@@ -376,6 +414,7 @@ public final class TrainingSet {
     } finally {
       try {
         Files.deleteIfExists(tmpOut);
+        Files.deleteIfExists(tmpJoined);
       } catch (IOException e) {
         // best effort
       }
@@ -394,7 +433,9 @@ public final class TrainingSet {
             catalogName,
             namespace,
             plan.views(),
-            output.toString());
+            output.toString(),
+            requestReads.isEmpty() ? null : requestReads,
+            hidden.isEmpty() ? null : hidden);
     m.write(manifestOutput);
     double secs = (System.nanoTime() - started) / 1e9;
     progress.accept(

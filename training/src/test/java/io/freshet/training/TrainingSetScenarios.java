@@ -672,6 +672,192 @@ public abstract class TrainingSetScenarios {
     return r;
   }
 
+  /**
+   * short_view with request-time features: a ratio to a spine column (a division by zero where the
+   * joined spend is 0), an increment of a stored feature that is not selected (joined, then left
+   * out), and a comparison of a stored string with a spine column.
+   */
+  private static final ViewSpec SHORT_WITH_REQUESTS = withRequests(SHORT);
+
+  private static ViewSpec withRequests(ViewSpec v) {
+    Map<String, ValueType> fields = new java.util.LinkedHashMap<>();
+    fields.put("amount", ValueType.DOUBLE);
+    fields.put("country_now", ValueType.STRING);
+    Map<String, ValueType> inputs = v.expressionInputs();
+    inputs.putAll(fields);
+    try {
+      return new ViewSpec(
+          v.name(),
+          v.ttl(),
+          v.tile(),
+          v.features(),
+          v.expectations(),
+          v.docs(),
+          v.featureDocs(),
+          fields,
+          List.of(
+              new io.freshet.spec.RequestFeature(
+                  "spend_ratio",
+                  io.freshet.spec.Expression.compile("amount / spend", inputs),
+                  null),
+              new io.freshet.spec.RequestFeature(
+                  "clicks_plus", io.freshet.spec.Expression.compile("clicks + 1", inputs), null),
+              new io.freshet.spec.RequestFeature(
+                  "moved",
+                  io.freshet.spec.Expression.compile("country != country_now", inputs),
+                  null)));
+    } catch (io.freshet.spec.Expression.Invalid e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  public void requestTimeFeaturesEqualTheOracleAndReproduce() throws Exception {
+    Random rnd = new Random(17);
+    Table shortTable = table(SHORT);
+    List<HistoryAppender.Row> history = new ArrayList<>();
+    for (HistoryAppender.Row r : history(SHORT, rnd, 30)) {
+      // a spend of exactly 0 now and then: the ratio divides by zero there
+      List<Object> values = new ArrayList<>(r.values());
+      if (rnd.nextInt(6) == 0) {
+        values.set(1, 0.0);
+      }
+      history.add(
+          new HistoryAppender.Row(
+              r.entity(), r.validFrom(), r.lastEventTime(), r.writtenAt(), r.revision(), values));
+    }
+    append(shortTable, history);
+    List<SpineRow> spine = spine(rnd, 1500, 30, List.of(history));
+    List<Double> amounts = new ArrayList<>();
+    List<String> countries = new ArrayList<>();
+    StringBuilder csv = new StringBuilder("customer,label,event_ts,amount,country_now\n");
+    for (SpineRow r : spine) {
+      Double amount = rnd.nextInt(10) == 0 ? null : rnd.nextInt(50_000) / 100.0;
+      String country = rnd.nextInt(10) == 0 ? null : List.of("FR", "DE", "NL").get(rnd.nextInt(3));
+      amounts.add(amount);
+      countries.add(country);
+      csv.append(r.entity())
+          .append(',')
+          .append(r.label())
+          .append(',')
+          .append(r.ts())
+          .append(',')
+          .append(amount == null ? "" : amount.toString())
+          .append(',')
+          .append(country == null ? "" : country)
+          .append('\n');
+    }
+    Path spineFile = dir.resolve("spine.csv");
+    Files.writeString(spineFile, csv);
+    Path out = dir.resolve("requests.parquet");
+    Manifest m =
+        run(
+            TrainingSet.builder()
+                .catalog(catalog, "freshet", catalogProperties)
+                .spec(new FeatureSpec(null, SOURCE, List.of(SHORT_WITH_REQUESTS, LONG)))
+                .spine(spineFile)
+                .entityColumn("customer")
+                .timestampColumn("event_ts")
+                .select(
+                    "short_view:spend",
+                    "short_view:spend_ratio",
+                    "short_view:clicks_plus",
+                    "short_view:moved",
+                    "short_view:country")
+                .output(out)
+                .build());
+
+    List<GenericRecord> rows = ParquetRows.read(out);
+    assertThat(rows).hasSize(spine.size());
+    assertThat(rows.get(0).getSchema().getFields())
+        .extracting(Schema.Field::name)
+        .containsExactly(
+            "customer",
+            "label",
+            "event_ts",
+            "amount",
+            "country_now",
+            "spend",
+            "country",
+            "spend_ratio",
+            "clicks_plus",
+            "moved");
+    assertThat(m.hiddenColumns()).containsExactly("clicks");
+    int differences = 0;
+    long divisionsByZero = 0;
+    int computed = 0;
+    List<String> examples = new ArrayList<>();
+    for (int i = 0; i < spine.size(); i++) {
+      SpineRow s = spine.get(i);
+      Double spend = (Double) oracle(history, SHORT, 1, s, false, false);
+      Long clicks = (Long) oracle(history, SHORT, 0, s, false, false);
+      String country = (String) oracle(history, SHORT, 2, s, false, false);
+      Double amount = amounts.get(i);
+      String now = countries.get(i);
+      Double ratio = null;
+      if (amount != null && spend != null) {
+        if (spend == 0.0) {
+          divisionsByZero++;
+        } else {
+          ratio = amount / spend;
+        }
+      }
+      Object[][] expected = {
+        {"spend_ratio", ratio},
+        {"clicks_plus", clicks == null ? null : clicks + 1},
+        {"moved", country == null || now == null ? null : !country.equals(now)},
+      };
+      for (Object[] e : expected) {
+        Object actual = plain(rows.get(i).get((String) e[0]));
+        if (actual != null) {
+          computed++;
+        }
+        if (!Objects.equals(actual, e[1])) {
+          differences++;
+          if (examples.size() < 10) {
+            examples.add("row " + i + " " + s + " " + e[0] + ": " + actual + " != " + e[1]);
+          }
+        }
+      }
+    }
+    assertThat(examples).as("differences: %d", differences).isEmpty();
+    assertThat(computed).as("the data exercises values, not only nulls").isGreaterThan(600);
+    assertThat(divisionsByZero).as("rows dividing by zero").isPositive();
+    assertThat(m.requestFeatures())
+        .extracting(Manifest.RequestRead::feature, Manifest.RequestRead::failedRows)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("spend_ratio", divisionsByZero),
+            org.assertj.core.groups.Tuple.tuple("clicks_plus", 0L),
+            org.assertj.core.groups.Tuple.tuple("moved", 0L));
+
+    Path again = dir.resolve("requests-again.parquet");
+    Manifest reproduced =
+        run(
+            TrainingSet.reproduce(Manifest.read(TrainingSet.defaultManifest(out)))
+                .catalog(catalog, "freshet", catalogProperties)
+                .output(again)
+                .build());
+    assertThat(ParquetRows.text(again)).isEqualTo(ParquetRows.text(out));
+    assertThat(reproduced.requestFeatures()).isEqualTo(m.requestFeatures());
+
+    TrainingSet noColumn =
+        TrainingSet.builder()
+            .catalog(catalog, "freshet", catalogProperties)
+            .spec(new FeatureSpec(null, SOURCE, List.of(SHORT_WITH_REQUESTS, LONG)))
+            .spine(dir.resolve("spine.csv"))
+            .entityColumn("customer")
+            .timestampColumn("label")
+            .select("short_view:moved")
+            .output(dir.resolve("x.parquet"))
+            .build();
+    Files.writeString(dir.resolve("spine.csv"), "customer,label\ne1,2026-01-01T00:00:00Z\n");
+    assertThatThrownBy(() -> run(noColumn))
+        .isInstanceOf(TrainingSetException.class)
+        .hasMessageContaining("reads request field 'country_now'")
+        .hasMessageContaining(
+            "the spine has no column 'country_now' (its columns: [customer, label])");
+  }
+
   @Test
   public void clearErrors() throws Exception {
     table(SHORT);

@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.freshet.spec.Docs;
 import io.freshet.spec.FeatureDef;
+import io.freshet.spec.RequestFeature;
 import io.freshet.spec.SourceSpec;
 import io.freshet.spec.ValueType;
 import io.freshet.spec.ViewSpec;
@@ -235,18 +236,18 @@ public final class ViewTableSchema {
     Map<String, String> descriptions = new LinkedHashMap<>();
     Map<String, String> owners = new LinkedHashMap<>();
     Map<String, List<String>> tags = new LinkedHashMap<>();
+    List<String> requestFeatures = new ArrayList<>();
+    List<String> requestExpressions = new ArrayList<>();
+    Map<String, String> requestFields = new LinkedHashMap<>();
+    view.requestFields().forEach((n, t) -> requestFields.put(n, cqlType(t)));
     for (FeatureDef f : view.features()) {
       definitions.put(f.name(), f.summary());
-      Docs d = view.docsOf(f.name());
-      if (d.description() != null) {
-        descriptions.put(f.name(), d.description());
-      }
-      if (d.owner() != null) {
-        owners.put(f.name(), d.owner());
-      }
-      if (!d.tags().isEmpty()) {
-        tags.put(f.name(), d.tags());
-      }
+      addDocs(f.name(), view.docsOf(f.name()), descriptions, owners, tags);
+    }
+    for (RequestFeature r : view.requestFeatures()) {
+      requestFeatures.add(r.name());
+      requestExpressions.add(r.expression().text());
+      addDocs(r.name(), r.docs(), descriptions, owners, tags);
     }
     session.execute(
         SimpleStatement.newInstance(
@@ -256,7 +257,8 @@ public final class ViewTableSchema {
                 + VIEWS_TABLE
                 + " (view_name, source, features, types, ttl_ms, spec_version, updated_at,"
                 + " description, owner, tags, definitions, feature_descriptions, feature_owners,"
-                + " feature_tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                + " feature_tags, request_fields, request_features, request_expressions)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             view.name(),
             source.name(),
             names,
@@ -270,15 +272,36 @@ public final class ViewTableSchema {
             definitions,
             descriptions,
             owners,
-            tags));
+            tags,
+            requestFields,
+            requestFeatures,
+            requestExpressions));
     return removed;
+  }
+
+  private static void addDocs(
+      String feature,
+      Docs d,
+      Map<String, String> descriptions,
+      Map<String, String> owners,
+      Map<String, List<String>> tags) {
+    if (d.description() != null) {
+      descriptions.put(feature, d.description());
+    }
+    if (d.owner() != null) {
+      owners.put(feature, d.owner());
+    }
+    if (!d.tags().isEmpty()) {
+      tags.put(feature, d.tags());
+    }
   }
 
   /**
    * The discovery columns of {@code freshet_views} (docs/serving.md, "Discovery"): the view's
    * description, owner and tags, and per feature its definition ({@link FeatureDef#summary}:
-   * aggregation, field, window, tile, parameters), description, owner and tags. Added to tables
-   * made before them.
+   * aggregation, field, window, tile, parameters), description, owner and tags; and the
+   * request-time features (names and expressions, in spec order) with the request fields they read
+   * (name to CQL type), which serving clients compute from. Added to tables made before them.
    */
   static final Map<String, String> DISCOVERY_COLUMNS =
       orderedMap(
@@ -288,7 +311,10 @@ public final class ViewTableSchema {
           "definitions", "map<text, text>",
           "feature_descriptions", "map<text, text>",
           "feature_owners", "map<text, text>",
-          "feature_tags", "map<text, frozen<list<text>>>");
+          "feature_tags", "map<text, frozen<list<text>>>",
+          "request_fields", "map<text, text>",
+          "request_features", "list<text>",
+          "request_expressions", "list<text>");
 
   private static Map<String, String> orderedMap(String... kv) {
     Map<String, String> m = new LinkedHashMap<>();

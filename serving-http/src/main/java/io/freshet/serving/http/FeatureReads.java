@@ -51,17 +51,17 @@ final class FeatureReads {
     List<String> entities = request.distinctEntities();
     return store
         .client(timeout)
-        .thenCompose(client -> readViews(client, views, entities))
+        .thenCompose(client -> readViews(client, request, views, entities))
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .exceptionallyCompose(e -> CompletableFuture.failedFuture(store.failure(e, timeout)))
         .thenApplyAsync(byView -> encode(request, byView), encoder);
   }
 
   private static CompletableFuture<Map<String, Map<String, FeatureVector>>> readViews(
-      FeatureClient client, List<String> views, List<String> entities) {
+      FeatureClient client, FeatureRequest request, List<String> views, List<String> entities) {
     List<CompletableFuture<Map<String, FeatureVector>>> reads = new ArrayList<>(views.size());
     for (String v : views) {
-      reads.add(client.getManyAsync(v, entities).toCompletableFuture());
+      reads.add(client.getManyAsync(v, entities, request.requestFor(v)).toCompletableFuture());
     }
     return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
         .thenApply(

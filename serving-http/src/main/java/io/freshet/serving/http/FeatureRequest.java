@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.freshet.spec.RequestFeatures;
 import io.freshet.spec.Suggestions;
 import io.freshet.spec.ViewSpec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,21 +27,28 @@ import java.util.Set;
  * optional: all of the view's), and across views {@code {"entities": [...], "features": ["v:f",
  * ...]}}. Every refusal is a 400 whose message says what to change.
  *
+ * <p>Either form may carry {@code "request": {"amount": 120.0, ...}}: the request fields of the
+ * views' request-time features, each given to the views that declare it (converted to its declared
+ * type); a field no requested view declares, or a value of the wrong type, is a 400.
+ *
  * @param entities the entity ids as requested (duplicates kept: the answer has one result each)
  * @param columns one per requested feature, in request order
+ * @param requestFields per view read, the request fields it declares, converted
  */
-record FeatureRequest(List<String> entities, List<Column> columns) {
+record FeatureRequest(
+    List<String> entities, List<Column> columns, Map<String, Map<String, Object>> requestFields) {
 
   /**
    * One column of the answer.
    *
    * @param key the name as the request wrote it (the key in each result)
    * @param view the view read
-   * @param index the feature's position in the view (and in its served vector)
+   * @param index the feature's position in the view's served vector (stored features, then
+   *     request-time ones)
    */
   record Column(String key, String view, int index) {}
 
-  static final List<String> FIELDS = List.of("view", "entities", "features");
+  static final List<String> FIELDS = List.of("view", "entities", "features", "request");
 
   /** Names other feature stores' clients use for the fields. */
   private static final Map<String, String> FIELD_ALIASES =
@@ -51,7 +60,9 @@ record FeatureRequest(List<String> entities, List<Column> columns) {
           "feature", "features",
           "feature_names", "features",
           "feature_view", "view",
-          "view_name", "view");
+          "view_name", "view",
+          "request_fields", "request",
+          "context", "request");
 
   private static final ObjectMapper JSON =
       JsonMapper.builder()
@@ -114,15 +125,98 @@ record FeatureRequest(List<String> entities, List<Column> columns) {
     List<Column> columns = new ArrayList<>();
     if (features == null) {
       ViewSpec v = view.view();
-      for (int i = 0; i < v.features().size(); i++) {
-        columns.add(new Column(v.features().get(i).name(), v.name(), i));
+      List<String> served = v.servedFeatures();
+      for (int i = 0; i < served.size(); i++) {
+        columns.add(new Column(served.get(i), v.name(), i));
       }
     } else {
       for (String f : features) {
         columns.add(column(f, view, catalog));
       }
     }
-    return new FeatureRequest(entities, columns);
+    Map<String, Map<String, Object>> byView = new LinkedHashMap<>();
+    Map<String, Object> given = requestFields(root.get("request"));
+    Set<String> used = new HashSet<>();
+    for (Column c : columns) {
+      if (byView.containsKey(c.view())) {
+        continue;
+      }
+      ViewSpec v = catalog.find(c.view()).view();
+      Map<String, Object> own = new LinkedHashMap<>();
+      given.forEach(
+          (k, x) -> {
+            if (v.requestFields().containsKey(k)) {
+              own.put(k, x);
+              used.add(k);
+            }
+          });
+      try {
+        byView.put(v.name(), RequestFeatures.requestValues(v.name(), v.requestFields(), own));
+      } catch (IllegalArgumentException e) {
+        throw bad("invalid_request_field", e.getMessage());
+      }
+    }
+    for (String k : given.keySet()) {
+      if (!used.contains(k)) {
+        throw bad(
+            "unknown_request_field",
+            "request field '"
+                + k
+                + "' is not declared by the views read ("
+                + String.join(", ", byView.keySet())
+                + "); their request fields: "
+                + requestFieldNames(byView.keySet(), catalog));
+      }
+    }
+    return new FeatureRequest(entities, columns, byView);
+  }
+
+  /** The request fields a view's reads pass (none if the request has none for it). */
+  Map<String, Object> requestFor(String view) {
+    return requestFields.getOrDefault(view, Map.of());
+  }
+
+  private static List<String> requestFieldNames(Set<String> views, ViewCatalog catalog) {
+    List<String> out = new ArrayList<>();
+    for (String v : views) {
+      out.addAll(catalog.find(v).view().requestFields().keySet());
+    }
+    return out;
+  }
+
+  /** The {@code request} object's fields as Long, Double, String, Boolean or null. */
+  private static Map<String, Object> requestFields(JsonNode node) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (node == null || node.isNull()) {
+      return out;
+    }
+    if (!node.isObject()) {
+      throw bad(
+          "invalid_request",
+          "\"request\" must be an object of request fields, e.g. {\"amount\": 120.5}; got "
+              + kind(node));
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode v = e.getValue();
+      Object value =
+          switch (v.getNodeType()) {
+            case NUMBER -> v.isIntegralNumber() ? (Object) v.longValue() : v.doubleValue();
+            case STRING -> v.asText();
+            case BOOLEAN -> v.booleanValue();
+            case NULL -> null;
+            default ->
+                throw bad(
+                    "invalid_request_field",
+                    "request field '"
+                        + e.getKey()
+                        + "' is "
+                        + kind(v)
+                        + ": request fields are numbers, strings, booleans or null");
+          };
+      out.put(e.getKey(), value);
+    }
+    return out;
   }
 
   private static JsonNode readJson(byte[] body) {
@@ -277,7 +371,7 @@ record FeatureRequest(List<String> entities, List<Column> columns) {
     if (e == null) {
       throw bad("unknown_view", catalog.unknownView(viewName) + " (in feature '" + name + "')");
     }
-    int index = e.view().indexOf(feature);
+    int index = e.view().servedIndexOf(feature);
     if (index < 0) {
       throw bad("unknown_feature", ViewCatalog.unknownFeature(e.view(), feature));
     }

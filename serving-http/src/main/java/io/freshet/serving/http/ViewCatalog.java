@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.freshet.spec.Durations;
 import io.freshet.spec.FeatureDef;
 import io.freshet.spec.FeatureSpec;
+import io.freshet.spec.RequestFeature;
 import io.freshet.spec.SourceSpec;
 import io.freshet.spec.Suggestions;
 import io.freshet.spec.ViewSpec;
@@ -76,7 +77,7 @@ final class ViewCatalog {
 
   /** "view 'v' has no feature 'x' (did you mean 'y'?); its features: [...]". */
   static String unknownFeature(ViewSpec view, String feature) {
-    List<String> names = view.features().stream().map(FeatureDef::name).toList();
+    List<String> names = view.servedFeatures();
     return "view '"
         + view.name()
         + "' has no feature '"
@@ -130,6 +131,26 @@ final class ViewCatalog {
       g.writeEndObject();
     }
     g.writeEndArray();
+    g.writeArrayFieldStart("request_features");
+    for (RequestFeature r : v.requestFeatures()) {
+      g.writeStartObject();
+      g.writeStringField("name", r.name());
+      g.writeStringField("type", r.type().name().toLowerCase(Locale.ROOT));
+      g.writeStringField("expression", r.expression().text());
+      g.writeArrayFieldStart("inputs");
+      for (String in : r.expression().inputs()) {
+        g.writeString(in);
+      }
+      g.writeEndArray();
+      writeDocs(g, r.docs());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeObjectFieldStart("request_fields");
+    for (Map.Entry<String, io.freshet.spec.ValueType> f : v.requestFields().entrySet()) {
+      g.writeStringField(f.getKey(), f.getValue().name().toLowerCase(Locale.ROOT));
+    }
+    g.writeEndObject();
     g.writeEndObject();
   }
 
