@@ -3,9 +3,14 @@ package io.freshet.cli;
 import io.freshet.serving.FeatureClient;
 import io.freshet.serving.FeatureValue;
 import io.freshet.serving.FeatureVector;
+import io.freshet.serving.ViewMetadata;
+import io.freshet.spec.Expression;
+import io.freshet.spec.ValueType;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,7 +24,12 @@ import picocli.CommandLine.Option;
     description =
         "Print an entity's current feature vector from the online store (Cassandra): each"
             + " feature's value, status (PRESENT, EXPIRED, MISSING) and age.",
-    footer = {"", "Example:", "  freshet get --view customer_risk --entity c42"})
+    footer = {
+      "",
+      "Examples:",
+      "  freshet get --view customer_risk --entity c42",
+      "  freshet get --view customer_risk --entity c42 --request amount=120.5 --request country=DE"
+    })
 public final class GetCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -33,16 +43,53 @@ public final class GetCommand implements Callable<Integer> {
       description = "Entity id (any characters; quote it for the shell).")
   String entity;
 
+  @Option(
+      names = "--request",
+      paramLabel = "FIELD=VALUE",
+      description =
+          "A request field of the view's request-time features, e.g. --request amount=120.5"
+              + " (repeatable); the value is read as the field's declared type.")
+  Map<String, String> request = new LinkedHashMap<>();
+
   @Mixin CassandraClientOptions cassandra;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try (FeatureClient client = cassandra.client().requestTimeout(Duration.ofSeconds(5)).build()) {
-      print(out, client.get(view, entity));
+      print(out, client.get(view, entity, requestValues(client.viewMetadata(view))));
     }
     out.flush();
     return 0;
+  }
+
+  /** The --request values read as their fields' types. */
+  private Map<String, Object> requestValues(ViewMetadata meta) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : request.entrySet()) {
+      ValueType type = meta.requestFields().get(e.getKey());
+      if (type == null) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "--request "
+                + e.getKey()
+                + ": view '"
+                + view
+                + "' has no request field '"
+                + e.getKey()
+                + "'"
+                + (meta.requestFields().isEmpty()
+                    ? " (it declares none)"
+                    : "; its request fields are " + meta.requestFields().keySet()));
+      }
+      try {
+        out.put(e.getKey(), Expression.parse(type, e.getValue()));
+      } catch (IllegalArgumentException x) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--request " + e.getKey() + ": " + x.getMessage());
+      }
+    }
+    return out;
   }
 
   static void print(PrintWriter out, FeatureVector v) {

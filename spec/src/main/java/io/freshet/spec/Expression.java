@@ -239,6 +239,36 @@ public final class Expression implements Serializable {
     };
   }
 
+  /**
+   * A value of the type written as text (a CSV spine's column, a command-line argument): an
+   * integer, a number, true or false; a string as it is.
+   *
+   * @throws IllegalArgumentException saying what was expected
+   */
+  public static Object parse(ValueType type, String text) {
+    String t = text.trim();
+    try {
+      return switch (type) {
+        case LONG -> Long.parseLong(t);
+        case DOUBLE -> Double.parseDouble(t);
+        case STRING -> text;
+        case BOOLEAN -> {
+          if (!t.equalsIgnoreCase("true") && !t.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException("expected true or false, got \"" + text + "\"");
+          }
+          yield Boolean.parseBoolean(t.toLowerCase(java.util.Locale.ROOT));
+        }
+      };
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "expected "
+              + (type == ValueType.LONG ? "an integer" : "a number")
+              + ", got \""
+              + text
+              + "\"");
+    }
+  }
+
   private static String describe(Object v) {
     return v instanceof CharSequence ? "\"" + v + "\"" : String.valueOf(v);
   }

@@ -319,18 +319,7 @@ final class RequestColumns {
     }
     try {
       if (v instanceof CharSequence s && type != ValueType.STRING) {
-        String text = s.toString().trim();
-        return switch (type) {
-          case LONG -> Long.parseLong(text);
-          case DOUBLE -> Double.parseDouble(text);
-          case BOOLEAN -> {
-            if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
-              throw new IllegalArgumentException("expected true or false, got \"" + text + "\"");
-            }
-            yield Boolean.parseBoolean(text.toLowerCase(Locale.ROOT));
-          }
-          case STRING -> text;
-        };
+        return Expression.parse(type, s.toString());
       }
       return Expression.coerce(type, v);
     } catch (IllegalArgumentException e) {
