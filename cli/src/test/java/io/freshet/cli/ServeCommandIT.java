@@ -72,6 +72,7 @@ class ServeCommandIT {
     List<Object> values = new ArrayList<>(Arrays.asList(new Object[view.features().size()]));
     values.set(view.indexOf("txn_count_1h"), 5L);
     values.set(view.indexOf("last_country"), "FR");
+    values.set(view.indexOf("amount_avg_7d"), 40.0);
     try (CassandraFeatureWriter w =
         CassandraFeatureWriter.open(
             spec.source(), view, conf, 0, new UnregisteredMetricsGroup(), () -> now)) {
@@ -152,11 +153,135 @@ class ServeCommandIT {
         new ObjectMapper().readTree(read.body()).get("results").get(0).get("features");
     assertThat(features.get("txn_count_1h").get("value").asLong()).isEqualTo(5L);
     assertThat(features.get("last_country").get("value").asText()).isEqualTo("FR");
-    assertThat(features.get("amount_avg_7d").get("status").asText()).isEqualTo("MISSING");
+    assertThat(features.get("amount_avg_7d").get("value").asDouble()).isEqualTo(40.0);
     assertThat(features.get("txn_count_1h").get("age_ms").asLong()).isBetween(1000L, 600_000L);
+
+    // request-time features: served from the request, and in a training set from the spine
+    // columns of the same names, over the same stored vector: the same values
+    HttpResponse<String> scored =
+        http.send(
+            HttpRequest.newBuilder(base.resolve("/v1/features"))
+                .header("Authorization", "Bearer t0ken")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"view\": \"customer_risk\", \"entities\": [\"c42\"],"
+                            + " \"features\": [\"amount_vs_avg_7d\", \"country_changed\"],"
+                            + " \"request\": {\"amount\": 100, \"country\": \"DE\"}}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(scored.statusCode()).as(scored.body()).isEqualTo(200);
+    JsonNode computed =
+        new ObjectMapper().readTree(scored.body()).get("results").get(0).get("features");
+    assertThat(computed.get("amount_vs_avg_7d").get("value").asDouble()).isEqualTo(2.5);
+    assertThat(computed.get("amount_vs_avg_7d").get("status").asText()).isEqualTo("PRESENT");
+    assertThat(computed.get("country_changed").get("value").asBoolean()).isTrue();
+    // the client without a spec reads the request-time features the job registered
+    try (io.freshet.serving.FeatureClient client =
+        io.freshet.serving.FeatureClient.builder()
+            .contactPoints(cassandra)
+            .localDatacenter(services.cassandraLocalDatacenter())
+            .keyspace(services.keyspace())
+            .build()) {
+      io.freshet.serving.FeatureVector v =
+          client.get("customer_risk", "c42", java.util.Map.of("amount", 100, "country", "DE"));
+      assertThat(v.get("amount_vs_avg_7d").asDouble()).isEqualTo(2.5);
+      assertThat(v.get("country_changed").asBoolean()).isTrue();
+    }
+    StringWriter got = new StringWriter();
+    CommandLine get = FreshetCli.commandLine();
+    get.setOut(new PrintWriter(got, true));
+    assertThat(
+            get.execute(
+                "get",
+                "--view",
+                "customer_risk",
+                "--entity",
+                "c42",
+                "--request",
+                "amount=100",
+                "--request",
+                "country=DE",
+                "--contact-point",
+                cassandra,
+                "--keyspace",
+                services.keyspace()))
+        .isZero();
+    assertThat(got.toString())
+        .containsPattern("amount_vs_avg_7d +double +PRESENT .* 2\\.5")
+        .containsPattern("country_changed +boolean +PRESENT .* true");
+    assertThat(trainingSetRow(spec, view, values, now, dir))
+        .containsEntry("amount_vs_avg_7d", 2.5)
+        .containsEntry("country_changed", true);
+    HttpResponse<String> wrongType =
+        http.send(
+            HttpRequest.newBuilder(base.resolve("/v1/features"))
+                .header("Authorization", "Bearer t0ken")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"view\": \"customer_risk\", \"entities\": [\"c42\"],"
+                            + " \"request\": {\"amount\": \"lots\"}}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(wrongType.statusCode()).isEqualTo(400);
+    assertThat(wrongType.body())
+        .contains("invalid_request_field")
+        .contains(
+            "request field 'amount' of view 'customer_risk': expected a number, got \\\"lots\\\"");
 
     serve.interrupt();
     assertThat(exit.get(30, TimeUnit.SECONDS)).as(err.toString()).isZero();
     assertThat(out.toString()).contains("freshet serve: stopped");
+  }
+
+  /**
+   * The request-time features of a training set whose history holds the served vector and whose one
+   * spine row is the request above (amount 100, country DE), built by the command.
+   */
+  private static java.util.Map<String, Object> trainingSetRow(
+      FeatureSpec spec, ViewSpec view, List<Object> values, long now, Path dir) throws Exception {
+    org.apache.iceberg.catalog.Catalog catalog =
+        io.freshet.store.iceberg.HistoryCatalogs.load(
+            "freshet", io.freshet.store.iceberg.HistoryCatalogs.complete(java.util.Map.of(), dir));
+    org.apache.iceberg.Table table =
+        io.freshet.store.iceberg.HistoryTables.ensure(catalog, "freshet", spec.source(), view);
+    io.freshet.training.HistoryAppender.append(
+        table,
+        List.of(
+            io.freshet.training.HistoryAppender.toRecord(
+                table,
+                new io.freshet.training.HistoryAppender.Row(
+                    "c42", now - 1000, now - 1000, now, 0, values))));
+    Path spine =
+        Files.writeString(
+            dir.resolve("scored.csv"),
+            "customer_id,timestamp,amount,country\nc42," + now + ",100,DE\n");
+    Path out = dir.resolve("scored.parquet");
+    CommandLine cli = FreshetCli.commandLine();
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err, true));
+    int exit =
+        cli.execute(
+            "training-set",
+            "--spec",
+            SPEC.toString(),
+            "--spine",
+            spine.toString(),
+            "--entity-column",
+            "customer_id",
+            "--timestamp-column",
+            "timestamp",
+            "-f",
+            "customer_risk:amount_vs_avg_7d,customer_risk:country_changed",
+            "--state-dir",
+            dir.toString(),
+            "-o",
+            out.toString());
+    assertThat(exit).as(err.toString()).isZero();
+    List<org.apache.avro.generic.GenericRecord> rows = io.freshet.testing.ParquetRows.read(out);
+    assertThat(rows).hasSize(1);
+    java.util.Map<String, Object> row = new java.util.HashMap<>();
+    row.put("amount_vs_avg_7d", rows.get(0).get("amount_vs_avg_7d"));
+    row.put("country_changed", rows.get(0).get("country_changed"));
+    return row;
   }
 }

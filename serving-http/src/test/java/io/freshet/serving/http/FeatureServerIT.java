@@ -96,10 +96,18 @@ class FeatureServerIT {
 
   @Test
   void oneViewAnswersEachFeatureAsTheJavaClientDoes() {
-    List<String> entities = List.of("fresh", "partial", "expired", "nobody", ODD);
-    JsonNode answer = ok(http.features(body("view", "risk", "entities", entities)));
+    List<String> entities = List.of("fresh", "partial", "expired", "nobody", ODD, "e0");
+    Map<String, Object> request = body("amount", 25, "country", "FR");
+    JsonNode answer =
+        ok(http.features(body("view", "risk", "entities", entities, "request", request)));
     assertThat(strings(answer.get("features")))
-        .containsExactly("txn_count_1h", "amount_avg_7d", "amount_p95_24h", "last_country");
+        .containsExactly(
+            "txn_count_1h",
+            "amount_avg_7d",
+            "amount_p95_24h",
+            "last_country",
+            "amount_vs_avg",
+            "abroad");
     JsonNode results = answer.get("results");
     assertThat(results).hasSize(entities.size());
 
@@ -131,9 +139,22 @@ class FeatureServerIT {
     assertThat(results.get(4).get("features").get("last_country").get("value").asText())
         .isEqualTo("US");
 
+    // request-time features: 25 / 12.5, FR != FR; an input missing (partial's average), expired
+    // (the row's values are withheld) or a division by zero (e0's average is 0) gives null
+    assertThat(fresh.get("amount_vs_avg").get("value").asDouble()).isEqualTo(2.0);
+    assertThat(fresh.get("abroad").get("value").asBoolean()).isFalse();
+    assertThat(partial.get("amount_vs_avg").get("status").asText()).isEqualTo("MISSING");
+    assertThat(expired.get("amount_vs_avg").get("status").asText()).isEqualTo("EXPIRED");
+    assertThat(nobody.get("abroad").get("status").asText()).isEqualTo("MISSING");
+    assertThat(results.get(4).get("features").get("abroad").get("value").asBoolean()).isTrue();
+    JsonNode zero = results.get(5).get("features");
+    assertThat(zero.get("amount_avg_7d").get("value").asDouble()).isEqualTo(0.0);
+    assertThat(zero.get("amount_vs_avg").get("value").isNull()).isTrue();
+    assertThat(zero.get("amount_vs_avg").get("status").asText()).isEqualTo("MISSING");
+
     // the same rows through the Java client at the same clock: the same value, status and age
     try (FeatureClient client = OnlineRows.client(services, NOW).spec(TestSpecs.RISK).build()) {
-      Map<String, FeatureVector> vectors = client.getMany("risk", entities);
+      Map<String, FeatureVector> vectors = client.getMany("risk", entities, request);
       SoftAssertions soft = new SoftAssertions();
       for (int i = 0; i < entities.size(); i++) {
         JsonNode served = results.get(i).get("features");
@@ -151,7 +172,9 @@ class FeatureServerIT {
                       ? (Object) s.get("value").asLong()
                       : s.get("value").isNumber()
                           ? (Object) s.get("value").asDouble()
-                          : s.get("value").asText();
+                          : s.get("value").isBoolean()
+                              ? (Object) s.get("value").asBoolean()
+                              : s.get("value").asText();
           soft.assertThat(value).as(where).isEqualTo(f.value());
         }
       }
@@ -272,6 +295,12 @@ class FeatureServerIT {
     assertThat(risk.get("tags").toString()).isEqualTo("[\"fraud\",\"payments\"]");
     assertThat(features.get(3).get("description").asText())
         .isEqualTo("where the card was last used");
+    assertThat(risk.get("request_fields").toString())
+        .isEqualTo("{\"amount\":\"double\",\"country\":\"string\"}");
+    assertThat(risk.get("request_features").get(0).toString())
+        .isEqualTo(
+            "{\"name\":\"amount_vs_avg\",\"type\":\"double\",\"expression\":\"amount /"
+                + " amount_avg_7d\",\"inputs\":[\"amount\",\"amount_avg_7d\"]}");
     assertThat(views.get(1).has("description")).as("a view without docs").isFalse();
     assertThat(views.get(1).get("name").asText()).isEqualTo("profile");
     assertThat(views.get(1).get("source").asText()).isEqualTo("accounts");
@@ -315,7 +344,28 @@ class FeatureServerIT {
         "{\"view\": \"risk\", \"entities\": [\"a\"], \"features\": [\"txn_cnt_1h\"]}",
         "unknown_feature",
         "view 'risk' has no feature 'txn_cnt_1h' (did you mean 'txn_count_1h'?); its features are"
-            + " [txn_count_1h, amount_avg_7d, amount_p95_24h, last_country]"
+            + " [txn_count_1h, amount_avg_7d, amount_p95_24h, last_country, amount_vs_avg, abroad]"
+      },
+      {
+        "{\"view\": \"risk\", \"entities\": [\"a\"], \"request\": {\"amout\": 3}}",
+        "unknown_request_field",
+        "request field 'amout' is not declared by the views read (risk); their request fields:"
+            + " [amount, country]"
+      },
+      {
+        "{\"view\": \"risk\", \"entities\": [\"a\"], \"request\": {\"amount\": \"3\"}}",
+        "invalid_request_field",
+        "request field 'amount' of view 'risk': expected a number, got \"3\""
+      },
+      {
+        "{\"view\": \"risk\", \"entities\": [\"a\"], \"request\": {\"amount\": [3]}}",
+        "invalid_request_field",
+        "request field 'amount' is a list: request fields are numbers, strings, booleans or null"
+      },
+      {
+        "{\"view\": \"risk\", \"entities\": [\"a\"], \"request\": 3}",
+        "invalid_request",
+        "\"request\" must be an object of request fields"
       },
       {
         "{\"entities\": [\"a\"], \"features\": [\"txn_count_1h\"]}",

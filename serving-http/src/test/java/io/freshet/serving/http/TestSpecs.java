@@ -10,7 +10,7 @@ final class TestSpecs {
 
   /**
    * View {@code risk} (ttl 7d) of source {@code payments}: long, double and string features; a
-   * description, owner and tags, and a feature with a description.
+   * description, owner and tags, and a feature with a description; two request-time features.
    */
   static final FeatureSpec RISK =
       parse(
@@ -26,7 +26,11 @@ final class TestSpecs {
               + "      - {name: amount_p95_24h, agg: approx_percentile, field: amount, q: 0.95,"
               + " window: 24h}\n"
               + "      - {name: last_country, agg: last, field: country, description: where the card"
-              + " was last used}\n");
+              + " was last used}\n"
+              + "    request_fields: {amount: double, country: string}\n"
+              + "    request_features:\n"
+              + "      - {name: amount_vs_avg, expr: \"amount / amount_avg_7d\"}\n"
+              + "      - {name: abroad, expr: \"country != last_country\"}\n");
 
   /** View {@code profile} (ttl 30d) of a second source, {@code accounts}. */
   static final FeatureSpec PROFILE =
