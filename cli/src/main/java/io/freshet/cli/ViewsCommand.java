@@ -62,6 +62,9 @@ public final class ViewsCommand implements Runnable {
       features.add(fm);
     }
     m.put("features", features);
+    java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+    v.requestFields().forEach((n, t) -> fields.put(n, t.name()));
+    m.put("request_fields", fields);
     return m;
   }
 
@@ -163,6 +166,12 @@ public final class ViewsCommand implements Runnable {
       out.println("tags:         " + String.join(", ", v.tags()));
       out.println("ttl:          " + io.freshet.spec.Durations.format(v.ttl()));
       out.println("spec version: " + v.specVersion() + " (deployed " + v.updatedAt() + ")");
+      if (!v.requestFields().isEmpty()) {
+        List<String> fields = new java.util.ArrayList<>();
+        v.requestFields()
+            .forEach((n, t) -> fields.add(n + " " + t.name().toLowerCase(Locale.ROOT)));
+        out.println("request:      " + String.join(", ", fields));
+      }
       String fmt = "  %-22s %-8s %-44s %s%n";
       out.printf(Locale.ROOT, fmt, "feature", "type", "definition", "description");
       for (DeployedViews.Feature f : v.features()) {

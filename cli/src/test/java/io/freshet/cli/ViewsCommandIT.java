@@ -81,7 +81,8 @@ class ViewsCommandIT {
 
     assertThat(cli.run(list)).as(cli.err()).isZero();
     assertThat(cli.out())
-        .containsPattern("customer_risk +payments +13 +30d +fraud-team@example.com +fraud,payments")
+        // 13 stored and 2 request-time features
+        .containsPattern("customer_risk +payments +15 +30d +fraud-team@example.com +fraud,payments")
         .contains("Velocity and spend of a card's customer, for fraud models")
         .containsPattern("legacy +old +1 +1d +- ");
     System.out.print(cli.out());
@@ -102,7 +103,9 @@ class ViewsCommandIT {
         .contains("owner:        fraud-team@example.com")
         .containsPattern(
             "txn_count_1h +long +count window=1h tile=1m +payments in the last hour \\[velocity\\]")
-        .containsPattern("last_country +string +last");
+        .containsPattern("last_country +string +last")
+        .contains("request:      amount double, country string")
+        .containsPattern("amount_vs_avg_7d +double +request: amount / amount_avg_7d");
 
     assertThat(
             cli.run(
@@ -125,6 +128,10 @@ class ViewsCommandIT {
     assertThat(first.path("type").asText()).isEqualTo("LONG");
     assertThat(first.path("description").asText()).isEqualTo("payments in the last hour");
     assertThat(first.path("definition").asText()).contains("count");
+    assertThat(v.path("request_fields").toString())
+        .isEqualTo("{\"amount\":\"DOUBLE\",\"country\":\"STRING\"}");
+    assertThat(v.path("features").get(14).path("name").asText()).isEqualTo("country_changed");
+    assertThat(v.path("features").get(14).path("type").asText()).isEqualTo("BOOLEAN");
 
     assertThat(
             cli.run(

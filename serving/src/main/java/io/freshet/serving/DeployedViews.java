@@ -40,7 +40,8 @@ public final class DeployedViews {
       String description,
       String owner,
       List<String> tags,
-      List<Feature> features) {}
+      List<Feature> features,
+      Map<String, ValueType> requestFields) {}
 
   private static final GenericType<Map<String, String>> TEXT_MAP =
       GenericType.mapOf(String.class, String.class);
@@ -101,6 +102,28 @@ public final class DeployedViews {
               owners.get(f),
               tags.getOrDefault(f, List.of())));
     }
+    // request-time features follow the stored ones, their definition the expression
+    ViewMetadata meta =
+        ViewMetadata.deployed(
+            r.getString("view_name"),
+            names,
+            features.stream().map(Feature::type).toList(),
+            Duration.ZERO,
+            null,
+            requestFields(r, cols),
+            list(r, cols, "request_features"),
+            list(r, cols, "request_expressions"));
+    for (io.freshet.spec.RequestFeature q : meta.requestFeatures()) {
+      String f = q.name();
+      features.add(
+          new Feature(
+              f,
+              q.type(),
+              "request: " + q.expression().text(),
+              descriptions.get(f),
+              owners.get(f),
+              tags.getOrDefault(f, List.of())));
+    }
     return new View(
         r.getString("view_name"),
         r.getString("source"),
@@ -110,7 +133,19 @@ public final class DeployedViews {
         text(r, cols, "description"),
         text(r, cols, "owner"),
         cols.contains("tags") && !r.isNull("tags") ? r.getList("tags", String.class) : List.of(),
-        features);
+        features,
+        meta.requestFields());
+  }
+
+  static List<String> list(Row r, ColumnDefinitions cols, String column) {
+    return cols.contains(column) && !r.isNull(column) ? r.getList(column, String.class) : List.of();
+  }
+
+  /** A registry row's request fields (none in a table made before they existed). */
+  static Map<String, ValueType> requestFields(Row r, ColumnDefinitions cols) {
+    Map<String, ValueType> out = new java.util.LinkedHashMap<>();
+    map(r, cols, "request_fields").forEach((n, t) -> out.put(n, ViewMetadata.fromCql(t)));
+    return out;
   }
 
   private static String text(Row r, ColumnDefinitions cols, String column) {

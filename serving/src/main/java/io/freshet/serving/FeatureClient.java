@@ -354,9 +354,9 @@ public final class FeatureClient implements AutoCloseable {
                         types,
                         Duration.ofMillis(r.getLong("ttl_ms")),
                         r.getString("spec_version"),
-                        requestFields(r),
-                        listOrEmpty(r, "request_features"),
-                        listOrEmpty(r, "request_expressions"));
+                        DeployedViews.requestFields(r, r.getColumnDefinitions()),
+                        DeployedViews.list(r, r.getColumnDefinitions(), "request_features"),
+                        DeployedViews.list(r, r.getColumnDefinitions(), "request_expressions"));
                   });
     }
     return meta.thenCompose(
@@ -374,22 +374,6 @@ public final class FeatureClient implements AutoCloseable {
                       }
                       return CompletableFuture.failedFuture(cause);
                     }));
-  }
-
-  /** A registry row's request fields (none in a table made before they existed). */
-  private static Map<String, ValueType> requestFields(Row r) {
-    Map<String, ValueType> out = new LinkedHashMap<>();
-    if (r.getColumnDefinitions().contains("request_fields") && !r.isNull("request_fields")) {
-      r.getMap("request_fields", String.class, String.class)
-          .forEach((n, t) -> out.put(n, ViewMetadata.fromCql(t)));
-    }
-    return out;
-  }
-
-  private static List<String> listOrEmpty(Row r, String column) {
-    return r.getColumnDefinitions().contains(column) && !r.isNull(column)
-        ? r.getList(column, String.class)
-        : List.of();
   }
 
   private CompletableFuture<PreparedStatement> prepare(ViewMetadata m, boolean warmingUp) {
