@@ -44,10 +44,13 @@ import java.util.TreeSet;
 public final class Expression implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  private static final CelOptions OPTIONS =
-      CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
-  private static final CelRuntime RUNTIME =
-      CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
+  /** CEL's options and runtime, made when an expression is first compiled or evaluated. */
+  private static final class Cel {
+    static final CelOptions OPTIONS =
+        CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
+    static final CelRuntime RUNTIME =
+        CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
+  }
 
   private final String text;
   private final Map<String, ValueType> declared;
@@ -130,7 +133,7 @@ public final class Expression implements Serializable {
   }
 
   private static CelCompiler compiler(Map<String, ValueType> inputs) {
-    CelCompilerBuilder b = CelCompilerFactory.standardCelCompilerBuilder().setOptions(OPTIONS);
+    CelCompilerBuilder b = CelCompilerFactory.standardCelCompilerBuilder().setOptions(Cel.OPTIONS);
     inputs.forEach((name, t) -> b.addVar(name, celType(t)));
     return b.build();
   }
@@ -286,7 +289,7 @@ public final class Expression implements Serializable {
     CelRuntime.Program p = program;
     if (p == null) {
       try {
-        p = RUNTIME.createProgram(compiler(declared).compile(text).getAst());
+        p = Cel.RUNTIME.createProgram(compiler(declared).compile(text).getAst());
       } catch (CelValidationException | CelEvaluationException e) {
         throw new IllegalStateException("expression " + text + " compiled before: " + e, e);
       }
