@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code POST /v1/features}: reads a {@link FeatureRequest} through the server's {@link
  * FeatureClient} (one {@code getManyAsync} per view, the entities deduplicated) and writes the
- * answer. The whole read, connection included, is bounded by the server's timeout; the JSON is
- * written on the server's own threads, not on the driver's I/O threads.
+ * answer. The whole read, connection included, is bounded by the server's timeout; the JSON of a
+ * large answer is written on the server's own threads, not on the driver's I/O threads (a small one
+ * where the read completes).
  *
  * <p>The answer: {@code {"features": [keys...], "results": [{"entity": e, "features": {key:
  * {"value": v, "status": "PRESENT|EXPIRED|MISSING", "age_ms": n}}}]}}, one result per requested
@@ -49,13 +50,21 @@ final class FeatureReads {
   CompletableFuture<byte[]> read(FeatureRequest request) {
     List<String> views = request.views();
     List<String> entities = request.distinctEntities();
-    return store
-        .client(timeout)
-        .thenCompose(client -> readViews(client, request, views, entities))
-        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .exceptionallyCompose(e -> CompletableFuture.failedFuture(store.failure(e, timeout)))
-        .thenApplyAsync(byView -> encode(request, byView), encoder);
+    CompletableFuture<Map<String, Map<String, FeatureVector>>> read =
+        store
+            .client(timeout)
+            .thenCompose(client -> readViews(client, request, views, entities))
+            .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .exceptionallyCompose(e -> CompletableFuture.failedFuture(store.failure(e, timeout)));
+    // a small answer is written where the read completes (microseconds); a hop to another thread
+    // would cost more than it, under load a scheduling delay of its own
+    return request.entities().size() * request.columns().size() <= INLINE_VALUES
+        ? read.thenApply(byView -> encode(request, byView))
+        : read.thenApplyAsync(byView -> encode(request, byView), encoder);
   }
+
+  /** Answers of at most this many values are encoded without a thread hop. */
+  static final int INLINE_VALUES = 64;
 
   private static CompletableFuture<Map<String, Map<String, FeatureVector>>> readViews(
       FeatureClient client, FeatureRequest request, List<String> views, List<String> entities) {

@@ -47,6 +47,20 @@ public final class ServerBench {
     fill(cp, spec);
     FeatureClient.Builder clientBuilder =
         FeatureClient.builder().contactPoint(cp).keyspace(KEYSPACE).localDatacenter("datacenter1");
+    if (args.length > 2 && args[2].equals("serve")) {
+      // the server alone, for a load generator in another process (wrk, ab): port, then seconds
+      try (FeatureServer server =
+          FeatureServer.builder()
+              .spec(spec)
+              .cassandra(clientBuilder, hostPort + ", keyspace " + KEYSPACE)
+              .port(Integer.parseInt(args[3]))
+              .build()
+              .start()) {
+        System.out.println("serving " + server.uri() + " for " + seconds + " s");
+        Thread.sleep(seconds * 1000L);
+      }
+      return;
+    }
     try (FeatureServer server =
             FeatureServer.builder()
                 .spec(spec)
@@ -64,44 +78,16 @@ public final class ServerBench {
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       URI features = server.uri().resolve("/v1/features");
       Random rnd = new Random(7);
-      Function<Integer, CompletableFuture<?>> httpCall =
-          k ->
-              http.sendAsync(
-                      HttpRequest.newBuilder(features)
-                          .header("Content-Type", "application/json")
-                          .POST(HttpRequest.BodyPublishers.ofString(body(rnd, k)))
-                          .build(),
-                      HttpResponse.BodyHandlers.ofString())
-                  .thenApply(
-                      r -> {
-                        if (r.statusCode() != 200) {
-                          throw new IllegalStateException(r.statusCode() + " " + r.body());
-                        }
-                        return r;
-                      });
       Function<Integer, CompletableFuture<?>> clientCall =
           k -> client.getManyAsync("risk", entities(rnd, k)).toCompletableFuture();
+      KeepAliveLoad load = new KeepAliveLoad(server.uri(), "/v1/features", 16);
       // warm-up: JIT, connections, prepared statements
-      run(httpCall, 1, 200, 10);
+      load.atRate(i -> body(rnd, 1), 500, 10);
       run(clientCall, 1, 500, 10);
-      // capacity: 4 callers, each waiting for its answer before the next request
+      // capacity: 4 connections, each waiting for its answer before the next request
+      KeepAliveLoad four = new KeepAliveLoad(server.uri(), "/v1/features", 4);
       for (int k : new int[] {1, 10}) {
-        Result closed =
-            closedLoop(
-                () -> {
-                  HttpResponse<String> r =
-                      http.send(
-                          HttpRequest.newBuilder(features)
-                              .header("Content-Type", "application/json")
-                              .POST(HttpRequest.BodyPublishers.ofString(body(rnd, k)))
-                              .build(),
-                          HttpResponse.BodyHandlers.ofString());
-                  if (r.statusCode() != 200) {
-                    throw new IllegalStateException(r.statusCode() + " " + r.body());
-                  }
-                },
-                4,
-                seconds);
+        Result closed = four.asFastAsPossible(i -> body(rnd, k), seconds);
         System.out.printf(
             Locale.ROOT,
             "closed loop, 4 callers, %d entities: %.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %d%n",
@@ -116,12 +102,12 @@ public final class ServerBench {
       System.out.println("|---|---|---|---|---|---|---|---|");
       for (int k : new int[] {1, 10, 100}) {
         int rate = k == 100 ? 100 : 500;
-        print("server POST /v1/features", k, rate, run(httpCall, k, rate, seconds));
+        print("server POST /v1/features", k, rate, load.atRate(i -> body(rnd, k), rate, seconds));
         print("Java client getManyAsync", k, rate, run(clientCall, k, rate, seconds));
       }
       int best = 0;
       for (int rate : new int[] {1000, 2000, 3000, 4000, 6000}) {
-        Result r = run(httpCall, 1, rate, seconds);
+        Result r = load.atRate(i -> body(rnd, 1), rate, seconds);
         print("server, rising rate", 1, rate, r);
         if (r.p(0.99) >= 20 || r.errors > 0 || r.achieved < rate * 0.95) {
           break;
@@ -171,47 +157,6 @@ public final class ServerBench {
       int i = (int) Math.ceil(q * s.length) - 1;
       return s[Math.max(0, Math.min(s.length - 1, i))];
     }
-  }
-
-  /** A request that throws on failure. */
-  interface Call {
-    void call() throws Exception;
-  }
-
-  /** {@code callers} threads, each calling again when its call returns, for {@code seconds}. */
-  static Result closedLoop(Call call, int callers, int seconds) throws Exception {
-    List<double[]> all = new ArrayList<>();
-    AtomicInteger errors = new AtomicInteger();
-    long end = System.nanoTime() + seconds * 1_000_000_000L;
-    List<Thread> threads = new ArrayList<>();
-    List<List<Double>> per = new ArrayList<>();
-    for (int t = 0; t < callers; t++) {
-      List<Double> mine = new ArrayList<>();
-      per.add(mine);
-      Thread th =
-          new Thread(
-              () -> {
-                while (System.nanoTime() < end) {
-                  long s = System.nanoTime();
-                  try {
-                    call.call();
-                  } catch (Exception e) {
-                    if (errors.incrementAndGet() == 1) {
-                      System.err.println("first error: " + e);
-                    }
-                  }
-                  mine.add((System.nanoTime() - s) / 1e6);
-                }
-              });
-      threads.add(th);
-      th.start();
-    }
-    for (Thread th : threads) {
-      th.join();
-    }
-    double[] millis = per.stream().flatMap(List::stream).mapToDouble(Double::doubleValue).toArray();
-    all.add(millis);
-    return new Result(millis, errors.get(), millis.length / (double) seconds);
   }
 
   /** Starts {@code call(k)} {@code rate} times a second for {@code seconds}, on schedule. */
