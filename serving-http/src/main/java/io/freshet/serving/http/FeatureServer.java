@@ -97,9 +97,9 @@ public final class FeatureServer implements AutoCloseable {
     this.metrics = new ServerMetrics(store::connected);
     this.threads = new QueuedThreadPool(b.maxThreads, 4, 60_000);
     threads.setName("freshet-serve");
-    // no reserved threads: a request then runs on the selector thread that read it rather than
-    // being handed to a spare one, one context switch less per request (measured: server p99 at
-    // 500 requests/s 5.8 ms with, 3.8-4.3 ms without; docs/benchmarks.md)
+    // no reserved threads (spare threads Jetty keeps waiting to take work over): on two shared
+    // cores the p99 at 500 requests/s fell from 5.8 ms with them to 3.8-4.3 ms without
+    // (ServerBench, docs/benchmarks.md); the mechanism is not profiled
     threads.setReservedThreads(0);
     this.reads = new FeatureReads(store, metrics, b.timeout, threads);
     this.app = Javalin.create(this::configure);
