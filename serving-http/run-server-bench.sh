@@ -20,6 +20,6 @@ fi
   -Dmdep.outputFile="$root/serving-http/target/bench.classpath" >&2
 uptime
 java -version 2>&1 | head -1
-java -Xmx1g --add-opens=java.base/java.util=ALL-UNNAMED \
+java -Xmx1g ${FRESHET_BENCH_JAVA_OPTS:-} --add-opens=java.base/java.util=ALL-UNNAMED \
   -cp "serving-http/target/test-classes:serving-http/target/classes:$(cat serving-http/target/bench.classpath)" \
   io.freshet.serving.http.ServerBench "$target" "$seconds"

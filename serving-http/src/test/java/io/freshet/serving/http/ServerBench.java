@@ -80,7 +80,8 @@ public final class ServerBench {
       Random rnd = new Random(7);
       Function<Integer, CompletableFuture<?>> clientCall =
           k -> client.getManyAsync("risk", entities(rnd, k)).toCompletableFuture();
-      KeepAliveLoad load = new KeepAliveLoad(server.uri(), "/v1/features", 16);
+      KeepAliveLoad load =
+          new KeepAliveLoad(server.uri(), "/v1/features", Integer.getInteger("connections", 16));
       // warm-up: JIT, connections, prepared statements
       load.atRate(i -> body(rnd, 1), 500, 10);
       run(clientCall, 1, 500, 10);
