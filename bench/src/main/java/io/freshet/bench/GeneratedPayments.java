@@ -52,7 +52,7 @@ final class GeneratedPayments {
       for (String f : fields) {
         values.add(p.field(f));
       }
-      return new Decoded(new EventRow(p.customerId(), p.eventTime(), values), null);
+      return new Decoded(new EventRow(p.customerId(), p.eventTime(), values), null, -1, -1L);
     }
   }
 

@@ -4,11 +4,15 @@ import io.freshet.avro.DeadLetter;
 import io.freshet.avro.Decoded;
 import io.freshet.avro.EventRow;
 import io.freshet.avro.FeatureUpdate;
+import io.freshet.avro.Violation;
+import io.freshet.operators.features.Expectations;
 import io.freshet.operators.features.SourceFields;
+import io.freshet.operators.flink.ExpectationOperator;
 import io.freshet.operators.flink.LateToDeadLetter;
 import io.freshet.operators.flink.SplitDeadLetters;
 import io.freshet.operators.flink.StampWrittenAt;
 import io.freshet.operators.flink.ViewFeatureOperator;
+import io.freshet.operators.flink.ViolationJudge;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SourceSpec;
 import io.freshet.spec.ViewSpec;
@@ -24,23 +28,33 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * The feature job of one spec: builds the topology, does not run it.
  *
  * <pre>
- *  source (decode per partition, watermarks) ─► split ─┬─► dead letters ─────────────────┐
- *                                                      └─► keyBy(entity)                 │
- *                                                           ├─► features: view A ─► sinks │
- *                                                           │      └─ too late ──────────┤
- *                                                           └─► features: view B ─► sinks ├─► dead-letter sink
+ *  source (decode per partition, watermarks)
+ *    ─► expectations ─► split ─┬─► dead letters ───────────────────────────┐
+ *         │                    └─► keyBy(entity)                           │
+ *         │                         ├─► features: view A ─► sinks          │
+ *         │                         │      └─ too late ────────────────────┤
+ *         │                         └─► features: view B ─► sinks          ├─► dead-letter sink
+ *         └─► period counts, heartbeats ─► keyBy(check) ─► violations ─► violation sink
  * </pre>
  *
- * Every operator's uid derives from the source and view names, so savepoints survive upgrades.
+ * The expectations operator is there only when the spec has expectations or a freshness SLA.
+ *
+ * <p>Every operator's uid derives from the source and view names, so savepoints survive upgrades.
  */
 public final class FeatureJob {
   private final FeatureSpec spec;
   private final EventSource source;
   private final FeatureSinks sinks;
 
-  /** The job's terminal streams. */
+  /**
+   * The job's terminal streams.
+   *
+   * @param violations expectation and freshness violations, or null when the spec has neither
+   */
   public record Outputs(
-      Map<String, DataStream<FeatureUpdate>> updates, DataStream<DeadLetter> deadLetters) {}
+      Map<String, DataStream<FeatureUpdate>> updates,
+      DataStream<DeadLetter> deadLetters,
+      DataStream<Violation> violations) {}
 
   public FeatureJob(FeatureSpec spec, EventSource source, FeatureSinks sinks) {
     this.spec = spec;
@@ -57,6 +71,27 @@ public final class FeatureJob {
                 (d, kafkaTs) -> d.getEvent() != null ? d.getEvent().getEventTime() : Long.MIN_VALUE)
             .withIdleness(src.idleTimeout());
     DataStream<Decoded> decoded = source.create(env, src, fields.names(), watermarks);
+    Expectations expectations = Expectations.of(spec, fields);
+    DataStream<Violation> violations = null;
+    if (!expectations.isEmpty() || src.freshness() != null) {
+      SingleOutputStreamOperator<Decoded> checked =
+          decoded
+              .transform(
+                  "expectations: " + src.name(),
+                  new AvroTypeInfo<>(Decoded.class),
+                  new ExpectationOperator(src, expectations))
+              .uid("expectations-" + src.name())
+              .name("expectations: " + src.name())
+              .setParallelism(decoded.getParallelism()); // chained to the source
+      violations =
+          checked
+              .getSideOutput(ExpectationOperator.PARTIALS)
+              .keyBy(p -> p.getCheck().toString())
+              .process(new ViolationJudge(src, expectations), new AvroTypeInfo<>(Violation.class))
+              .uid("violations-" + src.name())
+              .name("violations: " + src.name());
+      decoded = checked;
+    }
     SingleOutputStreamOperator<EventRow> events =
         decoded
             .process(new SplitDeadLetters(), new AvroTypeInfo<>(EventRow.class))
@@ -99,6 +134,9 @@ public final class FeatureJob {
       sinks.updates(src, view, stamped);
     }
     sinks.deadLetters(src, dead);
-    return new Outputs(updates, dead);
+    if (violations != null) {
+      sinks.violations(src, violations);
+    }
+    return new Outputs(updates, dead, violations);
   }
 }

@@ -58,8 +58,9 @@ public final class FeatureJobMain {
       List.of(new CassandraUpdateSink(), new IcebergUpdateSink());
 
   /**
-   * The production sinks: the {@link #STORES} turned on in {@code conf}, dead letters to Kafka.
-   * Public for launchers that build the job in their own environment ({@code freshet run}).
+   * The production sinks: the {@link #STORES} turned on in {@code conf}, dead letters and
+   * expectation violations to Kafka. Public for launchers that build the job in their own
+   * environment ({@code freshet run}).
    */
   public static FeatureSinks sinks(Configuration conf) {
     return FeatureSinks.of(
@@ -69,7 +70,12 @@ public final class FeatureJobMain {
             deadLetters
                 .sinkTo(KafkaConnector.deadLetterSink(source, conf))
                 .uid("dead-letter-sink-" + source.name())
-                .name("dead letters: " + source.deadLetterTopic()));
+                .name("dead letters: " + source.deadLetterTopic()),
+        (source, violations) ->
+            violations
+                .sinkTo(KafkaConnector.violationSink(source, conf))
+                .uid("violation-sink-" + source.name())
+                .name("violations: " + source.violationsTopic()));
   }
 
   private static String requireValue(String[] args, int i, String flag) {

@@ -2,6 +2,7 @@ package io.freshet.jobs;
 
 import io.freshet.avro.DeadLetter;
 import io.freshet.avro.FeatureUpdate;
+import io.freshet.avro.Violation;
 import io.freshet.connectors.UpdateSink;
 import io.freshet.spec.SourceSpec;
 import io.freshet.spec.ViewSpec;
@@ -16,6 +17,9 @@ public interface FeatureSinks {
 
   void deadLetters(SourceSpec source, DataStream<DeadLetter> deadLetters);
 
+  /** Expectation and freshness violations (none by default: they are counted in metrics). */
+  default void violations(SourceSpec source, DataStream<Violation> violations) {}
+
   /** No sinks: the caller uses the streams {@link FeatureJob#build} returns. */
   FeatureSinks NONE =
       new FeatureSinks() {
@@ -28,12 +32,14 @@ public interface FeatureSinks {
 
   /**
    * Every view's updates to each of {@code stores} that {@code conf} turns on (each store reads its
-   * own flag and options and sets its own uids), dead letters to {@code deadLetters}.
+   * own flag and options and sets its own uids), dead letters to {@code deadLetters}, violations to
+   * {@code violations}.
    */
   static FeatureSinks of(
       List<UpdateSink> stores,
       Configuration conf,
-      BiConsumer<SourceSpec, DataStream<DeadLetter>> deadLetters) {
+      BiConsumer<SourceSpec, DataStream<DeadLetter>> deadLetters,
+      BiConsumer<SourceSpec, DataStream<Violation>> violations) {
     List<UpdateSink> enabled = stores.stream().filter(store -> store.enabled(conf)).toList();
     return new FeatureSinks() {
       @Override
@@ -46,6 +52,11 @@ public interface FeatureSinks {
       @Override
       public void deadLetters(SourceSpec source, DataStream<DeadLetter> letters) {
         deadLetters.accept(source, letters);
+      }
+
+      @Override
+      public void violations(SourceSpec source, DataStream<Violation> found) {
+        violations.accept(source, found);
       }
     };
   }

@@ -291,7 +291,7 @@ class CassandraSinkRestartIT {
                     }
                   }
                   GENERATED.incrementAndGet();
-                  return new Decoded(event(fields, i), null);
+                  return new Decoded(event(fields, i), null, -1, -1L);
                 },
                 new AvroTypeInfo<>(Decoded.class))
             .setParallelism(1)

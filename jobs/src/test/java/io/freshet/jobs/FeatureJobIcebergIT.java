@@ -302,7 +302,8 @@ class FeatureJobIcebergIT {
 
   /** The Iceberg history attached as the job attaches its stores; dead letters dropped. */
   static FeatureSinks historySinks(Configuration conf) {
-    return FeatureSinks.of(List.of(new IcebergUpdateSink()), conf, (source, deadLetters) -> {});
+    return FeatureSinks.of(
+        List.of(new IcebergUpdateSink()), conf, (source, deadLetters) -> {}, (source, v) -> {});
   }
 
   /**
@@ -615,7 +616,10 @@ class FeatureJobIcebergIT {
         }
         events.add(
             new Decoded(
-                new EventRow(p.getCustomerId(), p.getEventTime().toEpochMilli(), values), null));
+                new EventRow(p.getCustomerId(), p.getEventTime().toEpochMilli(), values),
+                null,
+                -1,
+                -1L));
       }
       AvroTypeInfo<Decoded> type = new AvroTypeInfo<>(Decoded.class);
       return (gated ? GatedSource.of(env, events, type) : env.fromData(events, type))

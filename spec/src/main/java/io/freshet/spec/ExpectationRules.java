@@ -20,7 +20,10 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
  */
 final class ExpectationRules {
 
-  private static final List<String> EXPECTATION_KEYS = List.of("min", "max", "max_null_rate");
+  private static final List<String> EXPECTATION_KEYS =
+      List.of("min", "max", "max_null_rate", "allowed", "dead_letter");
+
+  private static final List<String> RULE_KEYS = List.of("name", "expr", "dead_letter");
 
   private final YamlWalker in;
   private final SourceSchema schema;
@@ -91,6 +94,40 @@ final class ExpectationRules {
     if (f == null) {
       return null;
     }
+    Node allowedNode = f.get("allowed");
+    List<String> allowed = new ArrayList<>();
+    if (allowedNode != null) {
+      org.yaml.snakeyaml.nodes.SequenceNode seq =
+          in.sequence(allowedNode, fp + ".allowed", "allowed is a list of values, e.g. [EUR, USD]");
+      if (seq == null) {
+        ok = false;
+      } else {
+        for (int i = 0; i < seq.getValue().size(); i++) {
+          String v = in.string(seq.getValue().get(i), fp + ".allowed[" + i + "]");
+          if (v == null) {
+            ok = false;
+          } else {
+            allowed.add(v);
+          }
+        }
+      }
+      Optional<ValueType> vt =
+          field == null ? Optional.empty() : AvroTypes.valueType(field.schema());
+      if (field != null && (vt.isEmpty() || vt.get() != ValueType.STRING)) {
+        in.error(
+            allowedNode,
+            fp + ".allowed",
+            "allowed applies to string fields, but "
+                + quote(fieldName)
+                + " is "
+                + AvroTypes.describe(field.schema())
+                + "; use min and max for numbers");
+        ok = false;
+      }
+    }
+    Node deadNode = f.get("dead_letter");
+    Boolean dead = deadNode == null ? Boolean.FALSE : in.bool(deadNode, fp + ".dead_letter");
+    ok &= dead != null;
     Node minNode = f.get("min");
     Node maxNode = f.get("max");
     Node nullRateNode = f.get("max_null_rate");
@@ -132,6 +169,81 @@ final class ExpectationRules {
         ok = false;
       }
     }
-    return ok ? new Expectation(fieldName, min, max, nullRate) : null;
+    return ok ? new Expectation(fieldName, min, max, nullRate, allowed, dead) : null;
+  }
+
+  /**
+   * The view's {@code rules:} (cross-field expectations: CEL over the source's scalar fields,
+   * giving a bool), none if absent, or null after reporting any problem.
+   */
+  List<ExpectationRule> rules(Node node, String path) {
+    List<ExpectationRule> out = new ArrayList<>();
+    if (node == null) {
+      return out;
+    }
+    org.yaml.snakeyaml.nodes.SequenceNode seq =
+        in.sequence(
+            node,
+            path,
+            "rules is a list, e.g. - {name: same_country, expr: \"billing_country =="
+                + " card_country\"}");
+    if (seq == null) {
+      return null;
+    }
+    Map<String, ValueType> inputs = schema == null ? null : schema.scalarFields();
+    boolean ok = true;
+    Map<String, Node> seen = new HashMap<>();
+    for (int i = 0; i < seq.getValue().size(); i++) {
+      String rp = path + "[" + i + "]";
+      YamlWalker.Fields f =
+          in.fields(
+              seq.getValue().get(i),
+              rp,
+              RULE_KEYS,
+              "a rule is a mapping such as {name: same_country, expr: \"a == b\"}");
+      if (f == null) {
+        ok = false;
+        continue;
+      }
+      Node nameNode = f.required("name", "e.g. name: same_country");
+      String name = in.name(nameNode, rp + ".name", false);
+      if (name != null && seen.putIfAbsent(name, nameNode) != null) {
+        in.error(
+            nameNode,
+            rp + ".name",
+            "duplicate rule " + quote(name) + " (first on line " + line(seen.get(name)) + ")");
+        name = null;
+      }
+      Node exprNode = f.required("expr", "a condition in CEL, e.g. expr: \"amount >= 0\"");
+      String text = in.string(exprNode, rp + ".expr");
+      Node deadNode = f.get("dead_letter");
+      Boolean dead = deadNode == null ? Boolean.FALSE : in.bool(deadNode, rp + ".dead_letter");
+      if (name == null || text == null || dead == null || inputs == null) {
+        ok = false;
+        continue;
+      }
+      try {
+        Expression e = Expression.compile(text, inputs);
+        if (e.type() != ValueType.BOOLEAN) {
+          in.error(
+              exprNode,
+              rp + ".expr",
+              "a rule is a condition (true when the record is as expected), but this expression"
+                  + " gives a "
+                  + e.type().name().toLowerCase(java.util.Locale.ROOT));
+          ok = false;
+          continue;
+        }
+        out.add(new ExpectationRule(name, e, dead));
+      } catch (Expression.Invalid x) {
+        in.error(
+            exprNode,
+            rp + ".expr",
+            (x.column() > 0 ? "at column " + x.column() + " of the expression: " : "")
+                + x.getMessage());
+        ok = false;
+      }
+    }
+    return ok ? out : null;
   }
 }

@@ -33,7 +33,10 @@ final class SourceRules {
           "max_out_of_orderness",
           "allowed_lateness",
           "idle_timeout",
-          "archive");
+          "archive",
+          "freshness");
+
+  private static final List<String> FRESHNESS_KEYS = List.of("max_silence", "max_watermark_lag");
 
   private static final List<String> ARCHIVE_KEYS = List.of("path", "until", "format");
 
@@ -98,6 +101,8 @@ final class SourceRules {
     Duration idle = f.durationOr("idle_timeout", true, DEFAULT_IDLE_TIMEOUT);
     Node archiveNode = f.get("archive");
     ArchiveSpec archive = archiveNode == null ? null : archive(archiveNode);
+    Node freshnessNode = f.get("freshness");
+    Freshness freshness = freshnessNode == null ? null : freshness(freshnessNode);
 
     SourceSpec spec = null;
     if (name != null
@@ -108,7 +113,8 @@ final class SourceRules {
         && outOfOrder != null
         && lateness != null
         && idle != null
-        && (archiveNode == null || archive != null)) {
+        && (archiveNode == null || archive != null)
+        && (freshnessNode == null || freshness != null)) {
       spec =
           new SourceSpec(
               name,
@@ -120,9 +126,36 @@ final class SourceRules {
               outOfOrder,
               lateness,
               idle,
-              archive);
+              archive,
+              freshness);
     }
     return new Source(spec, fields);
+  }
+
+  /** {@code freshness:} max_silence and/or max_watermark_lag, or null after reporting. */
+  private Freshness freshness(Node node) {
+    YamlWalker.Fields f =
+        in.fields(
+            node,
+            "source.freshness",
+            FRESHNESS_KEYS,
+            "freshness is a mapping such as {max_silence: 5m, max_watermark_lag: 2m}");
+    if (f == null) {
+      return null;
+    }
+    Duration silence = f.durationOr("max_silence", true, null);
+    Duration lag = f.durationOr("max_watermark_lag", true, null);
+    boolean ok =
+        (f.get("max_silence") == null || silence != null)
+            && (f.get("max_watermark_lag") == null || lag != null);
+    if (ok && silence == null && lag == null) {
+      in.error(
+          node,
+          "source.freshness",
+          "freshness names no bound; give max_silence (e.g. 5m), max_watermark_lag, or both");
+      return null;
+    }
+    return ok ? new Freshness(silence, lag) : null;
   }
 
   /**

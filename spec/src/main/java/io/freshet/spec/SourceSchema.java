@@ -39,6 +39,15 @@ record SourceSchema(Schema schema, String ref) {
     return field;
   }
 
+  /** The fields with a Freshet value type (what a rule's expression may read), by name. */
+  Map<String, ValueType> scalarFields() {
+    Map<String, ValueType> out = new java.util.LinkedHashMap<>();
+    for (Schema.Field f : schema.getFields()) {
+      AvroTypes.valueType(f.schema()).ifPresent(t -> out.put(f.name(), t));
+    }
+    return out;
+  }
+
   List<String> fieldNames() {
     return schema.getFields().stream().map(Schema.Field::name).toList();
   }

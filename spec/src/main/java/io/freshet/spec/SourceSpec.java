@@ -18,6 +18,7 @@ import org.apache.avro.Schema;
  *     later ones go to the late path
  * @param idleTimeout a partition with no data for this long stops holding back the watermark
  * @param archive past events read before the topic, or null
+ * @param freshness the freshness SLA the job checks, or null
  */
 public record SourceSpec(
     String name,
@@ -29,7 +30,8 @@ public record SourceSpec(
     Duration maxOutOfOrderness,
     Duration allowedLateness,
     Duration idleTimeout,
-    ArchiveSpec archive)
+    ArchiveSpec archive,
+    Freshness freshness)
     implements java.io.Serializable {
 
   public SourceSpec {
@@ -38,6 +40,32 @@ public record SourceSpec(
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(entityField, "entityField");
     Objects.requireNonNull(eventTimeField, "eventTimeField");
+  }
+
+  /** A source without a freshness SLA. */
+  public SourceSpec(
+      String name,
+      String topic,
+      String schemaRef,
+      Schema schema,
+      String entityField,
+      String eventTimeField,
+      Duration maxOutOfOrderness,
+      Duration allowedLateness,
+      Duration idleTimeout,
+      ArchiveSpec archive) {
+    this(
+        name,
+        topic,
+        schemaRef,
+        schema,
+        entityField,
+        eventTimeField,
+        maxOutOfOrderness,
+        allowedLateness,
+        idleTimeout,
+        archive,
+        null);
   }
 
   /** A source without an archive. */
@@ -76,7 +104,8 @@ public record SourceSpec(
         maxOutOfOrderness,
         allowedLateness,
         idleTimeout,
-        archive);
+        archive,
+        freshness);
   }
 
   /** The same source with another idle timeout. */
@@ -91,7 +120,8 @@ public record SourceSpec(
         maxOutOfOrderness,
         allowedLateness,
         newIdleTimeout,
-        archive);
+        archive,
+        freshness);
   }
 
   /** The same source with another archive (null: none). */
@@ -106,11 +136,17 @@ public record SourceSpec(
         maxOutOfOrderness,
         allowedLateness,
         idleTimeout,
-        newArchive);
+        newArchive,
+        freshness);
   }
 
   public String deadLetterTopic() {
     return topic + ".dead-letters";
+  }
+
+  /** The topic expectation violations are written to. */
+  public String violationsTopic() {
+    return topic + ".violations";
   }
 
   public String lateTopic() {

@@ -28,6 +28,8 @@ final class ViewRules {
           "request_fields",
           "request_features",
           "expectations",
+          "rules",
+          "expectation_period",
           "description",
           "owner",
           "tags");
@@ -118,6 +120,8 @@ final class ViewRules {
     List<Expectation> checks =
         expectations.expectations(f.get("expectations"), path + ".expectations");
 
+    List<ExpectationRule> rules = expectations.rules(f.get("rules"), path + ".rules");
+    Duration period = f.durationOr("expectation_period", true, ViewSpec.DEFAULT_EXPECTATION_PERIOD);
     Docs docs = in.docs(f, path);
     List<FeatureDef> defs =
         read.valid() ? read.read().stream().map(FeatureRules.Feature::def).toList() : null;
@@ -139,7 +143,9 @@ final class ViewRules {
         || checks == null
         || docs == null
         || requestFields == null
-        || requestFeatures == null) {
+        || requestFeatures == null
+        || rules == null
+        || period == null) {
       return new View(name, nameNode, null);
     }
     Map<String, Docs> featureDocs = new HashMap<>();
@@ -152,7 +158,17 @@ final class ViewRules {
         name,
         nameNode,
         new ViewSpec(
-            name, ttl, tile, defs, checks, docs, featureDocs, requestFields, requestFeatures));
+            name,
+            ttl,
+            tile,
+            defs,
+            checks,
+            docs,
+            featureDocs,
+            requestFields,
+            requestFeatures,
+            rules,
+            period));
   }
 
   private Features features(YamlWalker.Fields f, String path, Duration tile, boolean tileBroken) {

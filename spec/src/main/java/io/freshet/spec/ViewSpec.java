@@ -27,6 +27,9 @@ import java.util.Map;
  * @param requestFields the fields a read passes for request-time features, with their types, in
  *     declared order
  * @param requestFeatures features computed when read, from stored features and request fields
+ * @param rules cross-field expectations on source fields
+ * @param expectationPeriod the event-time period over which null rates are measured and violations
+ *     reported
  */
 public record ViewSpec(
     String name,
@@ -37,8 +40,13 @@ public record ViewSpec(
     Docs docs,
     Map<String, Docs> featureDocs,
     Map<String, ValueType> requestFields,
-    List<RequestFeature> requestFeatures)
+    List<RequestFeature> requestFeatures,
+    List<ExpectationRule> rules,
+    Duration expectationPeriod)
     implements java.io.Serializable {
+
+  /** The expectation period when the spec gives none. */
+  public static final Duration DEFAULT_EXPECTATION_PERIOD = Duration.ofMinutes(1);
 
   public ViewSpec {
     features = List.copyOf(features);
@@ -47,6 +55,33 @@ public record ViewSpec(
     featureDocs = Map.copyOf(featureDocs);
     requestFields = Collections.unmodifiableMap(new LinkedHashMap<>(requestFields));
     requestFeatures = List.copyOf(requestFeatures);
+    rules = List.copyOf(rules);
+    expectationPeriod = expectationPeriod == null ? DEFAULT_EXPECTATION_PERIOD : expectationPeriod;
+  }
+
+  /** A view without rules, with the default expectation period. */
+  public ViewSpec(
+      String name,
+      Duration ttl,
+      Duration tile,
+      List<FeatureDef> features,
+      List<Expectation> expectations,
+      Docs docs,
+      Map<String, Docs> featureDocs,
+      Map<String, ValueType> requestFields,
+      List<RequestFeature> requestFeatures) {
+    this(
+        name,
+        ttl,
+        tile,
+        features,
+        expectations,
+        docs,
+        featureDocs,
+        requestFields,
+        requestFeatures,
+        List.of(),
+        null);
   }
 
   /** A view without docs. */
@@ -56,7 +91,18 @@ public record ViewSpec(
       Duration tile,
       List<FeatureDef> features,
       List<Expectation> expectations) {
-    this(name, ttl, tile, features, expectations, Docs.NONE, Map.of(), Map.of(), List.of());
+    this(
+        name,
+        ttl,
+        tile,
+        features,
+        expectations,
+        Docs.NONE,
+        Map.of(),
+        Map.of(),
+        List.of(),
+        List.of(),
+        null);
   }
 
   /** The features of a served vector: the stored ones in order, then the request-time ones. */

@@ -320,6 +320,22 @@ final class YamlWalker {
   }
 
   /** A finite number, or null after reporting why it is not one (null if node is null). */
+  /** true or false, or null after reporting another value. */
+  Boolean bool(Node node, String path) {
+    String text = string(node, path);
+    if (text == null) {
+      return null;
+    }
+    if (text.equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (text.equalsIgnoreCase("false")) {
+      return false;
+    }
+    error(node, path, "must be true or false, but is " + quote(text));
+    return null;
+  }
+
   Double number(Node node, String path) {
     String text = string(node, path);
     if (text == null) {

@@ -126,7 +126,7 @@ public final class EventDecoder {
       }
       values.add(v);
     }
-    return new Decoded(new EventRow(entityText, ts, values), null);
+    return new Decoded(new EventRow(entityText, ts, values), null, raw.partition(), raw.offset());
   }
 
   /** Maps Avro runtime values to Freshet's value types: Long, Double, String, Boolean. */
@@ -163,6 +163,8 @@ public final class EventDecoder {
             raw.value() == null ? null : ByteBuffer.wrap(raw.value()),
             code,
             reason,
-            System.currentTimeMillis()));
+            System.currentTimeMillis()),
+        raw.partition(),
+        raw.offset());
   }
 }

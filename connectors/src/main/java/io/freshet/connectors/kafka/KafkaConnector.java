@@ -2,6 +2,7 @@ package io.freshet.connectors.kafka;
 
 import io.freshet.avro.DeadLetter;
 import io.freshet.avro.Decoded;
+import io.freshet.avro.Violation;
 import io.freshet.spec.SourceSpec;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
@@ -59,13 +60,26 @@ public final class KafkaConnector {
    * at least once (a replay after a failure may repeat some).
    */
   public static KafkaSink<DeadLetter> deadLetterSink(SourceSpec source, Configuration conf) {
-    return KafkaSink.<DeadLetter>builder()
+    return avroSink(source.deadLetterTopic(), DeadLetter.class, conf);
+  }
+
+  /**
+   * The violations sink: Avro {@link Violation} records to {@link SourceSpec#violationsTopic()}, at
+   * least once.
+   */
+  public static KafkaSink<Violation> violationSink(SourceSpec source, Configuration conf) {
+    return avroSink(source.violationsTopic(), Violation.class, conf);
+  }
+
+  private static <T extends org.apache.avro.specific.SpecificRecord> KafkaSink<T> avroSink(
+      String topic, Class<T> type, Configuration conf) {
+    return KafkaSink.<T>builder()
         .setBootstrapServers(conf.get(KafkaOptions.BOOTSTRAP_SERVERS))
         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
         .setRecordSerializer(
-            KafkaRecordSerializationSchema.<DeadLetter>builder()
-                .setTopic(source.deadLetterTopic())
-                .setValueSerializationSchema(AvroSerializationSchema.forSpecific(DeadLetter.class))
+            KafkaRecordSerializationSchema.<T>builder()
+                .setTopic(topic)
+                .setValueSerializationSchema(AvroSerializationSchema.forSpecific(type))
                 .build())
         .build();
   }

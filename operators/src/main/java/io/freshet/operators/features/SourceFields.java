@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * The source fields the views read, in a fixed order: the layout of {@code EventRow.values}. Fields
- * aggregated by a feature come first, then fields that only expectations watch.
+ * aggregated by a feature come first, then fields that only expectations watch, then fields only
+ * expectation rules read (appending keeps every earlier position when a spec adds one).
  */
 public final class SourceFields implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
@@ -33,6 +34,15 @@ public final class SourceFields implements java.io.Serializable {
       for (Expectation e : v.expectations()) {
         if (!fields.contains(e.field())) {
           fields.add(e.field());
+        }
+      }
+    }
+    for (ViewSpec v : spec.views()) {
+      for (io.freshet.spec.ExpectationRule r : v.rules()) {
+        for (String in : r.expression().inputs()) {
+          if (!fields.contains(in)) {
+            fields.add(in);
+          }
         }
       }
     }

@@ -31,8 +31,8 @@ public final class LateToDeadLetter implements MapFunction<EventRow, DeadLetter>
     this.allowedLatenessMillis = allowedLatenessMillis;
   }
 
-  @Override
-  public DeadLetter map(EventRow e) {
+  /** The decoded event as Avro bytes: the value of a dead letter made after decoding. */
+  static ByteBuffer encode(EventRow e) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try {
       BinaryEncoder enc = EncoderFactory.get().binaryEncoder(bytes, null);
@@ -41,6 +41,11 @@ public final class LateToDeadLetter implements MapFunction<EventRow, DeadLetter>
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);
     }
+    return ByteBuffer.wrap(bytes.toByteArray());
+  }
+
+  @Override
+  public DeadLetter map(EventRow e) {
     return new DeadLetter(
         source,
         topic,
@@ -48,7 +53,7 @@ public final class LateToDeadLetter implements MapFunction<EventRow, DeadLetter>
         -1L,
         e.getEventTime(),
         ByteBuffer.wrap(e.getEntity().getBytes(StandardCharsets.UTF_8)),
-        ByteBuffer.wrap(bytes.toByteArray()),
+        encode(e),
         "TOO_LATE",
         "event time "
             + e.getEventTime()

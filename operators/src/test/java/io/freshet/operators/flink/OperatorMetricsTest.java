@@ -110,10 +110,10 @@ class OperatorMetricsTest {
         new OneInputStreamOperatorTestHarness<Decoded, EventRow>(
             new ProcessOperator<>(new SplitDeadLetters()), metrics.environment())) {
       h.open();
-      h.processElement(new StreamRecord<>(new Decoded(event("a", 1).getValue(), null)));
-      h.processElement(new StreamRecord<>(new Decoded(null, deadLetter("NOT_AVRO"))));
-      h.processElement(new StreamRecord<>(new Decoded(null, deadLetter("NOT_A_NUMBER"))));
-      h.processElement(new StreamRecord<>(new Decoded(null, deadLetter("NOT_AVRO"))));
+      h.processElement(new StreamRecord<>(new Decoded(event("a", 1).getValue(), null, -1, -1L)));
+      h.processElement(new StreamRecord<>(new Decoded(null, deadLetter("NOT_AVRO"), -1, -1L)));
+      h.processElement(new StreamRecord<>(new Decoded(null, deadLetter("NOT_A_NUMBER"), -1, -1L)));
+      h.processElement(new StreamRecord<>(new Decoded(null, deadLetter("NOT_AVRO"), -1, -1L)));
       assertThat(metrics.count("deadLetters.reason.NOT_AVRO.count")).isEqualTo(2);
       assertThat(metrics.count("deadLetters.reason.NOT_A_NUMBER.count")).isEqualTo(1);
       assertThat(metrics.count("deadLetters.total")).isEqualTo(3);

@@ -1,0 +1,301 @@
+package io.freshet.operators.features;
+
+import io.freshet.spec.Expectation;
+import io.freshet.spec.ExpectationRule;
+import io.freshet.spec.Expression;
+import io.freshet.spec.FeatureSpec;
+import io.freshet.spec.ViewSpec;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A spec's data expectations compiled into checks on decoded events (plain Java, no Flink): per
+ * record, a field's min, max and allowed values and each cross-field rule; over each event-time
+ * period of its view, a field's null rate. A null value passes min, max and allowed (the null rate
+ * watches nulls), and a rule with a null input is not evaluated (it neither holds nor breaks).
+ */
+public final class Expectations implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** What a check tests. */
+  public enum Kind {
+    MIN,
+    MAX,
+    ALLOWED,
+    MAX_NULL_RATE,
+    RULE
+  }
+
+  /** One check of one view. */
+  public static final class Check implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    final String id;
+    final String view;
+    final String field;
+    final String rule;
+    final String expected;
+    final Kind kind;
+    final int fieldIndex;
+    final double bound;
+    final Set<String> allowed;
+    final Expression expression;
+    final int[] inputIndex;
+    final boolean deadLetter;
+    final long periodMillis;
+
+    private Check(
+        String view,
+        String field,
+        String rule,
+        String expected,
+        Kind kind,
+        int fieldIndex,
+        double bound,
+        Set<String> allowed,
+        Expression expression,
+        int[] inputIndex,
+        boolean deadLetter,
+        long periodMillis) {
+      this.id = view + ":" + (field == null ? "" : field) + ":" + rule;
+      this.view = view;
+      this.field = field;
+      this.rule = rule;
+      this.expected = expected;
+      this.kind = kind;
+      this.fieldIndex = fieldIndex;
+      this.bound = bound;
+      this.allowed = allowed;
+      this.expression = expression;
+      this.inputIndex = inputIndex;
+      this.deadLetter = deadLetter;
+      this.periodMillis = periodMillis;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    public String view() {
+      return view;
+    }
+
+    /** The source field, or null for a rule. */
+    public String field() {
+      return field;
+    }
+
+    /** min, max, allowed, max_null_rate or rule:NAME. */
+    public String rule() {
+      return rule;
+    }
+
+    /** What the spec asks, for people: "&gt;= 0", "null rate &lt;= 0.02". */
+    public String expected() {
+      return expected;
+    }
+
+    public Kind kind() {
+      return kind;
+    }
+
+    public boolean deadLetter() {
+      return deadLetter;
+    }
+
+    public long periodMillis() {
+      return periodMillis;
+    }
+
+    /** For MAX_NULL_RATE: the largest allowed rate. */
+    public double maxRate() {
+      return bound;
+    }
+
+    /** Whether a record counts for this check (MAX_NULL_RATE: whether its value is null). */
+    public boolean isNull(List<Object> values) {
+      return values.get(fieldIndex) == null;
+    }
+
+    /**
+     * What the record shows that breaks this per-record check, or null when it holds (always null
+     * for MAX_NULL_RATE).
+     */
+    public String broken(List<Object> values) {
+      switch (kind) {
+        case MIN, MAX -> {
+          Object v = values.get(fieldIndex);
+          if (v instanceof Number n) {
+            double d = n.doubleValue();
+            boolean bad = kind == Kind.MIN ? d < bound : d > bound;
+            return bad ? String.valueOf(v) : null;
+          }
+          return null;
+        }
+        case ALLOWED -> {
+          Object v = values.get(fieldIndex);
+          return v == null || allowed.contains(v.toString()) ? null : "\"" + v + "\"";
+        }
+        case RULE -> {
+          Map<String, Object> in = new HashMap<>();
+          List<String> names = expression.inputs();
+          for (int i = 0; i < inputIndex.length; i++) {
+            Object v = values.get(inputIndex[i]);
+            if (v == null) {
+              return null;
+            }
+            in.put(names.get(i), v);
+          }
+          try {
+            Object ok = expression.evaluate(in);
+            return Boolean.FALSE.equals(ok) ? describe(in) : null;
+          } catch (Expression.Failure e) {
+            return "evaluation failed: " + e.getMessage() + " with " + describe(in);
+          }
+        }
+        default -> {
+          return null;
+        }
+      }
+    }
+
+    private static String describe(Map<String, Object> in) {
+      List<String> parts = new ArrayList<>();
+      new java.util.TreeMap<>(in).forEach((k, v) -> parts.add(k + "=" + v));
+      return String.join(", ", parts);
+    }
+  }
+
+  private final List<Check> checks;
+
+  private Expectations(List<Check> checks) {
+    this.checks = List.copyOf(checks);
+  }
+
+  /** The checks of every view of the spec, over events laid out by {@code fields}. */
+  public static Expectations of(FeatureSpec spec, SourceFields fields) {
+    List<Check> out = new ArrayList<>();
+    for (ViewSpec v : spec.views()) {
+      long period = v.expectationPeriod().toMillis();
+      for (Expectation e : v.expectations()) {
+        int at = fields.indexOf(e.field());
+        if (e.min() != null) {
+          out.add(
+              new Check(
+                  v.name(),
+                  e.field(),
+                  "min",
+                  ">= " + num(e.min()),
+                  Kind.MIN,
+                  at,
+                  e.min(),
+                  null,
+                  null,
+                  null,
+                  e.deadLetter(),
+                  period));
+        }
+        if (e.max() != null) {
+          out.add(
+              new Check(
+                  v.name(),
+                  e.field(),
+                  "max",
+                  "<= " + num(e.max()),
+                  Kind.MAX,
+                  at,
+                  e.max(),
+                  null,
+                  null,
+                  null,
+                  e.deadLetter(),
+                  period));
+        }
+        if (!e.allowed().isEmpty()) {
+          out.add(
+              new Check(
+                  v.name(),
+                  e.field(),
+                  "allowed",
+                  "one of " + e.allowed(),
+                  Kind.ALLOWED,
+                  at,
+                  0,
+                  new HashSet<>(e.allowed()),
+                  null,
+                  null,
+                  e.deadLetter(),
+                  period));
+        }
+        if (e.maxNullRate() != null) {
+          out.add(
+              new Check(
+                  v.name(),
+                  e.field(),
+                  "max_null_rate",
+                  "null rate <= " + num(e.maxNullRate()),
+                  Kind.MAX_NULL_RATE,
+                  at,
+                  e.maxNullRate(),
+                  null,
+                  null,
+                  null,
+                  false,
+                  period));
+        }
+      }
+      for (ExpectationRule r : v.rules()) {
+        List<String> inputs = r.expression().inputs();
+        int[] idx = new int[inputs.size()];
+        for (int i = 0; i < idx.length; i++) {
+          idx[i] = fields.indexOf(inputs.get(i));
+        }
+        out.add(
+            new Check(
+                v.name(),
+                null,
+                "rule:" + r.name(),
+                r.expression().text(),
+                Kind.RULE,
+                -1,
+                0,
+                null,
+                r.expression(),
+                idx,
+                r.deadLetter(),
+                period));
+      }
+    }
+    return new Expectations(out);
+  }
+
+  private static String num(double d) {
+    return d == Math.rint(d) && Math.abs(d) < 1e15
+        ? String.format(Locale.ROOT, "%d", (long) d)
+        : String.valueOf(d);
+  }
+
+  public List<Check> checks() {
+    return checks;
+  }
+
+  public boolean isEmpty() {
+    return checks.isEmpty();
+  }
+
+  /** A check by id, or null. */
+  public Check check(String id) {
+    for (Check c : checks) {
+      if (c.id.equals(id)) {
+        return c;
+      }
+    }
+    return null;
+  }
+}
