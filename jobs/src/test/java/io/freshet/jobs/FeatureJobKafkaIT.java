@@ -318,10 +318,16 @@ class FeatureJobKafkaIT {
 
   static List<DeadLetter> readAll(TestServices services, String topic, int expected)
       throws Exception {
+    return readAll(services, topic, expected, DeadLetter.class);
+  }
+
+  /** The Avro records of partition 0 of a topic: the expected count, then any beyond it. */
+  static <T extends org.apache.avro.specific.SpecificRecord> List<T> readAll(
+      TestServices services, String topic, int expected, Class<T> type) throws Exception {
     Properties props = services.kafkaProperties();
     props.put("key.deserializer", ByteArrayDeserializer.class.getName());
     props.put("value.deserializer", ByteArrayDeserializer.class.getName());
-    List<DeadLetter> out = new ArrayList<>();
+    List<T> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props)) {
       TopicPartition tp = new TopicPartition(topic, 0);
       c.assign(List.of(tp));
@@ -329,12 +335,12 @@ class FeatureJobKafkaIT {
       Deadline deadline = Deadline.in(Duration.ofSeconds(30));
       while (out.size() < expected && deadline.hasTimeLeft()) {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-          out.add(AvroBytes.decode(r.value(), DeadLetter.class));
+          out.add(AvroBytes.decode(r.value(), type));
         }
       }
       // anything beyond the expected count would be a duplicate or a wrong dead letter
       for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-        out.add(AvroBytes.decode(r.value(), DeadLetter.class));
+        out.add(AvroBytes.decode(r.value(), type));
       }
     }
     return out;

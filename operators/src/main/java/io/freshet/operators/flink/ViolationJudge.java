@@ -91,7 +91,7 @@ public final class ViolationJudge extends KeyedProcessFunction<String, CheckPart
   public void processElement(CheckPartial p, Context ctx, Collector<Violation> out)
       throws Exception {
     if (p.getCheck().equals(ExpectationOperator.freshnessId(source))) {
-      heartbeats.put(p.getSubtask(), p);
+      heartbeats.put(p.getSubtask(), CheckPartial.newBuilder(p).build()); // input may be reused
       if (firstHeartbeat.value() == null) {
         firstHeartbeat.update(p.getPeriodStart());
       }
@@ -115,7 +115,7 @@ public final class ViolationJudge extends KeyedProcessFunction<String, CheckPart
     }
     CheckPartial merged = periods.get(p.getPeriodStart());
     if (merged == null) {
-      periods.put(p.getPeriodStart(), p);
+      periods.put(p.getPeriodStart(), CheckPartial.newBuilder(p).build()); // input may be reused
       ctx.timerService().registerEventTimeTimer(end);
       return;
     }

@@ -1,0 +1,243 @@
+package io.freshet.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.freshet.avro.DeadLetter;
+import io.freshet.avro.FeatureUpdate;
+import io.freshet.avro.Violation;
+import io.freshet.connectors.kafka.KafkaConnector;
+import io.freshet.connectors.kafka.KafkaOptions;
+import io.freshet.examples.payments.Payment;
+import io.freshet.spec.FeatureSpec;
+import io.freshet.spec.SourceSpec;
+import io.freshet.spec.SpecParser;
+import io.freshet.spec.ViewSpec;
+import io.freshet.testing.AvroBytes;
+import io.freshet.testing.FlinkMiniClusterExtension;
+import io.freshet.testing.Payments;
+import io.freshet.testing.RealServicesExtension;
+import io.freshet.testing.TestServices;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * In-stream expectations in the feature job on a MiniCluster (parallelism 2) reading the real Kafka
+ * broker: random payments with an injected null burst, out-of-range amounts, a currency not allowed
+ * (dead-lettered, as the spec says) and payments breaking a cross-field rule. The violations topic
+ * must hold exactly what a naive recount of the input per hour of event time says: each check's
+ * failing and total records per period, and the null rate against its bound.
+ */
+@ExtendWith(RealServicesExtension.class)
+class ExpectationsKafkaIT {
+  @RegisterExtension static final MiniClusterExtension FLINK = FlinkMiniClusterExtension.create();
+
+  private static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00Z
+  private static final long HOUR = 3_600_000L;
+
+  private static final String YAML =
+      """
+      source:
+        name: payments
+        topic: payments
+        schema: payment.avsc
+        entity: customer_id
+        event_time: event_time
+        max_out_of_orderness: 2s
+        allowed_lateness: 10m
+      views:
+        - name: risk
+          ttl: 7d
+          expectation_period: 1h
+          features:
+            - {name: txn_count_1h, agg: count, window: 1h}
+          expectations:
+            amount: {min: 0, max: 1000, max_null_rate: 0.2}
+            currency: {allowed: [EUR], dead_letter: true}
+          rules:
+            - {name: small_abroad, expr: "country != 'US' || amount < 300.0"}
+      """;
+
+  @Test
+  void violationsEqualANaiveRecountOfTheInput(TestServices services) throws Exception {
+    String topic = services.createTopic("expect", 2);
+    FeatureSpec parsed = SpecParser.parse(Path.of("../examples/payments/expect.yaml"), YAML);
+    FeatureSpec spec = FeatureJobKafkaIT.onTopic(parsed, topic, Duration.ofSeconds(30));
+    SourceSpec source = spec.source();
+    services.createTopic(source.deadLetterTopic().substring(services.topicPrefix().length()), 1);
+    services.createTopic(source.violationsTopic().substring(services.topicPrefix().length()), 1);
+
+    List<Payment> payments =
+        new ArrayList<>(Payments.random(11, 2000, T0, Payments.skewedCustomers(30)));
+    long last = Payments.latest(payments);
+    // a null burst in the fourth hour, out-of-range amounts, and a currency not allowed
+    for (int i = 0; i < 40; i++) {
+      payments.add(payment("burst" + i, null, "EUR", "FR", T0 + 3 * HOUR + 60_000 + i * 1000));
+    }
+    payments.add(payment("neg", -3.0, "EUR", "FR", T0 + 5 * HOUR + 10));
+    payments.add(payment("huge", 5000.0, "EUR", "NL", T0 + 7 * HOUR + 10));
+    payments.add(payment("gbp", 10.0, "GBP", "GB", T0 + 9 * HOUR + 10));
+    payments.sort(java.util.Comparator.comparing(Payment::getEventTime));
+
+    Properties props = services.kafkaProperties();
+    props.put("key.serializer", ByteArraySerializer.class.getName());
+    props.put("value.serializer", ByteArraySerializer.class.getName());
+    RecordMetadata gbp = null;
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+      for (Payment p : payments) {
+        RecordMetadata md =
+            producer
+                .send(
+                    new ProducerRecord<>(topic, p.getCustomerId().getBytes(), AvroBytes.encode(p)))
+                .get();
+        if (p.getPaymentId().equals("gbp")) {
+          gbp = md;
+        }
+      }
+      FeatureJobKafkaIT.sendSentinels(producer, topic, 2, last + 10 * HOUR);
+    }
+
+    Configuration conf = new Configuration();
+    conf.set(KafkaOptions.BOOTSTRAP_SERVERS, services.kafkaBootstrapServers());
+    conf.set(KafkaOptions.STARTING_OFFSETS, "earliest");
+    conf.set(KafkaOptions.BOUNDED, true);
+    FeatureSinks sinks =
+        new FeatureSinks() {
+          @Override
+          public void updates(SourceSpec src, ViewSpec view, DataStream<FeatureUpdate> u) {}
+
+          @Override
+          public void deadLetters(SourceSpec src, DataStream<DeadLetter> dead) {
+            dead.sinkTo(KafkaConnector.deadLetterSink(src, conf)).uid("dead-letter-sink");
+          }
+
+          @Override
+          public void violations(SourceSpec src, DataStream<Violation> found) {
+            found.sinkTo(KafkaConnector.violationSink(src, conf)).uid("violation-sink");
+          }
+        };
+    FeatureJobKafkaIT.runToEnd(spec, conf, sinks, FeatureJobKafkaIT.pipelineConfig());
+
+    // the naive recount: per hour of event time, every check over every payment
+    Map<String, long[]> expected = new TreeMap<>(); // "rule@periodStart" -> failing, records
+    Map<String, String> firstObserved = new TreeMap<>();
+    for (Payment p : payments) {
+      long start = Math.floorDiv(p.getEventTime().toEpochMilli(), HOUR) * HOUR;
+      Double amount = p.getAmount();
+      String currency = p.getCurrency();
+      String country = p.getCountry();
+      count(expected, firstObserved, "min", start, amount != null && amount < 0, amount);
+      count(expected, firstObserved, "max", start, amount != null && amount > 1000, amount);
+      count(expected, firstObserved, "max_null_rate", start, amount == null, null);
+      count(
+          expected,
+          firstObserved,
+          "allowed",
+          start,
+          !"EUR".equals(currency),
+          "\"" + currency + "\"");
+      boolean ruleBroken =
+          country != null && amount != null && country.equals("US") && !(amount < 300.0);
+      count(expected, firstObserved, "rule:small_abroad", start, ruleBroken, null);
+    }
+    List<String> expectedViolations = new ArrayList<>();
+    expected.forEach(
+        (k, v) -> {
+          boolean nullRate = k.startsWith("max_null_rate@");
+          if (nullRate ? v[0] / (double) v[1] > 0.2 : v[0] > 0) {
+            expectedViolations.add(k + " " + v[0] + "/" + v[1]);
+          }
+        });
+    assertThat(expectedViolations)
+        .as("the input breaks each check")
+        .anyMatch(s -> s.startsWith("min@"))
+        .anyMatch(s -> s.startsWith("max@"))
+        .anyMatch(s -> s.startsWith("allowed@"))
+        .anyMatch(s -> s.startsWith("max_null_rate@"))
+        .anyMatch(s -> s.startsWith("rule:small_abroad@"));
+
+    List<Violation> violations =
+        FeatureJobKafkaIT.readAll(
+            services, source.violationsTopic(), expectedViolations.size(), Violation.class);
+    List<String> actual =
+        violations.stream()
+            .map(
+                v ->
+                    v.getRule()
+                        + "@"
+                        + v.getPeriodStart()
+                        + " "
+                        + v.getViolations()
+                        + "/"
+                        + v.getRecords())
+            .sorted()
+            .toList();
+    assertThat(actual).isEqualTo(expectedViolations.stream().sorted().toList());
+    for (Violation v : violations) {
+      assertThat(v.getPeriodEnd()).isEqualTo(v.getPeriodStart() + HOUR);
+      assertThat(v.getSource()).isEqualTo("payments");
+      assertThat(v.getView()).isEqualTo("risk");
+      assertThat(v.getSamples()).isNotEmpty().allMatch(s -> s.matches("\\d+:\\d+ entity=.*"));
+      if (v.getRule().equals("max_null_rate")) {
+        assertThat(v.getObserved())
+            .isEqualTo(
+                String.format(
+                    Locale.ROOT,
+                    "null rate %.4f (%d of %d)",
+                    v.getViolations() / (double) v.getRecords(),
+                    v.getViolations(),
+                    v.getRecords()));
+      }
+    }
+    assertThat(
+            violations.stream()
+                .filter(v -> v.getRule().equals("min"))
+                .findFirst()
+                .orElseThrow()
+                .getObserved())
+        .isEqualTo("-3.0");
+
+    // the GBP payment was dead-lettered where it was read; nothing else was
+    List<DeadLetter> dead = FeatureJobKafkaIT.readAll(services, source.deadLetterTopic(), 1);
+    assertThat(dead).hasSize(1);
+    assertThat(dead.get(0).getReasonCode()).isEqualTo("EXPECTATION");
+    assertThat(dead.get(0).getPartition()).isEqualTo(gbp.partition());
+    assertThat(dead.get(0).getOffset()).isEqualTo(gbp.offset());
+  }
+
+  private static void count(
+      Map<String, long[]> expected,
+      Map<String, String> first,
+      String rule,
+      long start,
+      boolean failing,
+      Object observed) {
+    long[] c = expected.computeIfAbsent(rule + "@" + start, k -> new long[2]);
+    c[1]++;
+    if (failing) {
+      c[0]++;
+      first.putIfAbsent(rule + "@" + start, String.valueOf(observed));
+    }
+  }
+
+  private static Payment payment(
+      String id, Double amount, String currency, String country, long ts) {
+    return new Payment(id, "c-" + id, "m1", amount, currency, country, Instant.ofEpochMilli(ts));
+  }
+}
