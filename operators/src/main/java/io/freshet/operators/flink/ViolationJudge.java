@@ -78,6 +78,9 @@ public final class ViolationJudge extends KeyedProcessFunction<String, CheckPart
             .getMapState(new MapStateDescriptor<>("breach-reported", Types.STRING, Types.LONG));
     metrics = getRuntimeContext().getMetricGroup().addGroup("expectations");
     violations = new ConcurrentHashMap<>();
+    for (Expectations.Check c : expectations.checks()) {
+      counter(c.view() + "/" + (c.field() == null ? "" : c.field() + ".") + c.rule());
+    }
     silenceMs = -1;
     watermarkLagMs = -1;
     if (source.freshness() != null) {
