@@ -175,6 +175,7 @@ class ExpectationsKafkaIT {
     List<Violation> violations =
         FeatureJobKafkaIT.readAll(
             services, source.violationsTopic(), expectedViolations.size(), Violation.class);
+    violations.forEach(v -> System.out.println("violation: " + v));
     List<String> actual =
         violations.stream()
             .map(
