@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       TrainingSetCommand.class,
       MaintainCommand.class,
       CheckConsistencyCommand.class,
+      DriftCommand.class,
       DeadLettersCommand.class,
       ViewsCommand.class,
       ProduceCommand.class,

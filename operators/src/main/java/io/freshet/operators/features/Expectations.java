@@ -7,11 +7,9 @@ import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.ViewSpec;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -143,20 +141,11 @@ public final class Expectations implements Serializable {
           return v == null || allowed.contains(v.toString()) ? null : "\"" + v + "\"";
         }
         case RULE -> {
-          Map<String, Object> in = new HashMap<>();
-          List<String> names = expression.inputs();
-          for (int i = 0; i < inputIndex.length; i++) {
-            Object v = values.get(inputIndex[i]);
-            if (v == null) {
-              return null;
-            }
-            in.put(names.get(i), v);
-          }
           try {
-            Object ok = expression.evaluate(in);
-            return Boolean.FALSE.equals(ok) ? describe(in) : null;
+            Object ok = expression.evaluate(i -> values.get(inputIndex[i]));
+            return Boolean.FALSE.equals(ok) ? describe(values) : null;
           } catch (Expression.Failure e) {
-            return "evaluation failed: " + e.getMessage() + " with " + describe(in);
+            return "evaluation failed: " + e.getMessage() + " with " + describe(values);
           }
         }
         default -> {
@@ -165,9 +154,13 @@ public final class Expectations implements Serializable {
       }
     }
 
-    private static String describe(Map<String, Object> in) {
+    /** The rule's inputs as "name=value, ..." (names sorted). */
+    private String describe(List<Object> values) {
       List<String> parts = new ArrayList<>();
-      new java.util.TreeMap<>(in).forEach((k, v) -> parts.add(k + "=" + v));
+      List<String> names = expression.inputs();
+      for (int i = 0; i < inputIndex.length; i++) {
+        parts.add(names.get(i) + "=" + values.get(inputIndex[i]));
+      }
       return String.join(", ", parts);
     }
   }

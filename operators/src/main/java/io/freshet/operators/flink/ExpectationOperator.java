@@ -56,6 +56,12 @@ public final class ExpectationOperator extends AbstractStreamOperator<Decoded>
   private transient List<Expectations.Check> checks;
   private transient Counter[] failures;
   private transient Map<Long, CheckPartial>[] open;
+
+  /** Per check, the period last counted into and its partial: events mostly arrive in order. */
+  private transient long[] lastStart;
+
+  private transient CheckPartial[] last;
+  private transient int subtask;
   private transient long lastEventAt;
   private transient long watermark;
 
@@ -86,6 +92,10 @@ public final class ExpectationOperator extends AbstractStreamOperator<Decoded>
               .counter("failures");
       open[i] = new HashMap<>();
     }
+    lastStart = new long[checks.size()];
+    java.util.Arrays.fill(lastStart, Long.MIN_VALUE);
+    last = new CheckPartial[checks.size()];
+    subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
     lastEventAt = -1;
     watermark = Long.MIN_VALUE;
     Freshness f = source.freshness();
@@ -133,20 +143,7 @@ public final class ExpectationOperator extends AbstractStreamOperator<Decoded>
       }
       long period = c.periodMillis();
       long start = Math.floorDiv(e.getEventTime(), period) * period;
-      CheckPartial p =
-          open[i].computeIfAbsent(
-              start,
-              s ->
-                  new CheckPartial(
-                      c.id(),
-                      getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
-                      s,
-                      0L,
-                      0L,
-                      null,
-                      new ArrayList<>(),
-                      -1L,
-                      Long.MIN_VALUE));
+      CheckPartial p = lastStart[i] == start ? last[i] : partial(i, start);
       p.setRecords(p.getRecords() + 1);
       if (observed != null) {
         p.setFailing(p.getFailing() + 1);
@@ -191,6 +188,27 @@ public final class ExpectationOperator extends AbstractStreamOperator<Decoded>
     }
   }
 
+  /** The partial of check {@code i} for the period from {@code start}, made if new. */
+  private CheckPartial partial(int i, long start) {
+    CheckPartial p =
+        open[i].computeIfAbsent(
+            start,
+            s ->
+                new CheckPartial(
+                    checks.get(i).id(),
+                    subtask,
+                    s,
+                    0L,
+                    0L,
+                    null,
+                    new ArrayList<>(),
+                    -1L,
+                    Long.MIN_VALUE));
+    lastStart[i] = start;
+    last[i] = p;
+    return p;
+  }
+
   @Override
   public void processWatermark(Watermark mark) throws Exception {
     watermark = mark.getTimestamp();
@@ -202,6 +220,10 @@ public final class ExpectationOperator extends AbstractStreamOperator<Decoded>
         if (p.getKey() + period <= watermark) {
           output.collect(PARTIALS, new StreamRecord<>(p.getValue(), p.getKey()));
           it.remove();
+          if (lastStart[i] == p.getKey()) {
+            lastStart[i] = Long.MIN_VALUE;
+            last[i] = null;
+          }
         }
       }
     }
@@ -216,7 +238,7 @@ public final class ExpectationOperator extends AbstractStreamOperator<Decoded>
         new StreamRecord<>(
             new CheckPartial(
                 freshnessId(source),
-                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                subtask,
                 time,
                 0L,
                 0L,
