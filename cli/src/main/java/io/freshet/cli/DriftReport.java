@@ -41,7 +41,13 @@ final class DriftReport {
       List<String> bins,
       double[] trainingShare,
       double[] productionShare,
+      double[] histogramEdges,
+      double[] trainingHistogram,
+      double[] productionHistogram,
       boolean drifted) {}
+
+  /** Equal-width bins of the numbers' histogram, over both samples' range. */
+  static final int HISTOGRAM_BINS = 24;
 
   private DriftReport() {}
 
@@ -72,8 +78,23 @@ final class DriftReport {
       double psi = tv.length == 0 || pv.length == 0 ? Double.NaN : psi(ts, ps);
       Double ks = tv.length == 0 || pv.length == 0 ? null : ks(tv, pv);
       boolean drifted = psi > maxPsi || (ks != null && ks > maxKs);
+      double[] hist = histogramEdges(tv, pv);
       return new Feature(
-          name, type, t.size(), p.size(), tNull, pNull, psi, ks, labels, ts, ps, drifted);
+          name,
+          type,
+          t.size(),
+          p.size(),
+          tNull,
+          pNull,
+          psi,
+          ks,
+          labels,
+          ts,
+          ps,
+          hist,
+          hist == null ? null : histogram(tv, hist),
+          hist == null ? null : histogram(pv, hist),
+          drifted);
     }
     Map<String, Long> counts = new HashMap<>();
     for (Object v : t) {
@@ -93,7 +114,56 @@ final class DriftReport {
     double[] ps = categoryShares(p, kept);
     double psi = t.isEmpty() || p.isEmpty() ? Double.NaN : psi(ts, ps);
     return new Feature(
-        name, type, t.size(), p.size(), tNull, pNull, psi, null, labels, ts, ps, psi > maxPsi);
+        name,
+        type,
+        t.size(),
+        p.size(),
+        tNull,
+        pNull,
+        psi,
+        null,
+        labels,
+        ts,
+        ps,
+        null,
+        null,
+        null,
+        psi > maxPsi);
+  }
+
+  /** {@link #HISTOGRAM_BINS} + 1 equal-width edges over both sorted samples, or null. */
+  private static double[] histogramEdges(double[] a, double[] b) {
+    if (a.length == 0 && b.length == 0) {
+      return null;
+    }
+    double lo = Math.min(a.length > 0 ? a[0] : b[0], b.length > 0 ? b[0] : a[0]);
+    double hi =
+        Math.max(
+            a.length > 0 ? a[a.length - 1] : b[b.length - 1],
+            b.length > 0 ? b[b.length - 1] : a[a.length - 1]);
+    if (hi <= lo) {
+      hi = lo + 1;
+    }
+    double[] e = new double[HISTOGRAM_BINS + 1];
+    for (int i = 0; i <= HISTOGRAM_BINS; i++) {
+      e[i] = lo + (hi - lo) * i / HISTOGRAM_BINS;
+    }
+    return e;
+  }
+
+  /** Shares of the values per equal-width bin (the last bin includes its upper edge). */
+  private static double[] histogram(double[] values, double[] edges) {
+    double[] h = new double[edges.length - 1];
+    double lo = edges[0];
+    double width = (edges[edges.length - 1] - lo) / h.length;
+    for (double v : values) {
+      int bin = (int) Math.min(h.length - 1, Math.max(0, Math.floor((v - lo) / width)));
+      h[bin]++;
+    }
+    for (int i = 0; i < h.length; i++) {
+      h[i] = values.length == 0 ? 0 : h[i] / values.length;
+    }
+    return h;
   }
 
   private static double share(long n, long of) {
@@ -187,7 +257,8 @@ final class DriftReport {
     if (d == Math.rint(d) && Math.abs(d) < 1e12) {
       return String.format(Locale.ROOT, "%d", (long) d);
     }
-    return String.format(Locale.ROOT, "%.4g", d);
+    String g = String.format(Locale.ROOT, "%.4g", d);
+    return g.contains(".") && !g.contains("e") ? g.replaceAll("0+$", "").replaceAll("\\.$", "") : g;
   }
 
   /** The terminal table. */
@@ -293,10 +364,100 @@ final class DriftReport {
               Double.isNaN(f.psi()) ? "" : String.format(Locale.ROOT, " &mdash; PSI %.4f", f.psi()))
           .append(f.ks() == null ? "" : String.format(Locale.ROOT, ", KS %.4f", f.ks()))
           .append("</h2>\n")
+          .append(f.histogramEdges() == null ? "" : overlay(f))
           .append(svg(f))
           .append("</div>\n");
     }
     return sb.append("</body></html>\n").toString();
+  }
+
+  /**
+   * The numbers' histograms over both samples' range, equal-width bins, training and production
+   * drawn over each other (half transparent), with the range's ends and middle labelled.
+   */
+  private static String overlay(Feature f) {
+    double[] e = f.histogramEdges();
+    double[] t = f.trainingHistogram();
+    double[] p = f.productionHistogram();
+    int left = 44;
+    int top = 10;
+    int h = 140;
+    int barW = 14;
+    int w = left + t.length * barW + 20;
+    double max = 0;
+    for (int i = 0; i < t.length; i++) {
+      max = Math.max(max, Math.max(t[i], p[i]));
+    }
+    max = max == 0 ? 1 : max;
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\""
+                + " aria-label=\"histogram of %s\"><text x=\"%d\" y=\"%d\" font-size=\"10\">"
+                + "histogram, %d equal bins</text>",
+            w,
+            top + h + 40,
+            esc(f.name()),
+            left,
+            top + 8,
+            t.length));
+    for (int k = 0; k <= 4; k++) {
+      int y = top + h - (int) Math.round(h * k / 4.0);
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<text x=\"%d\" y=\"%d\" font-size=\"10\" text-anchor=\"end\">%.0f%%</text>"
+                  + "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#eee\"/>",
+              left - 4,
+              y + 3,
+              max * k / 4 * 100,
+              left,
+              y,
+              w - 5,
+              y));
+    }
+    for (int i = 0; i < t.length; i++) {
+      int x = left + i * barW;
+      int th = (int) Math.round(h * t[i] / max);
+      int ph = (int) Math.round(h * p[i] / max);
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#3b7dd8\""
+                  + " fill-opacity=\"0.55\"/><rect x=\"%d\" y=\"%d\" width=\"%d\""
+                  + " height=\"%d\" fill=\"#e8702a\" fill-opacity=\"0.55\"/>",
+              x,
+              top + h - th,
+              barW - 1,
+              th,
+              x,
+              top + h - ph,
+              barW - 1,
+              ph));
+    }
+    int y = top + h + 14;
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>"
+                + "<text x=\"%d\" y=\"%d\" font-size=\"10\">%s</text>"
+                + "<text x=\"%d\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%s</text>"
+                + "<text x=\"%d\" y=\"%d\" font-size=\"10\" text-anchor=\"end\">%s</text></svg>",
+            left,
+            top + h,
+            left + t.length * barW,
+            top + h,
+            left,
+            y,
+            num(e[0]),
+            left + t.length * barW / 2,
+            y,
+            num(e[e.length / 2]),
+            left + t.length * barW,
+            y,
+            num(e[e.length - 1])));
+    return sb.append("<br>").toString();
   }
 
   /** Bars per bin, training and production side by side, with the bins' labels under them. */
@@ -323,6 +484,13 @@ final class DriftReport {
             w,
             top + h + labelH,
             esc(f.name())));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<text x=\"%d\" y=\"%d\" font-size=\"10\">%s</text>",
+            left,
+            top + 8,
+            f.type().isNumeric() ? "PSI bins: the training set's deciles" : "PSI bins: values"));
     sb.append(
         String.format(
             Locale.ROOT,
