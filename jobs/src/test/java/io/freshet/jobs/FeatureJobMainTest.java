@@ -26,9 +26,11 @@ class FeatureJobMainTest {
         .containsExactly(
             "Sink Committer: dead-letter-sink-payments",
             "Sink Committer: iceberg-history-payments-customer_risk",
+            "Sink Committer: violation-sink-payments",
             "cassandra-sink-payments-customer_risk",
             "dead-letter-sink-payments",
             "dead-letter-split-payments",
+            "expectations-payments",
             "features-payments-customer_risk",
             "iceberg-history-payments-customer_risk",
             "iceberg-history-payments-customer_risk-rows",
@@ -38,6 +40,8 @@ class FeatureJobMainTest {
             "test-events",
             "test-source",
             "too-late-payments-customer_risk",
+            "violation-sink-payments",
+            "violations-payments",
             "written-at-payments-customer_risk");
   }
 
