@@ -98,7 +98,12 @@ class FeatureJobArchiveIT {
         "{\"customer_id\": \"c1\", \"merchant_id\": \"m1\", \"amount\": \"twelve\", \"event_time\": "
             + T0
             + "}");
-    lines.add(14, "{\"customer_id\": \"\", \"merchant_id\": \"m1\", \"event_time\": " + T0 + "}");
+    lines.add(
+        14,
+        "{\"customer_id\": \"\", \"merchant_id\": \"m1\", \"currency\": \"EUR\","
+            + " \"event_time\": "
+            + T0
+            + "}");
     for (Payment p : payments.subList(1_400, 1_410)) {
       lines.add(json(p));
     }
