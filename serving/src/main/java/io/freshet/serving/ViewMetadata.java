@@ -79,10 +79,7 @@ public record ViewMetadata(
       Map<String, ValueType> requestFields,
       List<String> requestFeatures,
       List<String> expressions) {
-    Map<String, ValueType> inputs = new LinkedHashMap<>();
-    for (int i = 0; i < features.size(); i++) {
-      inputs.put(features.get(i), types.get(i));
-    }
+    Map<String, ValueType> inputs = Expression.inputsOf(features, types);
     inputs.putAll(requestFields);
     List<RequestFeature> computed = new ArrayList<>();
     for (int i = 0; i < requestFeatures.size(); i++) {

@@ -222,26 +222,19 @@ final class ExpectationRules {
         ok = false;
         continue;
       }
-      try {
-        Expression e = Expression.compile(text, inputs);
-        if (e.type() != ValueType.BOOLEAN) {
-          in.error(
-              exprNode,
-              rp + ".expr",
-              "a rule is a condition (true when the record is as expected), but this expression"
-                  + " gives a "
-                  + e.type().name().toLowerCase(java.util.Locale.ROOT));
-          ok = false;
-          continue;
-        }
-        out.add(new ExpectationRule(name, e, dead));
-      } catch (Expression.Invalid x) {
+      Expression e = in.expression(exprNode, rp + ".expr", text, inputs);
+      if (e == null) {
+        ok = false;
+      } else if (e.type() != ValueType.BOOLEAN) {
         in.error(
             exprNode,
             rp + ".expr",
-            (x.column() > 0 ? "at column " + x.column() + " of the expression: " : "")
-                + x.getMessage());
+            "a rule is a condition (true when the record is as expected), but this expression"
+                + " gives a "
+                + e.type().name().toLowerCase(java.util.Locale.ROOT));
         ok = false;
+      } else {
+        out.add(new ExpectationRule(name, e, dead));
       }
     }
     return ok ? out : null;

@@ -17,7 +17,6 @@ import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import dev.cel.runtime.CelVariableResolver;
 import java.io.Serializable;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -329,7 +328,7 @@ public final class Expression implements Serializable {
 
   /** Names to types, the shape {@link #compile} takes, from parallel lists. */
   public static Map<String, ValueType> inputsOf(List<String> names, List<ValueType> types) {
-    Map<String, ValueType> m = new HashMap<>();
+    Map<String, ValueType> m = new LinkedHashMap<>();
     for (int i = 0; i < names.size(); i++) {
       m.put(names.get(i), types.get(i));
     }

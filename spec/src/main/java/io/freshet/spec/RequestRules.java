@@ -173,17 +173,7 @@ final class RequestRules {
     if (text == null || docs == null || inputs == null) {
       return null;
     }
-    Expression e;
-    try {
-      e = Expression.compile(text, inputs);
-    } catch (Expression.Invalid x) {
-      in.error(
-          exprNode,
-          path + ".expr",
-          (x.column() > 0 ? "at column " + x.column() + " of the expression: " : "")
-              + x.getMessage());
-      return null;
-    }
-    return ok ? new RequestFeature(name, e, docs) : null;
+    Expression e = in.expression(exprNode, path + ".expr", text, inputs);
+    return ok && e != null ? new RequestFeature(name, e, docs) : null;
   }
 }

@@ -320,6 +320,23 @@ final class YamlWalker {
   }
 
   /** A finite number, or null after reporting why it is not one (null if node is null). */
+  /**
+   * {@code text} compiled as an expression over {@code inputs}, or null after reporting why it does
+   * not compile (at {@code node}, with the column in the expression).
+   */
+  Expression expression(Node node, String path, String text, Map<String, ValueType> inputs) {
+    try {
+      return Expression.compile(text, inputs);
+    } catch (Expression.Invalid x) {
+      error(
+          node,
+          path,
+          (x.column() > 0 ? "at column " + x.column() + " of the expression: " : "")
+              + x.getMessage());
+      return null;
+    }
+  }
+
   /** true or false, or null after reporting another value. */
   Boolean bool(Node node, String path) {
     String text = string(node, path);

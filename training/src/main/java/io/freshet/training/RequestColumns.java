@@ -203,13 +203,7 @@ final class RequestColumns {
       }
     }
     for (Manifest.RequestRead r : reads) {
-      Schema type =
-          switch (ValueType.valueOf(r.type())) {
-            case LONG -> Schema.create(Schema.Type.LONG);
-            case DOUBLE -> Schema.create(Schema.Type.DOUBLE);
-            case STRING -> Schema.create(Schema.Type.STRING);
-            case BOOLEAN -> Schema.create(Schema.Type.BOOLEAN);
-          };
+      Schema type = TrainingOutput.schemaOf(ValueType.valueOf(r.type()));
       fields.add(
           new Schema.Field(
               r.column(),

@@ -227,6 +227,16 @@ public final class TrainingOutput {
     }
   }
 
+  /** The Avro type of a feature column's values (the column is a union with null). */
+  static Schema schemaOf(io.freshet.spec.ValueType type) {
+    return switch (type) {
+      case LONG -> Schema.create(Schema.Type.LONG);
+      case DOUBLE -> Schema.create(Schema.Type.DOUBLE);
+      case STRING -> Schema.create(Schema.Type.STRING);
+      case BOOLEAN -> Schema.create(Schema.Type.BOOLEAN);
+    };
+  }
+
   /** The non-null branch of an optional (null union) schema; the schema itself otherwise. */
   static Schema nonNull(Schema s) {
     if (s.getType() == Schema.Type.UNION) {

@@ -518,13 +518,7 @@ public final class TrainingSet {
           throw new TrainingSetException(
               "output column '" + name + "' would appear twice: rename the spine column");
         }
-        Schema type =
-            switch (p.types.get(i)) {
-              case LONG -> Schema.create(Schema.Type.LONG);
-              case DOUBLE -> Schema.create(Schema.Type.DOUBLE);
-              case STRING -> Schema.create(Schema.Type.STRING);
-              case BOOLEAN -> Schema.create(Schema.Type.BOOLEAN);
-            };
+        Schema type = TrainingOutput.schemaOf(p.types.get(i));
         fields.add(
             new Schema.Field(
                 name,
