@@ -705,6 +705,10 @@ public abstract class TrainingSetScenarios {
               new io.freshet.spec.RequestFeature(
                   "moved",
                   io.freshet.spec.Expression.compile("country != country_now", inputs),
+                  null),
+              new io.freshet.spec.RequestFeature(
+                  "big_amount",
+                  io.freshet.spec.Expression.compile("amount > 100.0", inputs),
                   null)));
     } catch (io.freshet.spec.Expression.Invalid e) {
       throw new AssertionError(e);
@@ -839,6 +843,27 @@ public abstract class TrainingSetScenarios {
                 .build());
     assertThat(ParquetRows.text(again)).isEqualTo(ParquetRows.text(out));
     assertThat(reproduced.requestFeatures()).isEqualTo(m.requestFeatures());
+
+    // a request-time feature of request fields alone: nothing to join, computed from the spine
+    Path alone = dir.resolve("alone.parquet");
+    run(
+        TrainingSet.builder()
+            .catalog(catalog, "freshet", catalogProperties)
+            .spec(new FeatureSpec(null, SOURCE, List.of(SHORT_WITH_REQUESTS, LONG)))
+            .spine(spineFile)
+            .entityColumn("customer")
+            .timestampColumn("event_ts")
+            .select("short_view:big_amount")
+            .output(alone)
+            .build());
+    List<GenericRecord> aloneRows = ParquetRows.read(alone);
+    assertThat(aloneRows).hasSize(spine.size());
+    for (int i = 0; i < spine.size(); i++) {
+      Double amount = amounts.get(i);
+      assertThat(plain(aloneRows.get(i).get("big_amount")))
+          .as("row %d", i)
+          .isEqualTo(amount == null ? null : amount > 100.0);
+    }
 
     TrainingSet noColumn =
         TrainingSet.builder()
