@@ -41,11 +41,7 @@ final class RequestColumns {
   record Selection(
       List<FeatureSelection> stored,
       List<FeatureSelection> requested,
-      Set<FeatureSelection> hidden) {
-    boolean isEmpty() {
-      return requested.isEmpty();
-    }
-  }
+      Set<FeatureSelection> hidden) {}
 
   /**
    * Splits the selections; adds the stored inputs of request-time features that were not selected
