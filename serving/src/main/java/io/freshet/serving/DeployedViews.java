@@ -10,6 +10,7 @@ import io.freshet.store.StoreNames;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,8 +82,8 @@ public final class DeployedViews {
 
   private static View view(Row r) {
     ColumnDefinitions cols = r.getColumnDefinitions();
-    List<String> names = r.getList("features", String.class);
-    List<String> types = r.getList("types", String.class);
+    ViewMetadata meta = metadata(r);
+    List<String> names = meta.features();
     Map<String, String> definitions = map(r, cols, "definitions");
     Map<String, String> descriptions = map(r, cols, "feature_descriptions");
     Map<String, String> owners = map(r, cols, "feature_owners");
@@ -96,23 +97,13 @@ public final class DeployedViews {
       features.add(
           new Feature(
               f,
-              ViewMetadata.fromCql(types.get(i)),
+              meta.types().get(i),
               definitions.get(f),
               descriptions.get(f),
               owners.get(f),
               tags.getOrDefault(f, List.of())));
     }
     // request-time features follow the stored ones, their definition the expression
-    ViewMetadata meta =
-        ViewMetadata.deployed(
-            r.getString("view_name"),
-            names,
-            features.stream().map(Feature::type).toList(),
-            Duration.ZERO,
-            null,
-            requestFields(r, cols),
-            list(r, cols, "request_features"),
-            list(r, cols, "request_expressions"));
     for (io.freshet.spec.RequestFeature q : meta.requestFeatures()) {
       String f = q.name();
       features.add(
@@ -127,8 +118,8 @@ public final class DeployedViews {
     return new View(
         r.getString("view_name"),
         r.getString("source"),
-        Duration.ofMillis(r.getLong("ttl_ms")),
-        r.getString("spec_version"),
+        meta.ttl(),
+        meta.specVersion(),
         r.getInstant("updated_at"),
         text(r, cols, "description"),
         text(r, cols, "owner"),
@@ -137,15 +128,28 @@ public final class DeployedViews {
         meta.requestFields());
   }
 
-  static List<String> list(Row r, ColumnDefinitions cols, String column) {
-    return cols.contains(column) && !r.isNull(column) ? r.getList(column, String.class) : List.of();
+  /**
+   * A {@code freshet_views} row as the client reads a view: the stored features with their types,
+   * the ttl, the spec version, and the request-time features compiled again from their expressions.
+   * Columns added after a table was made (the request-time ones) read as empty when absent.
+   */
+  static ViewMetadata metadata(Row r) {
+    ColumnDefinitions cols = r.getColumnDefinitions();
+    Map<String, ValueType> requestFields = new LinkedHashMap<>();
+    map(r, cols, "request_fields").forEach((n, t) -> requestFields.put(n, ViewMetadata.fromCql(t)));
+    return ViewMetadata.deployed(
+        r.getString("view_name"),
+        r.getList("features", String.class),
+        r.getList("types", String.class).stream().map(ViewMetadata::fromCql).toList(),
+        Duration.ofMillis(r.getLong("ttl_ms")),
+        r.getString("spec_version"),
+        requestFields,
+        list(r, cols, "request_features"),
+        list(r, cols, "request_expressions"));
   }
 
-  /** A registry row's request fields (none in a table made before they existed). */
-  static Map<String, ValueType> requestFields(Row r, ColumnDefinitions cols) {
-    Map<String, ValueType> out = new java.util.LinkedHashMap<>();
-    map(r, cols, "request_fields").forEach((n, t) -> out.put(n, ViewMetadata.fromCql(t)));
-    return out;
+  private static List<String> list(Row r, ColumnDefinitions cols, String column) {
+    return cols.contains(column) && !r.isNull(column) ? r.getList(column, String.class) : List.of();
   }
 
   private static String text(Row r, ColumnDefinitions cols, String column) {

@@ -344,19 +344,7 @@ public final class FeatureClient implements AutoCloseable {
                               + "' (freshet_views has no row for it): is the job running with"
                               + " this view, and is the keyspace right?");
                     }
-                    List<ValueType> types =
-                        r.getList("types", String.class).stream()
-                            .map(ViewMetadata::fromCql)
-                            .toList();
-                    return ViewMetadata.deployed(
-                        name,
-                        r.getList("features", String.class),
-                        types,
-                        Duration.ofMillis(r.getLong("ttl_ms")),
-                        r.getString("spec_version"),
-                        DeployedViews.requestFields(r, r.getColumnDefinitions()),
-                        DeployedViews.list(r, r.getColumnDefinitions(), "request_features"),
-                        DeployedViews.list(r, r.getColumnDefinitions(), "request_expressions"));
+                    return DeployedViews.metadata(r);
                   });
     }
     return meta.thenCompose(
