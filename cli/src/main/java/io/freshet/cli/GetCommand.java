@@ -4,8 +4,7 @@ import io.freshet.serving.FeatureClient;
 import io.freshet.serving.FeatureValue;
 import io.freshet.serving.FeatureVector;
 import io.freshet.serving.ViewMetadata;
-import io.freshet.spec.Expression;
-import io.freshet.spec.ValueType;
+import io.freshet.spec.RequestFeatures;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,31 +64,11 @@ public final class GetCommand implements Callable<Integer> {
 
   /** The --request values read as their fields' types. */
   private Map<String, Object> requestValues(ViewMetadata meta) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (Map.Entry<String, String> e : request.entrySet()) {
-      ValueType type = meta.requestFields().get(e.getKey());
-      if (type == null) {
-        throw new CommandLine.ParameterException(
-            spec.commandLine(),
-            "--request "
-                + e.getKey()
-                + ": view '"
-                + view
-                + "' has no request field '"
-                + e.getKey()
-                + "'"
-                + (meta.requestFields().isEmpty()
-                    ? " (it declares none)"
-                    : "; its request fields are " + meta.requestFields().keySet()));
-      }
-      try {
-        out.put(e.getKey(), Expression.parse(type, e.getValue()));
-      } catch (IllegalArgumentException x) {
-        throw new CommandLine.ParameterException(
-            spec.commandLine(), "--request " + e.getKey() + ": " + x.getMessage());
-      }
+    try {
+      return RequestFeatures.parseRequestValues(view, meta.requestFields(), request);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--request: " + e.getMessage());
     }
-    return out;
   }
 
   static void print(PrintWriter out, FeatureVector v) {

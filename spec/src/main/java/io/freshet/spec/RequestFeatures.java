@@ -3,6 +3,7 @@ package io.freshet.spec;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * Computes a view's request-time features: the one implementation the serving client, the feature
@@ -22,8 +23,6 @@ public final class RequestFeatures {
   @FunctionalInterface
   public interface Failures {
     void failed(RequestFeature feature, String reason);
-
-    Failures IGNORE = (f, r) -> {};
   }
 
   /**
@@ -36,14 +35,19 @@ public final class RequestFeatures {
       List<RequestFeature> features, Map<String, ?> inputs, Failures failures) {
     Object[] out = new Object[features.size()];
     for (int i = 0; i < out.length; i++) {
-      RequestFeature f = features.get(i);
-      try {
-        out[i] = f.expression().evaluate(inputs);
-      } catch (Expression.Failure e) {
-        failures.failed(f, e.getMessage());
-      }
+      out[i] = compute(features.get(i), inputs, failures);
     }
     return out;
+  }
+
+  /** One request-time feature's value, as {@link #compute(List, Map, Failures)} gives it. */
+  public static Object compute(RequestFeature feature, Map<String, ?> inputs, Failures failures) {
+    try {
+      return feature.expression().evaluate(inputs);
+    } catch (Expression.Failure e) {
+      failures.failed(feature, e.getMessage());
+      return null;
+    }
   }
 
   /**
@@ -56,6 +60,23 @@ public final class RequestFeatures {
    */
   public static Map<String, Object> requestValues(
       String view, Map<String, ValueType> fields, Map<String, ?> given) {
+    return convert(view, fields, given, Expression::coerce);
+  }
+
+  /**
+   * As {@link #requestValues(String, Map, Map)}, for values given as text (a command line's {@code
+   * field=value}): each is parsed as its field's type.
+   */
+  public static Map<String, Object> parseRequestValues(
+      String view, Map<String, ValueType> fields, Map<String, String> given) {
+    return convert(view, fields, given, (type, v) -> Expression.parse(type, (String) v));
+  }
+
+  private static Map<String, Object> convert(
+      String view,
+      Map<String, ValueType> fields,
+      Map<String, ?> given,
+      BiFunction<ValueType, Object, Object> conversion) {
     Map<String, Object> out = new HashMap<>();
     for (Map.Entry<String, ?> e : given.entrySet()) {
       ValueType type = fields.get(e.getKey());
@@ -71,7 +92,7 @@ public final class RequestFeatures {
                     : "; its request fields are " + fields.keySet()));
       }
       try {
-        out.put(e.getKey(), Expression.coerce(type, e.getValue()));
+        out.put(e.getKey(), conversion.apply(type, e.getValue()));
       } catch (IllegalArgumentException x) {
         throw new IllegalArgumentException(
             "request field '" + e.getKey() + "' of view '" + view + "': " + x.getMessage(), x);

@@ -164,4 +164,23 @@ class RequestFeatureSpecTest {
     assertThatThrownBy(() -> Expression.coerce(ValueType.DOUBLE, "x"))
         .hasMessageContaining("expected a number, got \"x\"");
   }
+
+  @Test
+  void aRequestIsCheckedAgainstTheViewsFieldsWhetherGivenAsValuesOrAsText() {
+    Map<String, ValueType> fields = view(SPEC).requestFields();
+    assertThat(RequestFeatures.requestValues("v", fields, Map.of("price", 3, "country", "DE")))
+        .isEqualTo(Map.of("price", 3.0, "country", "DE"));
+    assertThat(
+            RequestFeatures.parseRequestValues(
+                "v", fields, Map.of("price", "120.5", "items", "2", "country", "FR")))
+        .isEqualTo(Map.of("price", 120.5, "items", 2L, "country", "FR"));
+    String unknown =
+        "view 'v' has no request field 'prize'; its request fields are [price, country, items]";
+    assertThatThrownBy(() -> RequestFeatures.requestValues("v", fields, Map.of("prize", 3.0)))
+        .hasMessage(unknown);
+    assertThatThrownBy(() -> RequestFeatures.parseRequestValues("v", fields, Map.of("prize", "3")))
+        .hasMessage(unknown);
+    assertThatThrownBy(() -> RequestFeatures.parseRequestValues("v", fields, Map.of("items", "x")))
+        .hasMessageStartingWith("request field 'items' of view 'v': ");
+  }
 }

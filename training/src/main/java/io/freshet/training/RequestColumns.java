@@ -271,17 +271,17 @@ final class RequestColumns {
               inputs.put(c.getKey(), input(t, rec.get(c.getValue()), r, c.getValue(), row));
             }
             int idx = k;
-            Object[] v =
+            o.put(
+                kept + k,
                 RequestFeatures.compute(
-                    List.of(features.get(k)),
+                    features.get(k),
                     inputs,
                     (f, reason) -> {
                       failed[idx]++;
                       if (firstFailure[idx] == null) {
                         firstFailure[idx] = reason;
                       }
-                    });
-            o.put(kept + k, v[0]);
+                    }));
           }
           writer.write(o);
         }
