@@ -1,6 +1,5 @@
 package io.freshet.spec;
 
-import static io.freshet.spec.YamlWalker.line;
 import static io.freshet.spec.YamlWalker.quote;
 import static io.freshet.spec.YamlWalker.scalarText;
 
@@ -70,16 +69,8 @@ final class ExpectationRules {
       return null;
     }
     String fp = path + "." + fieldName;
-    Node first = seen.putIfAbsent(fieldName, t.getKeyNode());
-    if (first != null) {
-      in.error(
-          t.getKeyNode(),
-          fp,
-          "duplicate expectations for "
-              + quote(fieldName)
-              + " (first on line "
-              + line(first)
-              + "); merge them into one mapping");
+    if (!in.unique(
+        seen, fieldName, t.getKeyNode(), fp, "expectations for", "; merge them into one mapping")) {
       return null;
     }
     // without the source's schema the field cannot be checked; that error is at the source
@@ -207,11 +198,7 @@ final class ExpectationRules {
       }
       Node nameNode = f.required("name", "e.g. name: same_country");
       String name = in.name(nameNode, rp + ".name", false);
-      if (name != null && seen.putIfAbsent(name, nameNode) != null) {
-        in.error(
-            nameNode,
-            rp + ".name",
-            "duplicate rule " + quote(name) + " (first on line " + line(seen.get(name)) + ")");
+      if (name != null && !in.unique(seen, name, nameNode, rp + ".name", "rule", "")) {
         name = null;
       }
       Node exprNode = f.required("expr", "a condition in CEL, e.g. expr: \"amount >= 0\"");

@@ -1,6 +1,5 @@
 package io.freshet.spec;
 
-import static io.freshet.spec.YamlWalker.line;
 import static io.freshet.spec.YamlWalker.quote;
 
 import java.util.ArrayList;
@@ -54,9 +53,7 @@ final class RequestRules {
         continue;
       }
       String fp = path + "." + name;
-      Node first = seen.putIfAbsent(name, t.getKeyNode());
-      if (first != null) {
-        in.error(t.getKeyNode(), fp, "duplicate request field (first on line " + line(first) + ")");
+      if (!in.unique(seen, name, t.getKeyNode(), fp, "request field", "")) {
         ok = false;
         continue;
       }
@@ -148,12 +145,7 @@ final class RequestRules {
     String name = in.name(nameNode, path + ".name", true);
     boolean ok = name != null;
     if (name != null) {
-      Node first = seen.putIfAbsent(name, nameNode);
-      if (first != null) {
-        in.error(
-            nameNode,
-            path + ".name",
-            "duplicate request feature " + quote(name) + " (first on line " + line(first) + ")");
+      if (!in.unique(seen, name, nameNode, path + ".name", "request feature", "")) {
         ok = false;
       } else if (inputs != null && inputs.containsKey(name)) {
         in.error(

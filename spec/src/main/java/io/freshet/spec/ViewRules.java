@@ -1,6 +1,5 @@
 package io.freshet.spec;
 
-import static io.freshet.spec.YamlWalker.line;
 import static io.freshet.spec.YamlWalker.quote;
 
 import io.freshet.store.StoreNames;
@@ -75,7 +74,15 @@ final class ViewRules {
     for (int i = 0; i < seq.getValue().size(); i++) {
       String path = "views[" + i + "]";
       View v = view(seq.getValue().get(i), path);
-      unique(seen, v.name, v.nameNode, path + ".name", "view", "spec");
+      if (v.name != null) {
+        in.unique(
+            seen,
+            v.name,
+            v.nameNode,
+            path + ".name",
+            "view name",
+            "; view names must be unique in a spec");
+      }
       if (v.spec == null) {
         complete = false;
       } else {
@@ -198,7 +205,15 @@ final class ViewRules {
       String fp = path + ".features[" + i + "]";
       FeatureRules.Feature ft = features.feature(seq.getValue().get(i), fp, tile, tileBroken);
       read.add(ft);
-      unique(seen, ft.name(), ft.nameNode(), fp + ".name", "feature", "view");
+      if (ft.name() != null) {
+        in.unique(
+            seen,
+            ft.name(),
+            ft.nameNode(),
+            fp + ".name",
+            "feature name",
+            "; feature names must be unique in a view");
+      }
       complete &= ft.def() != null;
     }
     return new Features(read, complete);
@@ -228,30 +243,6 @@ final class ViewRules {
               + " every window: set ttl: "
               + Durations.format(longest.window())
               + " or more");
-    }
-  }
-
-  /** Reports a name declared before in the same list ({@code seen}), then remembers it. */
-  private void unique(
-      Map<String, Node> seen, String name, Node nameNode, String path, String kind, String scope) {
-    if (name == null) {
-      return;
-    }
-    Node first = seen.putIfAbsent(name, nameNode);
-    if (first != null) {
-      in.error(
-          nameNode,
-          path,
-          "duplicate "
-              + kind
-              + " name "
-              + quote(name)
-              + " (first declared on line "
-              + line(first)
-              + "); "
-              + kind
-              + " names must be unique in a "
-              + scope);
     }
   }
 }

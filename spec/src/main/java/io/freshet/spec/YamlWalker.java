@@ -394,6 +394,31 @@ final class YamlWalker {
     return node instanceof ScalarNode s ? "the value " + quote(s.getValue()) : "something else";
   }
 
+  /**
+   * Whether {@code name} is new among one list's or mapping's names ({@code seen}, which then
+   * remembers it); if not, reports {@code duplicate <what> "<name>" (first declared on line N)}
+   * followed by {@code advice}.
+   */
+  boolean unique(
+      Map<String, Node> seen, String name, Node node, String path, String what, String advice) {
+    Node first = seen.putIfAbsent(name, node);
+    if (first == null) {
+      return true;
+    }
+    error(
+        node,
+        path,
+        "duplicate "
+            + what
+            + " "
+            + quote(name)
+            + " (first declared on line "
+            + line(first)
+            + ")"
+            + advice);
+    return false;
+  }
+
   /** A scalar's text as written, for quoting it back in a message. */
   static String scalarText(Node node) {
     return node instanceof ScalarNode s ? s.getValue() : "?";

@@ -104,6 +104,12 @@ class RequestFeatureSpecTest {
     List<SpecError> notValue = errors(SPEC.replace("price > 100 && country != 'DE'", "[price]"));
     assertThat(errorAt(notValue, "views[0].request_features[2].expr").message())
         .contains("must give an int, double, string or bool");
+    List<SpecError> twice = errors(SPEC.replace("{name: big,", "{name: per_item,"));
+    assertThat(errorAt(twice, "views[0].request_features[2].name").message())
+        .isEqualTo("duplicate request feature \"per_item\" (first declared on line 16)");
+    List<SpecError> fieldTwice = errors(SPEC.replace("items: long}", "items: long, price: long}"));
+    assertThat(errorAt(fieldTwice, "views[0].request_fields.price").message())
+        .isEqualTo("duplicate request field \"price\" (first declared on line 13)");
   }
 
   @Test
