@@ -50,8 +50,8 @@ public final class Expression implements Serializable {
   private static final class Cel {
     static final CelOptions OPTIONS =
         CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
-    // the planner runtime: a third faster than the standard one on a two-input rule (measured
-    // 340 against 370-390 ns with a variable resolver, 470-500 against 570-840 ns with a map)
+    // the planner runtime: 10-15% faster than the standard one on a two-input rule with a variable
+    // resolver (340 against 370-390 ns), 15-40% with a map (470-500 against 570-840 ns)
     static final CelRuntime RUNTIME =
         CelRuntimeFactory.plannerRuntimeBuilder().setOptions(OPTIONS).build();
   }
