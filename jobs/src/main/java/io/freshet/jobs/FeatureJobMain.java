@@ -5,6 +5,7 @@ import io.freshet.connectors.cassandra.CassandraOptions;
 import io.freshet.connectors.cassandra.CassandraUpdateSink;
 import io.freshet.connectors.iceberg.IcebergOptions;
 import io.freshet.connectors.iceberg.IcebergUpdateSink;
+import io.freshet.connectors.iceberg.IcebergViolationSink;
 import io.freshet.connectors.kafka.KafkaConnector;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
@@ -58,9 +59,9 @@ public final class FeatureJobMain {
       List.of(new CassandraUpdateSink(), new IcebergUpdateSink());
 
   /**
-   * The production sinks: the {@link #STORES} turned on in {@code conf}, dead letters and
-   * expectation violations to Kafka. Public for launchers that build the job in their own
-   * environment ({@code freshet run}).
+   * The production sinks: the {@link #STORES} turned on in {@code conf}, dead letters to Kafka,
+   * expectation violations to Kafka and, with the history, to its namespace's violations table.
+   * Public for launchers that build the job in their own environment ({@code freshet run}).
    */
   public static FeatureSinks sinks(Configuration conf) {
     return FeatureSinks.of(
@@ -71,11 +72,15 @@ public final class FeatureJobMain {
                 .sinkTo(KafkaConnector.deadLetterSink(source, conf))
                 .uid("dead-letter-sink-" + source.name())
                 .name("dead letters: " + source.deadLetterTopic()),
-        (source, violations) ->
-            violations
-                .sinkTo(KafkaConnector.violationSink(source, conf))
-                .uid("violation-sink-" + source.name())
-                .name("violations: " + source.violationsTopic()));
+        (source, violations) -> {
+          violations
+              .sinkTo(KafkaConnector.violationSink(source, conf))
+              .uid("violation-sink-" + source.name())
+              .name("violations: " + source.violationsTopic());
+          if (conf.get(IcebergOptions.ENABLED)) {
+            IcebergViolationSink.append(violations, source, conf);
+          }
+        });
   }
 
   private static String requireValue(String[] args, int i, String flag) {

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.freshet.avro.DeadLetter;
 import io.freshet.avro.FeatureUpdate;
 import io.freshet.avro.Violation;
+import io.freshet.connectors.iceberg.IcebergHistorySink;
+import io.freshet.connectors.iceberg.IcebergOptions;
+import io.freshet.connectors.iceberg.IcebergViolationSink;
 import io.freshet.connectors.kafka.KafkaConnector;
 import io.freshet.connectors.kafka.KafkaOptions;
 import io.freshet.examples.payments.Payment;
@@ -12,23 +15,29 @@ import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SourceSpec;
 import io.freshet.spec.SpecParser;
 import io.freshet.spec.ViewSpec;
+import io.freshet.store.iceberg.HistoryCatalogs;
+import io.freshet.store.iceberg.ViolationsTable;
 import io.freshet.testing.AvroBytes;
 import io.freshet.testing.FlinkMiniClusterExtension;
+import io.freshet.testing.HistoryRows;
 import io.freshet.testing.Payments;
 import io.freshet.testing.RealServicesExtension;
 import io.freshet.testing.TestServices;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.UUID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.iceberg.Table;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -42,7 +51,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * broker: random payments with an injected null burst, out-of-range amounts, a currency not allowed
  * (dead-lettered, as the spec says) and payments breaking a cross-field rule. The violations topic
  * must hold exactly what a naive recount of the input per hour of event time says: each check's
- * failing and total records per period, and the null rate against its bound.
+ * failing and total records per period, and the null rate against its bound; the violations table
+ * in Iceberg the same rows, column by column.
  */
 @ExtendWith(RealServicesExtension.class)
 class ExpectationsKafkaIT {
@@ -117,6 +127,9 @@ class ExpectationsKafkaIT {
     conf.set(KafkaOptions.BOOTSTRAP_SERVERS, services.kafkaBootstrapServers());
     conf.set(KafkaOptions.STARTING_OFFSETS, "earliest");
     conf.set(KafkaOptions.BOUNDED, true);
+    Path dir = Path.of("target", "expectations-it-" + UUID.randomUUID()).toAbsolutePath();
+    conf.set(IcebergOptions.URI, "jdbc:sqlite:" + dir.resolve("catalog.db"));
+    conf.set(IcebergOptions.WAREHOUSE, dir.resolve("warehouse").toUri().toString());
     FeatureSinks sinks =
         new FeatureSinks() {
           @Override
@@ -130,6 +143,7 @@ class ExpectationsKafkaIT {
           @Override
           public void violations(SourceSpec src, DataStream<Violation> found) {
             found.sinkTo(KafkaConnector.violationSink(src, conf)).uid("violation-sink");
+            IcebergViolationSink.append(found, src, conf);
           }
         };
     FeatureJobKafkaIT.runToEnd(spec, conf, sinks, FeatureJobKafkaIT.pipelineConfig());
@@ -214,6 +228,53 @@ class ExpectationsKafkaIT {
                 .getObserved())
         .isEqualTo("-3.0");
 
+    // the violations table holds the same violations, column by column
+    Table table =
+        HistoryCatalogs.load(
+                conf.get(IcebergOptions.CATALOG_NAME), IcebergHistorySink.catalogProperties(conf))
+            .loadTable(ViolationsTable.identifier(conf.get(IcebergOptions.NAMESPACE)));
+    List<String> rows =
+        HistoryRows.read(table).stream()
+            .map(
+                r ->
+                    String.join(
+                        " | ",
+                        String.valueOf(r.getField("source")),
+                        String.valueOf(r.getField("view")),
+                        String.valueOf(r.getField("field")),
+                        String.valueOf(r.getField("rule")),
+                        String.valueOf(r.getField("expected")),
+                        String.valueOf(r.getField("observed")),
+                        String.valueOf(r.getField("violations")),
+                        String.valueOf(r.getField("records")),
+                        String.valueOf(millis(r.getField("period_start"))),
+                        String.valueOf(millis(r.getField("period_end"))),
+                        String.valueOf(r.getField("samples")),
+                        String.valueOf(millis(r.getField("detected_at")))))
+            .sorted()
+            .toList();
+    List<String> inTopic =
+        violations.stream()
+            .map(
+                v ->
+                    String.join(
+                        " | ",
+                        String.valueOf(v.getSource()),
+                        String.valueOf(v.getView()),
+                        String.valueOf(v.getField()),
+                        String.valueOf(v.getRule()),
+                        String.valueOf(v.getExpected()),
+                        String.valueOf(v.getObserved()),
+                        String.valueOf(v.getViolations()),
+                        String.valueOf(v.getRecords()),
+                        String.valueOf(v.getPeriodStart()),
+                        String.valueOf(v.getPeriodEnd()),
+                        String.valueOf(v.getSamples().stream().map(Object::toString).toList()),
+                        String.valueOf(v.getDetectedAt())))
+            .sorted()
+            .toList();
+    assertThat(rows).hasSize(expectedViolations.size()).isEqualTo(inTopic);
+
     // the GBP payment was dead-lettered where it was read; nothing else was
     List<DeadLetter> dead = FeatureJobKafkaIT.readAll(services, source.deadLetterTopic(), 1);
     assertThat(dead).hasSize(1);
@@ -235,6 +296,10 @@ class ExpectationsKafkaIT {
       c[0]++;
       first.putIfAbsent(rule + "@" + start, String.valueOf(observed));
     }
+  }
+
+  private static long millis(Object timestamptz) {
+    return ((OffsetDateTime) timestamptz).toInstant().toEpochMilli();
   }
 
   private static Payment payment(

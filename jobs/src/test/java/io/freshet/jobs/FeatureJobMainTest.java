@@ -26,6 +26,7 @@ class FeatureJobMainTest {
         .containsExactly(
             "Sink Committer: dead-letter-sink-payments",
             "Sink Committer: iceberg-history-payments-customer_risk",
+            "Sink Committer: iceberg-violations-payments",
             "Sink Committer: violation-sink-payments",
             "cassandra-sink-payments-customer_risk",
             "dead-letter-sink-payments",
@@ -37,6 +38,10 @@ class FeatureJobMainTest {
             "iceberg-history-payments-customer_risk: Sink pre-commit aggregator:"
                 + " iceberg-history-payments-customer_risk",
             "iceberg-history-payments-customer_risk: aggregator restore guard",
+            "iceberg-violations-payments",
+            "iceberg-violations-payments-rows",
+            "iceberg-violations-payments: Sink pre-commit aggregator: iceberg-violations-payments",
+            "iceberg-violations-payments: aggregator restore guard",
             "test-events",
             "test-source",
             "too-late-payments-customer_risk",

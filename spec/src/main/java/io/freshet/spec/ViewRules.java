@@ -111,6 +111,20 @@ final class ViewRules {
               + " characters; it names a Cassandra table, which allows at most "
               + StoreNames.MAX_TABLE_NAME_LENGTH);
     }
+    if (name != null && name.startsWith(StoreNames.RESERVED_PREFIX)) {
+      in.error(
+          nameNode,
+          path + ".name",
+          "view name "
+              + quote(name)
+              + " starts with "
+              + StoreNames.RESERVED_PREFIX
+              + ", which Freshet's own tables ("
+              + StoreNames.VIEWS_TABLE
+              + ", "
+              + StoreNames.VIOLATIONS_TABLE
+              + ") start with; rename the view");
+    }
     Node ttlNode =
         f.required(
             "ttl",

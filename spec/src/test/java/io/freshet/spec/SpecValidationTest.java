@@ -410,6 +410,25 @@ class SpecValidationTest {
   // ------------------------------------------------------------------ names
 
   @Test
+  void viewNamesOfFreshetsOwnTablesAreRefused() {
+    SpecError e =
+        errorAt(
+            errors(
+                SOURCE
+                    + """
+                    views:
+                      - name: freshet_violations
+                        ttl: 1d
+                        features: [{name: n, agg: count}]
+                    """),
+            "views[0].name");
+    assertThat(e.message())
+        .isEqualTo(
+            "view name \"freshet_violations\" starts with freshet_, which Freshet's own tables"
+                + " (freshet_views, freshet_violations) start with; rename the view");
+  }
+
+  @Test
   void duplicateViewNames() {
     String yaml =
         SOURCE

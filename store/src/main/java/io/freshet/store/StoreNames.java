@@ -27,6 +27,15 @@ public final class StoreNames {
    */
   public static final String VIEWS_TABLE = "freshet_views";
 
+  /**
+   * The Iceberg table, in the history namespace, to which jobs append their sources' expectation
+   * and freshness violations (docs/observability.md); no view may have this name.
+   */
+  public static final String VIOLATIONS_TABLE = "freshet_violations";
+
+  /** Names starting with this are Freshet's own tables: no view's name may start with it. */
+  public static final String RESERVED_PREFIX = "freshet_";
+
   /** Cassandra refuses table names longer than this, so view names are at most this long. */
   public static final int MAX_TABLE_NAME_LENGTH = 48;
 

@@ -8,6 +8,7 @@ import io.freshet.store.iceberg.HistoryCatalogs;
 import io.freshet.store.iceberg.HistoryTables;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
@@ -57,26 +58,17 @@ public final class IcebergHistorySink {
       SourceSpec source,
       ViewSpec view,
       Configuration configuration) {
-    String catalogName = configuration.get(IcebergOptions.CATALOG_NAME);
-    Map<String, String> props = catalogProperties(configuration);
     String namespace = configuration.get(IcebergOptions.NAMESPACE);
-    Catalog catalog = HistoryCatalogs.load(catalogName, props);
-    Schema schema;
-    try {
-      Table table = HistoryTables.ensure(catalog, namespace, source, view);
-      HistoryTables.recordOnlineHold(
-          table, configuration.get(CassandraOptions.HOLD_OLDER_THAN).toMillis());
-      schema = table.schema();
-    } finally {
-      closeQuietly(catalog);
-    }
+    Schema schema =
+        withCatalog(
+            configuration,
+            catalog -> {
+              Table table = HistoryTables.ensure(catalog, namespace, source, view);
+              HistoryTables.recordOnlineHold(
+                  table, configuration.get(CassandraOptions.HOLD_OLDER_THAN).toMillis());
+              return table.schema();
+            });
     TableIdentifier id = HistoryTables.identifier(namespace, view.name());
-    CatalogLoader loader =
-        CatalogLoader.custom(
-            catalogName,
-            props,
-            new org.apache.hadoop.conf.Configuration(),
-            HistoryCatalogs.catalogImpl(props));
 
     RowType rowType = FlinkSchemaUtil.convert(schema);
     String uid = "iceberg-history-" + source.name() + "-" + view.name();
@@ -94,7 +86,7 @@ public final class IcebergHistorySink {
         rows,
         builder -> {
           builder
-              .tableLoader(TableLoader.fromCatalog(loader, id))
+              .tableLoader(tableLoader(configuration, id))
               .uidSuffix(uid)
               .distributionMode(distribution)
               .setSnapshotProperty("freshet.spec-version", view.version(source));
@@ -125,6 +117,30 @@ public final class IcebergHistorySink {
       given.put(org.apache.iceberg.CatalogProperties.WAREHOUSE_LOCATION, warehouse);
     }
     return HistoryCatalogs.complete(given, IcebergOptions.stateDir(configuration));
+  }
+
+  /** What {@code use} gives for the configured catalog, which is closed afterwards. */
+  static <T> T withCatalog(Configuration configuration, Function<Catalog, T> use) {
+    Catalog catalog =
+        HistoryCatalogs.load(
+            configuration.get(IcebergOptions.CATALOG_NAME), catalogProperties(configuration));
+    try {
+      return use.apply(catalog);
+    } finally {
+      closeQuietly(catalog);
+    }
+  }
+
+  /** The loader a sink's committer opens one table of the configured catalog with. */
+  static TableLoader tableLoader(Configuration configuration, TableIdentifier id) {
+    Map<String, String> props = catalogProperties(configuration);
+    return TableLoader.fromCatalog(
+        CatalogLoader.custom(
+            configuration.get(IcebergOptions.CATALOG_NAME),
+            props,
+            new org.apache.hadoop.conf.Configuration(),
+            HistoryCatalogs.catalogImpl(props)),
+        id);
   }
 
   private static void closeQuietly(Catalog catalog) {

@@ -219,13 +219,7 @@ public final class HistoryTables {
   public static Table ensure(Catalog catalog, String namespace, SourceSpec source, ViewSpec view) {
     TableIdentifier id = identifier(namespace, view.name());
     Schema wanted = schema(view);
-    if (catalog instanceof SupportsNamespaces ns && !ns.namespaceExists(id.namespace())) {
-      try {
-        ns.createNamespace(id.namespace());
-      } catch (AlreadyExistsException raced) {
-        // another view's sink created it
-      }
-    }
+    ensureNamespace(catalog, id.namespace());
     Table table;
     if (!catalog.tableExists(id)) {
       Map<String, String> props = new HashMap<>();
@@ -255,6 +249,17 @@ public final class HistoryTables {
     table = catalog.loadTable(id);
     evolve(table, source, view);
     return table;
+  }
+
+  /** Creates the namespace if the catalog has namespaces and not this one. */
+  static void ensureNamespace(Catalog catalog, Namespace namespace) {
+    if (catalog instanceof SupportsNamespaces ns && !ns.namespaceExists(namespace)) {
+      try {
+        ns.createNamespace(namespace);
+      } catch (AlreadyExistsException raced) {
+        // another sink created it
+      }
+    }
   }
 
   private static String lastFixedBefore(StoreColumn c) {
