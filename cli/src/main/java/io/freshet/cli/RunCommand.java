@@ -137,7 +137,7 @@ public final class RunCommand implements Callable<Integer> {
               new FeatureJobRunner.Listener() {
                 @Override
                 public void started(String jobId) {
-                  RunCommand.started(runs, source, rest, jobId);
+                  RunCommand.started(runs, featureSpec, conf, rest, jobId);
                 }
 
                 @Override
@@ -158,7 +158,7 @@ public final class RunCommand implements Callable<Integer> {
     UntilEnd end = untilEnd ? takeEnd(featureSpec, clusterSettings, restore) : null;
     FlinkRest rest = new FlinkRest(jobmanager);
     String jobId = FeatureJobRunner.submit(rest, jobJar.jobJar(), specFile, settings, restore);
-    started(runs, source, jobmanager, jobId);
+    started(runs, featureSpec, clusterSettings, jobmanager, jobId);
     out.println(
         "submitted job "
             + jobId
@@ -212,8 +212,13 @@ public final class RunCommand implements Callable<Integer> {
     try (KafkaOffsets kafka = new KafkaOffsets(conf.get(KafkaOptions.BOOTSTRAP_SERVERS))) {
       committed = kafka.committed(group, topic);
     }
+    // the newest savepoint counts if its job read this topic with this group: another group's
+    // run is another job
     String last =
-        runs.read(featureSpec.source().name()).map(RunRecords.Run::savepoint).orElse(null);
+        runs.read(featureSpec.source().name())
+            .filter(r -> r.savepointReads(topic, group))
+            .map(RunRecords.Run::savepoint)
+            .orElse(null);
     if (committed.isEmpty() && last == null) {
       return;
     }
@@ -251,9 +256,15 @@ public final class RunCommand implements Callable<Integer> {
                 : UntilEnd.Start.EARLIEST);
   }
 
-  private static void started(RunRecords runs, String source, String rest, String jobId) {
+  private static void started(
+      RunRecords runs, FeatureSpec featureSpec, Configuration conf, String rest, String jobId) {
     try {
-      runs.started(source, rest, jobId);
+      runs.started(
+          featureSpec.source().name(),
+          rest,
+          jobId,
+          featureSpec.source().topic(),
+          KafkaConnector.groupId(featureSpec.source(), conf));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
