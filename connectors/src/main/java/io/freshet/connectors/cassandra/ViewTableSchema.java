@@ -135,16 +135,23 @@ public final class ViewTableSchema {
               + CassandraOptions.KEYSPACE_REPLICATION.key());
     }
     ddl(session, WriterEpochs.createCql(keyspace));
-    ddl(
-        session,
-        "CREATE TABLE IF NOT EXISTS "
-            + ks
-            + "."
-            + VIEWS_TABLE
-            + " (view_name text PRIMARY KEY, source text, features list<text>, types list<text>,"
-            + " ttl_ms bigint, spec_version text, updated_at timestamp)");
-    addMissing(
-        session, keyspace, VIEWS_TABLE, columns(session, keyspace, VIEWS_TABLE), DISCOVERY_COLUMNS);
+    Map<String, String> registry = columns(session, keyspace, VIEWS_TABLE);
+    if (registry.isEmpty()) {
+      // one statement: every schema change waits for the nodes to agree (about a second here)
+      StringBuilder cql =
+          new StringBuilder("CREATE TABLE IF NOT EXISTS ")
+              .append(ks)
+              .append('.')
+              .append(VIEWS_TABLE)
+              .append(
+                  " (view_name text PRIMARY KEY, source text, features list<text>, types"
+                      + " list<text>, ttl_ms bigint, spec_version text, updated_at timestamp");
+      DISCOVERY_COLUMNS.forEach((c, type) -> cql.append(", ").append(c).append(' ').append(type));
+      ddl(session, cql.append(')').toString());
+      registry = columns(session, keyspace, VIEWS_TABLE);
+    }
+    // a registry made by an earlier version: its newer columns added
+    addMissing(session, keyspace, VIEWS_TABLE, registry, DISCOVERY_COLUMNS);
     Row meta =
         session
             .execute(
