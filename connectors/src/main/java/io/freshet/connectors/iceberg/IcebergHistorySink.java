@@ -76,7 +76,11 @@ public final class IcebergHistorySink {
         updates
             .map(FeatureUpdateToRow.forTable(schema, view), InternalTypeInfo.of(rowType))
             .uid(uid + "-rows")
-            .name("history rows: " + view.name());
+            .name("history rows: " + view.name())
+            // a task of its own: closing the Parquet files at each checkpoint (a second or more of
+            // the task's time) and opening the first ones must not stall the features and the
+            // online writes, which the chained writer did (docs/benchmarks.md, "Freshness")
+            .startNewChain();
 
     DistributionMode distribution =
         DistributionMode.fromName(

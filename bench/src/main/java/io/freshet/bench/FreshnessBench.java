@@ -1,0 +1,472 @@
+package io.freshet.bench;
+
+import io.freshet.examples.payments.Payment;
+import io.freshet.serving.FeatureClient;
+import io.freshet.serving.FeatureVector;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Freshness of the live path, end to end and black box: how long after a payment happens a serving
+ * client reads its effect from Cassandra, with the production job ({@code bin/freshet run}: the
+ * flink-conf/ settings, RocksDB, checkpoints, Cassandra and the Iceberg history) on a fresh topic.
+ *
+ * <p>Per rate: a topic of its own, the job started on it, then a producer sending payments of
+ * random customers at that rate, each stamped with the current time as its event time. Five times a
+ * second one of ten probe customers pays too; a reader polls that customer through {@link
+ * FeatureClient} until the vector's last event time reaches the probe's, and records the delay from
+ * the event time (every 50 ms while the probe is younger than 1.5 s, then every 5 ms). The job's
+ * Prometheus endpoint is scraped every 5 s for backpressure and the source's records not yet read.
+ * The first probe is sent as the producer starts, so start-up and every checkpoint are inside the
+ * measurement.
+ *
+ * <p>Usage: {@code bench/run-freshness-bench.sh --rates 1000,4000 --seconds 60}. Needs the local
+ * services ({@code bin/freshet services start}).
+ */
+public final class FreshnessBench {
+  private static final int PROBES = 20;
+
+  private final String kafka;
+  private final String cassandra;
+  private final Path root;
+  private final int partitions;
+  private final int customers;
+
+  private FreshnessBench(String kafka, String cassandra, Path root, int partitions, int customers) {
+    this.kafka = kafka;
+    this.cassandra = cassandra;
+    this.root = root;
+    this.partitions = partitions;
+    this.customers = customers;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> a = new java.util.HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    }
+    FreshnessBench bench =
+        new FreshnessBench(
+            a.getOrDefault("kafka", "127.0.0.1:29092"),
+            a.getOrDefault("cassandra", "127.0.0.1:29042"),
+            Path.of(a.getOrDefault("root", ".")).toAbsolutePath().normalize(),
+            Integer.parseInt(a.getOrDefault("partitions", "2")),
+            Integer.parseInt(a.getOrDefault("customers", "10000")));
+    int seconds = Integer.parseInt(a.getOrDefault("seconds", "60"));
+    List<Result> results = new ArrayList<>();
+    for (String r : a.getOrDefault("rates", "500,1000,2000,4000").split(",")) {
+      Result res = bench.run(Integer.parseInt(r.trim()), seconds, a.get("set"));
+      results.add(res);
+      System.out.println(res.line());
+    }
+    System.out.println();
+    System.out.println(Result.HEADER);
+    results.forEach(r -> System.out.println(r.line()));
+  }
+
+  /** One rate's outcome. Delays in ms from event time to visible in Cassandra. */
+  record Result(
+      int rate,
+      double achievedRate,
+      int probes,
+      int unseen,
+      long p50,
+      long p99,
+      long max,
+      long firstTenSecondsMax,
+      long lastMinuteP99,
+      double maxBackpressuredMsPerSecond,
+      long maxPendingRecords,
+      List<String> series) {
+    static final String HEADER =
+        "| rate/s | sent/s | probes (unseen) | p50 ms | p99 ms | max ms | max, first 10 s |"
+            + " p99, last 60 s | max backpressured ms/s | max records behind |";
+
+    String line() {
+      return String.format(
+          Locale.ROOT,
+          "| %,d | %,.0f | %d (%d) | %,d | %,d | %,d | %,d | %,d | %.0f | %,d |",
+          rate,
+          achievedRate,
+          probes,
+          unseen,
+          p50,
+          p99,
+          max,
+          firstTenSecondsMax,
+          lastMinuteP99,
+          maxBackpressuredMsPerSecond,
+          maxPendingRecords);
+    }
+  }
+
+  private Result run(int rate, int seconds, String extraSet) throws Exception {
+    String id = "fresh" + rate + "x" + Long.toString(System.currentTimeMillis(), 36);
+    String topic = "bench-" + id;
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(topic, partitions, (short) 1),
+                  new NewTopic(topic + ".dead-letters", 1, (short) 1),
+                  new NewTopic(topic + ".violations", 1, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    }
+    Path dir = Files.createTempDirectory("freshness-" + id);
+    Path spec = dir.resolve("payments.yaml");
+    Files.writeString(
+        spec,
+        Files.readString(root.resolve("examples/payments/payments.yaml"))
+            .replace("topic: payments", "topic: " + topic)
+            .replace(
+                "schema: payment.avsc",
+                "schema: " + root.resolve("avro-schemas/src/main/avro/payment.avsc")));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                root.resolve("bin/freshet").toString(),
+                "run",
+                "--spec",
+                spec.toString(),
+                "--set",
+                "freshet.kafka.bootstrap-servers=" + kafka,
+                "--set",
+                "freshet.kafka.group-id=" + id,
+                "--set",
+                "freshet.cassandra.contact-points=" + cassandra,
+                "--set",
+                "freshet.cassandra.keyspace=" + id,
+                "--set",
+                "freshet.iceberg.namespace=" + id));
+    if (extraSet != null) {
+      for (String s : extraSet.split(";")) {
+        cmd.add("--set");
+        cmd.add(s);
+      }
+    }
+    Path log = dir.resolve("run.log");
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    // a state dir of its own: run records, the Iceberg catalog and warehouse of this run alone
+    pb.environment().put("FRESHET_STATE_DIR", dir.resolve("state").toString());
+    Process job =
+        pb.directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    System.out.printf("rate %,d/s: job log %s%n", rate, log);
+    try (FeatureClient client =
+        FeatureClient.builder()
+            .contactPoints(cassandra)
+            .keyspace(id)
+            .requestTimeout(Duration.ofSeconds(2))
+            .build()) {
+      awaitView(client, job, log);
+      return measure(rate, seconds, topic, client, job);
+    } finally {
+      job.destroy();
+      if (!job.waitFor(60, TimeUnit.SECONDS)) {
+        job.destroyForcibly();
+      }
+    }
+  }
+
+  /** Waits until the job's Cassandra sink has registered the view: its tasks run. */
+  private static void awaitView(FeatureClient client, Process job, Path log) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (true) {
+      try {
+        client.viewMetadata("customer_risk");
+        return;
+      } catch (RuntimeException notYet) {
+        if (!job.isAlive() || System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "the job did not start (see " + log + "): " + notYet.getMessage());
+        }
+        Thread.sleep(250);
+      }
+    }
+  }
+
+  private Result measure(int rate, int seconds, String topic, FeatureClient client, Process job)
+      throws Exception {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", kafka);
+    props.put("key.serializer", ByteArraySerializer.class.getName());
+    props.put("value.serializer", ByteArraySerializer.class.getName());
+    props.put("linger.ms", "5");
+    SpecificDatumWriter<Payment> writer = new SpecificDatumWriter<>(Payment.class);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+    SplittableRandom random = new SplittableRandom(42);
+    String[] countries = {"DE", "FR", "NL", "PL", "GB"};
+    Map<String, long[]> outstanding = new ConcurrentHashMap<>(); // probe -> {eventTime, sent}
+    List<long[]> delays = java.util.Collections.synchronizedList(new ArrayList<>());
+    Poller poller = new Poller(client, outstanding, delays);
+    Scraper scraper = new Scraper();
+    Thread pollThread = new Thread(poller, "probe-poller");
+    pollThread.setDaemon(true);
+    long start = System.currentTimeMillis();
+    pollThread.start();
+    long sent = 0;
+    long probeSeq = 0;
+    double achieved = -1;
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+      long startNanos = System.nanoTime();
+      long nextScrape = startNanos;
+      long end = startNanos + TimeUnit.SECONDS.toNanos(seconds);
+      // after the measurement the payments go on (no more probes) until the last probes are seen:
+      // without events the watermark stops, and so would the last probes' updates
+      long drainEnd = end + TimeUnit.SECONDS.toNanos(30);
+      long nextProbe = startNanos;
+      while (true) {
+        long now = System.nanoTime();
+        if (now >= end && (outstanding.isEmpty() || now >= drainEnd)) {
+          break;
+        }
+        if (now >= end && achieved < 0) {
+          achieved = sent * 1e9 / (now - startNanos);
+        }
+        if (!job.isAlive()) {
+          throw new IllegalStateException("the job ended during the measurement");
+        }
+        long due = (now - startNanos) * rate / 1_000_000_000L;
+        for (; sent < due; sent++) {
+          String customer = "c" + random.nextInt(customers);
+          send(
+              producer,
+              topic,
+              writer,
+              bytes,
+              customer,
+              random,
+              countries,
+              System.currentTimeMillis());
+        }
+        if (now < end && now >= nextProbe) {
+          String probe = "probe-" + (probeSeq++ % PROBES);
+          if (!outstanding.containsKey(probe)) {
+            long t = System.currentTimeMillis();
+            outstanding.put(probe, new long[] {t, t});
+            send(producer, topic, writer, bytes, probe, random, countries, t);
+          }
+          nextProbe += 200_000_000L;
+        }
+        if (now >= nextScrape) {
+          scraper.scrape();
+          nextScrape += 5_000_000_000L;
+        }
+        Thread.sleep(1);
+      }
+    }
+    int unseen = outstanding.size();
+    poller.stop = true;
+    pollThread.join();
+
+    List<long[]> d;
+    synchronized (delays) {
+      d = new ArrayList<>(delays);
+    }
+    long[] all = d.stream().mapToLong(x -> x[1]).sorted().toArray();
+    long[] firstTen = d.stream().filter(x -> x[0] - start < 10_000).mapToLong(x -> x[1]).toArray();
+    long lastFrom = start + (seconds - 60) * 1000L;
+    long[] lastMinute =
+        d.stream().filter(x -> x[0] >= lastFrom).mapToLong(x -> x[1]).sorted().toArray();
+    List<String> series = new ArrayList<>();
+    for (int s = 0; s < seconds; s += 10) {
+      long from = start + s * 1000L;
+      long[] w =
+          d.stream()
+              .filter(x -> x[0] >= from && x[0] < from + 10_000)
+              .mapToLong(x -> x[1])
+              .sorted()
+              .toArray();
+      series.add(
+          String.format(
+              Locale.ROOT,
+              "%3ds: p50 %,d p99 %,d max %,d",
+              s,
+              pct(w, 50),
+              pct(w, 99),
+              pct(w, 100)));
+    }
+    System.out.printf("rate %,d/s, delay by 10 s of the run (event time of the probe):%n", rate);
+    series.forEach(s -> System.out.println("  " + s));
+    return new Result(
+        rate,
+        achieved,
+        all.length + unseen,
+        unseen,
+        pct(all, 50),
+        pct(all, 99),
+        pct(all, 100),
+        Arrays.stream(firstTen).max().orElse(-1),
+        pct(lastMinute, 99),
+        scraper.maxBackpressured,
+        scraper.maxPending,
+        series);
+  }
+
+  private static void send(
+      KafkaProducer<byte[], byte[]> producer,
+      String topic,
+      SpecificDatumWriter<Payment> writer,
+      ByteArrayOutputStream bytes,
+      String customer,
+      SplittableRandom random,
+      String[] countries,
+      long eventTime)
+      throws IOException {
+    Payment p =
+        new Payment(
+            Long.toString(random.nextLong(), 36),
+            customer,
+            "m" + random.nextInt(500),
+            Math.round(random.nextDouble(1, 500) * 100) / 100.0,
+            "EUR",
+            countries[random.nextInt(countries.length)],
+            Instant.ofEpochMilli(eventTime));
+    bytes.reset();
+    BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(bytes, null);
+    writer.write(p, enc);
+    enc.flush();
+    producer.send(
+        new ProducerRecord<>(
+            topic,
+            customer.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            bytes.toByteArray()));
+  }
+
+  /** The p-th percentile (nearest rank) of sorted values, -1 if none. */
+  static long pct(long[] sorted, int p) {
+    if (sorted.length == 0) {
+      return -1;
+    }
+    long[] s = sorted.clone();
+    Arrays.sort(s);
+    int rank = (int) Math.ceil(p / 100.0 * s.length);
+    return s[Math.max(0, Math.min(s.length - 1, rank - 1))];
+  }
+
+  /** Polls each outstanding probe's customer until its vector shows the probe's event. */
+  private static final class Poller implements Runnable {
+    private final FeatureClient client;
+    private final Map<String, long[]> outstanding;
+    private final List<long[]> delays;
+    private final Map<String, Long> nextPoll = new java.util.HashMap<>();
+    volatile boolean stop;
+
+    Poller(FeatureClient client, Map<String, long[]> outstanding, List<long[]> delays) {
+      this.client = client;
+      this.outstanding = outstanding;
+      this.delays = delays;
+    }
+
+    @Override
+    public void run() {
+      while (!stop) {
+        long now = System.currentTimeMillis();
+        for (Map.Entry<String, long[]> e : outstanding.entrySet()) {
+          long eventTime = e.getValue()[0];
+          if (nextPoll.getOrDefault(e.getKey(), 0L) > now) {
+            continue;
+          }
+          try {
+            FeatureVector v = client.get("customer_risk", e.getKey());
+            long seen = System.currentTimeMillis();
+            if (v.found() && v.lastEventTime() >= eventTime) {
+              delays.add(new long[] {eventTime, seen - eventTime});
+              outstanding.remove(e.getKey());
+              nextPoll.remove(e.getKey());
+              continue;
+            }
+          } catch (RuntimeException timeout) {
+            // a slow read: poll again
+          }
+          long age = System.currentTimeMillis() - eventTime;
+          nextPoll.put(e.getKey(), System.currentTimeMillis() + (age < 1500 ? 50 : 5));
+        }
+        try {
+          Thread.sleep(1);
+        } catch (InterruptedException ie) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** Reads the job's Prometheus endpoint (the first of ports 9249-9259 that answers). */
+  private static final class Scraper {
+    private static final Pattern SAMPLE =
+        Pattern.compile("^(flink_\\S+?)(\\{[^}]*\\})? ([-0-9.eE+NaN]+)$", Pattern.MULTILINE);
+    private final HttpClient http =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private Integer port;
+    double maxBackpressured;
+    long maxPending;
+
+    void scrape() {
+      for (int p = port == null ? 9249 : port; p <= (port == null ? 9259 : port); p++) {
+        try {
+          HttpResponse<InputStream> r =
+              http.send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p + "/metrics"))
+                      .timeout(Duration.ofSeconds(2))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofInputStream());
+          String body =
+              new String(r.body().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+          if (!body.contains("flink_taskmanager_job_task_backPressuredTimeMsPerSecond")) {
+            continue;
+          }
+          if (port == null) {
+            System.out.println("scraping the job's metrics on port " + p);
+          }
+          port = p;
+          Matcher m = SAMPLE.matcher(body);
+          while (m.find()) {
+            String name = m.group(1);
+            double value;
+            try {
+              value = Double.parseDouble(m.group(3));
+            } catch (NumberFormatException nan) {
+              continue;
+            }
+            if (name.equals("flink_taskmanager_job_task_backPressuredTimeMsPerSecond")) {
+              maxBackpressured = Math.max(maxBackpressured, value);
+            } else if (name.endsWith("_pendingRecords") && !Double.isNaN(value)) {
+              maxPending = Math.max(maxPending, (long) value);
+            }
+          }
+          return;
+        } catch (IOException | InterruptedException unreachable) {
+          // not this port
+        }
+      }
+    }
+  }
+}
