@@ -105,15 +105,17 @@ public final class FreshnessBench {
       long lastMinuteP99,
       double maxBackpressuredMsPerSecond,
       long maxPendingRecords,
+      String cpu,
       List<String> series) {
     static final String HEADER =
         "| rate/s | sent/s | probes (unseen) | p50 ms | p99 ms | max ms | max, first 10 s |"
-            + " p99, last 60 s | max backpressured ms/s | max records behind |";
+            + " p99, last 60 s | max backpressured ms/s | max records behind | CPU cores used"
+            + " after 20 s |";
 
     String line() {
       return String.format(
           Locale.ROOT,
-          "| %,d | %,.0f | %d (%d) | %,d | %,d | %,d | %,d | %,d | %.0f | %,d |",
+          "| %,d | %,.0f | %d (%d) | %,d | %,d | %,d | %,d | %,d | %.0f | %,d | %s |",
           rate,
           achievedRate,
           probes,
@@ -124,7 +126,8 @@ public final class FreshnessBench {
           firstTenSecondsMax,
           lastMinuteP99,
           maxBackpressuredMsPerSecond,
-          maxPendingRecords);
+          maxPendingRecords,
+          cpu);
     }
   }
 
@@ -235,6 +238,8 @@ public final class FreshnessBench {
     long sent = 0;
     long probeSeq = 0;
     double achieved = -1;
+    Map<String, Long> cpuStart = null;
+    String cpu = "";
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
       long startNanos = System.nanoTime();
       long nextScrape = startNanos;
@@ -243,6 +248,7 @@ public final class FreshnessBench {
       // without events the watermark stops, and so would the last probes' updates
       long drainEnd = end + TimeUnit.SECONDS.toNanos(30);
       long nextProbe = startNanos;
+      long cpuFrom = startNanos + TimeUnit.SECONDS.toNanos(Math.min(20, seconds / 3));
       while (true) {
         long now = System.nanoTime();
         if (now >= end && (outstanding.isEmpty() || now >= drainEnd)) {
@@ -250,6 +256,10 @@ public final class FreshnessBench {
         }
         if (now >= end && achieved < 0) {
           achieved = sent * 1e9 / (now - startNanos);
+          cpu = Cpu.describe(cpuStart, Cpu.sample(job), (now - cpuFrom) / 1e9);
+        }
+        if (now >= cpuFrom && cpuStart == null) {
+          cpuStart = Cpu.sample(job);
         }
         if (!job.isAlive()) {
           throw new IllegalStateException("the job ended during the measurement");
@@ -328,6 +338,7 @@ public final class FreshnessBench {
         pct(lastMinute, 99),
         scraper.maxBackpressured,
         scraper.maxPending,
+        cpu,
         series);
   }
 
@@ -467,6 +478,62 @@ public final class FreshnessBench {
           // not this port
         }
       }
+    }
+  }
+
+  /**
+   * CPU time per process group from /proc (Linux): the job (the run's process tree), the Cassandra
+   * and Kafka servers of the local services, and this benchmark (producer and probe reader).
+   */
+  static final class Cpu {
+    private static final long TICKS = 100; // USER_HZ on Linux
+
+    static Map<String, Long> sample(Process job) {
+      Map<String, Long> ticks = new java.util.LinkedHashMap<>();
+      ticks.put("job", job.descendants().mapToLong(h -> ticks(h.pid())).sum() + ticks(job.pid()));
+      for (String service : List.of("cassandra", "kafka")) {
+        long t = 0;
+        try (var procs = Files.list(Path.of("/proc"))) {
+          for (Path p : procs.filter(x -> x.getFileName().toString().matches("\\d+")).toList()) {
+            try {
+              String cmd = Files.readString(p.resolve("cmdline"));
+              if (cmd.contains("-Dfreshet.service=" + service)) {
+                t += ticks(Long.parseLong(p.getFileName().toString()));
+              }
+            } catch (IOException gone) {
+              // the process ended
+            }
+          }
+        } catch (IOException e) {
+          t = -1;
+        }
+        ticks.put(service, t);
+      }
+      ticks.put("bench", ticks(ProcessHandle.current().pid()));
+      return ticks;
+    }
+
+    private static long ticks(long pid) {
+      try {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+      } catch (IOException | RuntimeException e) {
+        return 0;
+      }
+    }
+
+    static String describe(Map<String, Long> from, Map<String, Long> to, double seconds) {
+      if (from == null) {
+        return "";
+      }
+      StringBuilder out = new StringBuilder();
+      for (Map.Entry<String, Long> e : to.entrySet()) {
+        double cores = (e.getValue() - from.get(e.getKey())) / (double) TICKS / seconds;
+        out.append(out.length() == 0 ? "" : ", ")
+            .append(String.format(Locale.ROOT, "%s %.2f", e.getKey(), cores));
+      }
+      return out.toString();
     }
   }
 }
