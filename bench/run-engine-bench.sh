@@ -13,19 +13,8 @@
 # Don't time anything while other builds run on the machine.
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/.." && pwd)"
-cp_file="$here/target/runtime-classpath.txt"
-classes="$here/target/classes"
-
-if [[ "${FRESHET_BENCH_BUILD:-0}" == "1" || ! -f "$cp_file" || ! -d "$classes/io/freshet/bench" ]]; then
-  echo "building freshet-bench ..." >&2
-  (cd "$root" && ./mvnw -B -q -o -pl bench -am install -Dmaven.test.skip=true -Dspotless.check.skip=true)
-  (cd "$root" && ./mvnw -B -q -o -pl bench dependency:build-classpath \
-      -Dmdep.includeScope=runtime -Dmdep.outputFile="$cp_file")
-fi
-
-java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+# shellcheck source=bench/build.sh
+source "$(dirname "${BASH_SOURCE[0]}")/build.sh"
 # shellcheck disable=SC2086
 default_opts="-Xms8g -Xmx8g -Xmn3g -XX:+AlwaysPreTouch -XX:+UseParallelGC -XX:+UseTransparentHugePages"
 exec "$java_bin" ${BENCH_JVM_OPTS:-$default_opts} \

@@ -8,16 +8,7 @@
 #   bench/run-freshness-bench.sh [--rates 500,1000,2000,4000] [--seconds 60] [--customers 10000]
 #                                [--partitions 2] [--set 'flink.key=value;freshet.key=value']
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/.." && pwd)"
-cp_file="$here/target/runtime-classpath.txt"
-classes="$here/target/classes"
-if [[ "${FRESHET_BENCH_BUILD:-0}" == "1" || ! -f "$cp_file" || ! -f "$classes/io/freshet/bench/FreshnessBench.class" ]]; then
-  echo "building freshet-bench ..." >&2
-  (cd "$root" && ./mvnw -B -q -o -pl bench -am install -Dmaven.test.skip=true -Dspotless.check.skip=true)
-  (cd "$root" && ./mvnw -B -q -o -pl bench dependency:build-classpath \
-      -Dmdep.includeScope=runtime -Dmdep.outputFile="$cp_file")
-fi
-java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+# shellcheck source=bench/build.sh
+source "$(dirname "${BASH_SOURCE[0]}")/build.sh"
 exec "$java_bin" -Xmx512m -XX:+UseSerialGC -cp "$classes:$(cat "$cp_file")" \
   io.freshet.bench.FreshnessBench --root "$root" "$@"
