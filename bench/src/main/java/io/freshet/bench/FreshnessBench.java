@@ -324,6 +324,10 @@ public final class FreshnessBench {
               pct(w, 99),
               pct(w, 100)));
     }
+    System.out.printf(
+        "rate %,d/s: longest checkpoint write-back of changed entities %,d ms (at most %,d"
+            + " entities in one subtask)%n",
+        rate, scraper.maxWriteBackMs, scraper.maxWriteBackEntities);
     System.out.printf("rate %,d/s, delay by 10 s of the run (event time of the probe):%n", rate);
     series.forEach(s -> System.out.println("  " + s));
     return new Result(
@@ -439,6 +443,8 @@ public final class FreshnessBench {
     private Integer port;
     double maxBackpressured;
     long maxPending;
+    long maxWriteBackMs;
+    long maxWriteBackEntities;
 
     void scrape() {
       for (int p = port == null ? 9249 : port; p <= (port == null ? 9259 : port); p++) {
@@ -471,6 +477,10 @@ public final class FreshnessBench {
               maxBackpressured = Math.max(maxBackpressured, value);
             } else if (name.endsWith("_pendingRecords") && !Double.isNaN(value)) {
               maxPending = Math.max(maxPending, (long) value);
+            } else if (name.endsWith("_checkpointWriteBackMs")) {
+              maxWriteBackMs = Math.max(maxWriteBackMs, (long) value);
+            } else if (name.endsWith("_checkpointWriteBackEntities")) {
+              maxWriteBackEntities = Math.max(maxWriteBackEntities, (long) value);
             }
           }
           return;

@@ -161,13 +161,17 @@ final class DecodedEntities {
   /**
    * Writes every changed entity to the keyed state (on heap state also forgets them all); the
    * current key is left as it was.
+   *
+   * @return the entities written
    */
-  void flush() {
+  int flush() {
     Object current = keys.getCurrentKey();
+    int written = 0;
     for (Entity e = entities.eldest(); e != null; e = EntityTable.newer(e)) {
       if (heap || e.dirty) {
         write(e);
         e.dirty = false;
+        written++;
       }
       e.held = !heap;
     }
@@ -177,6 +181,7 @@ final class DecodedEntities {
     if (current != null) {
       keys.setCurrentKey(current);
     }
+    return written;
   }
 
   private void write(Entity e) {

@@ -105,6 +105,15 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
   private transient Counter updates;
   private transient Counter corrections;
   private transient Counter tooLate;
+
+  /**
+   * The last checkpoint's write-back of changed decoded entities to the keyed state: how long it
+   * held the task, and how many entities it wrote (metrics {@code checkpointWriteBackMs}, {@code
+   * checkpointWriteBackEntities}).
+   */
+  private volatile long writeBackMillis;
+
+  private volatile int writeBackEntities;
   private transient LongCounter updatesTotal;
   private transient LongCounter correctionsTotal;
   private transient LongCounter tooLateTotal;
@@ -217,6 +226,8 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
     updates = metrics.counter("updatesEmitted");
     corrections = metrics.counter("corrections");
     tooLate = metrics.counter("lateEventsDropped");
+    metrics.gauge("checkpointWriteBackMs", () -> writeBackMillis);
+    metrics.gauge("checkpointWriteBackEntities", () -> writeBackEntities);
     updatesTotal = new LongCounter();
     correctionsTotal = new LongCounter();
     tooLateTotal = new LongCounter();
@@ -228,7 +239,9 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
   /** Before the keyed state is snapshotted: decoded entities changed since are written to it. */
   @Override
   public void snapshotState(StateSnapshotContext context) throws Exception {
-    entities.flush();
+    long start = System.nanoTime();
+    writeBackEntities = entities.flush();
+    writeBackMillis = (System.nanoTime() - start) / 1_000_000;
     watermarkState.update(List.of(watermark));
     super.snapshotState(context);
   }
@@ -241,6 +254,11 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
   /** Decoded entities changed since the state last had them (for tests). */
   int unwritten() {
     return entities.unwritten();
+  }
+
+  /** Entities the last snapshot wrote back to the keyed state (for tests). */
+  int lastWriteBack() {
+    return writeBackEntities;
   }
 
   /** Wake-ups queued, stale ones included (for tests: zero once everything has drained). */

@@ -298,11 +298,13 @@ class ViewFeatureOperatorTest {
       feed(first, input, 0, input.size() / 2);
       restoredRun.addAll(first.take());
       assertThat(first.operator.decodedCached()).as("decoded entities held").isPositive();
-      assertThat(first.operator.unwritten())
-          .as("changes held back until the snapshot")
-          .isPositive();
+      int unwritten = first.operator.unwritten();
+      assertThat(unwritten).as("changes held back until the snapshot").isPositive();
       snapshot = first.snapshot();
       assertThat(first.operator.unwritten()).as("all written by the snapshot").isZero();
+      assertThat(first.operator.lastWriteBack())
+          .as("the snapshot's write-back, as its metric reports it")
+          .isEqualTo(unwritten);
       assertThat(first.operator.decodedCached() == 0)
           .as("heap state forgets what its asynchronous snapshot still reads")
           .isEqualTo(!rocksdb);
