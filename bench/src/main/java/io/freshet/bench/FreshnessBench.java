@@ -196,6 +196,37 @@ public final class FreshnessBench {
       if (!job.waitFor(60, TimeUnit.SECONDS)) {
         job.destroyForcibly();
       }
+      cleanUp(id, topic, dir);
+    }
+  }
+
+  /**
+   * Drops what the run made in the local services (its keyspace and topics) and its state dir
+   * (Iceberg catalog and warehouse, checkpoints); keeps the job's log.
+   */
+  private void cleanUp(String id, String topic, Path dir) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka));
+        FeatureClient client = FeatureClient.builder().contactPoints(cassandra).build()) {
+      admin
+          .deleteTopics(List.of(topic, topic + ".dead-letters", topic + ".violations"))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      client
+          .session()
+          .execute(
+              com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
+                      "DROP KEYSPACE IF EXISTS \"" + id + "\"")
+                  .setTimeout(Duration.ofSeconds(60)));
+      Path state = dir.resolve("state");
+      if (Files.isDirectory(state)) {
+        try (var files = Files.walk(state)) {
+          for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(f);
+          }
+        }
+      }
+    } catch (Exception e) {
+      System.out.println("cleaning up run " + id + " failed (" + e + "); left as it is");
     }
   }
 
