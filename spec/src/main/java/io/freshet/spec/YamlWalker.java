@@ -319,7 +319,6 @@ final class YamlWalker {
     return d.get();
   }
 
-  /** A finite number, or null after reporting why it is not one (null if node is null). */
   /**
    * {@code text} compiled as an expression over {@code inputs}, or null after reporting why it does
    * not compile (at {@code node}, with the column in the expression).
@@ -353,6 +352,7 @@ final class YamlWalker {
     return null;
   }
 
+  /** A finite number, or null after reporting why it is not one (null if node is null). */
   Double number(Node node, String path) {
     String text = string(node, path);
     if (text == null) {
