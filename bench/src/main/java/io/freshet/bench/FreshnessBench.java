@@ -5,7 +5,6 @@ import io.freshet.serving.FeatureClient;
 import io.freshet.serving.FeatureVector;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -105,8 +104,7 @@ public final class FreshnessBench {
       long lastMinuteP99,
       double maxBackpressuredMsPerSecond,
       long maxPendingRecords,
-      String cpu,
-      List<String> series) {
+      String cpu) {
     static final String HEADER =
         "| rate/s | sent/s | probes (unseen) | p50 ms | p99 ms | max ms | max, first 10 s |"
             + " p99, last 60 s | max backpressured ms/s | max records behind | CPU cores used"
@@ -373,8 +371,7 @@ public final class FreshnessBench {
         pct(lastMinute, 99),
         scraper.maxBackpressured,
         scraper.maxPending,
-        cpu,
-        series);
+        cpu);
   }
 
   private static void send(
@@ -480,14 +477,13 @@ public final class FreshnessBench {
     void scrape() {
       for (int p = port == null ? 9249 : port; p <= (port == null ? 9259 : port); p++) {
         try {
-          HttpResponse<InputStream> r =
+          HttpResponse<String> r =
               http.send(
                   HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p + "/metrics"))
                       .timeout(Duration.ofSeconds(2))
                       .build(),
-                  HttpResponse.BodyHandlers.ofInputStream());
-          String body =
-              new String(r.body().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                  HttpResponse.BodyHandlers.ofString());
+          String body = r.body();
           if (!body.contains("flink_taskmanager_job_task_backPressuredTimeMsPerSecond")) {
             continue;
           }
