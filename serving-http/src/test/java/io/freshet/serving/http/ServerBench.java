@@ -31,6 +31,12 @@ import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
  * 100 random entities of view {@code risk}, then the same schedule of {@code getManyAsync} calls on
  * a {@link FeatureClient}; then rising rates of 1-entity requests until p99 passes 20 ms. Run it
  * with serving-http/run-server-bench.sh (arguments: host:port [seconds per phase]).
+ *
+ * <p>System properties (through {@code FRESHET_BENCH_JAVA_OPTS}): {@code -DtargetPairs=N} runs only
+ * the issue's target case (1 entity at 500 requests/s, server then client) N times and stops;
+ * {@code -DserverUri=http://host:port} loads a server in another process (started with the
+ * arguments {@code host:port seconds serve port}) instead of the one in this JVM; {@code
+ * -Dconnections=N} sets the generator's connections (16).
  */
 public final class ServerBench {
   static final String KEYSPACE = "bench_http";
@@ -76,15 +82,26 @@ public final class ServerBench {
                 .spec(spec)
                 .build()) {
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-      URI features = server.uri().resolve("/v1/features");
+      URI base = URI.create(System.getProperty("serverUri", server.uri().toString()));
       Random rnd = new Random(7);
       Function<Integer, CompletableFuture<?>> clientCall =
           k -> client.getManyAsync("risk", entities(rnd, k)).toCompletableFuture();
       KeepAliveLoad load =
-          new KeepAliveLoad(server.uri(), "/v1/features", Integer.getInteger("connections", 16));
+          new KeepAliveLoad(base, "/v1/features", Integer.getInteger("connections", 16));
       // warm-up: JIT, connections, prepared statements
       load.atRate(i -> body(rnd, 1), 500, 10);
       run(clientCall, 1, 500, 10);
+      int pairs = Integer.getInteger("targetPairs", 0);
+      if (pairs > 0) {
+        System.out.println(
+            "| case | entities | target req/s | achieved req/s | p50 ms | p99 ms | max ms | errors |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        for (int p = 0; p < pairs; p++) {
+          print("server POST /v1/features", 1, 500, load.atRate(i -> body(rnd, 1), 500, seconds));
+          print("Java client getManyAsync", 1, 500, run(clientCall, 1, 500, seconds));
+        }
+        return;
+      }
       // capacity: 4 connections, each waiting for its answer before the next request
       KeepAliveLoad four = new KeepAliveLoad(server.uri(), "/v1/features", 4);
       for (int k : new int[] {1, 10}) {
