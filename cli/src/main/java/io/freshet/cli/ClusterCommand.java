@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
     sortOptions = false,
     description = {
       "Start, stop or show a Flink 2.1 standalone session cluster on this machine: a JobManager"
-          + " and a TaskManager, each in its own JVM, from the jars the build resolved (no Flink"
+          + " and one or more TaskManagers, each in its own JVM, from the jars the build resolved (no Flink"
           + " download). Configuration: flink-conf/config.yaml, with the ports below and"
           + " directories under the state dir (<state dir>/flink; logs in <state dir>/logs)."
           + " Submit jobs with freshet run --jobmanager 127.0.0.1:8081, or with Flink's REST API."
@@ -30,6 +30,7 @@ import picocli.CommandLine.Parameters;
       "Examples:",
       "  freshet cluster start        # ready in about 10 s; web UI at http://127.0.0.1:8081",
       "  freshet run --spec examples/payments/payments.yaml --jobmanager 127.0.0.1:8081",
+      "  freshet cluster start --taskmanagers 2   # 4 slots: room to rescale a job from 2 to 4",
       "  freshet cluster status",
       "  freshet cluster stop"
     })
@@ -57,6 +58,16 @@ public final class ClusterCommand implements Callable<Integer> {
       description = "JobManager RPC port (default: ${DEFAULT-VALUE}).")
   int rpcPort;
 
+  @Option(
+      names = "--taskmanagers",
+      defaultValue = "1",
+      paramLabel = "N",
+      description =
+          "TaskManager JVMs to start, each with flink-conf's slots (default: ${DEFAULT-VALUE});"
+              + " two or more let a job rescale across processes. stop and status see every"
+              + " TaskManager of the state dir.")
+  int taskManagers;
+
   @Mixin FlinkOptions.Conf flink;
 
   @Mixin StateDirOption stateDir;
@@ -68,7 +79,8 @@ public final class ClusterCommand implements Callable<Integer> {
     // metrics as fresh as the progress line of `freshet run --jobmanager` polls them
     settings.putIfAbsent("metrics.fetcher.update-interval", Long.toString(JobProgress.POLL_MILLIS));
     FlinkCluster cluster =
-        new FlinkCluster(stateDir.stateDir(), flink.confDir(), restPort, rpcPort, settings);
+        new FlinkCluster(
+            stateDir.stateDir(), flink.confDir(), restPort, rpcPort, settings, taskManagers);
     switch (action) {
       case start -> {
         long t0 = System.nanoTime();

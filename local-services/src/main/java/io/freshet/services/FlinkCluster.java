@@ -16,18 +16,22 @@ import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.GlobalConfiguration;
 
 /**
- * A Flink 2.1 standalone session cluster on this machine: a JobManager and a TaskManager, each in
- * its own JVM, from the jars that local-services/flink-cluster resolves (no Flink distribution).
+ * A Flink 2.1 standalone session cluster on this machine: a JobManager and one or more
+ * TaskManagers, each in its own JVM, from the jars that local-services/flink-cluster resolves (no
+ * Flink distribution).
  *
  * <pre>
  *  &lt;state dir&gt;/flink/conf/config.yaml   flink-conf/config.yaml + this cluster's ports and dirs
  *  &lt;state dir&gt;/flink/conf/log4j.properties
- *  &lt;state dir&gt;/flink/{jobmanager,taskmanager}.pid
+ *  &lt;state dir&gt;/flink/{jobmanager,taskmanager,taskmanager-2,...}.pid
  *  &lt;state dir&gt;/flink/{checkpoints,savepoints,tmp,uploads}
- *  &lt;state dir&gt;/logs/flink-{jobmanager,taskmanager}.log
+ *  &lt;state dir&gt;/logs/flink-{jobmanager,taskmanager,taskmanager-2,...}.log
  * </pre>
  *
- * Memory flags come from Flink's own {@code BashJavaUtils} (what flink-dist's scripts do). Pid
+ * The first TaskManager's role is {@code flink-taskmanager}, the n-th's {@code
+ * flink-taskmanager-n}; each registers with a resource id of the same name.
+ *
+ * <p>Memory flags come from Flink's own {@code BashJavaUtils} (what flink-dist's scripts do). Pid
  * files, identity checks, signals and log tails are the services' own ({@link ProcessControl},
  * {@link LogTail}): a pid is trusted only while the process's command line carries this cluster's
  * marker arguments, so a recycled pid is never signalled. The JVMs carry {@code
@@ -56,6 +60,7 @@ public final class FlinkCluster {
   private final int restPort;
   private final int rpcPort;
   private final Map<String, String> overrides;
+  private final int taskManagers;
   private final Path javaBin;
 
   /**
@@ -67,6 +72,21 @@ public final class FlinkCluster {
    */
   public FlinkCluster(
       Path stateDir, Path flinkConfDir, int restPort, int rpcPort, Map<String, String> overrides) {
+    this(stateDir, flinkConfDir, restPort, rpcPort, overrides, 1);
+  }
+
+  /** As above, with {@code taskManagers} TaskManager JVMs (each with flink-conf's slots). */
+  public FlinkCluster(
+      Path stateDir,
+      Path flinkConfDir,
+      int restPort,
+      int rpcPort,
+      Map<String, String> overrides,
+      int taskManagers) {
+    if (taskManagers < 1) {
+      throw new IllegalArgumentException(taskManagers + " TaskManagers: give at least 1");
+    }
+    this.taskManagers = taskManagers;
     this.stateDir = stateDir.toAbsolutePath().normalize();
     this.flinkConfDir = flinkConfDir.toAbsolutePath().normalize();
     this.restPort = restPort;
@@ -101,6 +121,32 @@ public final class FlinkCluster {
     return "127.0.0.1:" + restPort;
   }
 
+  /** The role of the n-th TaskManager (from 1): flink-taskmanager, flink-taskmanager-2, ... */
+  public static String taskManager(int n) {
+    return n == 1 ? TASKMANAGER : TASKMANAGER + "-" + n;
+  }
+
+  /** The JobManager and the TaskManagers this cluster starts. */
+  private List<String> roles() {
+    List<String> roles = new ArrayList<>(List.of(JOBMANAGER));
+    for (int n = 1; n <= taskManagers; n++) {
+      roles.add(taskManager(n));
+    }
+    return roles;
+  }
+
+  /**
+   * {@link #roles()} and any further TaskManager with a pid file in this state dir (started by a
+   * {@code cluster start} with more TaskManagers): what status shows and stop ends.
+   */
+  private List<String> knownRoles() {
+    List<String> roles = roles();
+    for (int n = taskManagers + 1; Files.exists(pidFile(taskManager(n))); n++) {
+      roles.add(taskManager(n));
+    }
+    return roles;
+  }
+
   /** The live pid of a role's JVM, if it runs. */
   public Optional<Long> pid(String role) {
     return ProcessControl.readPid(pidFile(role))
@@ -110,7 +156,7 @@ public final class FlinkCluster {
   /** One line per role: running with pid, or stopped. */
   public List<String> status() {
     List<String> out = new ArrayList<>();
-    for (String role : List.of(JOBMANAGER, TASKMANAGER)) {
+    for (String role : knownRoles()) {
       Optional<Long> pid = pid(role);
       out.add(
           role
@@ -126,12 +172,13 @@ public final class FlinkCluster {
     return out;
   }
 
+  /** True when the JobManager and every TaskManager of this cluster run. */
   public boolean running() {
-    return pid(JOBMANAGER).isPresent() && pid(TASKMANAGER).isPresent();
+    return roles().stream().allMatch(role -> pid(role).isPresent());
   }
 
   /**
-   * Starts whatever role is not running and waits until the TaskManager has registered its slots.
+   * Starts whatever role is not running and waits until every TaskManager has registered its slots.
    * When that fails (a JVM exits, or the timeout passes), stops the JVMs this call started.
    */
   public void start(Duration timeout) throws IOException, InterruptedException {
@@ -150,15 +197,17 @@ public final class FlinkCluster {
               "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
               classpath));
     }
-    if (pid(TASKMANAGER).isEmpty()) {
-      launched.put(
-          TASKMANAGER,
-          launch(
-              conf,
-              TASKMANAGER,
-              "GET_TM_RESOURCE_PARAMS",
-              "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
-              classpath));
+    for (String role : roles().subList(1, taskManagers + 1)) {
+      if (pid(role).isEmpty()) {
+        launched.put(
+            role,
+            launch(
+                conf,
+                role,
+                "GET_TM_RESOURCE_PARAMS",
+                "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+                classpath));
+      }
     }
     try {
       awaitReady(timeout, launched);
@@ -191,7 +240,6 @@ public final class FlinkCluster {
     conf.setString("web.upload.dir", d.resolve("uploads").toString());
     conf.setString("web.tmpdir", d.resolve("web").toString());
     conf.setString("blob.storage.directory", d.resolve("blobs").toString());
-    conf.setString("taskmanager.resource-id", "freshet-taskmanager");
     overrides.forEach(conf::setString);
     Files.createDirectories(d.resolve("tmp"));
     Files.createDirectories(d.resolve("uploads"));
@@ -311,6 +359,10 @@ public final class FlinkCluster {
     if (role.equals(JOBMANAGER)) {
       cmd.add("--executionMode");
       cmd.add("cluster");
+    } else {
+      // TaskManagers share config.yaml; each names itself (freshet-taskmanager, -2, ...)
+      cmd.add("-D");
+      cmd.add("taskmanager.resource-id=freshet-" + role.substring("flink-".length()));
     }
     cmd.addAll(params.get(1));
     Process p =
@@ -324,7 +376,7 @@ public final class FlinkCluster {
   }
 
   /**
-   * Waits until the TaskManager's slots are registered; fails as soon as a role's JVM is gone. A
+   * Waits until every TaskManager's slots are registered; fails as soon as a role's JVM is gone. A
    * JVM this call launched is watched through its process, not its {@code /proc/<pid>/cmdline}:
    * while setsid executes java that file reads empty or cut short for a moment, and a check that
    * hits that moment would call a starting JVM dead.
@@ -334,7 +386,7 @@ public final class FlinkCluster {
     FlinkRest rest = new FlinkRest(restAddress());
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      for (String role : List.of(JOBMANAGER, TASKMANAGER)) {
+      for (String role : roles()) {
         Process p = launched.get(role);
         if (p != null ? !p.isAlive() : pid(role).isEmpty()) {
           throw new IOException(
@@ -351,8 +403,8 @@ public final class FlinkCluster {
       }
       try {
         var overview = rest.get("/overview", Duration.ofSeconds(2));
-        if (overview.path("taskmanagers").asInt() >= 1
-            && overview.path("slots-total").asInt() >= 1) {
+        if (overview.path("taskmanagers").asInt() >= taskManagers
+            && overview.path("slots-total").asInt() >= taskManagers) {
           return;
         }
       } catch (IOException e) {
@@ -366,16 +418,19 @@ public final class FlinkCluster {
             + " s; see "
             + logFile(JOBMANAGER)
             + " and "
-            + logFile(TASKMANAGER));
+            + logFile(TASKMANAGER)
+            + (taskManagers > 1 ? " (and the other TaskManagers' logs beside it)" : ""));
   }
 
   /**
-   * Stops the TaskManager, then the JobManager (SIGTERM, SIGKILL after the timeout); returns the
+   * Stops the TaskManagers, then the JobManager (SIGTERM, SIGKILL after the timeout); returns the
    * roles that were running.
    */
   public List<String> stop(Duration timeout) {
     List<String> stopped = new ArrayList<>();
-    for (String role : List.of(TASKMANAGER, JOBMANAGER)) {
+    List<String> roles = new ArrayList<>(knownRoles());
+    java.util.Collections.reverse(roles);
+    for (String role : roles) {
       Optional<Long> pid = pid(role);
       if (pid.isPresent()) {
         ProcessControl.terminate(pid.get(), timeout);

@@ -20,8 +20,14 @@ public final class SessionCluster {
 
   /** A cluster, not started, with its state under {@code stateDir} and {@code conf} overrides. */
   public static FlinkCluster create(Path stateDir, Map<String, String> conf) {
+    return create(stateDir, conf, 1);
+  }
+
+  /** As above, with {@code taskManagers} TaskManager JVMs. */
+  public static FlinkCluster create(Path stateDir, Map<String, String> conf, int taskManagers) {
     int[] ports = LoopbackPorts.free(2);
-    return new FlinkCluster(stateDir, home().resolve("flink-conf"), ports[0], ports[1], conf);
+    return new FlinkCluster(
+        stateDir, home().resolve("flink-conf"), ports[0], ports[1], conf, taskManagers);
   }
 
   /** The checkout: the build's {@code freshet.home}, else the parent of the module directory. */
