@@ -33,8 +33,8 @@ import picocli.CommandLine.Option;
           + " (current values) and Iceberg (history), dead letters to <topic>.dead-letters."
           + " By default on a local Flink MiniCluster in this process, with flink-conf/config.yaml"
           + " and a live progress line; with --jobmanager, the job jar is uploaded to a session"
-          + " cluster's REST API and run there (the spec must be readable at the same path by"
-          + " the JobManager).",
+          + " cluster's REST API and run there, with the spec and its Avro schema sent along"
+          + " (the JobManager needs neither file; local archive paths must exist there too).",
       "A job is never started mid-stream without its state: if the spec's consumer group has read"
           + " the topic before, run refuses unless it resumes (--from-savepoint) or rebuilds the"
           + " state from the topic's start (--from-earliest). Ctrl-C and --until-end stop the job"

@@ -12,6 +12,7 @@ import io.freshet.services.FlinkCluster;
 import io.freshet.services.FlinkRest;
 import io.freshet.services.ProcessControl;
 import io.freshet.spec.FeatureSpec;
+import io.freshet.spec.SpecBundle;
 import io.freshet.spec.SpecParser;
 import io.freshet.store.iceberg.HistoryCatalogs;
 import io.freshet.testing.RealServices;
@@ -36,9 +37,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The shaded job jar on a real Flink session cluster (JobManager and TaskManager JVMs started by
  * {@link FlinkCluster}, as {@code freshet cluster start} does), submitted through the REST API as a
- * user would ({@code freshet run --jobmanager}). The spec lives outside the checkout, so its schema
- * resolves from the job jar. Events from Kafka end up in Cassandra and Iceberg, checked against the
- * naive oracle.
+ * user would ({@code freshet run --jobmanager}). The spec and its schema are sent with the job (a
+ * {@link SpecBundle}); their files are deleted before the submission. Events from Kafka end up in
+ * Cassandra and Iceberg, checked against the naive oracle.
  */
 @RealServices
 class FlinkClusterSubmitIT {
@@ -48,14 +49,24 @@ class FlinkClusterSubmitIT {
     Path jobJar = FeatureJobRunner.defaultJobJar(home);
     String topic = services.createTopic("payments", 2);
     services.createTopic("payments.dead-letters", 1);
+    // the spec and its schema (under a name the job jar does not carry) in a directory that is
+    // gone before the job is submitted: the JobManager gets both from the spec bundle only
     Path specDir = Files.createTempDirectory("freshet-cluster-it");
     Path specFile = specDir.resolve("payments.yaml");
+    Files.copy(
+        home.resolve("avro-schemas/src/main/avro/payment.avsc"),
+        specDir.resolve("team-payment.avsc"));
     String yaml =
         Files.readString(home.resolve("examples/payments/payments.yaml"))
-            .replace("topic: payments", "topic: " + topic);
+            .replace("topic: payments", "topic: " + topic)
+            .replace("schema: payment.avsc", "schema: team-payment.avsc");
     Files.writeString(specFile, yaml);
     FeatureSpec spec = SpecParser.parse(specFile);
     assertThat(spec.source().topic()).isEqualTo(topic);
+    SpecBundle bundle = SpecBundle.read(specFile);
+    Files.delete(specDir.resolve("team-payment.avsc"));
+    Files.delete(specFile);
+    Files.delete(specDir);
 
     Instant start = Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.HOURS);
     PaymentsGenerator generator =
@@ -89,7 +100,7 @@ class FlinkClusterSubmitIT {
               topic,
               "freshet-" + spec.source().name(),
               UntilEnd.Start.EARLIEST);
-      String jobId = FeatureJobRunner.submit(rest, jobJar, specFile, sets);
+      String jobId = FeatureJobRunner.submit(rest, jobJar, bundle, sets, null);
       StringWriter progress = new StringWriter();
       FeatureJobRunner.Result r =
           FeatureJobRunner.follow(

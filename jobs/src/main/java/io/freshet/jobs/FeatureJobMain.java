@@ -8,6 +8,7 @@ import io.freshet.connectors.iceberg.IcebergUpdateSink;
 import io.freshet.connectors.iceberg.IcebergViolationSink;
 import io.freshet.connectors.kafka.KafkaConnector;
 import io.freshet.spec.FeatureSpec;
+import io.freshet.spec.SpecBundle;
 import io.freshet.spec.SpecParser;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,29 +17,53 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Entry point of the shaded job jar: {@code --spec FILE [--set key=value]...}. Reads the spec,
- * builds {@link FeatureJob} with the Kafka source, the Cassandra online store and the Iceberg
- * history (each can be turned off: {@link CassandraOptions#ENABLED}, {@link
+ * Entry point of the shaded job jar: {@code --spec FILE [--set key=value]...}, or {@code
+ * --spec-bundle B [--set key=value]...} with a {@link SpecBundle} (the spec and its Avro schema in
+ * one argument, which {@code freshet run --jobmanager} sends, so the JobManager needs neither
+ * file). Reads the spec, builds {@link FeatureJob} with the Kafka source, the Cassandra online
+ * store and the Iceberg history (each can be turned off: {@link CassandraOptions#ENABLED}, {@link
  * IcebergOptions#ENABLED}), and runs it. Settings given with {@code --set} (for example {@code
  * freshet.kafka.bootstrap-servers=host:9092}) override the cluster's configuration.
  */
 public final class FeatureJobMain {
+  static final String USAGE = "usage: (--spec FILE | --spec-bundle B) [--set key=value]...";
+
   private FeatureJobMain() {}
 
+  /** The parsed arguments: the spec (read and validated) and the settings. */
+  record Arguments(FeatureSpec spec, Configuration conf) {}
+
   public static void main(String[] args) throws Exception {
+    Arguments a = arguments(args);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(a.conf());
+    new FeatureJob(a.spec(), new KafkaEventSource(a.conf()), sinks(a.conf())).build(env);
+    env.execute("freshet: " + a.spec().source().name());
+  }
+
+  /**
+   * Parses and checks the arguments; reads the spec.
+   *
+   * @throws IllegalArgumentException naming what is wrong and the usage
+   * @throws io.freshet.spec.SpecException if the spec is not valid
+   */
+  static Arguments arguments(String[] args) {
     Path specFile = null;
+    String bundle = null;
     List<String> sets = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--spec" -> specFile = Path.of(requireValue(args, ++i, "--spec"));
+        case "--spec-bundle" -> bundle = requireValue(args, ++i, "--spec-bundle");
         case "--set" -> sets.add(requireValue(args, ++i, "--set"));
         default ->
-            throw new IllegalArgumentException(
-                "unknown argument '" + args[i] + "'; usage: --spec FILE [--set key=value]...");
+            throw new IllegalArgumentException("unknown argument '" + args[i] + "'; " + USAGE);
       }
     }
-    if (specFile == null) {
-      throw new IllegalArgumentException("missing --spec FILE");
+    if ((specFile == null) == (bundle == null)) {
+      throw new IllegalArgumentException(
+          (specFile == null ? "missing --spec FILE" : "give --spec or --spec-bundle, not both")
+              + "; "
+              + USAGE);
     }
     Configuration conf = new Configuration();
     for (String s : sets) {
@@ -48,10 +73,9 @@ public final class FeatureJobMain {
       }
       conf.setString(s.substring(0, eq), s.substring(eq + 1));
     }
-    FeatureSpec spec = SpecParser.parse(specFile);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    new FeatureJob(spec, new KafkaEventSource(conf), sinks(conf)).build(env);
-    env.execute("freshet: " + spec.source().name());
+    FeatureSpec spec =
+        specFile != null ? SpecParser.parse(specFile) : SpecBundle.decode(bundle).parse();
+    return new Arguments(spec, conf);
   }
 
   /** The stores of every view's updates; each reads its own enable flag and sets its own uids. */

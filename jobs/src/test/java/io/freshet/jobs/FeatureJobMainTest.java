@@ -1,6 +1,7 @@
 package io.freshet.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.freshet.avro.Decoded;
 import io.freshet.connectors.iceberg.IcebergOptions;
@@ -63,6 +64,43 @@ class FeatureJobMainTest {
     assertThat(uids(noHistory))
         .noneMatch(uid -> uid.contains("iceberg-"))
         .contains("cassandra-sink-payments-customer_risk", "dead-letter-sink-payments");
+  }
+
+  @Test
+  void aSpecBundleNeedsNeitherTheSpecNorTheSchemaFile() throws Exception {
+    java.nio.file.Files.copy(
+        Path.of("../avro-schemas/src/main/avro/payment.avsc"), dir.resolve("team-payment.avsc"));
+    Path file = dir.resolve("team.yaml");
+    java.nio.file.Files.writeString(
+        file,
+        java.nio.file.Files.readString(Path.of("../examples/payments/payments.yaml"))
+            .replace("schema: payment.avsc", "schema: team-payment.avsc"));
+    String bundle = io.freshet.spec.SpecBundle.read(file).encode();
+    java.nio.file.Files.delete(file);
+    java.nio.file.Files.delete(dir.resolve("team-payment.avsc"));
+
+    FeatureJobMain.Arguments a =
+        FeatureJobMain.arguments(
+            new String[] {"--spec-bundle", bundle, "--set", "parallelism.default=3"});
+    assertThat(a.spec().source().schemaRef()).isEqualTo("team-payment.avsc");
+    assertThat(a.spec().views()).extracting(v -> v.name()).containsExactly("customer_risk");
+    assertThat(a.conf().getString("parallelism.default", null)).isEqualTo("3");
+  }
+
+  @Test
+  void argumentsSayWhatIsWrong() {
+    assertThatThrownBy(() -> FeatureJobMain.arguments(new String[] {"--set", "a=b"}))
+        .hasMessageContaining("missing --spec FILE")
+        .hasMessageContaining(FeatureJobMain.USAGE);
+    assertThatThrownBy(
+            () ->
+                FeatureJobMain.arguments(
+                    new String[] {"--spec", "x.yaml", "--spec-bundle", "H4sI"}))
+        .hasMessageContaining("not both");
+    assertThatThrownBy(() -> FeatureJobMain.arguments(new String[] {"--spec-bundle", "nope"}))
+        .hasMessageContaining("not a spec bundle");
+    assertThatThrownBy(() -> FeatureJobMain.arguments(new String[] {"--sepc", "x.yaml"}))
+        .hasMessageContaining("unknown argument '--sepc'");
   }
 
   private Configuration history() {

@@ -52,9 +52,15 @@ final class SourceRules {
   record Source(SourceSpec spec, SourceSchema schema) {}
 
   private final YamlWalker in;
+  private final String shippedSchema;
 
-  SourceRules(YamlWalker in) {
+  /**
+   * @param shippedSchema the schema's text when it came with the spec ({@link SpecBundle}), or null
+   *     to look up what {@code schema:} names
+   */
+  SourceRules(YamlWalker in, String shippedSchema) {
     this.in = in;
+    this.shippedSchema = shippedSchema;
   }
 
   /** The source, or null if the node is missing (already reported) or not a mapping. */
@@ -275,7 +281,10 @@ final class SourceRules {
     Path dir = in.file() == null ? null : in.file().toAbsolutePath().getParent();
     SchemaLocator.Lookup lookup;
     try {
-      lookup = SchemaLocator.find(ref, dir, Thread.currentThread().getContextClassLoader());
+      lookup =
+          shippedSchema != null
+              ? new SchemaLocator.Lookup(ref + " (shipped with the spec)", shippedSchema, List.of())
+              : SchemaLocator.find(ref, dir, Thread.currentThread().getContextClassLoader());
     } catch (IOException e) {
       in.error(node, "source.schema", "cannot read schema " + quote(ref) + ": " + e);
       return null;

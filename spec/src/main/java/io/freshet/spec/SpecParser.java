@@ -53,6 +53,17 @@ public final class SpecParser {
     return orThrow(run(file, yaml));
   }
 
+  /**
+   * Validates spec text as {@link #parse(Path, String)} does, with the source's Avro schema given
+   * as text instead of looked up ({@link SpecBundle}: a spec shipped with a job to a JobManager
+   * that has neither file).
+   *
+   * @throws SpecException with every error found
+   */
+  static FeatureSpec parse(Path file, String yaml, String schemaText) {
+    return orThrow(run(file, yaml, schemaText));
+  }
+
   /** Validates a spec file; returns every error found in file order, empty if it is valid. */
   public static List<SpecError> validate(Path file) {
     return run(file).errors;
@@ -88,11 +99,19 @@ public final class SpecParser {
     return run(file, yaml);
   }
 
-  /** One validation pass over one document; collects errors instead of stopping at the first. */
   private static Result run(Path file, String yaml) {
+    return run(file, yaml, null);
+  }
+
+  /**
+   * One validation pass over one document; collects errors instead of stopping at the first.
+   *
+   * @param schemaText the source's schema, or null to look up what {@code schema:} names
+   */
+  private static Result run(Path file, String yaml, String schemaText) {
     YamlWalker in = new YamlWalker(file);
     Node root = in.compose(yaml);
-    FeatureSpec spec = in.hasErrors() ? null : document(in, root);
+    FeatureSpec spec = in.hasErrors() ? null : document(in, root, schemaText);
     List<SpecError> errors = in.errors();
     return new Result(errors.isEmpty() ? spec : null, errors);
   }
@@ -104,7 +123,7 @@ public final class SpecParser {
     return r.spec;
   }
 
-  private static FeatureSpec document(YamlWalker in, Node root) {
+  private static FeatureSpec document(YamlWalker in, Node root, String schemaText) {
     if (root == null || YamlWalker.isNull(root)) {
       in.error(null, "", "the spec is empty; it needs a source: and a list of views:");
       return null;
@@ -115,7 +134,8 @@ public final class SpecParser {
       return null;
     }
     SourceRules.Source source =
-        new SourceRules(in).source(top.required("source", "declare the event source (see docs)"));
+        new SourceRules(in, schemaText)
+            .source(top.required("source", "declare the event source (see docs)"));
     Node viewsNode = top.required("views", "declare at least one view");
     List<ViewSpec> views =
         new ViewRules(in, source == null ? null : source.schema()).views(viewsNode);

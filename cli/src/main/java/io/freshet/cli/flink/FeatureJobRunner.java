@@ -7,6 +7,7 @@ import io.freshet.operators.flink.JobCounts;
 import io.freshet.services.FlinkRest;
 import io.freshet.services.LoopbackPorts;
 import io.freshet.spec.FeatureSpec;
+import io.freshet.spec.SpecBundle;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -251,17 +252,25 @@ public final class FeatureJobRunner {
   }
 
   /**
-   * Uploads the job jar to a session cluster and runs {@code FeatureJobMain} with the spec (an
-   * absolute path the JobManager can read) and {@code --set} settings, restoring its state from
-   * {@code savepoint} unless that is null; returns the job id.
+   * Uploads the job jar to a session cluster and runs {@code FeatureJobMain} with the spec and its
+   * Avro schema shipped as an argument ({@link SpecBundle}: the JobManager needs neither file) and
+   * {@code --set} settings, restoring its state from {@code savepoint} unless that is null; returns
+   * the job id.
    */
   public static String submit(
       FlinkRest rest, Path jobJar, Path specFile, Map<String, String> sets, String savepoint)
       throws IOException {
+    return submit(rest, jobJar, SpecBundle.read(specFile), sets, savepoint);
+  }
+
+  /** Like {@link #submit(FlinkRest, Path, Path, Map, String)} with a spec already bundled. */
+  public static String submit(
+      FlinkRest rest, Path jobJar, SpecBundle spec, Map<String, String> sets, String savepoint)
+      throws IOException {
     String jarId = rest.uploadJar(jobJar);
     List<String> args = new ArrayList<>();
-    args.add("--spec");
-    args.add(specFile.toAbsolutePath().normalize().toString());
+    args.add("--spec-bundle");
+    args.add(spec.encode());
     sets.forEach(
         (k, v) -> {
           args.add("--set");
