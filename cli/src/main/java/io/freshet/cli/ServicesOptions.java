@@ -37,6 +37,14 @@ final class ServicesOptions {
   Integer cassandraStoragePort;
 
   @Option(
+      names = "--rest-catalog-port",
+      paramLabel = "PORT",
+      description =
+          "Iceberg REST catalog port, with start --rest-catalog (env FRESHET_REST_CATALOG_PORT;"
+              + " default 29181).")
+  Integer restCatalogPort;
+
+  @Option(
       names = "--java-home",
       paramLabel = "DIR",
       description = "JDK 17 for the servers (env FRESHET_JAVA_HOME; default: searched).")
@@ -64,6 +72,9 @@ final class ServicesOptions {
     }
     if (cassandraStoragePort != null) {
       b.cassandraStoragePort(cassandraStoragePort);
+    }
+    if (restCatalogPort != null) {
+      b.restCatalogPort(restCatalogPort);
     }
     if (javaHome != null) {
       b.javaHome(javaHome);

@@ -1,6 +1,7 @@
 package io.freshet.cli;
 
 import io.freshet.services.LocalServices;
+import io.freshet.services.Service;
 import io.freshet.services.ServiceStatus;
 import io.freshet.services.ServicesConfig;
 import java.io.PrintWriter;
@@ -10,24 +11,37 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code freshet services start}: starts Kafka and Cassandra and waits until both answer. */
+/**
+ * {@code freshet services start}: starts Kafka and Cassandra (and, when asked, the Iceberg REST
+ * catalog) and waits until they answer.
+ */
 @Command(
     name = "start",
     mixinStandardHelpOptions = true,
     description = {
       "Starts Kafka and Cassandra (in parallel) unless they are already running, and waits until"
           + " Kafka answers metadata requests and Cassandra answers CQL.",
+      "With --rest-catalog, also Apache Iceberg's REST catalog server (a JDBC catalog on SQLite"
+          + " and a warehouse in the state dir), which notebooks, Spark, Trino and PyIceberg reach"
+          + " over HTTP; give it to jobs and commands as catalog type rest (see"
+          + " docs/notebooks.md).",
       "Needs a JDK 17 for the servers (Cassandra 5.0 runs only on 17)."
     },
     footer = {
       "",
       "Examples:",
       "  freshet services start",
+      "  freshet services start --rest-catalog",
       "  freshet services start --state-dir /tmp/freshet --kafka-port 39092 --cql-port 39042"
     })
 final class ServicesStartCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin ServicesOptions options;
+
+  @CommandLine.Option(
+      names = "--rest-catalog",
+      description = "Also start the Iceberg REST catalog (port: --rest-catalog-port).")
+  boolean restCatalog;
 
   @Override
   public Integer call() {
@@ -35,7 +49,11 @@ final class ServicesStartCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println("Starting local services in " + config.stateDir() + " ...");
     out.flush();
-    List<ServiceStatus> results = new LocalServices(config).start();
+    java.util.EnumSet<Service> services = Service.defaults();
+    if (restCatalog) {
+      services.add(Service.REST_CATALOG);
+    }
+    List<ServiceStatus> results = new LocalServices(config).start(services);
     results.forEach(s -> out.println(s.describe()));
     boolean allWereRunning =
         results.stream().allMatch(s -> s.state() == ServiceStatus.State.ALREADY_RUNNING);

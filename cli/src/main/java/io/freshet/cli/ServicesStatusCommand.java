@@ -45,6 +45,16 @@ final class ServicesStatusCommand implements Callable<Integer> {
       }
       if (s.service() == Service.KAFKA) {
         out.println("Kafka bootstrap servers: " + s.address());
+      } else if (s.service() == Service.REST_CATALOG) {
+        String uri = "http://" + s.address() + "/";
+        out.println(
+            "Iceberg REST catalog: "
+                + uri
+                + " (commands: --catalog-type rest --catalog-uri "
+                + uri
+                + "; jobs: --set freshet.iceberg.catalog-type=rest --set freshet.iceberg.uri="
+                + uri
+                + ")");
       } else {
         out.println(
             "Cassandra contact point: "

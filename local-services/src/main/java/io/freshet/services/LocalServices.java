@@ -65,9 +65,9 @@ public final class LocalServices {
     return config;
   }
 
-  /** Starts both services (in parallel) unless they are running. */
+  /** Starts the default services (in parallel) unless they are running. */
   public List<ServiceStatus> start() {
-    return start(EnumSet.allOf(Service.class));
+    return start(Service.defaults());
   }
 
   /**
@@ -95,7 +95,7 @@ public final class LocalServices {
     return withLock(
         () -> {
           Set<Service> wasUp = EnumSet.noneOf(Service.class);
-          for (Service s : Service.values()) {
+          for (Service s : Service.defaults()) {
             if (status(s).isUp()) {
               wasUp.add(s);
             }
@@ -103,7 +103,7 @@ public final class LocalServices {
           writeLease();
           List<ServiceStatus> results;
           try {
-            results = doStart(EnumSet.allOf(Service.class));
+            results = doStart(Service.defaults());
           } catch (RuntimeException e) {
             deleteQuietly(leaseFile(ProcessHandle.current()));
             throw e;
@@ -211,20 +211,28 @@ public final class LocalServices {
     }
   }
 
-  /** Stops both services, if running, and waits for their JVMs to exit. */
+  /** Stops every service that runs (optional ones too) and waits for their JVMs to exit. */
   public List<ServiceStatus> stop() {
-    return stop(EnumSet.allOf(Service.class));
+    Set<Service> services = EnumSet.noneOf(Service.class);
+    status().forEach(s -> services.add(s.service()));
+    return stop(services);
   }
 
   public List<ServiceStatus> stop(Set<Service> services) {
     return withLock(() -> doStop(services));
   }
 
-  /** The state of both services, from their pid files and processes. */
+  /**
+   * The state of the default services and of any optional one that was started (has a pid file),
+   * from their pid files and processes.
+   */
   public List<ServiceStatus> status() {
     List<ServiceStatus> all = new ArrayList<>();
     for (Service s : Service.values()) {
-      all.add(status(s));
+      ServiceStatus status = status(s);
+      if (!s.optional() || status.state() != ServiceStatus.State.NOT_RUNNING) {
+        all.add(status);
+      }
     }
     return all;
   }
@@ -248,6 +256,11 @@ public final class LocalServices {
         OptionalLong.of(pid.get()),
         port,
         "pid " + pid.get() + " exited");
+  }
+
+  /** The running Iceberg REST catalog's URI, e.g. "http://127.0.0.1:29181/". */
+  public String restCatalogUri() {
+    return RestCatalogServer.uri(requireRunning(Service.REST_CATALOG).address());
   }
 
   /** Kafka's bootstrap servers of the running instance, e.g. "127.0.0.1:29092". */
@@ -432,8 +445,10 @@ public final class LocalServices {
       def.prepare(java);
       List<String> command = def.command(java);
       LOG.debug("Launching {}: {}", service.displayName(), command);
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().putAll(def.environment());
       process =
-          new ProcessBuilder(command)
+          builder
               .directory(def.dir().toFile())
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(def.logFile().toFile()))

@@ -34,6 +34,7 @@ abstract class ServerDefinition implements AutoCloseable {
     return switch (service) {
       case KAFKA -> new KafkaServer(config);
       case CASSANDRA -> new CassandraServer(config);
+      case REST_CATALOG -> new RestCatalogServer(config);
     };
   }
 
@@ -72,6 +73,11 @@ abstract class ServerDefinition implements AutoCloseable {
 
   /** JVM options and main class with arguments; the java binary and markers are added. */
   abstract List<String> jvmArguments();
+
+  /** Environment variables the server JVM gets on top of this process's (none by default). */
+  java.util.Map<String, String> environment() {
+    return java.util.Map.of();
+  }
 
   /** Wrappers to put before the java binary (e.g. setsid, setpriv). */
   List<String> wrappers() {

@@ -72,7 +72,7 @@ public record ServiceStatus(
   /** One line for people, e.g. "Kafka started 127.0.0.1:29092 pid 1234 (ready in 3.9 s)". */
   public String describe() {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format("%-10s %-16s %-16s", service.displayName(), state.words(), address()));
+    sb.append(String.format("%-20s %-16s %-16s", service.displayName(), state.words(), address()));
     pid.ifPresent(p -> sb.append("  pid ").append(p));
     startup.ifPresent(d -> sb.append(String.format("  ready in %.1f s", d.toMillis() / 1000.0)));
     if (!detail.isEmpty()) {

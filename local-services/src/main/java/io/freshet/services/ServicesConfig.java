@@ -22,12 +22,14 @@ import java.util.Optional;
  * Kafka controller   freshet.kafka.controller.port  FRESHET_KAFKA_CONTROLLER_PORT (29093)
  * Cassandra CQL      freshet.cql.port        FRESHET_CQL_PORT                  (29042)
  * Cassandra storage  freshet.cassandra.storage.port FRESHET_CASSANDRA_STORAGE_PORT (27000)
+ * REST catalog       freshet.rest-catalog.port FRESHET_REST_CATALOG_PORT         (29181)
  * JDK 17 for servers freshet.java.home       FRESHET_JAVA_HOME     (default: searched)
  * </pre>
  */
 public final class ServicesConfig {
   public static final int DEFAULT_KAFKA_PORT = 29092;
   public static final int DEFAULT_KAFKA_CONTROLLER_PORT = 29093;
+  public static final int DEFAULT_REST_CATALOG_PORT = 29181;
   public static final int DEFAULT_CQL_PORT = 29042;
   public static final int DEFAULT_CASSANDRA_STORAGE_PORT = 27000;
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(150);
@@ -41,6 +43,7 @@ public final class ServicesConfig {
   private final int kafkaControllerPort;
   private final int cqlPort;
   private final int cassandraStoragePort;
+  private final int restCatalogPort;
   private final Path javaHome;
   private final Duration startTimeout;
   private final Duration stopTimeout;
@@ -52,6 +55,7 @@ public final class ServicesConfig {
     this.kafkaControllerPort = b.kafkaControllerPort;
     this.cqlPort = b.cqlPort;
     this.cassandraStoragePort = b.cassandraStoragePort;
+    this.restCatalogPort = b.restCatalogPort;
     this.javaHome = b.javaHome;
     this.startTimeout = b.startTimeout;
     this.stopTimeout = b.stopTimeout;
@@ -93,6 +97,13 @@ public final class ServicesConfig {
             "freshet.cassandra.storage.port",
             "FRESHET_CASSANDRA_STORAGE_PORT",
             DEFAULT_CASSANDRA_STORAGE_PORT));
+    b.restCatalogPort(
+        port(
+            env,
+            sysProps,
+            "freshet.rest-catalog.port",
+            "FRESHET_REST_CATALOG_PORT",
+            DEFAULT_REST_CATALOG_PORT));
     String javaHome =
         StateDirectory.setting(env::get, sysProps, "freshet.java.home", "FRESHET_JAVA_HOME");
     if (javaHome != null) {
@@ -126,17 +137,18 @@ public final class ServicesConfig {
   }
 
   /**
-   * A config on its own state dir and on four ports free right now (see {@link LoopbackPorts}): a
+   * A config on its own state dir and on five ports free right now (see {@link LoopbackPorts}): a
    * private instance (a test, or one beside the shared services) that must not meet another.
    */
   public static ServicesConfig onFreePorts(Path stateDir) {
-    int[] ports = LoopbackPorts.free(4);
+    int[] ports = LoopbackPorts.free(5);
     return builder()
         .stateDir(stateDir)
         .kafkaPort(ports[0])
         .kafkaControllerPort(ports[1])
         .cqlPort(ports[2])
         .cassandraStoragePort(ports[3])
+        .restCatalogPort(ports[4])
         .build();
   }
 
@@ -151,6 +163,7 @@ public final class ServicesConfig {
         .kafkaControllerPort(kafkaControllerPort)
         .cqlPort(cqlPort)
         .cassandraStoragePort(cassandraStoragePort)
+        .restCatalogPort(restCatalogPort)
         .javaHome(javaHome)
         .startTimeout(startTimeout)
         .stopTimeout(stopTimeout);
@@ -180,6 +193,11 @@ public final class ServicesConfig {
     return cassandraStoragePort;
   }
 
+  /** The Iceberg REST catalog's port (the optional service). */
+  public int restCatalogPort() {
+    return restCatalogPort;
+  }
+
   /** The JDK 17 home to run the servers with, if given; otherwise one is searched for. */
   public Optional<Path> javaHome() {
     return Optional.ofNullable(javaHome);
@@ -205,6 +223,8 @@ public final class ServicesConfig {
         + cqlPort
         + ", storage="
         + cassandraStoragePort
+        + ", rest-catalog="
+        + restCatalogPort
         + "}";
   }
 
@@ -215,6 +235,7 @@ public final class ServicesConfig {
     private int kafkaControllerPort = DEFAULT_KAFKA_CONTROLLER_PORT;
     private int cqlPort = DEFAULT_CQL_PORT;
     private int cassandraStoragePort = DEFAULT_CASSANDRA_STORAGE_PORT;
+    private int restCatalogPort = DEFAULT_REST_CATALOG_PORT;
     private Path javaHome;
     private Duration startTimeout = DEFAULT_START_TIMEOUT;
     private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
@@ -246,6 +267,11 @@ public final class ServicesConfig {
       return this;
     }
 
+    public Builder restCatalogPort(int port) {
+      this.restCatalogPort = checkPort("Iceberg REST catalog port", port);
+      return this;
+    }
+
     /** A JDK 17 home for the server JVMs; null means search JAVA_HOME, PATH, /usr/lib/jvm. */
     public Builder javaHome(Path javaHome) {
       this.javaHome = javaHome;
@@ -263,15 +289,17 @@ public final class ServicesConfig {
     }
 
     public ServicesConfig build() {
-      int[] ports = {kafkaPort, kafkaControllerPort, cqlPort, cassandraStoragePort};
+      int[] ports = {
+        kafkaPort, kafkaControllerPort, cqlPort, cassandraStoragePort, restCatalogPort
+      };
       for (int i = 0; i < ports.length; i++) {
         for (int j = i + 1; j < ports.length; j++) {
           if (ports[i] == ports[j]) {
             throw new LocalServicesException(
                 "Port "
                     + ports[i]
-                    + " is configured twice: Kafka, Kafka controller, Cassandra CQL and"
-                    + " Cassandra storage ports must all differ");
+                    + " is configured twice: Kafka, Kafka controller, Cassandra CQL, Cassandra"
+                    + " storage and REST catalog ports must all differ");
           }
         }
       }

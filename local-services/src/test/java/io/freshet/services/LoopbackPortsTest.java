@@ -33,7 +33,8 @@ class LoopbackPortsTest {
                 ServicesConfig.DEFAULT_KAFKA_PORT,
                 ServicesConfig.DEFAULT_KAFKA_CONTROLLER_PORT,
                 ServicesConfig.DEFAULT_CQL_PORT,
-                ServicesConfig.DEFAULT_CASSANDRA_STORAGE_PORT);
+                ServicesConfig.DEFAULT_CASSANDRA_STORAGE_PORT,
+                ServicesConfig.DEFAULT_REST_CATALOG_PORT);
         try (ServerSocket s = new ServerSocket()) {
           s.bind(new InetSocketAddress(InetAddress.getByName(ServicesConfig.HOST), port));
           assertThat(s.getLocalPort()).isEqualTo(port);

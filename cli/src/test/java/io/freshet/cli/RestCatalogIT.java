@@ -1,0 +1,207 @@
+package io.freshet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.freshet.cli.flink.FeatureJobRunner;
+import io.freshet.cli.flink.UntilEnd;
+import io.freshet.cli.generate.KafkaPublisher;
+import io.freshet.cli.generate.Labels;
+import io.freshet.cli.generate.PaymentsGenerator;
+import io.freshet.operators.features.NaiveOracle;
+import io.freshet.operators.features.SourceFields;
+import io.freshet.services.LocalServices;
+import io.freshet.services.Service;
+import io.freshet.services.ServiceStatus;
+import io.freshet.spec.FeatureSpec;
+import io.freshet.spec.SpecParser;
+import io.freshet.spec.ViewSpec;
+import io.freshet.store.iceberg.HistoryCatalogs;
+import io.freshet.testing.OracleAsserts;
+import io.freshet.testing.ParquetRows;
+import io.freshet.testing.RealServices;
+import io.freshet.testing.TestServices;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.flink.configuration.Configuration;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.rest.RESTCatalog;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The feature history in a shared catalog: Iceberg's REST catalog server, started by the local
+ * services ({@code freshet services start --rest-catalog}) from Maven jars in its own JVM. The job
+ * writes its history tables through it (catalog type {@code rest}, nothing else set: the server
+ * chooses the table locations); the Cassandra vectors and the newest history rows read back through
+ * a REST client equal the naive oracle; {@code freshet training-set} and {@code freshet
+ * check-consistency}, given only the catalog's type and URI, read the same tables, and the training
+ * set equals the oracle row by row.
+ */
+@RealServices
+class RestCatalogIT {
+  private static final String NAMESPACE = "rest_it";
+
+  @Test
+  @Timeout(600)
+  void theJobTrainingSetsAndChecksShareTheRestCatalog(TestServices services) throws Exception {
+    LocalServices local = services.localServices();
+    boolean wasRunning = local.status(Service.REST_CATALOG).isUp();
+    List<ServiceStatus> started = local.start(EnumSet.of(Service.REST_CATALOG));
+    assertThat(started).singleElement().satisfies(s -> assertThat(s.isUp()).isTrue());
+    String uri = local.restCatalogUri();
+    try {
+      String topic = services.createTopic("rest-payments", 2);
+      services.createTopic("rest-payments.dead-letters", 1);
+      Path dir = Path.of("target", "rest-catalog-it-" + UUID.randomUUID()).toAbsolutePath();
+      Files.createDirectories(dir);
+      Path specFile = ExampleSpec.onTopic(dir, topic, "customer_risk", "rest_risk");
+      FeatureSpec spec = SpecParser.parse(specFile);
+      ViewSpec view = spec.views().get(0);
+
+      // no late events: the training set is checked against the oracle directly
+      PaymentsGenerator generator =
+          new PaymentsGenerator(
+              PaymentsGenerator.Settings.of(
+                      3_000,
+                      60,
+                      1,
+                      41,
+                      Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.HOURS))
+                  .withLateFractions(0, 0));
+      try (KafkaPublisher out = new KafkaPublisher(services.kafkaBootstrapServers(), topic, 0)) {
+        KafkaPublisher.publish(generator, out, n -> {});
+      }
+
+      Map<String, String> sets = EndToEndChecks.jobSettings(services, null, NAMESPACE);
+      sets.put("freshet.iceberg.catalog-type", "rest");
+      sets.put("freshet.iceberg.uri", uri);
+      sets.put("freshet.kafka.group-id", "rest-" + UUID.randomUUID());
+      sets.put("freshet.kafka.starting-offsets", "earliest");
+      sets.put("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
+      sets.put(
+          "execution.checkpointing.savepoint-dir", dir.resolve("savepoints").toUri().toString());
+      Configuration conf = FeatureJobRunner.localConfiguration(Path.of("../flink-conf"), sets);
+      StringWriter progress = new StringWriter();
+      FeatureJobRunner.Result r =
+          FeatureJobRunner.runLocal(
+              spec,
+              conf,
+              new PrintWriter(progress),
+              false,
+              UntilEnd.take(
+                  services.kafkaBootstrapServers(),
+                  topic,
+                  sets.get("freshet.kafka.group-id"),
+                  UntilEnd.Start.EARLIEST),
+              id -> {});
+      assertThat(r.counts().events()).as("events read: %s", progress).isEqualTo(generator.size());
+
+      Catalog catalog =
+          HistoryCatalogs.load(
+              "freshet", HistoryCatalogs.complete(Map.of("type", "rest", "uri", uri), dir));
+      try {
+        assertThat(catalog).isInstanceOf(RESTCatalog.class);
+        assertThat(
+                catalog
+                    .loadTable(
+                        io.freshet.store.iceberg.HistoryTables.identifier(NAMESPACE, view.name()))
+                    .location())
+            .as("the table's location, chosen by the catalog server")
+            .contains("rest-catalog/warehouse");
+        EndToEndChecks.servingEqualsHistoryEqualsOracle(
+            spec, generator, services, catalog, NAMESPACE);
+      } finally {
+        if (catalog instanceof AutoCloseable c) {
+          c.close();
+        }
+      }
+
+      String[] restCatalog = {
+        "--catalog-type", "rest", "--catalog-uri", uri, "--namespace", NAMESPACE
+      };
+      Path spine = dir.resolve("labels.csv");
+      long rows = Labels.write(generator, spine);
+      Path output = dir.resolve("train.parquet");
+      List<String> selected = List.of("txn_count_1h", "amount_sum_24h", "last_country");
+      CliRunner cli = new CliRunner();
+      assertThat(
+              cli.run(
+                  concat(
+                      new String[] {
+                        "training-set",
+                        "--spec",
+                        specFile.toString(),
+                        "--spine",
+                        spine.toString(),
+                        "--entity-column",
+                        "customer_id",
+                        "--timestamp-column",
+                        "timestamp",
+                        "-f",
+                        String.join(
+                            ",", selected.stream().map(f -> view.name() + ":" + f).toList()),
+                        "-o",
+                        output.toString()
+                      },
+                      restCatalog)))
+          .as("freshet training-set: %s", cli.err())
+          .isZero();
+      SourceFields fields = SourceFields.of(spec);
+      var accepted = EndToEndChecks.acceptedEvents(generator, fields);
+      long checked = 0;
+      for (GenericRecord row : ParquetRows.read(output)) {
+        String entity = row.get("customer_id").toString();
+        long ts = Instant.parse(row.get("timestamp").toString()).toEpochMilli();
+        List<NaiveOracle.Event> before =
+            accepted.getOrDefault(entity, List.of()).stream().filter(e -> e.ts() < ts).toList();
+        Object[] expected =
+            before.isEmpty() ? null : new NaiveOracle(view, fields).vector(before, ts - 1);
+        for (String f : selected) {
+          Object actual = row.get(f);
+          OracleAsserts.assertSame(
+              f + " of " + entity + " before " + ts,
+              actual instanceof CharSequence c ? c.toString() : actual,
+              expected == null ? null : expected[view.indexOf(f)]);
+        }
+        checked++;
+      }
+      assertThat(checked).as("training set rows").isEqualTo(rows).isPositive();
+
+      CliRunner check = new CliRunner();
+      assertThat(
+              check.run(
+                  concat(
+                      new String[] {
+                        "check-consistency",
+                        "--spec",
+                        specFile.toString(),
+                        "--keyspace",
+                        services.keyspace()
+                      },
+                      restCatalog)))
+          .as("freshet check-consistency: %s%s", check.out(), check.err())
+          .isZero();
+      assertThat(check.out()).contains("consistent:");
+    } finally {
+      if (!wasRunning) {
+        local.stop(EnumSet.of(Service.REST_CATALOG));
+      }
+    }
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}
