@@ -31,7 +31,7 @@ public final class FeatureJobMain {
   private FeatureJobMain() {}
 
   /** The parsed arguments: the spec (read and validated) and the settings. */
-  record Arguments(FeatureSpec spec, Configuration conf) {}
+  public record Arguments(FeatureSpec spec, Configuration conf) {}
 
   public static void main(String[] args) throws Exception {
     Arguments a = arguments(args);
@@ -41,12 +41,13 @@ public final class FeatureJobMain {
   }
 
   /**
-   * Parses and checks the arguments; reads the spec.
+   * Parses and checks the arguments; reads the spec. Public for checks of deployments' job
+   * arguments (k8s/).
    *
    * @throws IllegalArgumentException naming what is wrong and the usage
    * @throws io.freshet.spec.SpecException if the spec is not valid
    */
-  static Arguments arguments(String[] args) {
+  public static Arguments arguments(String[] args) {
     Path specFile = null;
     String bundle = null;
     List<String> sets = new ArrayList<>();

@@ -1,0 +1,325 @@
+package io.freshet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.freshet.jobs.FeatureJobMain;
+import java.beans.Introspector;
+import java.beans.PropertyDescriptor;
+import java.io.Reader;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Every manifest under k8s/ parses strictly into its kind's model: the core and apps kinds into
+ * Kubernetes' own model classes (fabric8's, generated from Kubernetes' OpenAPI), with any field the
+ * model does not know reported as an error (fabric8 keeps unknown fields aside instead of failing);
+ * the FlinkDeployment into {@link FlinkDeploymentModel}, written from the operator's v1beta1 CRD
+ * (its API classes are not served from Maven here), its pod template into Kubernetes' Pod. Then the
+ * FlinkDeployment's job is checked against what the build makes: the jar the image copies, and
+ * arguments the job's main accepts, with the spec from the ConfigMap it mounts.
+ */
+class K8sManifestsTest {
+  private static final Path K8S = Path.of("../k8s");
+
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private static final Map<String, Class<?>> KINDS =
+      Map.of(
+          "v1/Namespace", Namespace.class,
+          "v1/Service", Service.class,
+          "v1/ConfigMap", ConfigMap.class,
+          "v1/Secret", Secret.class,
+          "v1/PersistentVolumeClaim", PersistentVolumeClaim.class,
+          "apps/v1/Deployment", Deployment.class,
+          "apps/v1/StatefulSet", StatefulSet.class,
+          "flink.apache.org/v1beta1/FlinkDeployment", FlinkDeploymentModel.class,
+          "kustomize.config.k8s.io/v1beta1/Kustomization", KustomizationModel.class);
+
+  /** spec of a FlinkDeployment (flink.apache.org/v1beta1), the fields of the operator's CRD. */
+  record FlinkDeploymentModel(
+      String apiVersion,
+      String kind,
+      io.fabric8.kubernetes.api.model.ObjectMeta metadata,
+      Spec spec) {
+    record Spec(
+        String image,
+        String imagePullPolicy,
+        String serviceAccount,
+        FlinkVersion flinkVersion,
+        Map<String, Object> ingress,
+        Pod podTemplate,
+        Long restartNonce,
+        Map<String, String> flinkConfiguration,
+        Map<String, String> logConfiguration,
+        Process jobManager,
+        Process taskManager,
+        Job job,
+        Mode mode) {}
+
+    record Process(
+        Resource resource, Integer replicas, Pod podTemplate, ResourceRequirements resources) {}
+
+    record Resource(Double cpu, String memory, String ephemeralStorage) {}
+
+    record Job(
+        String jarURI,
+        Integer parallelism,
+        String entryClass,
+        List<String> args,
+        State state,
+        Long savepointTriggerNonce,
+        String initialSavepointPath,
+        Long checkpointTriggerNonce,
+        UpgradeMode upgradeMode,
+        Boolean allowNonRestoredState,
+        Long savepointRedeployNonce,
+        Long autoscalerResetNonce) {}
+
+    enum FlinkVersion {
+      v1_13,
+      v1_14,
+      v1_15,
+      v1_16,
+      v1_17,
+      v1_18,
+      v1_19,
+      v1_20,
+      v2_0,
+      v2_1,
+      v2_2,
+      v2_3,
+      v2_4
+    }
+
+    enum State {
+      running,
+      suspended
+    }
+
+    enum UpgradeMode {
+      @com.fasterxml.jackson.annotation.JsonProperty("last-state")
+      LAST_STATE,
+      @com.fasterxml.jackson.annotation.JsonProperty("savepoint")
+      SAVEPOINT,
+      @com.fasterxml.jackson.annotation.JsonProperty("stateless")
+      STATELESS
+    }
+
+    enum Mode {
+      @com.fasterxml.jackson.annotation.JsonProperty("native")
+      NATIVE,
+      @com.fasterxml.jackson.annotation.JsonProperty("standalone")
+      STANDALONE
+    }
+  }
+
+  /** The fields of a Kustomization that k8s/ uses. */
+  record KustomizationModel(
+      String apiVersion,
+      String kind,
+      String namespace,
+      List<String> resources,
+      List<Map<String, Object>> configMapGenerator) {}
+
+  /** A parsed document: where it came from and its model. */
+  record Manifest(Path file, int index, String kind, Object model) {}
+
+  @Test
+  void everyManifestParsesStrictlyIntoItsKindsModel() throws Exception {
+    List<Manifest> all = manifests();
+    assertThat(all).extracting(Manifest::kind).contains("FlinkDeployment", "Deployment");
+    List<String> problems = new ArrayList<>();
+    for (Manifest m : all) {
+      unknownFields(m.model(), m.file() + " #" + m.index() + " " + m.kind(), problems);
+    }
+    assertThat(problems).as("fields the kinds' models do not know").isEmpty();
+  }
+
+  @Test
+  void aMisspelledFieldIsFound() {
+    Map<String, Object> typo =
+        new Yaml()
+            .load(
+                "apiVersion: v1\nkind: Service\nmetadata: {name: x}\nspec: {ports: [{port: 1, targetPrt: 2}]}\n");
+    List<String> problems = new ArrayList<>();
+    unknownFields(MAPPER.convertValue(typo, Service.class), "typo", problems);
+    assertThat(problems).singleElement().asString().contains("targetPrt");
+    Map<String, Object> flink =
+        new Yaml()
+            .load(
+                "apiVersion: flink.apache.org/v1beta1\nkind: FlinkDeployment\nspec: {job: {jarUri: x}}\n");
+    assertThatThrownBy(() -> MAPPER.convertValue(flink, FlinkDeploymentModel.class))
+        .hasMessageContaining("jarUri");
+  }
+
+  @Test
+  void theFlinkDeploymentRunsTheJarTheImageCopiesWithArgumentsTheJobAccepts(@TempDir Path tmp)
+      throws Exception {
+    List<Manifest> all = manifests();
+    FlinkDeploymentModel fd =
+        all.stream()
+            .map(Manifest::model)
+            .filter(FlinkDeploymentModel.class::isInstance)
+            .map(FlinkDeploymentModel.class::cast)
+            .findFirst()
+            .orElseThrow();
+    // the jar: the image's COPY destination
+    Matcher copy =
+        Pattern.compile("(?m)^COPY\\s+jobs/target/\\S+-job\\.jar\\s+(\\S+)$")
+            .matcher(Files.readString(K8S.resolve("flink/Dockerfile")));
+    assertThat(copy.find()).as("the Dockerfile's COPY of the job jar").isTrue();
+    assertThat(fd.spec().job().jarURI()).isEqualTo("local://" + copy.group(1));
+    assertThat(fd.spec().job().entryClass()).isEqualTo(FeatureJobMain.class.getName());
+
+    // the spec: the file of the ConfigMap mounted where --spec points
+    Pod pod = fd.spec().podTemplate();
+    Map<String, String> mounts = new LinkedHashMap<>();
+    for (VolumeMount vm : pod.getSpec().getContainers().get(0).getVolumeMounts()) {
+      mounts.put(vm.getMountPath(), vm.getName());
+    }
+    List<String> args = new ArrayList<>(fd.spec().job().args());
+    int specAt = args.indexOf("--spec") + 1;
+    assertThat(specAt).as("--spec among the job's arguments").isPositive();
+    Path specPath = Path.of(args.get(specAt));
+    String volume = mounts.get(specPath.getParent().toString());
+    assertThat(volume).as("a volume mounted at %s", specPath.getParent()).isNotNull();
+    String configMap =
+        pod.getSpec().getVolumes().stream()
+            .filter(v -> v.getName().equals(volume))
+            .map(Volume::getConfigMap)
+            .findFirst()
+            .orElseThrow()
+            .getName();
+    ConfigMap cm =
+        all.stream()
+            .map(Manifest::model)
+            .filter(ConfigMap.class::isInstance)
+            .map(ConfigMap.class::cast)
+            .filter(c -> c.getMetadata().getName().equals(configMap))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no ConfigMap " + configMap + " in k8s/"));
+    String yaml = cm.getData().get(specPath.getFileName().toString());
+    assertThat(yaml).as("%s in ConfigMap %s", specPath.getFileName(), configMap).isNotNull();
+    Path local = tmp.resolve(specPath.getFileName());
+    Files.writeString(local, yaml);
+    args.set(specAt, local.toString());
+
+    FeatureJobMain.Arguments parsed = FeatureJobMain.arguments(args.toArray(String[]::new));
+    assertThat(parsed.spec().views()).isNotEmpty();
+    assertThat(parsed.conf().keySet()).allMatch(k -> k.startsWith("freshet."));
+  }
+
+  private static List<Manifest> manifests() throws Exception {
+    List<Manifest> out = new ArrayList<>();
+    List<Path> files;
+    try (Stream<Path> s = Files.walk(K8S)) {
+      files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+    }
+    assertThat(files).isNotEmpty();
+    for (Path f : files) {
+      int i = 0;
+      try (Reader r = Files.newBufferedReader(f)) {
+        for (Object doc : new Yaml().loadAll(r)) {
+          i++;
+          if (doc == null) {
+            continue;
+          }
+          @SuppressWarnings("unchecked")
+          Map<String, Object> map = (Map<String, Object>) doc;
+          String key = map.get("apiVersion") + "/" + map.get("kind");
+          Class<?> type = KINDS.get(key);
+          assertThat(type).as("a model for %s (%s #%d)", key, f, i).isNotNull();
+          Object model;
+          try {
+            model = MAPPER.convertValue(map, type);
+          } catch (IllegalArgumentException e) {
+            throw new AssertionError(f + " #" + i + " " + key + ": " + e.getMessage(), e);
+          }
+          out.add(new Manifest(f, i, (String) map.get("kind"), model));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Reports every non-empty {@code additionalProperties} of fabric8 model objects (where they keep
+   * the fields their class does not have), walking records, beans, lists and maps.
+   */
+  private static void unknownFields(Object o, String path, List<String> problems) {
+    if (o == null
+        || o instanceof String
+        || o instanceof Number
+        || o instanceof Boolean
+        || o instanceof Enum<?>) {
+      return;
+    }
+    if (o instanceof Collection<?> c) {
+      int i = 0;
+      for (Object e : c) {
+        unknownFields(e, path + "[" + i++ + "]", problems);
+      }
+      return;
+    }
+    if (o instanceof Map<?, ?> m) {
+      m.forEach((k, v) -> unknownFields(v, path + "." + k, problems));
+      return;
+    }
+    Class<?> type = o.getClass();
+    try {
+      if (type.isRecord()) {
+        for (var c : type.getRecordComponents()) {
+          unknownFields(c.getAccessor().invoke(o), path + "." + c.getName(), problems);
+        }
+        return;
+      }
+      if (!type.getPackageName().startsWith("io.fabric8.kubernetes.api.model")) {
+        return;
+      }
+      for (PropertyDescriptor p :
+          Introspector.getBeanInfo(type, Object.class).getPropertyDescriptors()) {
+        Method get = p.getReadMethod();
+        if (get == null) {
+          continue;
+        }
+        Object v = get.invoke(o);
+        if (p.getName().equals("additionalProperties")) {
+          if (v instanceof Map<?, ?> extra && !extra.isEmpty()) {
+            problems.add(path + ": unknown " + extra.keySet());
+          }
+        } else {
+          unknownFields(v, path + "." + p.getName(), problems);
+        }
+      }
+    } catch (ReflectiveOperationException | java.beans.IntrospectionException e) {
+      throw new IllegalStateException("cannot walk " + type + " at " + path, e);
+    }
+  }
+}
