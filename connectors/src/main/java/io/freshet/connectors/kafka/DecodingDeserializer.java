@@ -34,6 +34,7 @@ public final class DecodingDeserializer implements KafkaRecordDeserializationSch
 
   private final SourceSpec source;
   private final List<String> fields;
+  private final EventDecoder.Limits limits;
   private transient EventDecoder decoder;
   private transient MetricGroup partitions;
   private transient Map<Integer, Position> positions;
@@ -53,14 +54,15 @@ public final class DecodingDeserializer implements KafkaRecordDeserializationSch
     }
   }
 
-  public DecodingDeserializer(SourceSpec source, List<String> fields) {
+  public DecodingDeserializer(SourceSpec source, List<String> fields, EventDecoder.Limits limits) {
     this.source = source;
     this.fields = List.copyOf(fields);
+    this.limits = limits;
   }
 
   @Override
   public void open(DeserializationSchema.InitializationContext context) {
-    decoder = new EventDecoder(source, fields);
+    decoder = new EventDecoder(source, fields, limits);
     partitions = context.getMetricGroup().addGroup(METRIC_GROUP);
     positions = new HashMap<>();
     beforeHandover = partitions.counter("beforeHandover");
@@ -69,7 +71,7 @@ public final class DecodingDeserializer implements KafkaRecordDeserializationSch
   @Override
   public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Decoded> out) {
     if (decoder == null) {
-      decoder = new EventDecoder(source, fields);
+      decoder = new EventDecoder(source, fields, limits);
     }
     Decoded d =
         decoder.decode(

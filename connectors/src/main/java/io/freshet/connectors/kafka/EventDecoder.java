@@ -22,8 +22,14 @@ import org.apache.avro.util.Utf8;
  *
  * <p>Reasons: {@code EMPTY} (no value), {@code NOT_AVRO} (does not decode with the schema, or bytes
  * left over: a record of another schema), {@code NULL_KEY} (entity null or empty), {@code
- * BAD_EVENT_TIME} (missing, or outside 2000-01-01..2100-01-01), {@code NOT_A_NUMBER} (NaN or
- * infinite value in an aggregated field).
+ * BAD_EVENT_TIME} (missing, outside 2000-01-01..2100-01-01, or further ahead of the record's Kafka
+ * timestamp than {@link Limits#maxAheadMillis()}), {@code NOT_A_NUMBER} (NaN or infinite value in
+ * an aggregated field), {@code OVERSIZED} (the entity or a string the views read longer than {@link
+ * Limits#maxStringLength()}).
+ *
+ * <p>A dead letter keeps the record's key and value as they were, cut to {@link
+ * #MAX_DEAD_LETTER_BYTES} each (its reason says so), so that a dead letter always fits in a Kafka
+ * record: a dead-letter topic that refused one would fail the job because of data.
  */
 public final class EventDecoder {
   /** Event times outside [2000-01-01, 2100-01-01) are treated as corrupt. */
@@ -31,7 +37,34 @@ public final class EventDecoder {
 
   public static final long MAX_EVENT_TIME = 4_102_444_800_000L;
 
+  /** The most of a bad record's key or value a dead letter keeps (256 KiB). */
+  public static final int MAX_DEAD_LETTER_BYTES = 256 * 1024;
+
+  /**
+   * Bounds on valid input.
+   *
+   * @param maxStringLength the longest entity or string field value the views read, in chars
+   * @param maxAheadMillis how far an event time may be ahead of its Kafka record's timestamp (the
+   *     producer's clock, or the broker's with LogAppendTime); 0 turns the check off
+   */
+  public record Limits(int maxStringLength, long maxAheadMillis) implements java.io.Serializable {
+    /** 64 Ki chars; one day ahead. */
+    public static final Limits DEFAULTS = new Limits(65_536, 86_400_000L);
+
+    public Limits {
+      if (maxStringLength < 1) {
+        throw new IllegalArgumentException(
+            "max string length " + maxStringLength + ": it must be at least 1");
+      }
+      if (maxAheadMillis < 0) {
+        throw new IllegalArgumentException(
+            "max event time ahead " + maxAheadMillis + " ms: it must not be negative");
+      }
+    }
+  }
+
   private final SourceSpec source;
+  private final Limits limits;
   private final List<String> fields;
   private final int[] fieldPos;
   private final int entityPos;
@@ -40,7 +73,12 @@ public final class EventDecoder {
   private BinaryDecoder decoder;
 
   public EventDecoder(SourceSpec source, List<String> fields) {
+    this(source, fields, Limits.DEFAULTS);
+  }
+
+  public EventDecoder(SourceSpec source, List<String> fields, Limits limits) {
     this.source = source;
+    this.limits = limits;
     Schema schema = source.schema();
     this.fields = List.copyOf(fields);
     this.fieldPos = new int[fields.size()];
@@ -102,6 +140,9 @@ public final class EventDecoder {
           "NULL_KEY",
           "entity field '" + source.entityField() + "' is " + (entity == null ? "null" : "empty"));
     }
+    if (entityText.length() > limits.maxStringLength()) {
+      return oversized(raw, source.entityField(), entityText.length());
+    }
     Object time = r.get(timePos);
     if (!(time instanceof Number n)) {
       return dead(
@@ -118,11 +159,30 @@ public final class EventDecoder {
               + source.eventTimeField()
               + "' is not epoch milliseconds between 2000 and 2100");
     }
+    if (limits.maxAheadMillis() > 0
+        && raw.kafkaTimestamp() > 0
+        && ts - raw.kafkaTimestamp() > limits.maxAheadMillis()) {
+      return dead(
+          raw,
+          "BAD_EVENT_TIME",
+          "event time "
+              + java.time.Instant.ofEpochMilli(ts)
+              + " is "
+              + java.time.Duration.ofMillis(ts - raw.kafkaTimestamp())
+              + " ahead of the record's Kafka timestamp "
+              + java.time.Instant.ofEpochMilli(raw.kafkaTimestamp())
+              + "; the limit is "
+              + java.time.Duration.ofMillis(limits.maxAheadMillis())
+              + " (freshet.kafka.max-event-time-ahead)");
+    }
     List<Object> values = new ArrayList<>(fieldPos.length);
     for (int i = 0; i < fieldPos.length; i++) {
       Object v = normalize(r.get(fieldPos[i]));
       if (v instanceof Double d && (d.isNaN() || d.isInfinite())) {
         return dead(raw, "NOT_A_NUMBER", "field '" + fields.get(i) + "' is " + d);
+      }
+      if (v instanceof String text && text.length() > limits.maxStringLength()) {
+        return oversized(raw, fields.get(i), text.length());
       }
       values.add(v);
     }
@@ -146,11 +206,44 @@ public final class EventDecoder {
     return v.toString();
   }
 
-  /** Where a record came from, kept whole in its dead letter. */
+  /** The bytes a dead letter keeps: all of them, or the first MAX_DEAD_LETTER_BYTES (said so). */
+  private static ByteBuffer kept(byte[] bytes, String what, StringBuilder reason) {
+    if (bytes == null) {
+      return null;
+    }
+    if (bytes.length <= MAX_DEAD_LETTER_BYTES) {
+      return ByteBuffer.wrap(bytes);
+    }
+    reason.append(
+        String.format(
+            java.util.Locale.ROOT,
+            " (the %s is cut to its first %,d of %,d bytes)",
+            what,
+            MAX_DEAD_LETTER_BYTES,
+            bytes.length));
+    return ByteBuffer.wrap(bytes, 0, MAX_DEAD_LETTER_BYTES).slice();
+  }
+
+  /** Where a record came from, kept (up to MAX_DEAD_LETTER_BYTES) in its dead letter. */
   private record Raw(
       byte[] key, byte[] value, String topic, int partition, long offset, long kafkaTimestamp) {}
 
+  private Decoded oversized(Raw raw, String field, int length) {
+    return dead(
+        raw,
+        "OVERSIZED",
+        String.format(
+            java.util.Locale.ROOT,
+            "field '%s' is %,d characters long; the limit is %,d (freshet.kafka.max-string-length)",
+            field,
+            length,
+            limits.maxStringLength()));
+  }
+
   private Decoded dead(Raw raw, String code, String reason) {
+    StringBuilder why = new StringBuilder(reason);
+    ByteBuffer key = kept(raw.key(), "key", why);
+    ByteBuffer value = kept(raw.value(), "value", why);
     return new Decoded(
         null,
         new DeadLetter(
@@ -159,10 +252,10 @@ public final class EventDecoder {
             raw.partition(),
             raw.offset(),
             raw.kafkaTimestamp(),
-            raw.key() == null ? null : ByteBuffer.wrap(raw.key()),
-            raw.value() == null ? null : ByteBuffer.wrap(raw.value()),
+            key,
+            value,
             code,
-            reason,
+            why.toString(),
             System.currentTimeMillis()),
         raw.partition(),
         raw.offset());

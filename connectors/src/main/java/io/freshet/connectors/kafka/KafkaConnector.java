@@ -35,7 +35,7 @@ public final class KafkaConnector {
             .setGroupId(group)
             .setProperty("commit.offsets.on.checkpoint", "true")
             .setProperty("partition.discovery.interval.ms", "60000")
-            .setDeserializer(new DecodingDeserializer(source, fields));
+            .setDeserializer(new DecodingDeserializer(source, fields, KafkaOptions.limits(conf)));
     KafkaOptions.CONSUMER_DEFAULTS.forEach(b::setProperty);
     conf.toMap()
         .forEach(

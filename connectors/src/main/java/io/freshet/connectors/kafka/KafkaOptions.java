@@ -37,6 +37,29 @@ public final class KafkaOptions {
                   + " job (tests). The feature state is then lost with the job; freshet run"
                   + " --until-end runs unbounded and stops with a savepoint instead.");
 
+  public static final ConfigOption<Integer> MAX_STRING_LENGTH =
+      ConfigOptions.key("freshet.kafka.max-string-length")
+          .intType()
+          .defaultValue(EventDecoder.Limits.DEFAULTS.maxStringLength())
+          .withDescription(
+              "The longest entity id or string value (of the fields the views read), in"
+                  + " characters; a longer one sends its record to the dead letters (OVERSIZED).");
+
+  public static final ConfigOption<java.time.Duration> MAX_EVENT_TIME_AHEAD =
+      ConfigOptions.key("freshet.kafka.max-event-time-ahead")
+          .durationType()
+          .defaultValue(java.time.Duration.ofMillis(EventDecoder.Limits.DEFAULTS.maxAheadMillis()))
+          .withDescription(
+              "How far an event time may be ahead of its Kafka record's timestamp; further"
+                  + " sends the record to the dead letters (BAD_EVENT_TIME). 0 turns the check"
+                  + " off.");
+
+  /** The decoder's limits from {@link #MAX_STRING_LENGTH} and {@link #MAX_EVENT_TIME_AHEAD}. */
+  public static EventDecoder.Limits limits(org.apache.flink.configuration.Configuration conf) {
+    return new EventDecoder.Limits(
+        conf.get(MAX_STRING_LENGTH), conf.get(MAX_EVENT_TIME_AHEAD).toMillis());
+  }
+
   /**
    * Prefix of settings handed to the source's Kafka consumer as they are, e.g. {@code
    * freshet.kafka.consumer.fetch.max.wait.ms=50}; they override {@link #CONSUMER_DEFAULTS}.

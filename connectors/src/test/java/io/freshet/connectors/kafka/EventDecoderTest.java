@@ -26,7 +26,7 @@ class EventDecoderTest {
   }
 
   private Decoded decode(byte[] value) {
-    return decoder.decode(new byte[] {1}, value, "payments", 3, 42L, 7L);
+    return decoder.decode(new byte[] {1}, value, "payments", 3, 42L, T + 3_600_000L);
   }
 
   @Test
@@ -71,5 +71,53 @@ class EventDecoderTest {
         assertThat(kept).isEqualTo(ByteBuffer.wrap(value));
       }
     }
+  }
+
+  @Test
+  void anEventTimeFurtherAheadOfItsKafkaTimestampThanTheLimitIsBad() throws Exception {
+    EventDecoder hour =
+        new EventDecoder(SPEC.source(), FIELDS, new EventDecoder.Limits(100, 3_600_000L));
+    byte[] value = AvroBytes.encode(payment("c1", 1.0, T));
+    assertThat(hour.decode(null, value, "t", 0, 0, T - 3_600_000L).getEvent()).isNotNull();
+    Decoded ahead = hour.decode(null, value, "t", 0, 0, T - 3_600_001L);
+    assertThat(ahead.getDeadLetter().getReasonCode()).isEqualTo("BAD_EVENT_TIME");
+    assertThat(ahead.getDeadLetter().getReason())
+        .contains("ahead of the record's Kafka timestamp")
+        .contains("freshet.kafka.max-event-time-ahead");
+    // no Kafka timestamp (-1), or the check turned off: no limit
+    assertThat(hour.decode(null, value, "t", 0, 0, -1L).getEvent()).isNotNull();
+    EventDecoder off = new EventDecoder(SPEC.source(), FIELDS, new EventDecoder.Limits(100, 0));
+    assertThat(off.decode(null, value, "t", 0, 0, 5L).getEvent()).isNotNull();
+  }
+
+  @Test
+  void aStringTheViewsReadLongerThanTheLimitIsOversizedOthersAreNot() throws Exception {
+    EventDecoder ten = new EventDecoder(SPEC.source(), FIELDS, new EventDecoder.Limits(10, 0));
+    Payment longMerchant = payment("c1", 1.0, T);
+    longMerchant.setMerchantId("m".repeat(11));
+    Decoded d = ten.decode(null, AvroBytes.encode(longMerchant), "t", 0, 0, -1L);
+    assertThat(d.getDeadLetter().getReasonCode()).isEqualTo("OVERSIZED");
+    assertThat(d.getDeadLetter().getReason())
+        .contains("'merchant_id' is 11 characters")
+        .contains("freshet.kafka.max-string-length");
+    Decoded entity =
+        ten.decode(null, AvroBytes.encode(payment("c".repeat(11), 1.0, T)), "t", 0, 0, -1L);
+    assertThat(entity.getDeadLetter().getReason()).contains("'customer_id' is 11 characters");
+    // payment_id is read by no view: its length does not matter
+    Payment longId = payment("c1", 1.0, T);
+    longId.setPaymentId("p".repeat(1000));
+    assertThat(ten.decode(null, AvroBytes.encode(longId), "t", 0, 0, -1L).getEvent()).isNotNull();
+  }
+
+  @Test
+  void aDeadLetterKeepsAtMostItsLimitOfTheValueAndSaysSo() {
+    byte[] huge = new byte[EventDecoder.MAX_DEAD_LETTER_BYTES + 1000];
+    java.util.Arrays.fill(huge, (byte) 0xff);
+    Decoded d = decode(huge);
+    assertThat(d.getDeadLetter().getReasonCode()).isEqualTo("NOT_AVRO");
+    assertThat(d.getDeadLetter().getValue().remaining())
+        .isEqualTo(EventDecoder.MAX_DEAD_LETTER_BYTES);
+    assertThat(d.getDeadLetter().getReason())
+        .contains("the value is cut to its first 262,144 of 263,144 bytes");
   }
 }
