@@ -114,6 +114,7 @@ public final class RunCommand implements Callable<Integer> {
         settings.put("execution.state-recovery.path", restore);
       }
       Configuration conf = FeatureJobRunner.localConfiguration(confDir, settings);
+      Preflight.check(conf);
       restore = FeatureJobRunner.restorePath(conf);
       refuseStatelessResume(featureSpec, conf, restore, runs);
       UntilEnd end = untilEnd ? takeEnd(featureSpec, conf, restore) : null;
@@ -154,6 +155,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     Configuration clusterSettings = new Configuration();
     settings.forEach(clusterSettings::setString);
+    Preflight.check(clusterSettings);
     refuseStatelessResume(featureSpec, clusterSettings, restore, runs);
     UntilEnd end = untilEnd ? takeEnd(featureSpec, clusterSettings, restore) : null;
     FlinkRest rest = new FlinkRest(jobmanager);

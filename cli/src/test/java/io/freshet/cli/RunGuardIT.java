@@ -80,6 +80,68 @@ class RunGuardIT {
     }
   }
 
+  /**
+   * A dependency that is down at startup: one message naming it and the fix, exit 1, within
+   * seconds, and nothing created (no dead-letter topic, no keyspace).
+   */
+  @Test
+  @Timeout(120)
+  void aRunRefusesToStartWhileKafkaOrCassandraIsDownAndCreatesNothing(TestServices services)
+      throws Exception {
+    String topic = services.createTopic("preflight-payments", 1);
+    Path dir = Files.createTempDirectory("freshet-preflight-it");
+    Path specFile = ExampleSpec.onTopic(dir, topic);
+    String keyspace = "preflight_" + System.nanoTime();
+    try (AutoCloseable state = ExampleSpec.stateDir(dir.resolve("state"))) {
+      long t0 = System.nanoTime();
+      Result noCassandra =
+          execute(
+              "run",
+              "--spec",
+              specFile.toString(),
+              "--from-earliest",
+              "--set",
+              "freshet.kafka.bootstrap-servers=" + services.kafkaBootstrapServers(),
+              "--set",
+              "freshet.cassandra.contact-points=127.0.0.1:1",
+              "--set",
+              "freshet.cassandra.keyspace=" + keyspace);
+      assertThat(noCassandra.code).as(noCassandra.err).isEqualTo(1);
+      assertThat(noCassandra.err)
+          .contains("Cassandra at 127.0.0.1:1")
+          .contains("freshet.cassandra.contact-points")
+          .contains("nothing was started")
+          .doesNotContain("\tat ");
+      Result noKafka =
+          execute(
+              "run",
+              "--spec",
+              specFile.toString(),
+              "--from-earliest",
+              "--set",
+              "freshet.kafka.bootstrap-servers=127.0.0.1:1",
+              "--set",
+              "freshet.cassandra.keyspace=" + keyspace);
+      assertThat(noKafka.code).as(noKafka.err).isEqualTo(1);
+      assertThat(noKafka.err)
+          .contains("Kafka at 127.0.0.1:1 did not answer")
+          .contains("freshet.kafka.bootstrap-servers")
+          .doesNotContain("\tat ");
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(60));
+    }
+    assertThat(services.kafkaAdmin().listTopics().names().get())
+        .doesNotContain(topic + ".dead-letters");
+    assertThat(
+            services
+                .cqlSession()
+                .execute(
+                    "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?",
+                    keyspace)
+                .one())
+        .as("keyspace %s", keyspace)
+        .isNull();
+  }
+
   private record Result(int code, String err) {}
 
   private static Result execute(String... args) {
