@@ -1,0 +1,239 @@
+package io.freshet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.freshet.cli.flink.FeatureJobRunner;
+import io.freshet.cli.flink.JobProgress;
+import io.freshet.cli.flink.UntilEnd;
+import io.freshet.cli.generate.KafkaPublisher;
+import io.freshet.cli.generate.PaymentsGenerator;
+import io.freshet.services.FlinkCluster;
+import io.freshet.services.FlinkRest;
+import io.freshet.services.ProcessControl;
+import io.freshet.spec.FeatureSpec;
+import io.freshet.spec.SpecParser;
+import io.freshet.spec.ViewSpec;
+import io.freshet.store.iceberg.HistoryCatalogs;
+import io.freshet.testing.RealServices;
+import io.freshet.testing.SessionCluster;
+import io.freshet.testing.TestServices;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.apache.iceberg.catalog.Catalog;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The short version of the fault-injection suite: the TaskManager JVM of a real session cluster is
+ * killed with SIGKILL twice, at seeded moments, while payments flow into Kafka at a steady rate;
+ * each time the test starts a new TaskManager and the job recovers from its last checkpoint. After
+ * the stream: Cassandra and the newest history rows equal the naive oracle, and the Iceberg history
+ * holds exactly the rows of a clean run of the same input (every column but written_at; no row
+ * duplicated, none lost). The input has no late events, so which rows a run writes depends on the
+ * event times only, not on when watermarks moved.
+ */
+@RealServices
+class TaskManagerCrashIT {
+  private static final int EVENTS = 12_000;
+  private static final int RATE = 600;
+  private static final int KILLS = 2;
+
+  @Test
+  @Timeout(600)
+  void killedTaskManagersLoseAndDuplicateNothing(TestServices services) throws Exception {
+    Path home = Path.of("..").toAbsolutePath().normalize();
+    Path dir = Path.of("target", "crash-it-" + UUID.randomUUID()).toAbsolutePath();
+    Files.createDirectories(dir);
+    String topic = services.createTopic("crash-payments", 2);
+    services.createTopic("crash-payments.dead-letters", 1);
+    Path specFile = ExampleSpec.onTopic(dir, topic, "customer_risk", "crash_risk");
+    FeatureSpec spec = SpecParser.parse(specFile);
+    ViewSpec view = spec.views().get(0);
+    PaymentsGenerator generator =
+        new PaymentsGenerator(
+            PaymentsGenerator.Settings.of(
+                    EVENTS,
+                    100,
+                    1,
+                    31,
+                    Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.HOURS))
+                .withLateFractions(0, 0));
+
+    FlinkCluster cluster =
+        SessionCluster.create(
+            dir.resolve("state"),
+            Map.of(
+                "metrics.fetcher.update-interval", Long.toString(JobProgress.POLL_MILLIS),
+                // a killed TaskManager is noticed within seconds, not the default 50 s
+                "heartbeat.interval", "1000",
+                "heartbeat.timeout", "5000"));
+    Random moments = new Random(17);
+    List<String> report = new ArrayList<>();
+    try {
+      cluster.start(SessionCluster.START_TIMEOUT);
+      FlinkRest rest = new FlinkRest(cluster.restAddress());
+      Map<String, String> sets = EndToEndChecks.jobSettings(services, null, "crash");
+      String group = "crash-" + UUID.randomUUID();
+      sets.put("freshet.kafka.group-id", group);
+      sets.put("freshet.kafka.starting-offsets", "earliest");
+      String jobId =
+          FeatureJobRunner.submit(rest, FeatureJobRunner.defaultJobJar(home), specFile, sets, null);
+      CompletableFuture<Long> producing =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (KafkaPublisher out =
+                    new KafkaPublisher(services.kafkaBootstrapServers(), topic, RATE)) {
+                  return KafkaPublisher.publish(generator, out, n -> {});
+                }
+              });
+      for (int k = 1; k <= KILLS; k++) {
+        long checkpoints = awaitCheckpoints(rest, jobId, 2);
+        Thread.sleep(500 + moments.nextInt(3_000));
+        long pid = cluster.pid(FlinkCluster.TASKMANAGER).orElseThrow();
+        long killedAt = System.nanoTime();
+        long killedAtMillis = System.currentTimeMillis();
+        ProcessControl.killHard(pid, Duration.ofSeconds(15));
+        cluster.start(SessionCluster.START_TIMEOUT);
+        long restored = awaitRestored(rest, jobId, killedAtMillis);
+        double recovered = (System.nanoTime() - killedAt) / 1e9;
+        awaitCheckpoints(rest, jobId, 1);
+        report.add(
+            String.format(
+                Locale.ROOT,
+                "kill %d of TaskManager pid %d after %d checkpoints: restored from checkpoint %d"
+                    + " %.1f s later, checkpointed again %.1f s after the kill",
+                k,
+                pid,
+                checkpoints,
+                restored,
+                recovered,
+                (System.nanoTime() - killedAt) / 1e9));
+      }
+      assertThat(producing.get()).isEqualTo(EVENTS);
+      UntilEnd end =
+          UntilEnd.take(services.kafkaBootstrapServers(), topic, group, UntilEnd.Start.EARLIEST);
+      StringWriter progress = new StringWriter();
+      FeatureJobRunner.Result r =
+          FeatureJobRunner.follow(
+              rest,
+              jobId,
+              new PrintWriter(progress),
+              false,
+              end,
+              dir.resolve("savepoints").toUri().toString());
+      // each kill is at least one restart (more when an attempt finds no slot yet)
+      assertThat(r.last().restarts()).as("restarts: %s", progress).isGreaterThanOrEqualTo(KILLS);
+      report.forEach(System.out::println);
+
+      Catalog crashed =
+          HistoryCatalogs.load("freshet", HistoryCatalogs.complete(Map.of(), dir.resolve("state")));
+      Map<String, List<EndToEndChecks.HistoryRow>> afterCrashes;
+      try {
+        EndToEndChecks.servingEqualsHistoryEqualsOracle(
+            spec, generator, services, crashed, "crash");
+        afterCrashes = sorted(EndToEndChecks.history(crashed, "crash", view));
+      } finally {
+        if (crashed instanceof AutoCloseable c) {
+          c.close();
+        }
+      }
+
+      Map<String, List<EndToEndChecks.HistoryRow>> clean = cleanRun(services, spec, dir, topic);
+      assertThat(afterCrashes.values().stream().mapToInt(List::size).sum())
+          .as("history rows after %d crashes against a clean run", KILLS)
+          .isEqualTo(clean.values().stream().mapToInt(List::size).sum());
+      assertThat(afterCrashes).isEqualTo(clean);
+    } finally {
+      cluster.stop(Duration.ofSeconds(30));
+    }
+  }
+
+  /** The same topic read by a job that never failed (local MiniCluster, history only). */
+  private static Map<String, List<EndToEndChecks.HistoryRow>> cleanRun(
+      TestServices services, FeatureSpec spec, Path dir, String topic) throws Exception {
+    Path cleanDir = dir.resolve("clean");
+    Map<String, String> sets = EndToEndChecks.jobSettings(services, cleanDir, "clean");
+    String group = "crash-clean-" + UUID.randomUUID();
+    sets.put("freshet.kafka.group-id", group);
+    sets.put("freshet.kafka.starting-offsets", "earliest");
+    sets.put("freshet.cassandra.enabled", "false");
+    FeatureJobRunner.Result r =
+        FeatureJobRunner.runLocal(
+            spec,
+            FeatureJobRunner.localConfiguration(Path.of("../flink-conf"), sets),
+            new PrintWriter(new StringWriter()),
+            false,
+            UntilEnd.take(services.kafkaBootstrapServers(), topic, group, UntilEnd.Start.EARLIEST),
+            id -> {});
+    assertThat(r.last().restarts()).isZero();
+    Catalog catalog = EndToEndChecks.catalog(cleanDir);
+    try {
+      return sorted(EndToEndChecks.history(catalog, "clean", spec.views().get(0)));
+    } finally {
+      if (catalog instanceof AutoCloseable c) {
+        c.close();
+      }
+    }
+  }
+
+  private static Map<String, List<EndToEndChecks.HistoryRow>> sorted(
+      Map<String, List<EndToEndChecks.HistoryRow>> rows) {
+    Map<String, List<EndToEndChecks.HistoryRow>> out = new TreeMap<>();
+    rows.forEach(
+        (entity, list) -> {
+          List<EndToEndChecks.HistoryRow> copy = new ArrayList<>(list);
+          copy.sort(
+              Comparator.comparingLong(EndToEndChecks.HistoryRow::validFrom)
+                  .thenComparingInt(EndToEndChecks.HistoryRow::revision));
+          out.put(entity, copy);
+        });
+    return out;
+  }
+
+  /** Waits until the job has completed {@code more} checkpoints beyond now; returns the count. */
+  private static long awaitCheckpoints(FlinkRest rest, String jobId, int more) throws Exception {
+    long start = rest.completedCheckpoints(jobId);
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline) {
+      long n = rest.completedCheckpoints(jobId);
+      if (n >= start + more) {
+        return n;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("job " + jobId + " completed no " + more + " checkpoints in 120 s");
+  }
+
+  /**
+   * Waits until the job has been restored from a checkpoint after {@code sinceMillis} and runs;
+   * returns the checkpoint's id.
+   */
+  private static long awaitRestored(FlinkRest rest, String jobId, long sinceMillis)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline) {
+      var restored = rest.get("/jobs/" + jobId + "/checkpoints").path("latest").path("restored");
+      if (restored.path("restore_timestamp").asLong(0) > sinceMillis
+          && "RUNNING".equals(rest.jobState(jobId))) {
+        return restored.path("id").asLong();
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(
+        "job " + jobId + " was not restored from a checkpoint and running within 120 s");
+  }
+}
