@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Timeout;
  * event times, NaN and infinities, oversized strings) produced to Kafka among two thousand valid
  * payments. The job never restarts; every malformed record is in the dead-letter topic with its
  * kind's reason, and the job's count of dead letters says the same; every valid payment is
- * processed: Cassandra and the history equal the naive oracle over the valid payments alone.
+ * processed: Cassandra and the history equal the naive oracle over the valid payments alone. Before
+ * them, a transactional producer's aborted payments, which the source never reads.
  */
 @RealServices
 class MalformedInputIT {
@@ -61,6 +62,26 @@ class MalformedInputIT {
         MalformedCorpus.generate(23, BAD, GOOD, 40, start, Duration.ofHours(20).toMillis());
     Map<String, Integer> expectedReasons = new TreeMap<>();
     List<PaymentsGenerator.Event> valid = new ArrayList<>();
+    // first, payments of a transactional producer that aborts: never read (read_committed)
+    try (KafkaProducer<byte[], byte[]> tx =
+        new KafkaProducer<>(
+            Map.<String, Object>of(
+                "bootstrap.servers",
+                services.kafkaBootstrapServers(),
+                "transactional.id",
+                "hostile-" + UUID.randomUUID()),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+      tx.initTransactions();
+      tx.beginTransaction();
+      for (MalformedCorpus.Record r : corpus.subList(0, 50)) {
+        if (r.payment() != null) {
+          tx.send(new ProducerRecord<>(topic, null, r.kafkaTimestamp(), r.key(), r.value()));
+        }
+      }
+      tx.flush();
+      tx.abortTransaction();
+    }
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(
             Map.<String, Object>of(
@@ -99,7 +120,9 @@ class MalformedInputIT {
                 UntilEnd.Start.EARLIEST),
             id -> {});
     assertThat(r.last().restarts()).as("restarts: %s", progress).isZero();
-    assertThat(r.counts().events()).isEqualTo(corpus.size());
+    assertThat(r.counts().events())
+        .as("records read: the corpus, not the aborted transaction's")
+        .isEqualTo(corpus.size());
     assertThat(r.counts().deadLetters()).as("dead letters the job counted").isEqualTo(BAD);
     assertThat(r.counts().tooLate()).isZero();
 

@@ -71,8 +71,17 @@ public final class KafkaOptions {
    * are there or after 20 ms: with Kafka's defaults (1 byte, 500 ms) a live source at a few
    * thousand events per second fetched a handful of records at a time, and the fetch loop was the
    * job's largest CPU cost (docs/benchmarks.md, "Freshness"); 20 ms is the most it adds to an
-   * event's delay.
+   * event's delay. Records of transactional producers are read once committed ({@code
+   * isolation.level=read_committed}; aborted ones never).
    */
   public static final java.util.Map<String, String> CONSUMER_DEFAULTS =
-      java.util.Map.of("fetch.min.bytes", "65536", "fetch.max.wait.ms", "20");
+      java.util.Map.of(
+          "fetch.min.bytes",
+          "65536",
+          "fetch.max.wait.ms",
+          "20",
+          // records of transactional producers only once committed; Kafka's default,
+          // read_uncommitted, would feed aborted records into the features
+          "isolation.level",
+          "read_committed");
 }

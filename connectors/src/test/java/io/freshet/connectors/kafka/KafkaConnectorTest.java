@@ -23,15 +23,17 @@ class KafkaConnectorTest {
     assertThat(defaults.getProperty("fetch.min.bytes")).isEqualTo("65536");
     assertThat(defaults.getProperty("fetch.max.wait.ms")).isEqualTo("20");
     assertThat(defaults.getProperty("group.id")).isEqualTo("freshet-payments");
+    // transactional producers: only committed records (Kafka's own default reads aborted ones)
+    assertThat(defaults.getProperty("isolation.level")).isEqualTo("read_committed");
 
     Configuration conf = new Configuration();
     conf.setString("freshet.kafka.consumer.fetch.max.wait.ms", "500");
-    conf.setString("freshet.kafka.consumer.isolation.level", "read_committed");
+    conf.setString("freshet.kafka.consumer.isolation.level", "read_uncommitted");
     conf.setString("freshet.kafka.group-id", "g");
     Properties given = consumer(conf);
     assertThat(given.getProperty("fetch.max.wait.ms")).isEqualTo("500");
     assertThat(given.getProperty("fetch.min.bytes")).isEqualTo("65536");
-    assertThat(given.getProperty("isolation.level")).isEqualTo("read_committed");
+    assertThat(given.getProperty("isolation.level")).isEqualTo("read_uncommitted");
     assertThat(given.getProperty("group.id")).isEqualTo("g");
     assertThat(given.stringPropertyNames()).noneMatch(k -> k.startsWith("freshet."));
   }
