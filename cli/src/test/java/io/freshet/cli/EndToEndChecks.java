@@ -2,10 +2,13 @@ package io.freshet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.freshet.cli.flink.FeatureJobRunner;
+import io.freshet.cli.flink.UntilEnd;
 import io.freshet.cli.generate.Labels;
 import io.freshet.cli.generate.PaymentsGenerator;
 import io.freshet.operators.features.NaiveOracle;
 import io.freshet.operators.features.SourceFields;
+import io.freshet.services.FlinkRest;
 import io.freshet.serving.FeatureClient;
 import io.freshet.serving.FeatureVector;
 import io.freshet.spec.Aggregation;
@@ -20,10 +23,13 @@ import io.freshet.testing.OracleAsserts;
 import io.freshet.testing.TestServices;
 import io.freshet.training.Manifest;
 import io.freshet.training.TrainingSet;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.Table;
@@ -66,6 +72,47 @@ final class EndToEndChecks {
           "execution.checkpointing.savepoint-dir", dir.resolve("savepoints").toUri().toString());
     }
     return sets;
+  }
+
+  /**
+   * Runs the job of {@code spec} with {@code sets} on a local MiniCluster from the topic's start
+   * (group {@code freshet.kafka.group-id} of the settings) until the offsets the topic ends at now,
+   * then stops it with a savepoint; fails the test if the job restarted.
+   */
+  static FeatureJobRunner.Result runToEnd(
+      TestServices services, FeatureSpec spec, Map<String, String> sets) throws Exception {
+    Map<String, String> settings = new LinkedHashMap<>(sets);
+    settings.put("freshet.kafka.starting-offsets", "earliest");
+    StringWriter progress = new StringWriter();
+    FeatureJobRunner.Result r =
+        FeatureJobRunner.runLocal(
+            spec,
+            FeatureJobRunner.localConfiguration(java.nio.file.Path.of("../flink-conf"), settings),
+            new PrintWriter(progress),
+            false,
+            UntilEnd.take(
+                services.kafkaBootstrapServers(),
+                spec.source().topic(),
+                settings.get("freshet.kafka.group-id"),
+                UntilEnd.Start.EARLIEST),
+            id -> {});
+    assertThat(r.last().restarts()).as("restarts of the run: %s", progress).isZero();
+    return r;
+  }
+
+  /**
+   * Follows a job submitted to a session cluster until its source has read the topic up to {@code
+   * end}, then stops it with a savepoint under {@code savepoints}.
+   */
+  static FeatureJobRunner.Result followToEnd(
+      FlinkRest rest, String jobId, UntilEnd end, java.nio.file.Path savepoints) throws Exception {
+    return FeatureJobRunner.follow(
+        rest,
+        jobId,
+        new PrintWriter(new StringWriter()),
+        false,
+        end,
+        savepoints.toUri().toString());
   }
 
   /** The Iceberg catalog of a test job run with {@link #jobSettings}'s {@code dir}. */

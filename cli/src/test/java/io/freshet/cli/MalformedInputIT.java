@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.freshet.avro.DeadLetter;
 import io.freshet.cli.flink.FeatureJobRunner;
-import io.freshet.cli.flink.UntilEnd;
 import io.freshet.cli.generate.PaymentsGenerator;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
 import io.freshet.testing.MalformedCorpus;
 import io.freshet.testing.RealServices;
 import io.freshet.testing.TestServices;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,21 +102,7 @@ class MalformedInputIT {
 
     Map<String, String> sets = EndToEndChecks.jobSettings(services, dir, "hostile");
     sets.put("freshet.kafka.group-id", "hostile-" + UUID.randomUUID());
-    sets.put("freshet.kafka.starting-offsets", "earliest");
-    StringWriter progress = new StringWriter();
-    FeatureJobRunner.Result r =
-        FeatureJobRunner.runLocal(
-            spec,
-            FeatureJobRunner.localConfiguration(Path.of("../flink-conf"), sets),
-            new PrintWriter(progress),
-            false,
-            UntilEnd.take(
-                services.kafkaBootstrapServers(),
-                topic,
-                sets.get("freshet.kafka.group-id"),
-                UntilEnd.Start.EARLIEST),
-            id -> {});
-    assertThat(r.last().restarts()).as("restarts: %s", progress).isZero();
+    FeatureJobRunner.Result r = EndToEndChecks.runToEnd(services, spec, sets);
     assertThat(r.counts().events())
         .as("records read: the corpus, not the aborted transaction's")
         .isEqualTo(corpus.size());

@@ -20,8 +20,6 @@ import io.freshet.store.iceberg.HistoryCatalogs;
 import io.freshet.testing.RealServices;
 import io.freshet.testing.SessionCluster;
 import io.freshet.testing.TestServices;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -108,16 +106,9 @@ class MultiSpecIT {
           .filteredOn(j -> jobs.contains(j.path("jid").asText()))
           .hasSize(2);
       for (int i = 0; i < sources.size(); i++) {
-        StringWriter progress = new StringWriter();
         FeatureJobRunner.Result r =
-            FeatureJobRunner.follow(
-                rest,
-                jobs.get(i),
-                new PrintWriter(progress),
-                false,
-                ends.get(i),
-                dir.resolve("savepoints").toUri().toString());
-        assertThat(r.last().restarts()).as("restarts: %s", progress).isZero();
+            EndToEndChecks.followToEnd(rest, jobs.get(i), ends.get(i), dir.resolve("savepoints"));
+        assertThat(r.last().restarts()).as("restarts").isZero();
         assertThat(r.counts().events()).isEqualTo(sources.get(i).generator().size());
       }
 

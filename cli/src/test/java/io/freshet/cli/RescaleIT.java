@@ -17,8 +17,6 @@ import io.freshet.store.iceberg.HistoryCatalogs;
 import io.freshet.testing.RealServices;
 import io.freshet.testing.SessionCluster;
 import io.freshet.testing.TestServices;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,16 +108,9 @@ class RescaleIT {
                 sets.get("freshet.kafka.group-id"),
                 savepoint == null ? UntilEnd.Start.EARLIEST : UntilEnd.Start.RESTORED);
         String jobId = FeatureJobRunner.submit(rest, jobJar, specFile, run, savepoint);
-        StringWriter progress = new StringWriter();
         FeatureJobRunner.Result r =
-            FeatureJobRunner.follow(
-                rest,
-                jobId,
-                new PrintWriter(progress),
-                false,
-                end,
-                dir.resolve("savepoints").toUri().toString());
-        assertThat(r.last().restarts()).as("restarts of run %d: %s", phase + 1, progress).isZero();
+            EndToEndChecks.followToEnd(rest, jobId, end, dir.resolve("savepoints"));
+        assertThat(r.last().restarts()).as("restarts of run %d", phase + 1).isZero();
         assertThat(r.counts().events())
             .as("events read by run %d at parallelism %d", phase + 1, parallelism[phase])
             .isEqualTo(events.size());

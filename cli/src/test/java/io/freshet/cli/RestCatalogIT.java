@@ -3,7 +3,6 @@ package io.freshet.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.freshet.cli.flink.FeatureJobRunner;
-import io.freshet.cli.flink.UntilEnd;
 import io.freshet.cli.generate.KafkaPublisher;
 import io.freshet.cli.generate.Labels;
 import io.freshet.cli.generate.PaymentsGenerator;
@@ -21,8 +20,6 @@ import io.freshet.testing.OracleAsserts;
 import io.freshet.testing.ParquetRows;
 import io.freshet.testing.RealServices;
 import io.freshet.testing.TestServices;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.flink.configuration.Configuration;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.rest.RESTCatalog;
 import org.junit.jupiter.api.Test;
@@ -87,25 +83,11 @@ class RestCatalogIT {
       sets.put("freshet.iceberg.catalog-type", "rest");
       sets.put("freshet.iceberg.uri", uri);
       sets.put("freshet.kafka.group-id", "rest-" + UUID.randomUUID());
-      sets.put("freshet.kafka.starting-offsets", "earliest");
       sets.put("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
       sets.put(
           "execution.checkpointing.savepoint-dir", dir.resolve("savepoints").toUri().toString());
-      Configuration conf = FeatureJobRunner.localConfiguration(Path.of("../flink-conf"), sets);
-      StringWriter progress = new StringWriter();
-      FeatureJobRunner.Result r =
-          FeatureJobRunner.runLocal(
-              spec,
-              conf,
-              new PrintWriter(progress),
-              false,
-              UntilEnd.take(
-                  services.kafkaBootstrapServers(),
-                  topic,
-                  sets.get("freshet.kafka.group-id"),
-                  UntilEnd.Start.EARLIEST),
-              id -> {});
-      assertThat(r.counts().events()).as("events read: %s", progress).isEqualTo(generator.size());
+      FeatureJobRunner.Result r = EndToEndChecks.runToEnd(services, spec, sets);
+      assertThat(r.counts().events()).as("events read").isEqualTo(generator.size());
 
       Catalog catalog =
           HistoryCatalogs.load(

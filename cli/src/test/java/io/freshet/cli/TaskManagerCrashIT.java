@@ -17,8 +17,6 @@ import io.freshet.store.iceberg.HistoryCatalogs;
 import io.freshet.testing.RealServices;
 import io.freshet.testing.SessionCluster;
 import io.freshet.testing.TestServices;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -126,17 +124,10 @@ class TaskManagerCrashIT {
       assertThat(producing.get()).isEqualTo(EVENTS);
       UntilEnd end =
           UntilEnd.take(services.kafkaBootstrapServers(), topic, group, UntilEnd.Start.EARLIEST);
-      StringWriter progress = new StringWriter();
       FeatureJobRunner.Result r =
-          FeatureJobRunner.follow(
-              rest,
-              jobId,
-              new PrintWriter(progress),
-              false,
-              end,
-              dir.resolve("savepoints").toUri().toString());
+          EndToEndChecks.followToEnd(rest, jobId, end, dir.resolve("savepoints"));
       // each kill is at least one restart (more when an attempt finds no slot yet)
-      assertThat(r.last().restarts()).as("restarts: %s", progress).isGreaterThanOrEqualTo(KILLS);
+      assertThat(r.last().restarts()).as("restarts").isGreaterThanOrEqualTo(KILLS);
       report.forEach(System.out::println);
 
       Catalog crashed =
@@ -167,19 +158,9 @@ class TaskManagerCrashIT {
       TestServices services, FeatureSpec spec, Path dir, String topic) throws Exception {
     Path cleanDir = dir.resolve("clean");
     Map<String, String> sets = EndToEndChecks.jobSettings(services, cleanDir, "clean");
-    String group = "crash-clean-" + UUID.randomUUID();
-    sets.put("freshet.kafka.group-id", group);
-    sets.put("freshet.kafka.starting-offsets", "earliest");
+    sets.put("freshet.kafka.group-id", "crash-clean-" + UUID.randomUUID());
     sets.put("freshet.cassandra.enabled", "false");
-    FeatureJobRunner.Result r =
-        FeatureJobRunner.runLocal(
-            spec,
-            FeatureJobRunner.localConfiguration(Path.of("../flink-conf"), sets),
-            new PrintWriter(new StringWriter()),
-            false,
-            UntilEnd.take(services.kafkaBootstrapServers(), topic, group, UntilEnd.Start.EARLIEST),
-            id -> {});
-    assertThat(r.last().restarts()).isZero();
+    EndToEndChecks.runToEnd(services, spec, sets);
     Catalog catalog = EndToEndChecks.catalog(cleanDir);
     try {
       return sorted(EndToEndChecks.history(catalog, "clean", spec.views().get(0)));

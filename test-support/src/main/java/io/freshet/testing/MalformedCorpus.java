@@ -89,24 +89,9 @@ public final class MalformedCorpus {
               .requiredDouble("amount")
               .endRecord(),
           // the payment without its event time (an older producer)
-          SchemaBuilder.record("PaymentV0")
-              .fields()
-              .requiredString("payment_id")
-              .requiredString("customer_id")
-              .requiredString("merchant_id")
-              .optionalDouble("amount")
-              .requiredString("currency")
-              .optionalString("country")
-              .endRecord(),
+          paymentFields("PaymentV0").endRecord(),
           // the payment with a field more (a newer producer, schema-less binary)
-          SchemaBuilder.record("PaymentV2")
-              .fields()
-              .requiredString("payment_id")
-              .requiredString("customer_id")
-              .requiredString("merchant_id")
-              .optionalDouble("amount")
-              .requiredString("currency")
-              .optionalString("country")
+          paymentFields("PaymentV2")
               .requiredLong("event_time")
               .requiredString("channel")
               .endRecord(),
@@ -118,6 +103,18 @@ public final class MalformedCorpus {
               .endRecord());
 
   private MalformedCorpus() {}
+
+  /** A record schema with the payment's fields up to its event time. */
+  private static SchemaBuilder.FieldAssembler<Schema> paymentFields(String name) {
+    return SchemaBuilder.record(name)
+        .fields()
+        .requiredString("payment_id")
+        .requiredString("customer_id")
+        .requiredString("merchant_id")
+        .optionalDouble("amount")
+        .requiredString("currency")
+        .optionalString("country");
+  }
 
   /**
    * {@code bad} malformed records (the kinds in turn) and {@code good} valid payments of {@code
