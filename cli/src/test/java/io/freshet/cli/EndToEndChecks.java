@@ -76,8 +76,9 @@ final class EndToEndChecks {
 
   /**
    * Runs the job of {@code spec} with {@code sets} on a local MiniCluster from the topic's start
-   * (group {@code freshet.kafka.group-id} of the settings) until the offsets the topic ends at now,
-   * then stops it with a savepoint; fails the test if the job restarted.
+   * (the settings' Kafka, else the test's; group {@code freshet.kafka.group-id} of the settings)
+   * until the offsets the topic ends at now, then stops it with a savepoint; fails the test if the
+   * job restarted.
    */
   static FeatureJobRunner.Result runToEnd(
       TestServices services, FeatureSpec spec, Map<String, String> sets) throws Exception {
@@ -91,7 +92,8 @@ final class EndToEndChecks {
             new PrintWriter(progress),
             false,
             UntilEnd.take(
-                services.kafkaBootstrapServers(),
+                settings.getOrDefault(
+                    "freshet.kafka.bootstrap-servers", services.kafkaBootstrapServers()),
                 spec.source().topic(),
                 settings.get("freshet.kafka.group-id"),
                 UntilEnd.Start.EARLIEST),

@@ -9,7 +9,10 @@ import io.freshet.cli.generate.KafkaPublisher;
 import io.freshet.cli.generate.PaymentsGenerator;
 import io.freshet.services.FlinkCluster;
 import io.freshet.services.FlinkRest;
+import io.freshet.services.LocalServices;
 import io.freshet.services.ProcessControl;
+import io.freshet.services.Service;
+import io.freshet.services.ServicesConfig;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
 import io.freshet.spec.ViewSpec;
@@ -24,6 +27,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,32 +36,55 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The short version of the fault-injection suite: the TaskManager JVM of a real session cluster is
- * killed with SIGKILL twice, at seeded moments, while payments flow into Kafka at a steady rate;
- * each time the test starts a new TaskManager and the job recovers from its last checkpoint. After
- * the stream: Cassandra and the newest history rows equal the naive oracle, and the Iceberg history
- * holds exactly the rows of a clean run of the same input (every column but written_at; no row
- * duplicated, none lost). The input has no late events, so which rows a run writes depends on the
- * event times only, not on when watermarks moved.
+ * The short version of the fault-injection suite, on a real session cluster and a Kafka broker of
+ * the test's own while payments flow into it at a steady rate: the TaskManager JVM is killed with
+ * SIGKILL (the test starts a new one), then the Kafka broker is stopped for a few seconds and
+ * started again, then the TaskManager is killed once more, each at a seeded moment after at least
+ * two completed checkpoints; the job recovers each time. After the stream: Cassandra and the newest
+ * history rows equal the naive oracle, and the Iceberg history holds exactly the rows of a clean
+ * run of the same input (every column but written_at; no row duplicated, none lost). The input has
+ * no late events, so which rows a run writes depends on the event times only, not on when
+ * watermarks moved.
  */
 @RealServices
-class TaskManagerCrashIT {
-  private static final int EVENTS = 12_000;
+class FaultInjectionIT {
+  private static final int EVENTS = 14_000;
   private static final int RATE = 600;
-  private static final int KILLS = 2;
+
+  /** The faults, in order. */
+  private enum Fault {
+    KILL_TASKMANAGER,
+    RESTART_KAFKA,
+    KILL_TASKMANAGER_AGAIN
+  }
 
   @Test
   @Timeout(600)
-  void killedTaskManagersLoseAndDuplicateNothing(TestServices services) throws Exception {
+  void killedTaskManagersAndARestartedBrokerLoseAndDuplicateNothing(TestServices services)
+      throws Exception {
     Path home = Path.of("..").toAbsolutePath().normalize();
-    Path dir = Path.of("target", "crash-it-" + UUID.randomUUID()).toAbsolutePath();
+    Path dir = Path.of("target", "fault-it-" + UUID.randomUUID()).toAbsolutePath();
     Files.createDirectories(dir);
-    String topic = services.createTopic("crash-payments", 2);
-    services.createTopic("crash-payments.dead-letters", 1);
+    // a broker of the test's own, to restart without disturbing the shared one
+    LocalServices kafka = new LocalServices(ServicesConfig.onFreePorts(dir.resolve("kafka")));
+    kafka.start(EnumSet.of(Service.KAFKA));
+    String bootstrap = kafka.kafkaBootstrapServers();
+    String topic = "crash-payments";
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(topic, 2, (short) 1),
+                  new NewTopic(topic + ".dead-letters", 1, (short) 1)))
+          .all()
+          .get();
+    }
     Path specFile = ExampleSpec.onTopic(dir, topic, "customer_risk", "crash_risk");
     FeatureSpec spec = SpecParser.parse(specFile);
     ViewSpec view = spec.views().get(0);
@@ -85,6 +112,7 @@ class TaskManagerCrashIT {
       cluster.start(SessionCluster.START_TIMEOUT);
       FlinkRest rest = new FlinkRest(cluster.restAddress());
       Map<String, String> sets = EndToEndChecks.jobSettings(services, null, "crash");
+      sets.put("freshet.kafka.bootstrap-servers", bootstrap);
       String group = "crash-" + UUID.randomUUID();
       sets.put("freshet.kafka.group-id", group);
       sets.put("freshet.kafka.starting-offsets", "earliest");
@@ -93,41 +121,54 @@ class TaskManagerCrashIT {
       CompletableFuture<Long> producing =
           CompletableFuture.supplyAsync(
               () -> {
-                try (KafkaPublisher out =
-                    new KafkaPublisher(services.kafkaBootstrapServers(), topic, RATE)) {
+                try (KafkaPublisher out = new KafkaPublisher(bootstrap, topic, RATE)) {
                   return KafkaPublisher.publish(generator, out, n -> {});
                 }
               });
-      for (int k = 1; k <= KILLS; k++) {
+      for (Fault fault : Fault.values()) {
         long checkpoints = awaitCheckpoints(rest, jobId, 2);
         Thread.sleep(500 + moments.nextInt(3_000));
-        long pid = cluster.pid(FlinkCluster.TASKMANAGER).orElseThrow();
-        long killedAt = System.nanoTime();
-        long killedAtMillis = System.currentTimeMillis();
-        ProcessControl.killHard(pid, Duration.ofSeconds(15));
-        cluster.start(SessionCluster.START_TIMEOUT);
-        long restored = awaitRestored(rest, jobId, killedAtMillis);
-        double recovered = (System.nanoTime() - killedAt) / 1e9;
+        long at = System.nanoTime();
+        long atMillis = System.currentTimeMillis();
+        String what;
+        if (fault == Fault.RESTART_KAFKA) {
+          kafka.stop(EnumSet.of(Service.KAFKA));
+          Thread.sleep(3_000);
+          kafka.start(EnumSet.of(Service.KAFKA));
+          what =
+              String.format(
+                  Locale.ROOT,
+                  "broker stopped for 3 s, up again %.1f s after the stop",
+                  (System.nanoTime() - at) / 1e9);
+        } else {
+          long pid = cluster.pid(FlinkCluster.TASKMANAGER).orElseThrow();
+          ProcessControl.killHard(pid, Duration.ofSeconds(15));
+          cluster.start(SessionCluster.START_TIMEOUT);
+          long restored = awaitRestored(rest, jobId, atMillis);
+          what =
+              String.format(
+                  Locale.ROOT,
+                  "TaskManager pid %d killed; restored from checkpoint %d %.1f s later",
+                  pid,
+                  restored,
+                  (System.nanoTime() - at) / 1e9);
+        }
         awaitCheckpoints(rest, jobId, 1);
         report.add(
             String.format(
                 Locale.ROOT,
-                "kill %d of TaskManager pid %d after %d checkpoints: restored from checkpoint %d"
-                    + " %.1f s later, checkpointed again %.1f s after the kill",
-                k,
-                pid,
+                "%s after %d checkpoints: %s; checkpointed again %.1f s after the fault",
+                fault,
                 checkpoints,
-                restored,
-                recovered,
-                (System.nanoTime() - killedAt) / 1e9));
+                what,
+                (System.nanoTime() - at) / 1e9));
       }
       assertThat(producing.get()).isEqualTo(EVENTS);
-      UntilEnd end =
-          UntilEnd.take(services.kafkaBootstrapServers(), topic, group, UntilEnd.Start.EARLIEST);
+      UntilEnd end = UntilEnd.take(bootstrap, topic, group, UntilEnd.Start.EARLIEST);
       FeatureJobRunner.Result r =
           EndToEndChecks.followToEnd(rest, jobId, end, dir.resolve("savepoints"));
       // each kill is at least one restart (more when an attempt finds no slot yet)
-      assertThat(r.last().restarts()).as("restarts").isGreaterThanOrEqualTo(KILLS);
+      assertThat(r.last().restarts()).as("restarts").isGreaterThanOrEqualTo(2);
       report.forEach(System.out::println);
 
       Catalog crashed =
@@ -143,21 +184,23 @@ class TaskManagerCrashIT {
         }
       }
 
-      Map<String, List<EndToEndChecks.HistoryRow>> clean = cleanRun(services, spec, dir, topic);
+      Map<String, List<EndToEndChecks.HistoryRow>> clean = cleanRun(services, spec, dir, bootstrap);
       assertThat(afterCrashes.values().stream().mapToInt(List::size).sum())
-          .as("history rows after %d crashes against a clean run", KILLS)
+          .as("history rows after the faults against a clean run")
           .isEqualTo(clean.values().stream().mapToInt(List::size).sum());
       assertThat(afterCrashes).isEqualTo(clean);
     } finally {
       cluster.stop(Duration.ofSeconds(30));
+      kafka.stop();
     }
   }
 
   /** The same topic read by a job that never failed (local MiniCluster, history only). */
   private static Map<String, List<EndToEndChecks.HistoryRow>> cleanRun(
-      TestServices services, FeatureSpec spec, Path dir, String topic) throws Exception {
+      TestServices services, FeatureSpec spec, Path dir, String bootstrap) throws Exception {
     Path cleanDir = dir.resolve("clean");
     Map<String, String> sets = EndToEndChecks.jobSettings(services, cleanDir, "clean");
+    sets.put("freshet.kafka.bootstrap-servers", bootstrap);
     sets.put("freshet.kafka.group-id", "crash-clean-" + UUID.randomUUID());
     sets.put("freshet.cassandra.enabled", "false");
     EndToEndChecks.runToEnd(services, spec, sets);
