@@ -46,7 +46,11 @@ import org.junit.jupiter.api.Timeout;
  */
 @RealServices
 class RestCatalogIT {
-  private static final String NAMESPACE = "rest_it";
+  /**
+   * A namespace of this run's own: the local REST catalog keeps its tables across runs (its
+   * warehouse is in the state dir), and an older run's rows would join this run's.
+   */
+  private static final String NAMESPACE = "rest_it_" + Long.toHexString(System.nanoTime());
 
   @Test
   @Timeout(600)
