@@ -39,13 +39,8 @@ final class Preflight {
   static void kafka(Configuration conf) {
     String servers = conf.get(KafkaOptions.BOOTSTRAP_SERVERS);
     Properties props = new Properties();
-    conf.toMap()
-        .forEach(
-            (k, v) -> {
-              if (k.startsWith(KafkaOptions.CONSUMER_PREFIX)) {
-                props.put(k.substring(KafkaOptions.CONSUMER_PREFIX.length()), v);
-              }
-            });
+    // the source's client settings (security among them) that an admin client knows too
+    props.putAll(KafkaOptions.consumerSettings(conf));
     props.keySet().removeIf(k -> !AdminClientConfig.configNames().contains(k.toString()));
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(TIMEOUT.toMillis()));

@@ -46,7 +46,7 @@ final class ServicesStatusCommand implements Callable<Integer> {
       if (s.service() == Service.KAFKA) {
         out.println("Kafka bootstrap servers: " + s.address());
       } else if (s.service() == Service.REST_CATALOG) {
-        String uri = "http://" + s.address() + "/";
+        String uri = LocalServices.restCatalogUri(s);
         out.println(
             "Iceberg REST catalog: "
                 + uri

@@ -92,12 +92,7 @@ public final class FlinkCluster {
     this.restPort = restPort;
     this.rpcPort = rpcPort;
     this.overrides = overrides;
-    this.javaBin =
-        Path.of(
-            ProcessHandle.current()
-                .info()
-                .command()
-                .orElse(System.getProperty("java.home") + "/bin/java"));
+    this.javaBin = JdkLocator.current();
   }
 
   public Path dir() {

@@ -27,6 +27,15 @@ final class JdkLocator {
 
   private JdkLocator() {}
 
+  /** The java binary this JVM runs on, for the JVMs it starts with its own Java. */
+  static Path current() {
+    return Path.of(
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(System.getProperty("java.home") + "/bin/java"));
+  }
+
   /** The {@code bin/java} of a JDK 17, or a LocalServicesException listing what was tried. */
   static Path findJava17(Optional<Path> explicitHome) {
     List<String> tried = new ArrayList<>();

@@ -260,7 +260,12 @@ public final class LocalServices {
 
   /** The running Iceberg REST catalog's URI, e.g. "http://127.0.0.1:29181/". */
   public String restCatalogUri() {
-    return RestCatalogServer.uri(requireRunning(Service.REST_CATALOG).address());
+    return restCatalogUri(requireRunning(Service.REST_CATALOG));
+  }
+
+  /** The URI clients give a REST catalog of this status, e.g. "http://127.0.0.1:29181/". */
+  public static String restCatalogUri(ServiceStatus catalog) {
+    return RestCatalogServer.uri(catalog.address());
   }
 
   /** Kafka's bootstrap servers of the running instance, e.g. "127.0.0.1:29092". */

@@ -55,11 +55,7 @@ public final class SparkSql {
       Map<String, String> conf, List<String> statements, Path log, Duration timeout)
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
-    cmd.add(
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElse(System.getProperty("java.home") + "/bin/java"));
+    cmd.add(JdkLocator.current().toString());
     cmd.add("-Xmx768m");
     cmd.addAll(ADD_OPENS);
     cmd.add("-cp");

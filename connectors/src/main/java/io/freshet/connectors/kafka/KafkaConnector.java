@@ -36,14 +36,7 @@ public final class KafkaConnector {
             .setProperty("commit.offsets.on.checkpoint", "true")
             .setProperty("partition.discovery.interval.ms", "60000")
             .setDeserializer(new DecodingDeserializer(source, fields, KafkaOptions.limits(conf)));
-    KafkaOptions.CONSUMER_DEFAULTS.forEach(b::setProperty);
-    conf.toMap()
-        .forEach(
-            (k, v) -> {
-              if (k.startsWith(KafkaOptions.CONSUMER_PREFIX)) {
-                b.setProperty(k.substring(KafkaOptions.CONSUMER_PREFIX.length()), v);
-              }
-            });
+    KafkaOptions.consumerSettings(conf).forEach(b::setProperty);
     String start = conf.get(KafkaOptions.STARTING_OFFSETS);
     switch (start) {
       case "earliest" -> b.setStartingOffsets(OffsetsInitializer.earliest());

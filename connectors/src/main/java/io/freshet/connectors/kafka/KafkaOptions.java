@@ -54,6 +54,23 @@ public final class KafkaOptions {
                   + " sends the record to the dead letters (BAD_EVENT_TIME). 0 turns the check"
                   + " off.");
 
+  /**
+   * The source consumer's settings: {@link #CONSUMER_DEFAULTS}, overridden by every {@code
+   * freshet.kafka.consumer.<property>} of {@code conf} (prefix removed).
+   */
+  public static java.util.Map<String, String> consumerSettings(
+      org.apache.flink.configuration.Configuration conf) {
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>(CONSUMER_DEFAULTS);
+    conf.toMap()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith(CONSUMER_PREFIX)) {
+                out.put(k.substring(CONSUMER_PREFIX.length()), v);
+              }
+            });
+    return out;
+  }
+
   /** The decoder's limits from {@link #MAX_STRING_LENGTH} and {@link #MAX_EVENT_TIME_AHEAD}. */
   public static EventDecoder.Limits limits(org.apache.flink.configuration.Configuration conf) {
     return new EventDecoder.Limits(
