@@ -45,6 +45,14 @@ final class ServicesOptions {
   Integer restCatalogPort;
 
   @Option(
+      names = "--object-store-port",
+      paramLabel = "PORT",
+      description =
+          "S3-compatible object store port, with start --object-store (env"
+              + " FRESHET_OBJECT_STORE_PORT; default 29190).")
+  Integer objectStorePort;
+
+  @Option(
       names = "--java-home",
       paramLabel = "DIR",
       description = "JDK 17 for the servers (env FRESHET_JAVA_HOME; default: searched).")
@@ -72,6 +80,9 @@ final class ServicesOptions {
     }
     if (cassandraStoragePort != null) {
       b.cassandraStoragePort(cassandraStoragePort);
+    }
+    if (objectStorePort != null) {
+      b.objectStorePort(objectStorePort);
     }
     if (restCatalogPort != null) {
       b.restCatalogPort(restCatalogPort);

@@ -25,6 +25,10 @@ import picocli.CommandLine.Mixin;
           + " and a warehouse in the state dir), which notebooks, Spark, Trino and PyIceberg reach"
           + " over HTTP; give it to jobs and commands as catalog type rest (see"
           + " docs/notebooks.md).",
+      "With --object-store, also an S3-compatible object store (s3proxy on a directory of the"
+          + " state dir, bucket freshet, a secret of its own in object-store/credentials.properties)"
+          + " for checkpoints, savepoints and an Iceberg warehouse at s3:// locations (see"
+          + " docs/operations.md, \"Object storage\").",
       "Needs a JDK 17 for the servers (Cassandra 5.0 runs only on 17)."
     },
     footer = {
@@ -32,6 +36,7 @@ import picocli.CommandLine.Mixin;
       "Examples:",
       "  freshet services start",
       "  freshet services start --rest-catalog",
+      "  freshet services start --object-store",
       "  freshet services start --state-dir /tmp/freshet --kafka-port 39092 --cql-port 39042"
     })
 final class ServicesStartCommand implements Callable<Integer> {
@@ -43,6 +48,11 @@ final class ServicesStartCommand implements Callable<Integer> {
       description = "Also start the Iceberg REST catalog (port: --rest-catalog-port).")
   boolean restCatalog;
 
+  @CommandLine.Option(
+      names = "--object-store",
+      description = "Also start the S3-compatible object store (port: --object-store-port).")
+  boolean objectStore;
+
   @Override
   public Integer call() {
     ServicesConfig config = options.toConfig();
@@ -53,6 +63,9 @@ final class ServicesStartCommand implements Callable<Integer> {
     if (restCatalog) {
       services.add(Service.REST_CATALOG);
     }
+    if (objectStore) {
+      services.add(Service.OBJECT_STORE);
+    }
     List<ServiceStatus> results = new LocalServices(config).start(services);
     results.forEach(s -> out.println(s.describe()));
     boolean allWereRunning =
@@ -61,7 +74,7 @@ final class ServicesStartCommand implements Callable<Integer> {
     if (allWereRunning) {
       out.println("Everything was already running; nothing started.");
     }
-    ServicesStatusCommand.printConnectionHints(out, results);
+    ServicesStatusCommand.printConnectionHints(out, results, config);
     out.println("Logs: " + config.logDir());
     return 0;
   }

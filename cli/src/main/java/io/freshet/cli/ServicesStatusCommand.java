@@ -1,6 +1,7 @@
 package io.freshet.cli;
 
 import io.freshet.services.LocalServices;
+import io.freshet.services.ObjectStore;
 import io.freshet.services.Service;
 import io.freshet.services.ServiceStatus;
 import io.freshet.services.ServicesConfig;
@@ -34,11 +35,12 @@ final class ServicesStatusCommand implements Callable<Integer> {
     List<ServiceStatus> results = new LocalServices(config).status();
     out.println("State dir: " + config.stateDir());
     results.forEach(s -> out.println(s.describe()));
-    printConnectionHints(out, results);
+    printConnectionHints(out, results, config);
     return results.stream().allMatch(ServiceStatus::isUp) ? 0 : NOT_ALL_RUNNING;
   }
 
-  static void printConnectionHints(PrintWriter out, List<ServiceStatus> results) {
+  static void printConnectionHints(
+      PrintWriter out, List<ServiceStatus> results, ServicesConfig config) {
     for (ServiceStatus s : results) {
       if (!s.isUp()) {
         continue;
@@ -55,6 +57,18 @@ final class ServicesStatusCommand implements Callable<Integer> {
                 + "; jobs: --set freshet.iceberg.catalog-type=rest --set freshet.iceberg.uri="
                 + uri
                 + ")");
+      } else if (s.service() == Service.OBJECT_STORE) {
+        ObjectStore store = new LocalServices(config).objectStore(s);
+        out.println(
+            "S3 object store: "
+                + store.endpoint()
+                + ", bucket "
+                + store.bucket()
+                + ", access key "
+                + store.accessKey()
+                + ", secret in "
+                + store.credentialsFile()
+                + " (settings: docs/operations.md, \"Object storage\")");
       } else {
         out.println(
             "Cassandra contact point: "

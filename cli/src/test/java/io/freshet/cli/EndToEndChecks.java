@@ -20,18 +20,21 @@ import io.freshet.store.iceberg.HistoryCatalogs;
 import io.freshet.store.iceberg.HistoryTables;
 import io.freshet.testing.HistoryRows;
 import io.freshet.testing.OracleAsserts;
+import io.freshet.testing.ParquetRows;
 import io.freshet.testing.TestServices;
 import io.freshet.training.Manifest;
 import io.freshet.training.TrainingSet;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.Record;
@@ -156,6 +159,42 @@ final class EndToEndChecks {
     assertThat(m.spineRows()).as("spine rows of the training set").isEqualTo(rows).isPositive();
     assertThat(java.nio.file.Files.exists(dir.resolve("train.manifest.json"))).isTrue();
     return output;
+  }
+
+  /**
+   * Every row of a training set built from the generator's labels spine ({@link Labels}; entity
+   * column customer_id, timestamp column timestamp) holds, for each selected feature of the view,
+   * the oracle's value from the entity's accepted events strictly before the row's timestamp; the
+   * file has {@code rows} rows. For input without too-late events.
+   */
+  static void trainingSetEqualsOracle(
+      FeatureSpec spec,
+      ViewSpec view,
+      Iterable<PaymentsGenerator.Event> generated,
+      java.nio.file.Path output,
+      List<String> selected,
+      long rows)
+      throws Exception {
+    SourceFields fields = SourceFields.of(spec);
+    Map<String, List<NaiveOracle.Event>> accepted = acceptedEvents(generated, fields);
+    long checked = 0;
+    for (GenericRecord row : ParquetRows.read(output)) {
+      String entity = row.get("customer_id").toString();
+      long ts = Instant.parse(row.get("timestamp").toString()).toEpochMilli();
+      List<NaiveOracle.Event> before =
+          accepted.getOrDefault(entity, List.of()).stream().filter(e -> e.ts() < ts).toList();
+      Object[] expected =
+          before.isEmpty() ? null : new NaiveOracle(view, fields).vector(before, ts - 1);
+      for (String f : selected) {
+        Object actual = row.get(f);
+        OracleAsserts.assertSame(
+            f + " of " + entity + " before " + ts,
+            actual instanceof CharSequence c ? c.toString() : actual,
+            expected == null ? null : expected[view.indexOf(f)]);
+      }
+      checked++;
+    }
+    assertThat(checked).as("training set rows").isEqualTo(rows).isPositive();
   }
 
   /** The accepted events per customer: valid payments that are not too late. */

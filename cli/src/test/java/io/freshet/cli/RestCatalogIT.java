@@ -6,8 +6,6 @@ import io.freshet.cli.flink.FeatureJobRunner;
 import io.freshet.cli.generate.KafkaPublisher;
 import io.freshet.cli.generate.Labels;
 import io.freshet.cli.generate.PaymentsGenerator;
-import io.freshet.operators.features.NaiveOracle;
-import io.freshet.operators.features.SourceFields;
 import io.freshet.services.LocalServices;
 import io.freshet.services.Service;
 import io.freshet.services.ServiceStatus;
@@ -16,8 +14,6 @@ import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
 import io.freshet.spec.ViewSpec;
 import io.freshet.store.iceberg.HistoryCatalogs;
-import io.freshet.testing.OracleAsserts;
-import io.freshet.testing.ParquetRows;
 import io.freshet.testing.RealServices;
 import io.freshet.testing.TestServices;
 import java.nio.file.Files;
@@ -29,7 +25,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.rest.RESTCatalog;
 import org.junit.jupiter.api.Test;
@@ -144,26 +139,7 @@ class RestCatalogIT {
                       restCatalog)))
           .as("freshet training-set: %s", cli.err())
           .isZero();
-      SourceFields fields = SourceFields.of(spec);
-      var accepted = EndToEndChecks.acceptedEvents(generator, fields);
-      long checked = 0;
-      for (GenericRecord row : ParquetRows.read(output)) {
-        String entity = row.get("customer_id").toString();
-        long ts = Instant.parse(row.get("timestamp").toString()).toEpochMilli();
-        List<NaiveOracle.Event> before =
-            accepted.getOrDefault(entity, List.of()).stream().filter(e -> e.ts() < ts).toList();
-        Object[] expected =
-            before.isEmpty() ? null : new NaiveOracle(view, fields).vector(before, ts - 1);
-        for (String f : selected) {
-          Object actual = row.get(f);
-          OracleAsserts.assertSame(
-              f + " of " + entity + " before " + ts,
-              actual instanceof CharSequence c ? c.toString() : actual,
-              expected == null ? null : expected[view.indexOf(f)]);
-        }
-        checked++;
-      }
-      assertThat(checked).as("training set rows").isEqualTo(rows).isPositive();
+      EndToEndChecks.trainingSetEqualsOracle(spec, view, generator, output, selected, rows);
 
       CliRunner check = new CliRunner();
       assertThat(

@@ -25,6 +25,7 @@ import org.apache.flink.configuration.GlobalConfiguration;
  *  &lt;state dir&gt;/flink/conf/log4j.properties
  *  &lt;state dir&gt;/flink/{jobmanager,taskmanager,taskmanager-2,...}.pid
  *  &lt;state dir&gt;/flink/{checkpoints,savepoints,tmp,uploads}
+ *  &lt;state dir&gt;/flink/plugins/s3-fs-hadoop/   Flink's S3 file system (FLINK_PLUGINS_DIR, {@link FlinkPlugins})
  *  &lt;state dir&gt;/logs/flink-{jobmanager,taskmanager,taskmanager-2,...}.log
  * </pre>
  *
@@ -360,12 +361,15 @@ public final class FlinkCluster {
       cmd.add("taskmanager.resource-id=freshet-" + role.substring("flink-".length()));
     }
     cmd.addAll(params.get(1));
-    Process p =
+    ProcessBuilder pb =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(dir().resolve(role + ".out").toFile()))
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-            .start();
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    // s3:// checkpoints and savepoints: Flink's S3 file system as a plugin, as in a distribution
+    pb.environment()
+        .put("FLINK_PLUGINS_DIR", FlinkPlugins.install(dir().resolve("plugins")).toString());
+    Process p = pb.start();
     ProcessControl.writePid(pidFile(role), p.pid());
     return p;
   }

@@ -268,6 +268,32 @@ public final class LocalServices {
     return RestCatalogServer.uri(catalog.address());
   }
 
+  /**
+   * The running object store: its endpoint, its bucket and this state dir's credentials (see {@link
+   * ObjectStore#flinkSettings()} and {@link ObjectStore#icebergCatalogProperties()}).
+   */
+  public ObjectStore objectStore() {
+    return objectStore(requireRunning(Service.OBJECT_STORE));
+  }
+
+  /** The object store of this status, with the credentials of this state dir. */
+  public ObjectStore objectStore(ServiceStatus store) {
+    ObjectStoreServer server = new ObjectStoreServer(config);
+    java.util.Properties credentials;
+    try {
+      credentials = server.credentials();
+    } catch (java.io.IOException e) {
+      throw new LocalServicesException(
+          "Cannot read the object store's credentials " + server.credentialsFile(), e);
+    }
+    return new ObjectStore(
+        ObjectStoreServer.endpoint(store.address()),
+        ObjectStoreServer.BUCKET,
+        credentials.getProperty("access-key"),
+        credentials.getProperty("secret-key"),
+        server.credentialsFile());
+  }
+
   /** Kafka's bootstrap servers of the running instance, e.g. "127.0.0.1:29092". */
   public String kafkaBootstrapServers() {
     return requireRunning(Service.KAFKA).address();

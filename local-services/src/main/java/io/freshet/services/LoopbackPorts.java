@@ -35,7 +35,8 @@ public final class LoopbackPorts {
           ServicesConfig.DEFAULT_KAFKA_CONTROLLER_PORT,
           ServicesConfig.DEFAULT_CQL_PORT,
           ServicesConfig.DEFAULT_CASSANDRA_STORAGE_PORT,
-          ServicesConfig.DEFAULT_REST_CATALOG_PORT);
+          ServicesConfig.DEFAULT_REST_CATALOG_PORT,
+          ServicesConfig.DEFAULT_OBJECT_STORE_PORT);
 
   private LoopbackPorts() {}
 

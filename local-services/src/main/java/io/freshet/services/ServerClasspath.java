@@ -63,6 +63,10 @@ final class ServerClasspath {
     return new ServerClasspath(displayName, entries);
   }
 
+  List<Path> entries() {
+    return List.copyOf(entries);
+  }
+
   String asArgument() {
     List<String> parts = new ArrayList<>();
     entries.forEach(p -> parts.add(p.toString()));

@@ -35,6 +35,7 @@ abstract class ServerDefinition implements AutoCloseable {
       case KAFKA -> new KafkaServer(config);
       case CASSANDRA -> new CassandraServer(config);
       case REST_CATALOG -> new RestCatalogServer(config);
+      case OBJECT_STORE -> new ObjectStoreServer(config);
     };
   }
 

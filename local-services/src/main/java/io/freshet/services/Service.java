@@ -2,12 +2,13 @@ package io.freshet.services;
 
 /**
  * The servers that {@link LocalServices} runs, each in its own JVM. An optional one starts only
- * when asked for by name ({@code freshet services start --rest-catalog}).
+ * when asked for by name ({@code freshet services start --rest-catalog}, {@code --object-store}).
  */
 public enum Service {
   KAFKA("Kafka", "kafka", false),
   CASSANDRA("Cassandra", "cassandra", false),
-  REST_CATALOG("Iceberg REST catalog", "rest-catalog", true);
+  REST_CATALOG("Iceberg REST catalog", "rest-catalog", true),
+  OBJECT_STORE("S3 object store", "object-store", true);
 
   private final String displayName;
   private final String id;

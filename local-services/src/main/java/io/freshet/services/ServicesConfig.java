@@ -23,6 +23,7 @@ import java.util.Optional;
  * Cassandra CQL      freshet.cql.port        FRESHET_CQL_PORT                  (29042)
  * Cassandra storage  freshet.cassandra.storage.port FRESHET_CASSANDRA_STORAGE_PORT (27000)
  * REST catalog       freshet.rest-catalog.port FRESHET_REST_CATALOG_PORT         (29181)
+ * object store (S3)  freshet.object-store.port FRESHET_OBJECT_STORE_PORT         (29190)
  * JDK 17 for servers freshet.java.home       FRESHET_JAVA_HOME     (default: searched)
  * </pre>
  */
@@ -30,6 +31,7 @@ public final class ServicesConfig {
   public static final int DEFAULT_KAFKA_PORT = 29092;
   public static final int DEFAULT_KAFKA_CONTROLLER_PORT = 29093;
   public static final int DEFAULT_REST_CATALOG_PORT = 29181;
+  public static final int DEFAULT_OBJECT_STORE_PORT = 29190;
   public static final int DEFAULT_CQL_PORT = 29042;
   public static final int DEFAULT_CASSANDRA_STORAGE_PORT = 27000;
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(150);
@@ -44,6 +46,7 @@ public final class ServicesConfig {
   private final int cqlPort;
   private final int cassandraStoragePort;
   private final int restCatalogPort;
+  private final int objectStorePort;
   private final Path javaHome;
   private final Duration startTimeout;
   private final Duration stopTimeout;
@@ -56,6 +59,7 @@ public final class ServicesConfig {
     this.cqlPort = b.cqlPort;
     this.cassandraStoragePort = b.cassandraStoragePort;
     this.restCatalogPort = b.restCatalogPort;
+    this.objectStorePort = b.objectStorePort;
     this.javaHome = b.javaHome;
     this.startTimeout = b.startTimeout;
     this.stopTimeout = b.stopTimeout;
@@ -104,6 +108,13 @@ public final class ServicesConfig {
             "freshet.rest-catalog.port",
             "FRESHET_REST_CATALOG_PORT",
             DEFAULT_REST_CATALOG_PORT));
+    b.objectStorePort(
+        port(
+            env,
+            sysProps,
+            "freshet.object-store.port",
+            "FRESHET_OBJECT_STORE_PORT",
+            DEFAULT_OBJECT_STORE_PORT));
     String javaHome =
         StateDirectory.setting(env::get, sysProps, "freshet.java.home", "FRESHET_JAVA_HOME");
     if (javaHome != null) {
@@ -137,11 +148,11 @@ public final class ServicesConfig {
   }
 
   /**
-   * A config on its own state dir and on five ports free right now (see {@link LoopbackPorts}): a
+   * A config on its own state dir and on six ports free right now (see {@link LoopbackPorts}): a
    * private instance (a test, or one beside the shared services) that must not meet another.
    */
   public static ServicesConfig onFreePorts(Path stateDir) {
-    int[] ports = LoopbackPorts.free(5);
+    int[] ports = LoopbackPorts.free(6);
     return builder()
         .stateDir(stateDir)
         .kafkaPort(ports[0])
@@ -149,6 +160,7 @@ public final class ServicesConfig {
         .cqlPort(ports[2])
         .cassandraStoragePort(ports[3])
         .restCatalogPort(ports[4])
+        .objectStorePort(ports[5])
         .build();
   }
 
@@ -164,6 +176,7 @@ public final class ServicesConfig {
         .cqlPort(cqlPort)
         .cassandraStoragePort(cassandraStoragePort)
         .restCatalogPort(restCatalogPort)
+        .objectStorePort(objectStorePort)
         .javaHome(javaHome)
         .startTimeout(startTimeout)
         .stopTimeout(stopTimeout);
@@ -198,6 +211,11 @@ public final class ServicesConfig {
     return restCatalogPort;
   }
 
+  /** The S3-compatible object store's port (the optional service). */
+  public int objectStorePort() {
+    return objectStorePort;
+  }
+
   /** The JDK 17 home to run the servers with, if given; otherwise one is searched for. */
   public Optional<Path> javaHome() {
     return Optional.ofNullable(javaHome);
@@ -225,6 +243,8 @@ public final class ServicesConfig {
         + cassandraStoragePort
         + ", rest-catalog="
         + restCatalogPort
+        + ", object-store="
+        + objectStorePort
         + "}";
   }
 
@@ -236,6 +256,7 @@ public final class ServicesConfig {
     private int cqlPort = DEFAULT_CQL_PORT;
     private int cassandraStoragePort = DEFAULT_CASSANDRA_STORAGE_PORT;
     private int restCatalogPort = DEFAULT_REST_CATALOG_PORT;
+    private int objectStorePort = DEFAULT_OBJECT_STORE_PORT;
     private Path javaHome;
     private Duration startTimeout = DEFAULT_START_TIMEOUT;
     private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
@@ -272,6 +293,11 @@ public final class ServicesConfig {
       return this;
     }
 
+    public Builder objectStorePort(int port) {
+      this.objectStorePort = checkPort("object store port", port);
+      return this;
+    }
+
     /** A JDK 17 home for the server JVMs; null means search JAVA_HOME, PATH, /usr/lib/jvm. */
     public Builder javaHome(Path javaHome) {
       this.javaHome = javaHome;
@@ -290,7 +316,12 @@ public final class ServicesConfig {
 
     public ServicesConfig build() {
       int[] ports = {
-        kafkaPort, kafkaControllerPort, cqlPort, cassandraStoragePort, restCatalogPort
+        kafkaPort,
+        kafkaControllerPort,
+        cqlPort,
+        cassandraStoragePort,
+        restCatalogPort,
+        objectStorePort
       };
       for (int i = 0; i < ports.length; i++) {
         for (int j = i + 1; j < ports.length; j++) {
@@ -299,7 +330,7 @@ public final class ServicesConfig {
                 "Port "
                     + ports[i]
                     + " is configured twice: Kafka, Kafka controller, Cassandra CQL, Cassandra"
-                    + " storage and REST catalog ports must all differ");
+                    + " storage, REST catalog and object store ports must all differ");
           }
         }
       }

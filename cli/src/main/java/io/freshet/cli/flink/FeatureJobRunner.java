@@ -4,6 +4,7 @@ import io.freshet.jobs.FeatureJob;
 import io.freshet.jobs.FeatureJobMain;
 import io.freshet.jobs.KafkaEventSource;
 import io.freshet.operators.flink.JobCounts;
+import io.freshet.services.FlinkPlugins;
 import io.freshet.services.FlinkRest;
 import io.freshet.services.LoopbackPorts;
 import io.freshet.spec.FeatureSpec;
@@ -24,6 +25,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ExceptionUtils;
 
@@ -160,6 +162,9 @@ public final class FeatureJobRunner {
       UntilEnd untilEnd,
       Listener listener)
       throws Exception {
+    // A MiniCluster does not configure Flink's file systems as a cluster's processes do: without
+    // this, there would be no s3:// (a plugin), nor would it see the run's s3.* settings.
+    FileSystem.initialize(conf, FlinkPlugins.manager(conf));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     new FeatureJob(spec, new KafkaEventSource(conf), FeatureJobMain.sinks(conf)).build(env);
     JobClient client = env.executeAsync("freshet: " + spec.source().name());
