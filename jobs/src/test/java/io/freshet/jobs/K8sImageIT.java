@@ -44,4 +44,52 @@ class K8sImageIT {
     String deployment = Files.readString(Path.of("../k8s/flink/freshet-job.yaml"));
     assertThat(deployment).contains("entryClass: io.freshet.jobs.FeatureJobMain");
   }
+
+  /**
+   * What the job jar leaves to the cluster's class path is what the build copies to
+   * target/flink-lib/ and the Dockerfile copies into Flink's lib/: without Hadoop's client on it,
+   * the official image (which has no Hadoop) could not write the history.
+   */
+  @Test
+  void theImageGetsWhatTheJobJarLeavesToTheCluster() throws Exception {
+    String dockerfile = Files.readString(Path.of("../k8s/flink/Dockerfile"));
+    assertThat(dockerfile)
+        .containsPattern("(?m)^COPY\\s+jobs/target/flink-lib/\\s+/opt/flink/lib/$");
+    List<String> lib;
+    try (Stream<Path> files = Files.list(Path.of("target/flink-lib"))) {
+      lib = files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    assertThat(lib)
+        .as("target/flink-lib")
+        .hasSize(4)
+        .anyMatch(f -> f.startsWith("hadoop-client-api-"))
+        .anyMatch(f -> f.startsWith("hadoop-client-runtime-"))
+        .anyMatch(f -> f.startsWith("sqlite-jdbc-"))
+        .anyMatch(f -> f.startsWith("iceberg-aws-bundle-"));
+    Path jobJar;
+    try (Stream<Path> files = Files.list(Path.of("target"))) {
+      jobJar =
+          files
+              .filter(p -> p.getFileName().toString().endsWith("-job.jar"))
+              .findFirst()
+              .orElseThrow();
+    }
+    try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(jobJar.toFile())) {
+      assertThat(jar.getEntry("org/apache/iceberg/aws/s3/S3FileIO.class"))
+          .as("Iceberg's S3FileIO in the job jar")
+          .isNotNull();
+      assertThat(jar.getEntry("org/apache/hadoop/conf/Configuration.class"))
+          .as("Hadoop in the job jar")
+          .isNull();
+      assertThat(jar.stream().anyMatch(e -> e.getName().startsWith("software/amazon/awssdk/")))
+          .as("the AWS SDK in the job jar")
+          .isFalse();
+      assertThat(jar.getEntry("org/sqlite/JDBC.class"))
+          .as("the SQLite driver in the job jar")
+          .isNull();
+    }
+    assertThat(dockerfile)
+        .as("Flink's S3 file system enabled as a plugin")
+        .contains("/opt/flink/plugins/s3-fs-hadoop");
+  }
 }
