@@ -146,7 +146,8 @@ class K8sManifestsTest {
       String kind,
       String namespace,
       List<String> resources,
-      List<Map<String, Object>> configMapGenerator) {}
+      List<Map<String, Object>> configMapGenerator,
+      List<Map<String, String>> patches) {}
 
   /** A parsed document: where it came from and its model. */
   record Manifest(Path file, int index, String kind, Object model) {}
@@ -182,14 +183,69 @@ class K8sManifestsTest {
   @Test
   void theFlinkDeploymentRunsTheJarTheImageCopiesWithArgumentsTheJobAccepts(@TempDir Path tmp)
       throws Exception {
-    List<Manifest> all = manifests();
-    FlinkDeploymentModel fd =
+    List<Manifest> all =
+        manifests().stream().filter(m -> m.file().startsWith(K8S.resolve("flink"))).toList();
+    theJobRuns(all, tmp);
+  }
+
+  /**
+   * The base (k8s/kustomization.yaml) and each overlay build, as {@code kubectl apply -k} would,
+   * into documents that parse strictly into their kinds' models; the base lists every manifest
+   * under k8s/; each patch meets exactly one document of the base; each built FlinkDeployment runs
+   * the image's jar with arguments the job accepts, at a parallelism its TaskManagers' slots hold.
+   */
+  @Test
+  void theBaseAndEveryOverlayBuildIntoValidManifests(@TempDir Path tmp) throws Exception {
+    List<Map<String, Object>> base = build(K8S);
+    List<String> listed = new ArrayList<>();
+    for (Map<String, Object> d : base) {
+      listed.add(d.get("kind") + "/" + name(d));
+    }
+    for (Manifest m : manifests()) {
+      if (!m.file().startsWith(K8S.resolve("overlays")) && !m.kind().equals("Kustomization")) {
+        Object meta = MAPPER.convertValue(m.model(), Map.class).get("metadata");
+        assertThat(listed)
+            .as("%s #%d in the base kustomization", m.file(), m.index())
+            .contains(m.kind() + "/" + ((Map<?, ?>) meta).get("name"));
+      }
+    }
+    List<Path> overlays;
+    try (Stream<Path> s = Files.list(K8S.resolve("overlays"))) {
+      overlays = s.filter(Files::isDirectory).sorted().toList();
+    }
+    assertThat(overlays).extracting(p -> p.getFileName().toString()).contains("small", "large");
+    for (Path overlay : overlays) {
+      List<Map<String, Object>> docs = build(overlay);
+      assertThat(docs).as("%s builds every document of the base", overlay).hasSize(base.size());
+      List<Manifest> built = new ArrayList<>();
+      List<String> problems = new ArrayList<>();
+      int i = 0;
+      for (Map<String, Object> d : docs) {
+        Manifest m = parse(overlay, ++i, d);
+        unknownFields(m.model(), overlay + " " + m.kind() + "/" + name(d), problems);
+        built.add(m);
+      }
+      assertThat(problems).as("fields the kinds' models do not know in %s", overlay).isEmpty();
+      FlinkDeploymentModel fd = theJobRuns(built, tmp);
+      int slots =
+          Integer.parseInt(fd.spec().flinkConfiguration().get("taskmanager.numberOfTaskSlots"));
+      Integer replicas = fd.spec().taskManager().replicas();
+      assertThat(fd.spec().job().parallelism())
+          .as("%s: the job's parallelism within its TaskManagers' slots", overlay)
+          .isLessThanOrEqualTo((replicas == null ? 1 : replicas) * slots);
+    }
+  }
+
+  /** Checks the job of the one FlinkDeployment among {@code all} and returns it. */
+  private static FlinkDeploymentModel theJobRuns(List<Manifest> all, Path tmp) throws Exception {
+    List<FlinkDeploymentModel> deployments =
         all.stream()
             .map(Manifest::model)
             .filter(FlinkDeploymentModel.class::isInstance)
             .map(FlinkDeploymentModel.class::cast)
-            .findFirst()
-            .orElseThrow();
+            .toList();
+    assertThat(deployments).as("FlinkDeployments").hasSize(1);
+    FlinkDeploymentModel fd = deployments.get(0);
     // the jar: the image's COPY destination
     Matcher copy =
         Pattern.compile("(?m)^COPY\\s+jobs/target/\\S+-job\\.jar\\s+(\\S+)$")
@@ -234,6 +290,7 @@ class K8sManifestsTest {
     FeatureJobMain.Arguments parsed = FeatureJobMain.arguments(args.toArray(String[]::new));
     assertThat(parsed.spec().views()).isNotEmpty();
     assertThat(parsed.conf().keySet()).allMatch(k -> k.startsWith("freshet."));
+    return fd;
   }
 
   private static List<Manifest> manifests() throws Exception {
@@ -253,20 +310,143 @@ class K8sManifestsTest {
           }
           @SuppressWarnings("unchecked")
           Map<String, Object> map = (Map<String, Object>) doc;
-          String key = map.get("apiVersion") + "/" + map.get("kind");
-          Class<?> type = KINDS.get(key);
-          assertThat(type).as("a model for %s (%s #%d)", key, f, i).isNotNull();
-          Object model;
-          try {
-            model = MAPPER.convertValue(map, type);
-          } catch (IllegalArgumentException e) {
-            throw new AssertionError(f + " #" + i + " " + key + ": " + e.getMessage(), e);
-          }
-          out.add(new Manifest(f, i, (String) map.get("kind"), model));
+          out.add(parse(f, i, map));
         }
       }
     }
     return out;
+  }
+
+  /** One document into its kind's model. */
+  private static Manifest parse(Path f, int i, Map<String, Object> map) {
+    String key = map.get("apiVersion") + "/" + map.get("kind");
+    Class<?> type = KINDS.get(key);
+    assertThat(type).as("a model for %s (%s #%d)", key, f, i).isNotNull();
+    try {
+      return new Manifest(f, i, (String) map.get("kind"), MAPPER.convertValue(map, type));
+    } catch (IllegalArgumentException e) {
+      throw new AssertionError(f + " #" + i + " " + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Object name(Map<String, Object> doc) {
+    return ((Map<?, ?>) doc.get("metadata")).get("name");
+  }
+
+  /**
+   * The documents of a kustomization directory, as kustomize builds them for what k8s/ uses:
+   * resources (files, or directories with a kustomization of their own), ConfigMaps from
+   * configMapGenerator, the namespace, and patches, each matched to one document by apiVersion,
+   * kind and name and merged into it the strategic way for what the patches touch: maps merge,
+   * lists of named items merge by name, any other value replaces.
+   */
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> build(Path dir) throws Exception {
+    Path file = dir.resolve("kustomization.yaml");
+    assertThat(file).as("a kustomization in %s", dir).isRegularFile();
+    Map<String, Object> k = new Yaml().load(Files.readString(file));
+    KustomizationModel model = MAPPER.convertValue(k, KustomizationModel.class);
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (String r : model.resources() == null ? List.<String>of() : model.resources()) {
+      Path p = dir.resolve(r).normalize();
+      assertThat(p).as("resource %s of %s", r, file).exists();
+      if (Files.isDirectory(p)) {
+        out.addAll(build(p));
+      } else {
+        try (Reader in = Files.newBufferedReader(p)) {
+          for (Object doc : new Yaml().loadAll(in)) {
+            if (doc != null) {
+              out.add((Map<String, Object>) doc);
+            }
+          }
+        }
+      }
+    }
+    for (Map<String, Object> g :
+        model.configMapGenerator() == null
+            ? List.<Map<String, Object>>of()
+            : model.configMapGenerator()) {
+      Map<String, Object> data = new LinkedHashMap<>();
+      for (Object f : (List<Object>) g.get("files")) {
+        Path p = dir.resolve(f.toString());
+        assertThat(p).as("file %s of %s", f, file).isRegularFile();
+        data.put(p.getFileName().toString(), Files.readString(p));
+      }
+      Map<String, Object> meta = new LinkedHashMap<>();
+      meta.put("name", g.get("name"));
+      Object options = g.get("options");
+      if (options instanceof Map<?, ?> o && o.get("labels") != null) {
+        meta.put("labels", o.get("labels"));
+      }
+      Map<String, Object> cm = new LinkedHashMap<>();
+      cm.put("apiVersion", "v1");
+      cm.put("kind", "ConfigMap");
+      cm.put("metadata", meta);
+      cm.put("data", data);
+      out.add(cm);
+    }
+    if (model.namespace() != null) {
+      for (Map<String, Object> d : out) {
+        if (!"Namespace".equals(d.get("kind"))) {
+          ((Map<String, Object>) d.get("metadata")).put("namespace", model.namespace());
+        }
+      }
+    }
+    for (Map<String, String> patch :
+        model.patches() == null ? List.<Map<String, String>>of() : model.patches()) {
+      Path p = dir.resolve(patch.get("path"));
+      assertThat(p).as("patch %s of %s", patch, file).isRegularFile();
+      Map<String, Object> doc = new Yaml().load(Files.readString(p));
+      List<Map<String, Object>> targets =
+          out.stream()
+              .filter(
+                  d ->
+                      d.get("apiVersion").equals(doc.get("apiVersion"))
+                          && d.get("kind").equals(doc.get("kind"))
+                          && name(d).equals(name(doc)))
+              .toList();
+      assertThat(targets).as("documents patch %s applies to", p).hasSize(1);
+      merge(targets.get(0), doc);
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void merge(Map<String, Object> base, Map<String, Object> patch) {
+    patch.forEach(
+        (key, value) -> {
+          Object old = base.get(key);
+          if (value instanceof Map<?, ?> m && old instanceof Map<?, ?> o) {
+            merge((Map<String, Object>) o, (Map<String, Object>) m);
+          } else if (value instanceof List<?> l
+              && old instanceof List<?> o
+              && named(l)
+              && named(o)) {
+            List<Object> merged = new ArrayList<>(o);
+            for (Object item : l) {
+              Object n = ((Map<?, ?>) item).get("name");
+              Map<String, Object> same =
+                  (Map<String, Object>)
+                      merged.stream()
+                          .filter(x -> n.equals(((Map<?, ?>) x).get("name")))
+                          .findFirst()
+                          .orElse(null);
+              if (same == null) {
+                merged.add(item);
+              } else {
+                merge(same, (Map<String, Object>) item);
+              }
+            }
+            base.put(key, merged);
+          } else {
+            base.put(key, value);
+          }
+        });
+  }
+
+  private static boolean named(List<?> items) {
+    return !items.isEmpty()
+        && items.stream().allMatch(i -> i instanceof Map<?, ?> m && m.get("name") != null);
   }
 
   /**
