@@ -111,13 +111,14 @@ final class EndToEndChecks {
    */
   static FeatureJobRunner.Result followToEnd(
       FlinkRest rest, String jobId, UntilEnd end, java.nio.file.Path savepoints) throws Exception {
+    return followToEnd(rest, jobId, end, savepoints.toUri().toString());
+  }
+
+  /** As above, with the savepoint directory given as a URI (e.g. {@code s3://bucket/path}). */
+  static FeatureJobRunner.Result followToEnd(
+      FlinkRest rest, String jobId, UntilEnd end, String savepoints) throws Exception {
     return FeatureJobRunner.follow(
-        rest,
-        jobId,
-        new PrintWriter(new StringWriter()),
-        false,
-        end,
-        savepoints.toUri().toString());
+        rest, jobId, new PrintWriter(new StringWriter()), false, end, savepoints);
   }
 
   /** The Iceberg catalog of a test job run with {@link #jobSettings}'s {@code dir}. */

@@ -10,6 +10,9 @@ import io.freshet.cli.generate.KafkaPublisher;
 import io.freshet.cli.generate.PaymentsGenerator;
 import io.freshet.services.FlinkCluster;
 import io.freshet.services.FlinkRest;
+import io.freshet.services.LocalServices;
+import io.freshet.services.ObjectStore;
+import io.freshet.services.Service;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
 import io.freshet.spec.ViewSpec;
@@ -23,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +45,9 @@ import org.junit.jupiter.api.Timeout;
  * last. Keyed state moves between subtasks twice, the Kafka offsets of four partitions and the
  * Iceberg committer's state with it: the Cassandra vectors and the newest history rows must equal
  * the naive oracle over all payments, as for a job that never rescaled, and the history must hold
- * each update once.
+ * each update once. Checkpoints and savepoints are on the local S3-compatible object store ({@code
+ * s3://}, through Flink's S3 file system plugin in the cluster's plugins directory, as in the job
+ * image), so each resume reads its state from the bucket.
  */
 @RealServices
 class RescaleIT {
@@ -76,11 +82,16 @@ class RescaleIT {
 
     Map<String, String> sets = EndToEndChecks.jobSettings(services, null, "rescale");
     sets.put("freshet.kafka.group-id", "rescale-" + UUID.randomUUID());
-    FlinkCluster cluster =
-        SessionCluster.create(
-            dir.resolve("state"),
-            Map.of("metrics.fetcher.update-interval", Long.toString(JobProgress.POLL_MILLIS)),
-            2);
+    LocalServices local = services.localServices();
+    boolean storeWasRunning = local.status(Service.OBJECT_STORE).isUp();
+    local.start(EnumSet.of(Service.OBJECT_STORE));
+    ObjectStore store = local.objectStore();
+    String savepoints = store.uri(dir.getFileName() + "/savepoints");
+    Map<String, String> clusterSettings = new LinkedHashMap<>(store.flinkSettings());
+    clusterSettings.put("metrics.fetcher.update-interval", Long.toString(JobProgress.POLL_MILLIS));
+    clusterSettings.put(
+        "execution.checkpointing.dir", store.uri(dir.getFileName() + "/checkpoints"));
+    FlinkCluster cluster = SessionCluster.create(dir.resolve("state"), clusterSettings, 2);
     List<String> stopped;
     try {
       cluster.start(SessionCluster.START_TIMEOUT);
@@ -108,13 +119,12 @@ class RescaleIT {
                 sets.get("freshet.kafka.group-id"),
                 savepoint == null ? UntilEnd.Start.EARLIEST : UntilEnd.Start.RESTORED);
         String jobId = FeatureJobRunner.submit(rest, jobJar, specFile, run, savepoint);
-        FeatureJobRunner.Result r =
-            EndToEndChecks.followToEnd(rest, jobId, end, dir.resolve("savepoints"));
+        FeatureJobRunner.Result r = EndToEndChecks.followToEnd(rest, jobId, end, savepoints);
         assertThat(r.last().restarts()).as("restarts of run %d", phase + 1).isZero();
         assertThat(r.counts().events())
             .as("events read by run %d at parallelism %d", phase + 1, parallelism[phase])
             .isEqualTo(events.size());
-        assertThat(r.savepoint()).as("run %d's savepoint", phase + 1).isNotNull();
+        assertThat(r.savepoint()).as("run %d's savepoint", phase + 1).startsWith(savepoints + "/");
         assertThat(keyedParallelism(rest, jobId))
             .as("the parallelism of run %d's keyed tasks", phase + 1)
             .containsOnly(parallelism[phase]);
@@ -151,6 +161,9 @@ class RescaleIT {
       }
     } finally {
       stopped = cluster.stop(Duration.ofSeconds(30));
+      if (!storeWasRunning) {
+        local.stop(EnumSet.of(Service.OBJECT_STORE));
+      }
     }
     assertThat(stopped)
         .as("the JVMs stop ended, TaskManagers first")
