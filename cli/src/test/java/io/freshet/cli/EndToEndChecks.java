@@ -198,6 +198,66 @@ final class EndToEndChecks {
     assertThat(checked).as("training set rows").isEqualTo(rows).isPositive();
   }
 
+  /**
+   * {@code freshet training-set} of the generator's labels spine ({@code dir/labels.csv}) for three
+   * features of the view, with the catalog {@code catalogArgs} name, into {@code
+   * dir/train.parquet}: it exits 0 and its rows equal the oracle ({@link
+   * #trainingSetEqualsOracle}).
+   */
+  static void cliTrainingSetEqualsOracle(
+      FeatureSpec spec,
+      java.nio.file.Path specFile,
+      ViewSpec view,
+      PaymentsGenerator generator,
+      java.nio.file.Path dir,
+      List<String> catalogArgs)
+      throws Exception {
+    java.nio.file.Path spine = dir.resolve("labels.csv");
+    long rows = Labels.write(generator, spine);
+    java.nio.file.Path output = dir.resolve("train.parquet");
+    List<String> selected = List.of("txn_count_1h", "amount_sum_24h", "last_country");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--verbose",
+                "training-set",
+                "--spec",
+                specFile.toString(),
+                "--spine",
+                spine.toString(),
+                "--entity-column",
+                "customer_id",
+                "--timestamp-column",
+                "timestamp",
+                "-f",
+                String.join(",", selected.stream().map(f -> view.name() + ":" + f).toList()),
+                "-o",
+                output.toString()));
+    args.addAll(catalogArgs);
+    CliRunner cli = new CliRunner();
+    assertThat(cli.run(args.toArray(String[]::new)))
+        .as("freshet training-set: %s", cli.err())
+        .isZero();
+    trainingSetEqualsOracle(spec, view, generator, output, selected, rows);
+  }
+
+  /**
+   * 3,000 payments of 60 customers over the last day, none late: a training set of them is checked
+   * against the oracle directly ({@link #trainingSetEqualsOracle}).
+   */
+  static PaymentsGenerator dayWithoutLateEvents(long seed) {
+    return new PaymentsGenerator(
+        PaymentsGenerator.Settings.of(
+                3_000,
+                60,
+                1,
+                seed,
+                Instant.now()
+                    .minus(Duration.ofDays(1))
+                    .truncatedTo(java.time.temporal.ChronoUnit.HOURS))
+            .withLateFractions(0, 0));
+  }
+
   /** The accepted events per customer: valid payments that are not too late. */
   static Map<String, List<NaiveOracle.Event>> acceptedEvents(
       Iterable<PaymentsGenerator.Event> generated, SourceFields fields) {

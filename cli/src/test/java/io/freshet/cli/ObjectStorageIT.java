@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.freshet.cli.flink.FeatureJobRunner;
 import io.freshet.cli.flink.UntilEnd;
 import io.freshet.cli.generate.KafkaPublisher;
-import io.freshet.cli.generate.Labels;
 import io.freshet.cli.generate.PaymentsGenerator;
 import io.freshet.services.LocalServices;
 import io.freshet.services.ObjectStore;
@@ -25,9 +24,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -75,16 +71,7 @@ class ObjectStorageIT {
       Path specFile = ExampleSpec.onTopic(dir, topic, "customer_risk", "s3_risk");
       FeatureSpec spec = SpecParser.parse(specFile);
       ViewSpec view = spec.views().get(0);
-      // no late events: the training set is checked against the oracle directly
-      PaymentsGenerator generator =
-          new PaymentsGenerator(
-              PaymentsGenerator.Settings.of(
-                      3_000,
-                      60,
-                      1,
-                      43,
-                      Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.HOURS))
-                  .withLateFractions(0, 0));
+      PaymentsGenerator generator = EndToEndChecks.dayWithoutLateEvents(43);
       List<PaymentsGenerator.Event> all = new ArrayList<>();
       generator.forEach(all::add);
 
@@ -175,26 +162,9 @@ class ObjectStorageIT {
         }
       }
 
-      Path spine = dir.resolve("labels.csv");
-      long rows = Labels.write(generator, spine);
-      Path output = dir.resolve("train.parquet");
-      List<String> selected = List.of("txn_count_1h", "amount_sum_24h", "last_country");
-      List<String> args =
+      List<String> s3Catalog =
           new ArrayList<>(
               List.of(
-                  "training-set",
-                  "--spec",
-                  specFile.toString(),
-                  "--spine",
-                  spine.toString(),
-                  "--entity-column",
-                  "customer_id",
-                  "--timestamp-column",
-                  "timestamp",
-                  "-f",
-                  String.join(",", selected.stream().map(f -> view.name() + ":" + f).toList()),
-                  "-o",
-                  output.toString(),
                   "--namespace",
                   NAMESPACE,
                   "--catalog-uri",
@@ -203,12 +173,8 @@ class ObjectStorageIT {
                   catalog.get("warehouse")));
       store
           .icebergCatalogProperties()
-          .forEach((k, v) -> args.addAll(List.of("--catalog-property", k + "=" + v)));
-      CliRunner cli = new CliRunner();
-      assertThat(cli.run(args.toArray(String[]::new)))
-          .as("freshet training-set: %s", cli.err())
-          .isZero();
-      EndToEndChecks.trainingSetEqualsOracle(spec, view, all, output, selected, rows);
+          .forEach((k, v) -> s3Catalog.addAll(List.of("--catalog-property", k + "=" + v)));
+      EndToEndChecks.cliTrainingSetEqualsOracle(spec, specFile, view, generator, dir, s3Catalog);
     } finally {
       if (!wasRunning) {
         local.stop(EnumSet.of(Service.OBJECT_STORE));

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.freshet.cli.flink.FeatureJobRunner;
 import io.freshet.cli.generate.KafkaPublisher;
-import io.freshet.cli.generate.Labels;
 import io.freshet.cli.generate.PaymentsGenerator;
 import io.freshet.services.LocalServices;
 import io.freshet.services.Service;
@@ -19,8 +18,6 @@ import io.freshet.testing.TestServices;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -64,16 +61,7 @@ class RestCatalogIT {
       FeatureSpec spec = SpecParser.parse(specFile);
       ViewSpec view = spec.views().get(0);
 
-      // no late events: the training set is checked against the oracle directly
-      PaymentsGenerator generator =
-          new PaymentsGenerator(
-              PaymentsGenerator.Settings.of(
-                      3_000,
-                      60,
-                      1,
-                      41,
-                      Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.HOURS))
-                  .withLateFractions(0, 0));
+      PaymentsGenerator generator = EndToEndChecks.dayWithoutLateEvents(41);
       try (KafkaPublisher out = new KafkaPublisher(services.kafkaBootstrapServers(), topic, 0)) {
         KafkaPublisher.publish(generator, out, n -> {});
       }
@@ -112,34 +100,8 @@ class RestCatalogIT {
       String[] restCatalog = {
         "--catalog-type", "rest", "--catalog-uri", uri, "--namespace", NAMESPACE
       };
-      Path spine = dir.resolve("labels.csv");
-      long rows = Labels.write(generator, spine);
-      Path output = dir.resolve("train.parquet");
-      List<String> selected = List.of("txn_count_1h", "amount_sum_24h", "last_country");
-      CliRunner cli = new CliRunner();
-      assertThat(
-              cli.run(
-                  concat(
-                      new String[] {
-                        "training-set",
-                        "--spec",
-                        specFile.toString(),
-                        "--spine",
-                        spine.toString(),
-                        "--entity-column",
-                        "customer_id",
-                        "--timestamp-column",
-                        "timestamp",
-                        "-f",
-                        String.join(
-                            ",", selected.stream().map(f -> view.name() + ":" + f).toList()),
-                        "-o",
-                        output.toString()
-                      },
-                      restCatalog)))
-          .as("freshet training-set: %s", cli.err())
-          .isZero();
-      EndToEndChecks.trainingSetEqualsOracle(spec, view, generator, output, selected, rows);
+      EndToEndChecks.cliTrainingSetEqualsOracle(
+          spec, specFile, view, generator, dir, java.util.Arrays.asList(restCatalog));
 
       CliRunner check = new CliRunner();
       assertThat(

@@ -3,10 +3,6 @@ package io.freshet.services;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -40,8 +36,6 @@ final class ObjectStoreServer extends ServerDefinition {
 
   private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_ONLY =
       PosixFilePermissions.fromString("rwx------");
-
-  private HttpClient http;
 
   ObjectStoreServer(ServicesConfig config) {
     super(config, Service.OBJECT_STORE);
@@ -165,26 +159,11 @@ final class ObjectStoreServer extends ServerDefinition {
   /** Ready when an unsigned request for the bucket gets S3's answer to one: 403 AccessDenied. */
   @Override
   boolean probeReady(Duration timeout) {
-    if (!Ports.accepts(config.objectStorePort(), (int) Math.min(timeout.toMillis(), 1000))) {
-      return false;
-    }
-    if (http == null) {
-      http = HttpClient.newBuilder().connectTimeout(timeout).build();
-    }
-    try {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(URI.create(endpoint(address()) + "/" + BUCKET))
-                  .timeout(timeout)
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 403 && r.body().contains("AccessDenied");
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return httpAnswers(
+        config.objectStorePort(),
+        endpoint(address()) + "/" + BUCKET,
+        timeout,
+        r -> r.statusCode() == 403 && r.body().contains("AccessDenied"));
   }
 
   @Override

@@ -1,10 +1,6 @@
 package io.freshet.services;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,8 +26,6 @@ import java.util.Map;
  * every interface.
  */
 final class RestCatalogServer extends ServerDefinition {
-  private HttpClient http;
-
   RestCatalogServer(ServicesConfig config) {
     super(config, Service.REST_CATALOG);
   }
@@ -90,26 +84,11 @@ final class RestCatalogServer extends ServerDefinition {
 
   @Override
   boolean probeReady(Duration timeout) {
-    if (!Ports.accepts(config.restCatalogPort(), (int) Math.min(timeout.toMillis(), 1000))) {
-      return false;
-    }
-    if (http == null) {
-      http = HttpClient.newBuilder().connectTimeout(timeout).build();
-    }
-    try {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(URI.create(uri(address()) + "v1/config"))
-                  .timeout(timeout)
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return httpAnswers(
+        config.restCatalogPort(),
+        uri(address()) + "v1/config",
+        timeout,
+        r -> r.statusCode() == 200);
   }
 
   @Override

@@ -100,6 +100,38 @@ abstract class ServerDefinition implements AutoCloseable {
    */
   abstract boolean probeReady(Duration timeout);
 
+  private java.net.http.HttpClient http;
+
+  /**
+   * One HTTP probe for servers that speak HTTP: the port accepts, and a GET of {@code uri} gets a
+   * response {@code answers} accepts, within about {@code timeout}.
+   */
+  final boolean httpAnswers(
+      int port,
+      String uri,
+      Duration timeout,
+      java.util.function.Predicate<java.net.http.HttpResponse<String>> answers) {
+    if (!Ports.accepts(port, (int) Math.min(timeout.toMillis(), 1000))) {
+      return false;
+    }
+    if (http == null) {
+      http = java.net.http.HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+    try {
+      return answers.test(
+          http.send(
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(uri))
+                  .timeout(timeout)
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString()));
+    } catch (java.io.IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** A one-line description of the running server after a successful probe, e.g. its version. */
   String readyDetail() {
     return "";

@@ -106,6 +106,15 @@ public final class FeatureJobRunner {
     }
     conf.setString("rest.address", "127.0.0.1");
     conf.setString("rest.bind-address", "127.0.0.1");
+    // A local job's classes all come from this JVM's class path, but its tasks' threads carry a
+    // job class loader that is closed when the job ends. Threads they start inherit it as context
+    // class loader: Iceberg's shared worker pool does, and a later command in this JVM (the demo's
+    // training set) reading the history through S3FileIO failed on it ("Trying to access closed
+    // classloader", the AWS SDK's HTTP client looking up its logging). The closed loader still
+    // delegates to this JVM's; only the check is off.
+    if (!settings.containsKey("classloader.check-leaked-classloader")) {
+      conf.setString("classloader.check-leaked-classloader", "false");
+    }
     if (!settings.containsKey("metrics.fetcher.update-interval")) {
       conf.setString("metrics.fetcher.update-interval", Long.toString(JobProgress.POLL_MILLIS));
     }
