@@ -341,12 +341,26 @@ final class EndToEndChecks {
       String namespace,
       Map<String, Long> warming)
       throws Exception {
+    servingEqualsHistoryEqualsOracle(
+        spec, generated, services.cqlSession(), services.keyspace(), catalog, namespace, warming);
+  }
+
+  /** As above, serving from the keyspace of the given Cassandra session's cluster. */
+  static void servingEqualsHistoryEqualsOracle(
+      FeatureSpec spec,
+      Iterable<PaymentsGenerator.Event> generated,
+      com.datastax.oss.driver.api.core.CqlSession session,
+      String keyspace,
+      Catalog catalog,
+      String namespace,
+      Map<String, Long> warming)
+      throws Exception {
     SourceFields fields = SourceFields.of(spec);
     Map<String, List<NaiveOracle.Event>> events = acceptedEvents(generated, fields);
     try (FeatureClient client =
         FeatureClient.builder()
-            .session(services.cqlSession())
-            .keyspace(services.keyspace())
+            .session(session)
+            .keyspace(keyspace)
             .spec(spec)
             .requestTimeout(Duration.ofSeconds(10))
             .build()) {

@@ -2,6 +2,7 @@ package io.freshet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.datastax.oss.driver.api.core.CqlSession;
 import io.freshet.cli.flink.FeatureJobRunner;
 import io.freshet.cli.flink.JobProgress;
 import io.freshet.cli.flink.UntilEnd;
@@ -13,6 +14,8 @@ import io.freshet.services.LocalServices;
 import io.freshet.services.ProcessControl;
 import io.freshet.services.Service;
 import io.freshet.services.ServicesConfig;
+import io.freshet.serving.FeatureClient;
+import io.freshet.serving.FeatureVector;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
 import io.freshet.spec.ViewSpec;
@@ -20,6 +23,7 @@ import io.freshet.store.iceberg.HistoryCatalogs;
 import io.freshet.testing.RealServices;
 import io.freshet.testing.SessionCluster;
 import io.freshet.testing.TestServices;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,25 +46,30 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The short version of the fault-injection suite, on a real session cluster and a Kafka broker of
- * the test's own while payments flow into it at a steady rate: the TaskManager JVM is killed with
- * SIGKILL (the test starts a new one), then the Kafka broker is stopped for a few seconds and
- * started again, then the TaskManager is killed once more, each at a seeded moment after at least
- * two completed checkpoints; the job recovers each time. After the stream: Cassandra and the newest
- * history rows equal the naive oracle, and the Iceberg history holds exactly the rows of a clean
- * run of the same input (every column but written_at; no row duplicated, none lost). The input has
- * no late events, so which rows a run writes depends on the event times only, not on when
- * watermarks moved.
+ * The short version of the fault-injection suite, on a real session cluster and a Kafka broker and
+ * a Cassandra node of the test's own while payments flow into it at a steady rate: the TaskManager
+ * JVM is killed with SIGKILL (the test starts a new one), then the Kafka broker is stopped for a
+ * few seconds and started again, then Cassandra is stopped for {@value #CASSANDRA_OUTAGE_SECONDS} s
+ * (system property {@code freshet.fault.cassandra-outage-seconds}) and started again, then the
+ * TaskManager is killed once more, each at a seeded moment after at least two completed
+ * checkpoints; the job recovers each time. While Cassandra is down, the serving client answers
+ * every read with an error, never a stale PRESENT value, and answers again once it is back. After
+ * the stream: Cassandra and the newest history rows equal the naive oracle, and the Iceberg history
+ * holds exactly the rows of a clean run of the same input (every column but written_at; no row
+ * duplicated, none lost). The input has no late events, so which rows a run writes depends on the
+ * event times only, not on when watermarks moved.
  */
 @RealServices
 class FaultInjectionIT {
-  private static final int EVENTS = 14_000;
+  private static final int EVENTS = 36_000;
+  private static final int CASSANDRA_OUTAGE_SECONDS = 20;
   private static final int RATE = 600;
 
   /** The faults, in order. */
   private enum Fault {
     KILL_TASKMANAGER,
     RESTART_KAFKA,
+    STOP_CASSANDRA,
     KILL_TASKMANAGER_AGAIN
   }
 
@@ -71,10 +80,12 @@ class FaultInjectionIT {
     Path home = Path.of("..").toAbsolutePath().normalize();
     Path dir = Path.of("target", "fault-it-" + UUID.randomUUID()).toAbsolutePath();
     Files.createDirectories(dir);
-    // a broker of the test's own, to restart without disturbing the shared one
-    LocalServices kafka = new LocalServices(ServicesConfig.onFreePorts(dir.resolve("kafka")));
-    kafka.start(EnumSet.of(Service.KAFKA));
-    String bootstrap = kafka.kafkaBootstrapServers();
+    // a broker and a Cassandra node of the test's own, to stop without disturbing the shared ones
+    LocalServices own = new LocalServices(ServicesConfig.onFreePorts(dir.resolve("services")));
+    own.start(EnumSet.of(Service.KAFKA, Service.CASSANDRA));
+    String bootstrap = own.kafkaBootstrapServers();
+    int outageSeconds =
+        Integer.getInteger("freshet.fault.cassandra-outage-seconds", CASSANDRA_OUTAGE_SECONDS);
     String topic = "crash-payments";
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       admin
@@ -113,6 +124,10 @@ class FaultInjectionIT {
       FlinkRest rest = new FlinkRest(cluster.restAddress());
       Map<String, String> sets = EndToEndChecks.jobSettings(services, null, "crash");
       sets.put("freshet.kafka.bootstrap-servers", bootstrap);
+      InetSocketAddress cassandra = own.cassandraContactPoint();
+      sets.put(
+          "freshet.cassandra.contact-points",
+          cassandra.getHostString() + ":" + cassandra.getPort());
       String group = "crash-" + UUID.randomUUID();
       sets.put("freshet.kafka.group-id", group);
       sets.put("freshet.kafka.starting-offsets", "earliest");
@@ -131,10 +146,12 @@ class FaultInjectionIT {
         long at = System.nanoTime();
         long atMillis = System.currentTimeMillis();
         String what;
-        if (fault == Fault.RESTART_KAFKA) {
-          kafka.stop(EnumSet.of(Service.KAFKA));
+        if (fault == Fault.STOP_CASSANDRA) {
+          what = cassandraOutage(own, spec, view, services.keyspace(), outageSeconds);
+        } else if (fault == Fault.RESTART_KAFKA) {
+          own.stop(EnumSet.of(Service.KAFKA));
           Thread.sleep(3_000);
-          kafka.start(EnumSet.of(Service.KAFKA));
+          own.start(EnumSet.of(Service.KAFKA));
           what =
               String.format(
                   Locale.ROOT,
@@ -175,8 +192,10 @@ class FaultInjectionIT {
           HistoryCatalogs.load("freshet", HistoryCatalogs.complete(Map.of(), dir.resolve("state")));
       Map<String, List<EndToEndChecks.HistoryRow>> afterCrashes;
       try {
-        EndToEndChecks.servingEqualsHistoryEqualsOracle(
-            spec, generator, services, crashed, "crash");
+        try (CqlSession session = TestServices.sessionBuilder(cassandra).build()) {
+          EndToEndChecks.servingEqualsHistoryEqualsOracle(
+              spec, generator, session, services.keyspace(), crashed, "crash", Map.of());
+        }
         afterCrashes = sorted(EndToEndChecks.history(crashed, "crash", view));
       } finally {
         if (crashed instanceof AutoCloseable c) {
@@ -191,7 +210,70 @@ class FaultInjectionIT {
       assertThat(afterCrashes).isEqualTo(clean);
     } finally {
       cluster.stop(Duration.ofSeconds(30));
-      kafka.stop();
+      own.stop();
+    }
+  }
+
+  /**
+   * Stops Cassandra for {@code seconds} and starts it again. Meanwhile a serving client reads one
+   * entity every 500 ms: each read must fail (an error the caller sees, never a value served from
+   * memory); after the restart, reads succeed again. Returns what happened, with the times.
+   */
+  private static String cassandraOutage(
+      LocalServices own, FeatureSpec spec, ViewSpec view, String keyspace, int seconds)
+      throws Exception {
+    InetSocketAddress cassandra = own.cassandraContactPoint();
+    try (CqlSession session = TestServices.sessionBuilder(cassandra).build();
+        FeatureClient client =
+            FeatureClient.builder()
+                .session(session)
+                .keyspace(keyspace)
+                .spec(spec)
+                .requestTimeout(Duration.ofSeconds(1))
+                .build()) {
+      String entity = "c1";
+      assertThat(client.get(view.name(), entity).features()).isNotEmpty();
+      long at = System.nanoTime();
+      own.stop(EnumSet.of(Service.CASSANDRA));
+      int reads = 0;
+      List<String> errors = new ArrayList<>();
+      long stopped = System.nanoTime();
+      while (System.nanoTime() - stopped < Duration.ofSeconds(seconds).toNanos()) {
+        long t = System.nanoTime();
+        try {
+          FeatureVector v = client.get(view.name(), entity);
+          throw new AssertionError("a read while Cassandra is down answered " + v);
+        } catch (RuntimeException e) {
+          errors.add(e.getClass().getSimpleName());
+        }
+        reads++;
+        assertThat(Duration.ofNanos(System.nanoTime() - t))
+            .as("a failed read's time")
+            .isLessThan(Duration.ofSeconds(3));
+        Thread.sleep(500);
+      }
+      own.start(EnumSet.of(Service.CASSANDRA));
+      long up = System.nanoTime();
+      long deadline = up + Duration.ofSeconds(60).toNanos();
+      FeatureVector after = null;
+      while (after == null && System.nanoTime() < deadline) {
+        try {
+          after = client.get(view.name(), entity);
+        } catch (RuntimeException e) {
+          Thread.sleep(250);
+        }
+      }
+      assertThat(after).as("a read within 60 s of Cassandra's restart").isNotNull();
+      assertThat(errors).as("reads while Cassandra was down").hasSize(reads).isNotEmpty();
+      return String.format(
+          Locale.ROOT,
+          "Cassandra down %d s: %d reads, all failed (%s); up again %.1f s after the stop, the"
+              + " client read again %.1f s after that",
+          seconds,
+          reads,
+          new java.util.TreeSet<>(errors),
+          (up - at) / 1e9,
+          (System.nanoTime() - up) / 1e9);
     }
   }
 
