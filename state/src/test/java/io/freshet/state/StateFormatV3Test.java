@@ -226,12 +226,18 @@ class StateFormatV3Test {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("fixtures")
-  void theWriterWritesExactlyItsVersionsFixture(Fixture f) {
+  void theWriterWritesExactlyItsVersionsFixture(Fixture f) throws IOException {
     assertThat(StateCodec.VERSION)
         .as("the writer's format version: a new one adds its fixtures and keeps reading v3's")
         .isEqualTo((byte) 4);
     byte[] expected = bytes("v4/" + f.name());
-    byte[] written = ViewStates.bytes(make(f));
+    ViewState made = make(f);
+    // The fixture's last values are what the engine computed when it was written; an estimator may
+    // improve since (approx_count_distinct: the HIP estimate became the register-only composite
+    // one, 2026-12-03, DistinctDeterminismTest), the format may not. Written with the fixture's
+    // values, the bytes must be the fixture's.
+    made.lastValues = ViewStates.read(expected).lastValues;
+    byte[] written = ViewStates.bytes(made);
     if (!Arrays.equals(written, expected)) {
       PartialsForTests.assertSameBytes(written, expected, f.name());
     }
