@@ -71,6 +71,10 @@ class FaultInjectionIT {
   private static final int CASSANDRA_OUTAGE_SECONDS =
       Integer.getInteger("freshet.fault.cassandra-outage-seconds", 20);
 
+  /** How long a fault may leave the job without a completed checkpoint before the test fails. */
+  private static final Duration CHECKPOINT_WAIT =
+      Duration.ofSeconds(Integer.getInteger("freshet.fault.checkpoint-wait-seconds", 120));
+
   private enum Fault {
     KILL_TASKMANAGER,
     RESTART_KAFKA,
@@ -370,7 +374,7 @@ class FaultInjectionIT {
   /** Waits until the job has completed {@code more} checkpoints beyond now; returns the count. */
   private static long awaitCheckpoints(FlinkRest rest, String jobId, int more) throws Exception {
     long start = rest.completedCheckpoints(jobId);
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    long deadline = System.nanoTime() + CHECKPOINT_WAIT.toNanos();
     while (System.nanoTime() < deadline) {
       long n = rest.completedCheckpoints(jobId);
       if (n >= start + more) {
@@ -378,7 +382,8 @@ class FaultInjectionIT {
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("job " + jobId + " completed no " + more + " checkpoints in 120 s");
+    throw new AssertionError(
+        "job " + jobId + " completed no " + more + " checkpoints in " + CHECKPOINT_WAIT);
   }
 
   /**

@@ -2,10 +2,12 @@ package io.freshet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.freshet.cli.flink.FeatureJobRunner;
 import io.freshet.cli.flink.UntilEnd;
 import io.freshet.cli.generate.KafkaPublisher;
 import io.freshet.cli.generate.PaymentsGenerator;
+import io.freshet.services.FlinkRest;
 import io.freshet.services.LocalServices;
 import io.freshet.services.ObjectStore;
 import io.freshet.services.Service;
@@ -30,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.flink.configuration.Configuration;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
@@ -51,6 +54,40 @@ import org.junit.jupiter.api.Timeout;
 @RealServices
 class ObjectStorageIT {
   private static final String NAMESPACE = "s3_it";
+
+  /**
+   * The secret is in the run's configuration (Flink's s3.secret-key, Iceberg's
+   * s3.secret-access-key), and the pages of Flink's web UI and REST API that show configuration and
+   * the job graph must not show it: returns the "page key" pairs where a key holding it was shown
+   * masked, and fails if any page shows the secret itself.
+   */
+  private static List<String> secretsHidden(Configuration conf, String jobId, String secret) {
+    List<String> masked = new ArrayList<>();
+    FlinkRest rest = new FlinkRest(FeatureJobRunner.localRestAddress(conf));
+    for (String page :
+        List.of(
+            "/jobmanager/config",
+            "/jobs/" + jobId + "/jobmanager/config",
+            "/jobs/" + jobId + "/config",
+            "/jobs/" + jobId + "/plan")) {
+      JsonNode body;
+      try {
+        body = rest.get(page);
+      } catch (java.io.IOException e) {
+        throw new AssertionError("GET " + page + ": " + e, e);
+      }
+      assertThat(body.toString()).as("GET %s", page).doesNotContain(secret);
+      if (body.isArray()) {
+        for (JsonNode entry : body) {
+          String key = entry.path("key").asText();
+          if (key.contains("secret")) {
+            masked.add(page + " " + key);
+          }
+        }
+      }
+    }
+    return masked;
+  }
 
   @Test
   @Timeout(600)
@@ -100,10 +137,12 @@ class ObjectStorageIT {
           run.put("execution.state-recovery.path", savepoint);
         }
         StringWriter progress = new StringWriter();
+        Configuration conf = FeatureJobRunner.localConfiguration(Path.of("../flink-conf"), run);
+        List<String> hidden = new ArrayList<>();
         FeatureJobRunner.Result r =
             FeatureJobRunner.runLocal(
                 spec,
-                FeatureJobRunner.localConfiguration(Path.of("../flink-conf"), run),
+                conf,
                 new PrintWriter(progress),
                 false,
                 UntilEnd.take(
@@ -111,7 +150,11 @@ class ObjectStorageIT {
                     topic,
                     prefix,
                     savepoint == null ? UntilEnd.Start.EARLIEST : UntilEnd.Start.RESTORED),
-                id -> {});
+                id -> hidden.addAll(secretsHidden(conf, id, store.secretKey())));
+        assertThat(hidden)
+            .as("the web UI's configuration pages that hold the secret's keys, masked")
+            .contains("/jobmanager/config s3.secret-key")
+            .contains("/jobmanager/config freshet.iceberg.catalog.s3.secret-access-key");
         assertThat(r.last().restarts()).as("restarts: %s", progress).isZero();
         assertThat(r.counts().events()).as("events read: %s", progress).isEqualTo(half.size());
         assertThat(r.savepoint())
