@@ -403,6 +403,11 @@ public final class FeatureClient implements AutoCloseable {
     return CqlIdentifier.fromInternal(name).asCql(false);
   }
 
+  /** The reconnection backoff to a node that went down, for sessions the client opens itself. */
+  static final Duration RECONNECT_BASE = Duration.ofMillis(250);
+
+  static final Duration RECONNECT_MAX = Duration.ofSeconds(2);
+
   /** Builds a {@link FeatureClient}; every setting has a default for a local Freshet. */
   public static final class Builder {
     private final List<InetSocketAddress> contactPoints = new ArrayList<>();
@@ -548,7 +553,12 @@ public final class FeatureClient implements AutoCloseable {
               .withBoolean(DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE, true)
               .withDuration(
                   DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5))
-              .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(5));
+              .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(5))
+              // a node that comes back serves again within about 2 s: the driver's default backoff
+              // grows to 60 s, and after a 60 s outage reads kept failing for up to 50 s more
+              // (docs/reliability.md)
+              .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, RECONNECT_BASE)
+              .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, RECONNECT_MAX);
       if (speculativeExecutions > 1) {
         config =
             config
