@@ -286,6 +286,13 @@ public final class LocalServices {
       throw new LocalServicesException(
           "Cannot read the object store's credentials " + server.credentialsFile(), e);
     }
+    if (credentials == null) {
+      throw new LocalServicesException(
+          "The object store's credentials "
+              + server.credentialsFile()
+              + " are missing or incomplete: restart it (freshet services stop, then services"
+              + " start --object-store) to draw new ones");
+    }
     return new ObjectStore(
         ObjectStoreServer.endpoint(store.address()),
         ObjectStoreServer.BUCKET,

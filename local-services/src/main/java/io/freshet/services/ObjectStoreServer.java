@@ -80,7 +80,7 @@ final class ObjectStoreServer extends ServerDefinition {
     Files.createDirectories(data().resolve(BUCKET));
     Files.setPosixFilePermissions(data(), OWNER_ONLY);
     Files.setPosixFilePermissions(data().resolve(BUCKET), OWNER_ONLY);
-    Properties credentials = credentials();
+    Properties credentials = credentialsOrNew();
     Properties settings = new Properties();
     settings.setProperty("s3proxy.endpoint", endpoint(address()));
     settings.setProperty("s3proxy.authorization", "aws-v2-or-v4");
@@ -102,17 +102,28 @@ final class ObjectStoreServer extends ServerDefinition {
         """);
   }
 
-  /** The credentials of this state dir's store, drawn once and kept in the credentials file. */
+  /**
+   * The credentials the store was started with, from the credentials file; null when the file is
+   * missing or incomplete. Clients read them here; only {@link #prepare} draws new ones.
+   */
   Properties credentials() throws IOException {
-    Properties p = new Properties();
-    if (Files.isRegularFile(credentialsFile())) {
-      try (InputStream in = Files.newInputStream(credentialsFile())) {
-        p.load(in);
-      }
-      if (p.getProperty("access-key") != null && p.getProperty("secret-key") != null) {
-        return p;
-      }
+    if (!Files.isRegularFile(credentialsFile())) {
+      return null;
     }
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(credentialsFile())) {
+      p.load(in);
+    }
+    return p.getProperty("access-key") != null && p.getProperty("secret-key") != null ? p : null;
+  }
+
+  /** The credentials of this state dir's store, drawn once and kept in the credentials file. */
+  private Properties credentialsOrNew() throws IOException {
+    Properties existing = credentials();
+    if (existing != null) {
+      return existing;
+    }
+    Properties p = new Properties();
     byte[] secret = new byte[24];
     new SecureRandom().nextBytes(secret);
     p.setProperty("access-key", ACCESS_KEY);
