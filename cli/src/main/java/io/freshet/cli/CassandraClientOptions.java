@@ -1,5 +1,6 @@
 package io.freshet.cli;
 
+import io.freshet.connectors.cassandra.CassandraSessions;
 import io.freshet.serving.FeatureClient;
 import io.freshet.store.StoreNames;
 import picocli.CommandLine.Option;
@@ -28,6 +29,36 @@ final class CassandraClientOptions {
       description = "Local data center (default: ${DEFAULT-VALUE}).")
   String datacenter;
 
+  @Option(
+      names = "--cassandra-properties",
+      paramLabel = "FILE",
+      description =
+          "Cassandra security settings as a properties file of the job's freshet.cassandra.*"
+              + " keys (username, password-file or password-env, ssl.enabled,"
+              + " ssl.truststore.path, ssl.truststore.password-file); default: the local"
+              + " services' when they run with --secure and --contact-point is not given.")
+  java.nio.file.Path cassandraProperties;
+
+  /**
+   * The {@code freshet.cassandra.*} security settings: --cassandra-properties, else the local
+   * services' secured ones when this command talks to them, else none.
+   */
+  java.util.Map<String, String> securitySettings() {
+    if (cassandraProperties != null) {
+      java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+      java.util.Properties p = new java.util.Properties();
+      try (java.io.InputStream in = java.nio.file.Files.newInputStream(cassandraProperties)) {
+        p.load(in);
+      } catch (java.io.IOException e) {
+        throw new CliException(
+            "--cassandra-properties: cannot read " + cassandraProperties + ": " + e);
+      }
+      p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
+      return out;
+    }
+    return contactPoint == null ? LocalDefaults.cassandraSettings() : java.util.Map.of();
+  }
+
   /** --contact-point, else {@link LocalDefaults#cassandra()}. */
   String contactPoints() {
     return contactPoint != null ? contactPoint : LocalDefaults.cassandra();
@@ -35,9 +66,22 @@ final class CassandraClientOptions {
 
   /** A serving client on these options' cluster and keyspace. */
   FeatureClient.Builder client() {
-    return FeatureClient.builder()
-        .contactPoints(contactPoints())
-        .localDatacenter(datacenter)
-        .keyspace(keyspace);
+    FeatureClient.Builder b =
+        FeatureClient.builder()
+            .contactPoints(contactPoints())
+            .localDatacenter(datacenter)
+            .keyspace(keyspace);
+    org.apache.flink.configuration.Configuration conf =
+        org.apache.flink.configuration.Configuration.fromMap(securitySettings());
+    try {
+      CassandraSessions.credentials(conf).ifPresent(c -> b.credentials(c.getKey(), c.getValue()));
+      javax.net.ssl.SSLContext ssl = CassandraSessions.sslContext(conf);
+      if (ssl != null) {
+        b.sslContext(ssl);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage());
+    }
+    return b;
   }
 }

@@ -124,7 +124,8 @@ public final class DeadLettersCommand implements Callable<Integer> {
     }
     List<Letter> chosen = new ArrayList<>();
     Map<String, Long> byReason = new TreeMap<>();
-    for (Letter l : read(kafka.bootstrapServers(), source.deadLetterTopic())) {
+    for (Letter l :
+        read(kafka.bootstrapServers(), kafka.clientSettings(), source.deadLetterTopic())) {
       String reason = l.letter().getReasonCode().toString();
       if (!reasons.isEmpty() && !reasons.contains(reason)) {
         continue;
@@ -176,7 +177,7 @@ public final class DeadLettersCommand implements Callable<Integer> {
       return 0;
     }
     try (KafkaPublisher publisher =
-        new KafkaPublisher(kafka.bootstrapServers(), source.topic(), 0)) {
+        new KafkaPublisher(kafka.bootstrapServers(), kafka.clientSettings(), source.topic(), 0)) {
       for (Letter l : sendable) {
         publisher.send(bytes(l.letter().getKey()), bytes(l.letter().getValue()));
       }
@@ -222,8 +223,9 @@ public final class DeadLettersCommand implements Callable<Integer> {
   }
 
   /** Every dead letter in the topic up to its end offsets as of now. */
-  static List<Letter> read(String bootstrapServers, String topic) {
+  static List<Letter> read(String bootstrapServers, Properties clientSettings, String topic) {
     Properties p = new Properties();
+    p.putAll(clientSettings);
     p.put("bootstrap.servers", bootstrapServers);
     p.put("key.deserializer", ByteArrayDeserializer.class.getName());
     p.put("value.deserializer", ByteArrayDeserializer.class.getName());

@@ -103,6 +103,13 @@ public final class DemoCommand implements Callable<Integer> {
 
     step("1/6 services");
     ServicesConfig config = ServicesConfig.fromEnvironment();
+    if (io.freshet.services.LocalSecurity.of(config.stateDir()).enabled()) {
+      throw new CliException(
+          "The demo runs on unsecured local services, and those of "
+              + config.stateDir()
+              + " were started with --secure; give the demo a state dir of its own"
+              + " (FRESHET_STATE_DIR=/tmp/freshet-demo bin/freshet demo)");
+    }
     LocalServices services = new LocalServices(config);
     Set<Service> started = EnumSet.noneOf(Service.class);
     for (ServiceStatus s : services.start()) {

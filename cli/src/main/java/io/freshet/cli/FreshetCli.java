@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       TrainingSetCommand.class,
       MaintainCommand.class,
+      ForgetCommand.class,
       CheckConsistencyCommand.class,
       DriftCommand.class,
       DeadLettersCommand.class,

@@ -141,7 +141,8 @@ public final class GenerateCommand implements Callable<Integer> {
     } else {
       String topic = target.topic.isEmpty() ? featureSpec.source().topic() : target.topic;
       String servers = kafka.bootstrapServers();
-      try (KafkaPublisher publisher = new KafkaPublisher(servers, topic, rate)) {
+      try (KafkaPublisher publisher =
+          new KafkaPublisher(servers, kafka.clientSettings(), topic, rate)) {
         n = KafkaPublisher.publish(payments, publisher, c -> progress(err, c, generator.events));
       }
       where = "Kafka topic " + topic + " at " + servers;

@@ -41,6 +41,8 @@ final class Preflight {
     Properties props = new Properties();
     // the source's client settings (security among them) that an admin client knows too
     props.putAll(KafkaOptions.consumerSettings(conf));
+    // the properties file's entries themselves, not the references the job's clients resolve
+    props.putAll(KafkaOptions.clientProperties(conf));
     props.keySet().removeIf(k -> !AdminClientConfig.configNames().contains(k.toString()));
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(TIMEOUT.toMillis()));

@@ -129,7 +129,8 @@ public final class ProduceCommand implements Callable<Integer> {
     }
     String target = topic != null ? topic : featureSpec.source().topic();
     String bootstrapServers = kafka.bootstrapServers();
-    try (KafkaPublisher publisher = new KafkaPublisher(bootstrapServers, target, 0)) {
+    try (KafkaPublisher publisher =
+        new KafkaPublisher(bootstrapServers, kafka.clientSettings(), target, 0)) {
       for (GenericRecord r : parsed.records()) {
         Object key = r.get(entity);
         publisher.send(

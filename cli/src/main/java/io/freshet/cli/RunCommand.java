@@ -96,6 +96,11 @@ public final class RunCommand implements Callable<Integer> {
     FeatureSpec featureSpec = SpecParser.parse(specFile);
     String source = featureSpec.source().name();
     Map<String, String> settings = new LinkedHashMap<>(flink.sets);
+    if (!settings.containsKey("freshet.kafka.bootstrap-servers")
+        && !settings.containsKey("freshet.cassandra.contact-points")) {
+      // the local services: secured ones need their client settings (files, no secrets)
+      LocalDefaults.securedJobSettings().forEach(settings::putIfAbsent);
+    }
     settings.putIfAbsent("freshet.kafka.bootstrap-servers", LocalDefaults.kafka());
     settings.putIfAbsent("freshet.cassandra.contact-points", LocalDefaults.cassandra());
     if (fromEarliest) {
@@ -211,7 +216,7 @@ public final class RunCommand implements Callable<Integer> {
     String topic = featureSpec.source().topic();
     String group = KafkaConnector.groupId(featureSpec.source(), conf);
     Map<Integer, Long> committed;
-    try (KafkaOffsets kafka = new KafkaOffsets(conf.get(KafkaOptions.BOOTSTRAP_SERVERS))) {
+    try (KafkaOffsets kafka = KafkaOffsets.of(conf)) {
       committed = kafka.committed(group, topic);
     }
     // the newest savepoint counts if its job read this topic with this group: another group's
@@ -249,6 +254,7 @@ public final class RunCommand implements Callable<Integer> {
   private UntilEnd takeEnd(FeatureSpec featureSpec, Configuration conf, String restore) {
     return UntilEnd.take(
         conf.get(KafkaOptions.BOOTSTRAP_SERVERS),
+        KafkaOptions.clientProperties(conf),
         featureSpec.source().topic(),
         KafkaConnector.groupId(featureSpec.source(), conf),
         restore != null

@@ -29,6 +29,11 @@ import picocli.CommandLine.Mixin;
           + " state dir, bucket freshet, a secret of its own in object-store/credentials.properties)"
           + " for checkpoints, savepoints and an Iceberg warehouse at s3:// locations (see"
           + " docs/operations.md, \"Object storage\").",
+      "With --secure (on the first start of a state dir; it stays secured), Kafka takes clients"
+          + " only over TLS with SASL/SCRAM-SHA-512 and Cassandra only over TLS with a password;"
+          + " certificates, passwords and client settings are made in the state dir's secure/"
+          + " (see docs/operations.md, \"Secured services\"). Freshet's commands find them there"
+          + " on their own.",
       "Needs a JDK 17 for the servers (Cassandra 5.0 runs only on 17)."
     },
     footer = {
@@ -37,6 +42,7 @@ import picocli.CommandLine.Mixin;
       "  freshet services start",
       "  freshet services start --rest-catalog",
       "  freshet services start --object-store",
+      "  freshet services start --secure --state-dir /tmp/freshet-secure",
       "  freshet services start --state-dir /tmp/freshet --kafka-port 39092 --cql-port 39042"
     })
 final class ServicesStartCommand implements Callable<Integer> {
@@ -53,9 +59,16 @@ final class ServicesStartCommand implements Callable<Integer> {
       description = "Also start the S3-compatible object store (port: --object-store-port).")
   boolean objectStore;
 
+  @CommandLine.Option(
+      names = "--secure",
+      description =
+          "Secure Kafka (TLS, SASL/SCRAM) and Cassandra (TLS, password) of this state dir; needs a"
+              + " state dir whose Kafka has never started unsecured.")
+  boolean secure;
+
   @Override
   public Integer call() {
-    ServicesConfig config = options.toConfig();
+    ServicesConfig config = options.toConfig().toBuilder().secure(secure).build();
     PrintWriter out = spec.commandLine().getOut();
     out.println("Starting local services in " + config.stateDir() + " ...");
     out.flush();

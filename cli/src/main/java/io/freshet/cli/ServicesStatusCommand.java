@@ -1,5 +1,6 @@
 package io.freshet.cli;
 
+import io.freshet.services.LocalSecurity;
 import io.freshet.services.LocalServices;
 import io.freshet.services.ObjectStore;
 import io.freshet.services.Service;
@@ -45,8 +46,18 @@ final class ServicesStatusCommand implements Callable<Integer> {
       if (!s.isUp()) {
         continue;
       }
+      LocalSecurity security = LocalSecurity.of(config.stateDir());
       if (s.service() == Service.KAFKA) {
-        out.println("Kafka bootstrap servers: " + s.address());
+        out.println(
+            "Kafka bootstrap servers: "
+                + s.address()
+                + (security.enabled()
+                    ? " (SASL_SSL, SCRAM user "
+                        + LocalSecurity.USER
+                        + "; client settings in "
+                        + security.kafkaClientProperties()
+                        + ")"
+                    : ""));
       } else if (s.service() == Service.REST_CATALOG) {
         String uri = LocalServices.restCatalogUri(s);
         out.println(
@@ -75,6 +86,12 @@ final class ServicesStatusCommand implements Callable<Integer> {
                 + s.address()
                 + " (local datacenter "
                 + LocalServices.cassandraLocalDatacenter()
+                + (security.enabled()
+                    ? "; TLS, role "
+                        + LocalSecurity.USER
+                        + ", settings in "
+                        + security.cassandraClientProperties()
+                    : "")
                 + ")");
       }
     }

@@ -121,6 +121,44 @@ final class EndToEndChecks {
         rest, jobId, new PrintWriter(new StringWriter()), false, end, savepoints);
   }
 
+  /**
+   * The pages of Flink's web UI and REST API that show a local run's configuration and job graph
+   * must not show {@code secret}: fails if any page shows it, and returns the "page key" pairs of
+   * entries whose key contains {@code maskedKeyPart} (shown masked, if the secret was in them).
+   */
+  static List<String> secretsHidden(
+      org.apache.flink.configuration.Configuration conf,
+      String jobId,
+      String secret,
+      String maskedKeyPart) {
+    List<String> masked = new ArrayList<>();
+    io.freshet.services.FlinkRest rest =
+        new io.freshet.services.FlinkRest(FeatureJobRunner.localRestAddress(conf));
+    for (String page :
+        List.of(
+            "/jobmanager/config",
+            "/jobs/" + jobId + "/jobmanager/config",
+            "/jobs/" + jobId + "/config",
+            "/jobs/" + jobId + "/plan")) {
+      com.fasterxml.jackson.databind.JsonNode body;
+      try {
+        body = rest.get(page);
+      } catch (java.io.IOException e) {
+        throw new AssertionError("GET " + page + ": " + e, e);
+      }
+      assertThat(body.toString()).as("GET %s", page).doesNotContain(secret);
+      if (body.isArray()) {
+        for (com.fasterxml.jackson.databind.JsonNode entry : body) {
+          String key = entry.path("key").asText();
+          if (key.contains(maskedKeyPart)) {
+            masked.add(page + " " + key);
+          }
+        }
+      }
+    }
+    return masked;
+  }
+
   /** The Iceberg catalog of a test job run with {@link #jobSettings}'s {@code dir}. */
   static Catalog catalog(java.nio.file.Path dir) {
     Map<String, String> props = new HashMap<>();

@@ -2,12 +2,10 @@ package io.freshet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.freshet.cli.flink.FeatureJobRunner;
 import io.freshet.cli.flink.UntilEnd;
 import io.freshet.cli.generate.KafkaPublisher;
 import io.freshet.cli.generate.PaymentsGenerator;
-import io.freshet.services.FlinkRest;
 import io.freshet.services.LocalServices;
 import io.freshet.services.ObjectStore;
 import io.freshet.services.Service;
@@ -54,40 +52,6 @@ import org.junit.jupiter.api.Timeout;
 @RealServices
 class ObjectStorageIT {
   private static final String NAMESPACE = "s3_it";
-
-  /**
-   * The secret is in the run's configuration (Flink's s3.secret-key, Iceberg's
-   * s3.secret-access-key), and the pages of Flink's web UI and REST API that show configuration and
-   * the job graph must not show it: returns the "page key" pairs where a key holding it was shown
-   * masked, and fails if any page shows the secret itself.
-   */
-  private static List<String> secretsHidden(Configuration conf, String jobId, String secret) {
-    List<String> masked = new ArrayList<>();
-    FlinkRest rest = new FlinkRest(FeatureJobRunner.localRestAddress(conf));
-    for (String page :
-        List.of(
-            "/jobmanager/config",
-            "/jobs/" + jobId + "/jobmanager/config",
-            "/jobs/" + jobId + "/config",
-            "/jobs/" + jobId + "/plan")) {
-      JsonNode body;
-      try {
-        body = rest.get(page);
-      } catch (java.io.IOException e) {
-        throw new AssertionError("GET " + page + ": " + e, e);
-      }
-      assertThat(body.toString()).as("GET %s", page).doesNotContain(secret);
-      if (body.isArray()) {
-        for (JsonNode entry : body) {
-          String key = entry.path("key").asText();
-          if (key.contains("secret")) {
-            masked.add(page + " " + key);
-          }
-        }
-      }
-    }
-    return masked;
-  }
 
   @Test
   @Timeout(600)
@@ -150,7 +114,9 @@ class ObjectStorageIT {
                     topic,
                     prefix,
                     savepoint == null ? UntilEnd.Start.EARLIEST : UntilEnd.Start.RESTORED),
-                id -> hidden.addAll(secretsHidden(conf, id, store.secretKey())));
+                id ->
+                    hidden.addAll(
+                        EndToEndChecks.secretsHidden(conf, id, store.secretKey(), "secret")));
         assertThat(hidden)
             .as("the web UI's configuration pages that hold the secret's keys, masked")
             .contains("/jobmanager/config s3.secret-key")

@@ -4,7 +4,6 @@ import io.freshet.avro.Decoded;
 import io.freshet.connectors.archive.ArchiveSource;
 import io.freshet.connectors.kafka.KafkaConnector;
 import io.freshet.connectors.kafka.KafkaOffsets;
-import io.freshet.connectors.kafka.KafkaOptions;
 import io.freshet.spec.SourceSpec;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -60,7 +59,7 @@ public final class KafkaEventSource implements EventSource {
     int parallelism = env.getParallelism();
     if (parallelism > 1) {
       int partitions;
-      try (KafkaOffsets offsets = new KafkaOffsets(conf.get(KafkaOptions.BOOTSTRAP_SERVERS))) {
+      try (KafkaOffsets offsets = KafkaOffsets.of(conf)) {
         partitions = offsets.partitions(source.topic());
       }
       stream.setParallelism(Math.max(1, Math.min(parallelism, partitions)));

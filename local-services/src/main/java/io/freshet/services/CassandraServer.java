@@ -1,7 +1,9 @@
 package io.freshet.services;
 
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.auth.AuthenticationException;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -139,10 +141,13 @@ final class CassandraServer extends ServerDefinition {
             "concurrent_writes: 8",
             "concurrent_counter_writes: 8",
             "concurrent_compactors: 1",
-            "authenticator: AllowAllAuthenticator",
-            "authorizer: AllowAllAuthorizer",
+            String.join("\n", security()),
             "");
-    Files.writeString(yaml(), yaml, StandardCharsets.UTF_8);
+    if (LocalSecurity.of(config.stateDir()).enabled()) {
+      LocalSecurity.writePrivate(yaml(), yaml);
+    } else {
+      Files.writeString(yaml(), yaml, StandardCharsets.UTF_8);
+    }
     String logback =
         String.join(
             "\n",
@@ -155,6 +160,29 @@ final class CassandraServer extends ServerDefinition {
             "</configuration>",
             "");
     Files.writeString(logbackConfig(), logback, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Unsecured: anyone on the loopback. Secured ({@link LocalSecurity}): passwords (roles in
+   * system_auth; the role {@link LocalSecurity#USER} is made at the first ready probe) and TLS
+   * required of every client.
+   */
+  private List<String> security() throws IOException {
+    LocalSecurity security = LocalSecurity.of(config.stateDir());
+    if (!security.enabled()) {
+      return List.of("authenticator: AllowAllAuthenticator", "authorizer: AllowAllAuthorizer");
+    }
+    return List.of(
+        "authenticator: PasswordAuthenticator",
+        "authorizer: CassandraAuthorizer",
+        "role_manager: CassandraRoleManager",
+        "client_encryption_options:",
+        "  enabled: true",
+        "  optional: false",
+        "  keystore: " + security.keystore(),
+        "  keystore_password: \"" + security.storePassword() + "\"",
+        "  store_type: PKCS12",
+        "  require_client_auth: false");
   }
 
   @Override
@@ -208,6 +236,8 @@ final class CassandraServer extends ServerDefinition {
             "-Dcassandra.logdir=" + config.logDir(),
             "-Dcassandra.triggers_dir=" + dir().resolve("triggers"),
             "-Dcassandra.skip_wait_for_gossip_to_settle=0",
+            // with passwords on, the default superuser is made at once, not after 10 s
+            "-Dcassandra.superuser_setup_delay_ms=0",
             "-Dlogback.configurationFile=" + logbackConfig(),
             "-Djava.io.tmpdir=" + dir().resolve("tmp"),
             "-cp",
@@ -221,17 +251,71 @@ final class CassandraServer extends ServerDefinition {
     if (!Ports.accepts(config.cqlPort(), (int) Math.min(timeout.toMillis(), 1000))) {
       return false;
     }
-    try (CqlSession session = openSession(timeout)) {
+    LocalSecurity security = LocalSecurity.of(config.stateDir());
+    try (CqlSession session = openSession(timeout, security)) {
       Row row = session.execute("SELECT release_version FROM system.local").one();
       releaseVersion = row == null ? "" : row.getString("release_version");
       return row != null;
+    } catch (AllNodesFailedException e) {
+      if (security.enabled() && authenticationFailed(e)) {
+        makeRole(timeout, security);
+      }
+      LOG.debug("Cassandra not ready yet: {}", e.toString());
+      return false;
     } catch (DriverException | IllegalStateException e) {
       LOG.debug("Cassandra not ready yet: {}", e.toString());
       return false;
     }
   }
 
-  private CqlSession openSession(Duration timeout) {
+  private static boolean authenticationFailed(AllNodesFailedException e) {
+    return e.getAllErrors().values().stream()
+        .flatMap(List::stream)
+        .anyMatch(t -> t instanceof AuthenticationException);
+  }
+
+  /**
+   * On a secured node's first start: logs in as Cassandra's default superuser, makes the role
+   * {@link LocalSecurity#USER} (a superuser with this state dir's password) and then, as that role,
+   * takes the default one's login away.
+   */
+  private void makeRole(Duration timeout, LocalSecurity security) {
+    try {
+      String password = security.cassandraPassword();
+      try (CqlSession admin = openSession(timeout, security, "cassandra", "cassandra")) {
+        // a role's password cannot be a bind marker; this one is hexadecimal, nothing to escape
+        admin.execute(
+            "CREATE ROLE IF NOT EXISTS "
+                + LocalSecurity.USER
+                + " WITH PASSWORD = '"
+                + password
+                + "' AND LOGIN = true AND SUPERUSER = true");
+      }
+      try (CqlSession own = openSession(timeout, security)) {
+        own.execute("ALTER ROLE cassandra WITH LOGIN = false");
+      }
+      LOG.info(
+          "Made Cassandra's role {}; the default role cassandra can no longer log in",
+          LocalSecurity.USER);
+    } catch (DriverException | IOException e) {
+      LOG.debug("Cannot make Cassandra's role {} yet: {}", LocalSecurity.USER, e.toString());
+    }
+  }
+
+  private CqlSession openSession(Duration timeout, LocalSecurity security) {
+    if (!security.enabled()) {
+      return openSession(timeout, security, null, null);
+    }
+    try {
+      return openSession(timeout, security, LocalSecurity.USER, security.cassandraPassword());
+    } catch (IOException e) {
+      throw new LocalServicesException(
+          "Cannot read " + security.cassandraPasswordFile() + ": " + e, e);
+    }
+  }
+
+  private CqlSession openSession(
+      Duration timeout, LocalSecurity security, String user, String password) {
     DriverConfigLoader loader =
         DriverConfigLoader.programmaticBuilder()
             .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, timeout)
@@ -243,11 +327,19 @@ final class CassandraServer extends ServerDefinition {
             .withBoolean(DefaultDriverOption.METADATA_SCHEMA_ENABLED, false)
             .withBoolean(DefaultDriverOption.METADATA_TOKEN_MAP_ENABLED, false)
             .build();
-    return CqlSession.builder()
-        .addContactPoint(new InetSocketAddress(ServicesConfig.HOST, config.cqlPort()))
-        .withLocalDatacenter(LOCAL_DATACENTER)
-        .withConfigLoader(loader)
-        .build();
+    var builder =
+        CqlSession.builder()
+            .addContactPoint(new InetSocketAddress(ServicesConfig.HOST, config.cqlPort()))
+            .withLocalDatacenter(LOCAL_DATACENTER)
+            .withConfigLoader(loader);
+    if (security.enabled()) {
+      try {
+        builder.withSslContext(security.sslContext()).withAuthCredentials(user, password);
+      } catch (IOException e) {
+        throw new LocalServicesException(e.getMessage(), e);
+      }
+    }
+    return builder.build();
   }
 
   @Override

@@ -63,6 +63,22 @@ final class KafkaServer extends ServerDefinition {
     String host = ServicesConfig.HOST;
     int port = config.kafkaPort();
     int controller = config.kafkaControllerPort();
+    LocalSecurity security = LocalSecurity.of(config.stateDir());
+    List<String> listeners =
+        security.enabled()
+            ? secureListeners(security, host, port, controller)
+            : List.of(
+                "listeners=PLAINTEXT://"
+                    + host
+                    + ":"
+                    + port
+                    + ",CONTROLLER://"
+                    + host
+                    + ":"
+                    + controller,
+                "advertised.listeners=PLAINTEXT://" + host + ":" + port,
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
     String props =
         String.join(
             "\n",
@@ -70,18 +86,8 @@ final class KafkaServer extends ServerDefinition {
             "process.roles=broker,controller",
             "node.id=1",
             "controller.quorum.voters=1@" + host + ":" + controller,
-            "listeners=PLAINTEXT://"
-                + host
-                + ":"
-                + port
-                + ",CONTROLLER://"
-                + host
-                + ":"
-                + controller,
-            "advertised.listeners=PLAINTEXT://" + host + ":" + port,
             "controller.listener.names=CONTROLLER",
-            "inter.broker.listener.name=PLAINTEXT",
-            "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+            String.join("\n", listeners),
             "log.dirs=" + dataDir(),
             "num.partitions=1",
             "default.replication.factor=1",
@@ -99,7 +105,11 @@ final class KafkaServer extends ServerDefinition {
             "num.io.threads=4",
             "num.recovery.threads.per.data.dir=1",
             "");
-    Files.writeString(serverProperties(), props, StandardCharsets.UTF_8);
+    if (security.enabled()) {
+      LocalSecurity.writePrivate(serverProperties(), props);
+    } else {
+      Files.writeString(serverProperties(), props, StandardCharsets.UTF_8);
+    }
     String log4j =
         String.join(
             "\n",
@@ -123,6 +133,34 @@ final class KafkaServer extends ServerDefinition {
     }
   }
 
+  /**
+   * Clients on SASL_SSL with SCRAM-SHA-512 (the broker itself logs in as the same user); the
+   * controller listener on TLS with client certificates required, which only the broker has.
+   */
+  private static List<String> secureListeners(
+      LocalSecurity security, String host, int port, int controller) throws IOException {
+    String storePassword = security.storePassword();
+    return List.of(
+        "listeners=SASL_SSL://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controller,
+        "advertised.listeners=SASL_SSL://" + host + ":" + port,
+        "inter.broker.listener.name=SASL_SSL",
+        "listener.security.protocol.map=CONTROLLER:SSL,SASL_SSL:SASL_SSL",
+        "sasl.enabled.mechanisms=" + LocalSecurity.SCRAM_MECHANISM,
+        "sasl.mechanism.inter.broker.protocol=" + LocalSecurity.SCRAM_MECHANISM,
+        "listener.name.sasl_ssl."
+            + LocalSecurity.SCRAM_MECHANISM.toLowerCase(java.util.Locale.ROOT)
+            + ".sasl.jaas.config="
+            + LocalSecurity.jaas(LocalSecurity.USER, security.kafkaPassword()),
+        "listener.name.controller.ssl.client.auth=required",
+        "ssl.keystore.type=PKCS12",
+        "ssl.keystore.location=" + security.keystore(),
+        "ssl.keystore.password=" + storePassword,
+        "ssl.key.password=" + storePassword,
+        "ssl.truststore.type=PKCS12",
+        "ssl.truststore.location=" + security.truststore(),
+        "ssl.truststore.password=" + storePassword);
+  }
+
   private void format(Path java) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(java.toString());
@@ -137,6 +175,19 @@ final class KafkaServer extends ServerDefinition {
     cmd.add(ServerClasspath.of(service).asArgument());
     cmd.add("kafka.tools.StorageTool");
     cmd.addAll(List.of("format", "-t", newClusterId(), "-c", serverProperties().toString()));
+    LocalSecurity security = LocalSecurity.of(config.stateDir());
+    if (security.enabled()) {
+      // SCRAM users of a KRaft cluster are records of its metadata log, added when it is formatted
+      cmd.addAll(
+          List.of(
+              "--add-scram",
+              LocalSecurity.SCRAM_MECHANISM
+                  + "=[name="
+                  + LocalSecurity.USER
+                  + ",password="
+                  + security.kafkaPassword()
+                  + "]"));
+    }
     Process p =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)
@@ -207,6 +258,15 @@ final class KafkaServer extends ServerDefinition {
       props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
       props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
       props.put(AdminClientConfig.CLIENT_ID_CONFIG, "freshet-local-services-probe");
+      LocalSecurity security = LocalSecurity.of(config.stateDir());
+      if (security.enabled()) {
+        try {
+          props.putAll(security.kafkaClientSettings());
+        } catch (IOException e) {
+          throw new LocalServicesException(
+              "Cannot read " + security.kafkaClientProperties() + ": " + e, e);
+        }
+      }
       admin = Admin.create(props);
     }
     try {

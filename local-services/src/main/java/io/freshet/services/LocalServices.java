@@ -419,6 +419,9 @@ public final class LocalServices {
       }
       toStart.add(def);
     }
+    if (config.secure()) {
+      requireSecurable(results);
+    }
     if (toStart.isEmpty()) {
       return results;
     }
@@ -431,8 +434,14 @@ public final class LocalServices {
     Path java = JdkLocator.findJava17(config.javaHome());
     try {
       Files.createDirectories(config.logDir());
+      if (config.secure()) {
+        LocalSecurity.of(config.stateDir()).create(java);
+      }
     } catch (IOException e) {
       throw new LocalServicesException("Cannot create " + config.logDir() + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LocalServicesException("Interrupted while making the secured setup", e);
     }
     Instant deadline = Instant.now().plus(config.startTimeout());
     List<CompletableFuture<ServiceStatus>> launches = new ArrayList<>();
@@ -459,6 +468,37 @@ public final class LocalServices {
     results.addAll(started);
     results.sort((a, b) -> a.service().compareTo(b.service()));
     return results;
+  }
+
+  /**
+   * Fails when {@link ServicesConfig#secure()} cannot be honoured: Kafka or Cassandra already runs
+   * unsecured, or Kafka's storage was formatted without its SCRAM user (which only a format adds).
+   */
+  private void requireSecurable(List<ServiceStatus> running) {
+    LocalSecurity security = LocalSecurity.of(config.stateDir());
+    if (security.enabled()) {
+      return;
+    }
+    for (ServiceStatus s : running) {
+      if (s.service() == Service.KAFKA || s.service() == Service.CASSANDRA) {
+        throw new LocalServicesException(
+            s.service().displayName()
+                + " of "
+                + config.stateDir()
+                + " runs without security; stop the services first (freshet services stop),"
+                + " then start them with --secure");
+      }
+    }
+    Path kafkaData = ServerDefinition.of(config, Service.KAFKA).dir().resolve("data");
+    if (Files.exists(kafkaData.resolve("meta.properties"))) {
+      throw new LocalServicesException(
+          "Kafka's storage in "
+              + kafkaData
+              + " was made without --secure, and Kafka's SCRAM users are set only when its storage"
+              + " is formatted: use another --state-dir, or delete "
+              + kafkaData
+              + " to start with an empty Kafka");
+    }
   }
 
   private ServiceStatus launch(ServerDefinition def, Path java, Instant deadline) {

@@ -2,7 +2,6 @@ package io.freshet.services;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -88,7 +87,8 @@ final class ObjectStoreServer extends ServerDefinition {
     settings.setProperty("s3proxy.credential", credentials.getProperty("secret-key"));
     settings.setProperty("jclouds.provider", "filesystem");
     settings.setProperty("jclouds.filesystem.basedir", data().toString());
-    writePrivate(settingsFile(), settings, "s3proxy settings written by freshet services start");
+    LocalSecurity.writePrivate(
+        settingsFile(), settings, "s3proxy settings written by freshet services start");
     // s3proxy logs every request at DEBUG without a configuration of its own
     Files.writeString(
         logbackFile(),
@@ -129,18 +129,9 @@ final class ObjectStoreServer extends ServerDefinition {
     p.setProperty("access-key", ACCESS_KEY);
     p.setProperty("secret-key", HexFormat.of().formatHex(secret));
     Files.createDirectories(dir());
-    writePrivate(
+    LocalSecurity.writePrivate(
         credentialsFile(), p, "credentials of the local object store (freshet services start)");
     return p;
-  }
-
-  private static void writePrivate(Path file, Properties p, String comment) throws IOException {
-    Files.deleteIfExists(file);
-    Files.createFile(
-        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    try (OutputStream out = Files.newOutputStream(file)) {
-      p.store(out, comment);
-    }
   }
 
   /** Started under umask 077, so that the objects it writes are private too (see prepare). */

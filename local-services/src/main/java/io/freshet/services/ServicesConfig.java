@@ -50,6 +50,7 @@ public final class ServicesConfig {
   private final Path javaHome;
   private final Duration startTimeout;
   private final Duration stopTimeout;
+  private final boolean secure;
 
   private ServicesConfig(Builder b) {
     this.stateDir =
@@ -63,6 +64,7 @@ public final class ServicesConfig {
     this.javaHome = b.javaHome;
     this.startTimeout = b.startTimeout;
     this.stopTimeout = b.stopTimeout;
+    this.secure = b.secure;
   }
 
   /** Settings from system properties and environment variables, else the defaults. */
@@ -179,7 +181,8 @@ public final class ServicesConfig {
         .objectStorePort(objectStorePort)
         .javaHome(javaHome)
         .startTimeout(startTimeout)
-        .stopTimeout(stopTimeout);
+        .stopTimeout(stopTimeout)
+        .secure(secure);
   }
 
   public Path stateDir() {
@@ -229,6 +232,14 @@ public final class ServicesConfig {
     return stopTimeout;
   }
 
+  /**
+   * Whether a start should secure Kafka and Cassandra ({@link LocalSecurity}) if this state dir's
+   * are not yet; a state dir once secured stays so whatever this says.
+   */
+  public boolean secure() {
+    return secure;
+  }
+
   @Override
   public String toString() {
     return "ServicesConfig{stateDir="
@@ -260,8 +271,15 @@ public final class ServicesConfig {
     private Path javaHome;
     private Duration startTimeout = DEFAULT_START_TIMEOUT;
     private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
+    private boolean secure;
 
     private Builder() {}
+
+    /** Secure this state dir's Kafka and Cassandra at their next start (see {@link #secure()}). */
+    public Builder secure(boolean secure) {
+      this.secure = secure;
+      return this;
+    }
 
     public Builder stateDir(Path stateDir) {
       this.stateDir = Objects.requireNonNull(stateDir, "stateDir");

@@ -21,6 +21,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class UntilEnd implements AutoCloseable {
   private final String bootstrapServers;
+  private final java.util.Properties clientSettings;
   private KafkaOffsets kafka;
   private final String topic;
   private final String group;
@@ -29,11 +30,13 @@ public final class UntilEnd implements AutoCloseable {
 
   private UntilEnd(
       String bootstrapServers,
+      java.util.Properties clientSettings,
       String topic,
       String group,
       Map<Integer, Long> end,
       Map<Integer, Long> start) {
     this.bootstrapServers = bootstrapServers;
+    this.clientSettings = clientSettings;
     this.topic = topic;
     this.group = group;
     this.end = new TreeMap<>(end);
@@ -55,7 +58,17 @@ public final class UntilEnd implements AutoCloseable {
    * read between its start and these offsets count as read.
    */
   public static UntilEnd take(String bootstrapServers, String topic, String group, Start from) {
-    try (KafkaOffsets kafka = new KafkaOffsets(bootstrapServers)) {
+    return take(bootstrapServers, new java.util.Properties(), topic, group, from);
+  }
+
+  /** {@link #take(String, String, String, Start)} with Kafka client settings (security). */
+  public static UntilEnd take(
+      String bootstrapServers,
+      java.util.Properties clientSettings,
+      String topic,
+      String group,
+      Start from) {
+    try (KafkaOffsets kafka = new KafkaOffsets(bootstrapServers, clientSettings)) {
       Map<Integer, Long> end = kafka.end(topic);
       Map<Integer, Long> start =
           switch (from) {
@@ -63,13 +76,13 @@ public final class UntilEnd implements AutoCloseable {
             case EARLIEST -> kafka.earliest(topic);
             case LATEST -> end;
           };
-      return new UntilEnd(bootstrapServers, topic, group, end, start);
+      return new UntilEnd(bootstrapServers, clientSettings, topic, group, end, start);
     }
   }
 
   /** For tests: given end offsets, and the start of a run without saved state. */
   static UntilEnd of(String topic, String group, Map<Integer, Long> end, Map<Integer, Long> start) {
-    return new UntilEnd(null, topic, group, end, start);
+    return new UntilEnd(null, new java.util.Properties(), topic, group, end, start);
   }
 
   /** The end offsets, by partition. */
@@ -136,7 +149,7 @@ public final class UntilEnd implements AutoCloseable {
       return false;
     }
     if (kafka == null) {
-      kafka = new KafkaOffsets(bootstrapServers);
+      kafka = new KafkaOffsets(bootstrapServers, clientSettings);
     }
     return remaining(progress.positions(), kafka.committed(group, topic)).isEmpty();
   }

@@ -34,7 +34,17 @@ public final class KafkaPublisher implements AutoCloseable {
    * @param ratePerSecond records per second at most; 0 or less: as fast as Kafka takes them
    */
   public KafkaPublisher(String bootstrapServers, String topic, double ratePerSecond) {
+    this(bootstrapServers, new Properties(), topic, ratePerSecond);
+  }
+
+  /**
+   * @param clientSettings Kafka client settings (security.protocol, sasl.*, ssl.*), may be empty
+   * @param ratePerSecond records per second at most; 0 or less: as fast as Kafka takes them
+   */
+  public KafkaPublisher(
+      String bootstrapServers, Properties clientSettings, String topic, double ratePerSecond) {
     Properties props = new Properties();
+    props.putAll(clientSettings);
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -87,10 +88,7 @@ public final class CassandraSessions {
             .addContactPoints(contactPoints(conf))
             .withLocalDatacenter(conf.get(CassandraOptions.LOCAL_DATACENTER))
             .withConfigLoader(loader);
-    String user = conf.get(CassandraOptions.USERNAME);
-    if (user != null && !user.isEmpty()) {
-      b.withAuthCredentials(user, password(conf, env));
-    }
+    credentials(conf, env).ifPresent(c -> b.withAuthCredentials(c.getKey(), c.getValue()));
     SSLContext ssl = sslContext(conf, env);
     if (ssl != null) {
       b.withSslContext(ssl);
@@ -158,6 +156,28 @@ public final class CassandraSessions {
               + "' is not a consistency level; use one of "
               + List.of(DefaultConsistencyLevel.values()));
     }
+  }
+
+  /**
+   * The user name and password of {@code conf}, if it names a user; its password from the file or
+   * environment variable the settings name.
+   */
+  public static java.util.Optional<Map.Entry<String, String>> credentials(Configuration conf) {
+    return credentials(conf, System::getenv);
+  }
+
+  static java.util.Optional<Map.Entry<String, String>> credentials(
+      Configuration conf, Function<String, String> env) {
+    String user = conf.get(CassandraOptions.USERNAME);
+    if (user == null || user.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(Map.entry(user, password(conf, env)));
+  }
+
+  /** The TLS context of {@code conf}'s ssl.* settings; null when TLS is off. */
+  public static SSLContext sslContext(Configuration conf) {
+    return sslContext(conf, System::getenv);
   }
 
   static String password(Configuration conf, Function<String, String> env) {

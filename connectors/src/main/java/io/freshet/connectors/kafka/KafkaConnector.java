@@ -74,8 +74,11 @@ public final class KafkaConnector {
 
   private static <T extends org.apache.avro.specific.SpecificRecord> KafkaSink<T> avroSink(
       String topic, Class<T> type, Configuration conf) {
+    java.util.Properties producer = new java.util.Properties();
+    producer.putAll(KafkaOptions.securitySettings(conf));
     return KafkaSink.<T>builder()
         .setBootstrapServers(conf.get(KafkaOptions.BOOTSTRAP_SERVERS))
+        .setKafkaProducerConfig(producer)
         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
         .setRecordSerializer(
             KafkaRecordSerializationSchema.<T>builder()

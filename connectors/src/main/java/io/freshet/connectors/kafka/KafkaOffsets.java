@@ -28,7 +28,19 @@ public final class KafkaOffsets implements AutoCloseable {
   private final String bootstrapServers;
 
   public KafkaOffsets(String bootstrapServers) {
+    this(bootstrapServers, new Properties());
+  }
+
+  /** On the bootstrap servers and client properties file of a job's settings. */
+  public static KafkaOffsets of(org.apache.flink.configuration.Configuration conf) {
+    return new KafkaOffsets(
+        conf.get(KafkaOptions.BOOTSTRAP_SERVERS), KafkaOptions.clientProperties(conf));
+  }
+
+  /** With {@code clientSettings} (e.g. security.protocol, sasl.*, ssl.*) for its admin client. */
+  public KafkaOffsets(String bootstrapServers, Properties clientSettings) {
     Properties p = new Properties();
+    p.putAll(clientSettings);
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) (TIMEOUT_SECONDS * 1000));
     this.admin = Admin.create(p);

@@ -54,13 +54,80 @@ public final class KafkaOptions {
                   + " sends the record to the dead letters (BAD_EVENT_TIME). 0 turns the check"
                   + " off.");
 
+  public static final ConfigOption<String> PROPERTIES_FILE =
+      ConfigOptions.key("freshet.kafka.properties-file")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "A Kafka client properties file (security.protocol, sasl.*, ssl.*, as Kafka's own"
+                  + " tools take with --command-config) for every client of the job: the source,"
+                  + " the dead-letter and violation sinks. The job names its entries by reference"
+                  + " (Kafka's FileConfigProvider), so that no secret of it enters the job's"
+                  + " configuration, graph or web UI; the file must be at this path wherever the"
+                  + " job runs (a mounted Secret on Kubernetes).");
+
+  /** The config provider alias under which {@link #PROPERTIES_FILE}'s entries are referenced. */
+  private static final String PROVIDER = "freshetfile";
+
   /**
-   * The source consumer's settings: {@link #CONSUMER_DEFAULTS}, overridden by every {@code
-   * freshet.kafka.consumer.<property>} of {@code conf} (prefix removed).
+   * The entries of {@link #PROPERTIES_FILE} as references that a Kafka client resolves when it is
+   * made ({@code ssl.truststore.password=${freshetfile:/path:ssl.truststore.password}}), plus the
+   * provider they need; empty without the setting. The file is read here for its keys only.
+   */
+  public static java.util.Map<String, String> securitySettings(
+      org.apache.flink.configuration.Configuration conf) {
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    String file = conf.get(PROPERTIES_FILE);
+    if (file == null || file.isBlank()) {
+      return out;
+    }
+    java.nio.file.Path path = java.nio.file.Path.of(file).toAbsolutePath();
+    for (String key : loadProperties(path).stringPropertyNames()) {
+      out.put(key, "${" + PROVIDER + ":" + path + ":" + key + "}");
+    }
+    out.put("config.providers", PROVIDER);
+    out.put(
+        "config.providers." + PROVIDER + ".class",
+        "org.apache.kafka.common.config.provider.FileConfigProvider");
+    return out;
+  }
+
+  /**
+   * The entries of {@link #PROPERTIES_FILE} as they are (secrets included), for a client made in
+   * this JVM; empty without the setting.
+   */
+  public static java.util.Properties clientProperties(
+      org.apache.flink.configuration.Configuration conf) {
+    String file = conf.get(PROPERTIES_FILE);
+    return file == null || file.isBlank()
+        ? new java.util.Properties()
+        : loadProperties(java.nio.file.Path.of(file));
+  }
+
+  /**
+   * A Kafka client properties file as it is (secrets included), for clients made in this JVM (the
+   * command line's); fails naming the file when it cannot be read.
+   */
+  public static java.util.Properties loadProperties(java.nio.file.Path file) {
+    java.util.Properties p = new java.util.Properties();
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+      p.load(in);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(
+          PROPERTIES_FILE.key() + ": cannot read the Kafka client properties " + file + ": " + e,
+          e);
+    }
+    return p;
+  }
+
+  /**
+   * The source consumer's settings: {@link #CONSUMER_DEFAULTS}, the {@link #securitySettings}, and
+   * every {@code freshet.kafka.consumer.<property>} of {@code conf} (prefix removed) over them.
    */
   public static java.util.Map<String, String> consumerSettings(
       org.apache.flink.configuration.Configuration conf) {
     java.util.Map<String, String> out = new java.util.LinkedHashMap<>(CONSUMER_DEFAULTS);
+    out.putAll(securitySettings(conf));
     conf.toMap()
         .forEach(
             (k, v) -> {

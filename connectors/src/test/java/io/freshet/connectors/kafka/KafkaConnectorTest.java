@@ -11,6 +11,7 @@ import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The source's consumer settings: Freshet's defaults, overridden by freshet.kafka.consumer.*. */
 class KafkaConnectorTest {
@@ -36,6 +37,46 @@ class KafkaConnectorTest {
     assertThat(given.getProperty("isolation.level")).isEqualTo("read_uncommitted");
     assertThat(given.getProperty("group.id")).isEqualTo("g");
     assertThat(given.stringPropertyNames()).noneMatch(k -> k.startsWith("freshet."));
+  }
+
+  @Test
+  void aPropertiesFileReachesTheConsumerAsReferencesAKafkaClientResolves(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("kafka-client.properties");
+    java.nio.file.Files.writeString(
+        file,
+        "security.protocol=SASL_SSL\n"
+            + "sasl.mechanism=SCRAM-SHA-512\n"
+            + "ssl.truststore.password=s3cret-truststore\n");
+    Configuration conf = new Configuration();
+    conf.setString("freshet.kafka.properties-file", file.toString());
+    Properties props = consumer(conf);
+    assertThat(props.toString()).doesNotContain("s3cret-truststore");
+    assertThat(props.getProperty("ssl.truststore.password"))
+        .isEqualTo("${freshetfile:" + file + ":ssl.truststore.password}");
+    assertThat(props.getProperty("config.providers")).isEqualTo("freshetfile");
+    // Kafka's own resolution, as a client does when it is made: the file's values
+    org.apache.kafka.clients.consumer.ConsumerConfig resolved =
+        new org.apache.kafka.clients.consumer.ConsumerConfig(withDeserializers(props));
+    assertThat(resolved.getString("security.protocol")).isEqualTo("SASL_SSL");
+    assertThat(resolved.getPassword("ssl.truststore.password").value())
+        .isEqualTo("s3cret-truststore");
+    assertThat(KafkaOptions.clientProperties(conf).getProperty("sasl.mechanism"))
+        .isEqualTo("SCRAM-SHA-512");
+
+    conf.setString("freshet.kafka.properties-file", dir.resolve("nosuch").toString());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> consumer(conf))
+        .hasMessageContaining("freshet.kafka.properties-file")
+        .hasMessageContaining("nosuch");
+  }
+
+  private static Properties withDeserializers(Properties props) {
+    Properties p = new Properties();
+    p.putAll(props);
+    p.put("bootstrap.servers", "127.0.0.1:9");
+    p.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
+    p.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
+    return p;
   }
 
   /** The properties the source hands its consumers (a private field of Flink's KafkaSource). */
