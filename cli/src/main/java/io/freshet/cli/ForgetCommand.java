@@ -2,6 +2,7 @@ package io.freshet.cli;
 
 import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.freshet.connectors.cassandra.WriteVersion;
 import io.freshet.serving.FeatureClient;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
@@ -104,7 +105,15 @@ public final class ForgetCommand implements Callable<Integer> {
     try (FeatureClient client = cassandra.client().requestTimeout(Duration.ofSeconds(10)).build()) {
       for (ViewSpec view : chosen) {
         out.println(view.name());
-        // online first: a reader never sees the online value of an entity whose history is gone
+        // online first: a reader never sees the online value of an entity whose history is gone.
+        // The job's writes carry timestamps from valid_from (WriteVersion), far above a clock's
+        // microseconds: the delete takes the timestamp of a write valid now, so that it covers
+        // every value up to now and a later update of the entity is written again.
+        long deleteTimestamp =
+            WriteVersion.timestamp(
+                System.currentTimeMillis(),
+                WriteVersion.MAX_REVISION_SLOT,
+                WriteVersion.EPOCHS - 1);
         for (String id : ids) {
           client
               .session()
@@ -115,9 +124,10 @@ public final class ForgetCommand implements Callable<Integer> {
                               + "."
                               + CqlIdentifier.fromInternal(StoreNames.table(view.name()))
                                   .asCql(false)
-                              + " WHERE "
+                              + " USING TIMESTAMP ? WHERE "
                               + StoreColumn.ENTITY.column()
                               + " = ?",
+                          deleteTimestamp,
                           id)
                       .setIdempotent(true));
         }

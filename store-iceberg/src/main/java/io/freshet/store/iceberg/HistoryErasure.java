@@ -58,13 +58,18 @@ public final class HistoryErasure {
 
   /** Erases every row whose entity is one of {@code entities}. */
   public static Result erase(Table table, Set<String> entities) {
+    return erase(table, entities, () -> {});
+  }
+
+  /** As {@link #erase(Table, Set)}, running {@code beforeCommit} (tests) before each commit. */
+  static Result erase(Table table, Set<String> entities, Runnable beforeCommit) {
     if (entities.isEmpty()) {
       throw new IllegalArgumentException("no entity to erase");
     }
     ValidationException last = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try {
-        return eraseOnce(table, entities);
+        return eraseOnce(table, entities, beforeCommit);
       } catch (ValidationException e) {
         // a concurrent commit touched what this one replaces: plan again on the new snapshot
         LOG.info(
@@ -84,7 +89,7 @@ public final class HistoryErasure {
         last);
   }
 
-  private static Result eraseOnce(Table table, Set<String> entities) {
+  private static Result eraseOnce(Table table, Set<String> entities, Runnable beforeCommit) {
     table.refresh();
     Snapshot start = table.currentSnapshot();
     if (start == null) {
@@ -138,6 +143,7 @@ public final class HistoryErasure {
       replaced.forEach(overwrite::deleteFile);
       written.forEach(overwrite::addFile);
       overwrite.set(HistoryCompaction.SUMMARY_MAINTENANCE, SUMMARY_VALUE);
+      beforeCommit.run();
       overwrite.commit();
       committed = true;
     } catch (CommitStateUnknownException e) {
