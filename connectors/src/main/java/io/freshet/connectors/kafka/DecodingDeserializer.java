@@ -35,6 +35,7 @@ public final class DecodingDeserializer implements KafkaRecordDeserializationSch
   private final SourceSpec source;
   private final List<String> fields;
   private final EventDecoder.Limits limits;
+  private final EventDecoder.Wire wire;
   private transient EventDecoder decoder;
   private transient MetricGroup partitions;
   private transient Map<Integer, Position> positions;
@@ -55,14 +56,20 @@ public final class DecodingDeserializer implements KafkaRecordDeserializationSch
   }
 
   public DecodingDeserializer(SourceSpec source, List<String> fields, EventDecoder.Limits limits) {
+    this(source, fields, limits, EventDecoder.Wire.PLAIN);
+  }
+
+  public DecodingDeserializer(
+      SourceSpec source, List<String> fields, EventDecoder.Limits limits, EventDecoder.Wire wire) {
     this.source = source;
     this.fields = List.copyOf(fields);
     this.limits = limits;
+    this.wire = wire;
   }
 
   @Override
   public void open(DeserializationSchema.InitializationContext context) {
-    decoder = new EventDecoder(source, fields, limits);
+    decoder = new EventDecoder(source, fields, limits, wire);
     partitions = context.getMetricGroup().addGroup(METRIC_GROUP);
     positions = new HashMap<>();
     beforeHandover = partitions.counter("beforeHandover");
@@ -71,7 +78,7 @@ public final class DecodingDeserializer implements KafkaRecordDeserializationSch
   @Override
   public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Decoded> out) {
     if (decoder == null) {
-      decoder = new EventDecoder(source, fields, limits);
+      decoder = new EventDecoder(source, fields, limits, wire);
     }
     Decoded d =
         decoder.decode(

@@ -35,7 +35,9 @@ public final class KafkaConnector {
             .setGroupId(group)
             .setProperty("commit.offsets.on.checkpoint", "true")
             .setProperty("partition.discovery.interval.ms", "60000")
-            .setDeserializer(new DecodingDeserializer(source, fields, KafkaOptions.limits(conf)));
+            .setDeserializer(
+                new DecodingDeserializer(
+                    source, fields, KafkaOptions.limits(conf), KafkaOptions.wire(conf)));
     KafkaOptions.consumerSettings(conf).forEach(b::setProperty);
     String start = conf.get(KafkaOptions.STARTING_OFFSETS);
     switch (start) {

@@ -54,6 +54,55 @@ public final class KafkaOptions {
                   + " sends the record to the dead letters (BAD_EVENT_TIME). 0 turns the check"
                   + " off.");
 
+  public static final ConfigOption<String> VALUE_FORMAT =
+      ConfigOptions.key("freshet.kafka.value-format")
+          .stringType()
+          .defaultValue("avro")
+          .withDescription(
+              "How the source topic's values are framed: avro (plain Avro binary of the spec's"
+                  + " schema), single-object (Avro's single-object encoding: C3 01 and the writer"
+                  + " schema's fingerprint) or confluent (the Confluent wire format: 00 and a"
+                  + " schema registry id). Framed records are read with their writer schema,"
+                  + " resolved against the spec's by Avro's rules; one that cannot be goes to the"
+                  + " dead letters as SCHEMA_MISMATCH.");
+
+  public static final ConfigOption<String> WRITER_SCHEMAS =
+      ConfigOptions.key("freshet.kafka.writer-schemas")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "A directory of the producers' writer schemas (.avsc): found by fingerprint for"
+                  + " single-object values, and, named <id>.avsc, by schema id for confluent"
+                  + " values. It must be at this path wherever the job runs.");
+
+  public static final ConfigOption<String> SCHEMA_REGISTRY_URL =
+      ConfigOptions.key("freshet.kafka.schema-registry.url")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "A schema registry with the Confluent API (Confluent's, Apicurio's ccompat, ...)"
+                  + " for the writer schemas of confluent values: GET <url>/schemas/ids/<id>. A"
+                  + " registry that does not answer fails the read (the job restarts), never a"
+                  + " dead letter.");
+
+  /** The source's framing from {@link #VALUE_FORMAT} and the writer schemas' settings. */
+  public static EventDecoder.Wire wire(org.apache.flink.configuration.Configuration conf) {
+    String format = conf.get(VALUE_FORMAT).trim().toLowerCase(java.util.Locale.ROOT);
+    EventDecoder.Wire.Format f =
+        switch (format) {
+          case "avro" -> EventDecoder.Wire.Format.AVRO;
+          case "single-object" -> EventDecoder.Wire.Format.SINGLE_OBJECT;
+          case "confluent" -> EventDecoder.Wire.Format.CONFLUENT;
+          default ->
+              throw new IllegalArgumentException(
+                  VALUE_FORMAT.key()
+                      + " is '"
+                      + format
+                      + "'; use avro, single-object or confluent");
+        };
+    return new EventDecoder.Wire(f, conf.get(WRITER_SCHEMAS), conf.get(SCHEMA_REGISTRY_URL));
+  }
+
   public static final ConfigOption<String> PROPERTIES_FILE =
       ConfigOptions.key("freshet.kafka.properties-file")
           .stringType()
