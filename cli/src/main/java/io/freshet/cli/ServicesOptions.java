@@ -53,6 +53,14 @@ final class ServicesOptions {
   Integer objectStorePort;
 
   @Option(
+      names = "--schema-registry-port",
+      paramLabel = "PORT",
+      description =
+          "Schema registry port, with start --schema-registry (env FRESHET_SCHEMA_REGISTRY_PORT;"
+              + " default 29081).")
+  Integer schemaRegistryPort;
+
+  @Option(
       names = "--java-home",
       paramLabel = "DIR",
       description = "JDK 17 for the servers (env FRESHET_JAVA_HOME; default: searched).")
@@ -83,6 +91,9 @@ final class ServicesOptions {
     }
     if (objectStorePort != null) {
       b.objectStorePort(objectStorePort);
+    }
+    if (schemaRegistryPort != null) {
+      b.schemaRegistryPort(schemaRegistryPort);
     }
     if (restCatalogPort != null) {
       b.restCatalogPort(restCatalogPort);

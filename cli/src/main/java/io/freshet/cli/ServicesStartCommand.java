@@ -34,6 +34,9 @@ import picocli.CommandLine.Mixin;
           + " certificates, passwords and client settings are made in the state dir's secure/"
           + " (see docs/operations.md, \"Secured services\"). Freshet's commands find them there"
           + " on their own.",
+      "With --schema-registry, also a schema registry speaking the Confluent API (Apicurio"
+          + " Registry from Maven Central, schemas in memory: gone when it stops), for sources"
+          + " whose producers write the Confluent wire format (freshet.kafka.value-format=confluent).",
       "Needs a JDK 17 for the servers (Cassandra 5.0 runs only on 17)."
     },
     footer = {
@@ -60,6 +63,13 @@ final class ServicesStartCommand implements Callable<Integer> {
   boolean objectStore;
 
   @CommandLine.Option(
+      names = "--schema-registry",
+      description =
+          "Also start a schema registry with the Confluent API (Apicurio Registry, in memory;"
+              + " port: --schema-registry-port).")
+  boolean schemaRegistry;
+
+  @CommandLine.Option(
       names = "--secure",
       description =
           "Secure Kafka (TLS, SASL/SCRAM) and Cassandra (TLS, password) of this state dir; needs a"
@@ -78,6 +88,9 @@ final class ServicesStartCommand implements Callable<Integer> {
     }
     if (objectStore) {
       services.add(Service.OBJECT_STORE);
+    }
+    if (schemaRegistry) {
+      services.add(Service.SCHEMA_REGISTRY);
     }
     List<ServiceStatus> results = new LocalServices(config).start(services);
     results.forEach(s -> out.println(s.describe()));

@@ -68,6 +68,15 @@ final class ServicesStatusCommand implements Callable<Integer> {
                 + "; jobs: --set freshet.iceberg.catalog-type=rest --set freshet.iceberg.uri="
                 + uri
                 + ")");
+      } else if (s.service() == Service.SCHEMA_REGISTRY) {
+        String url = LocalServices.schemaRegistryUrl(s);
+        out.println(
+            "Schema registry (Confluent API): "
+                + url
+                + " (jobs: --set freshet.kafka.value-format=confluent --set"
+                + " freshet.kafka.schema-registry.url="
+                + url
+                + "; schemas in memory)");
       } else if (s.service() == Service.OBJECT_STORE) {
         ObjectStore store = new LocalServices(config).objectStore(s);
         out.println(

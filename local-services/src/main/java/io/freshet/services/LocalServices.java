@@ -269,6 +269,14 @@ public final class LocalServices {
   }
 
   /**
+   * The Confluent API base URL of a running schema registry, e.g. {@code
+   * http://127.0.0.1:29081/apis/ccompat/v6}.
+   */
+  public static String schemaRegistryUrl(ServiceStatus registry) {
+    return SchemaRegistryServer.url(registry.address());
+  }
+
+  /**
    * The running object store: its endpoint, its bucket and this state dir's credentials (see {@link
    * ObjectStore#flinkSettings()} and {@link ObjectStore#icebergCatalogProperties()}).
    */

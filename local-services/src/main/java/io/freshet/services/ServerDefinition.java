@@ -36,6 +36,7 @@ abstract class ServerDefinition implements AutoCloseable {
       case CASSANDRA -> new CassandraServer(config);
       case REST_CATALOG -> new RestCatalogServer(config);
       case OBJECT_STORE -> new ObjectStoreServer(config);
+      case SCHEMA_REGISTRY -> new SchemaRegistryServer(config);
     };
   }
 

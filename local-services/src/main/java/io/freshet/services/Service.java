@@ -2,13 +2,15 @@ package io.freshet.services;
 
 /**
  * The servers that {@link LocalServices} runs, each in its own JVM. An optional one starts only
- * when asked for by name ({@code freshet services start --rest-catalog}, {@code --object-store}).
+ * when asked for by name ({@code freshet services start --rest-catalog}, {@code --object-store},
+ * {@code --schema-registry}).
  */
 public enum Service {
   KAFKA("Kafka", "kafka", false),
   CASSANDRA("Cassandra", "cassandra", false),
   REST_CATALOG("Iceberg REST catalog", "rest-catalog", true),
-  OBJECT_STORE("S3 object store", "object-store", true);
+  OBJECT_STORE("S3 object store", "object-store", true),
+  SCHEMA_REGISTRY("Schema registry", "schema-registry", true);
 
   private final String displayName;
   private final String id;

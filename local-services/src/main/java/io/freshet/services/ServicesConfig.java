@@ -24,6 +24,7 @@ import java.util.Optional;
  * Cassandra storage  freshet.cassandra.storage.port FRESHET_CASSANDRA_STORAGE_PORT (27000)
  * REST catalog       freshet.rest-catalog.port FRESHET_REST_CATALOG_PORT         (29181)
  * object store (S3)  freshet.object-store.port FRESHET_OBJECT_STORE_PORT         (29190)
+ * schema registry    freshet.schema-registry.port FRESHET_SCHEMA_REGISTRY_PORT   (29081)
  * JDK 17 for servers freshet.java.home       FRESHET_JAVA_HOME     (default: searched)
  * </pre>
  */
@@ -32,6 +33,7 @@ public final class ServicesConfig {
   public static final int DEFAULT_KAFKA_CONTROLLER_PORT = 29093;
   public static final int DEFAULT_REST_CATALOG_PORT = 29181;
   public static final int DEFAULT_OBJECT_STORE_PORT = 29190;
+  public static final int DEFAULT_SCHEMA_REGISTRY_PORT = 29081;
   public static final int DEFAULT_CQL_PORT = 29042;
   public static final int DEFAULT_CASSANDRA_STORAGE_PORT = 27000;
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(150);
@@ -47,6 +49,7 @@ public final class ServicesConfig {
   private final int cassandraStoragePort;
   private final int restCatalogPort;
   private final int objectStorePort;
+  private final int schemaRegistryPort;
   private final Path javaHome;
   private final Duration startTimeout;
   private final Duration stopTimeout;
@@ -61,6 +64,7 @@ public final class ServicesConfig {
     this.cassandraStoragePort = b.cassandraStoragePort;
     this.restCatalogPort = b.restCatalogPort;
     this.objectStorePort = b.objectStorePort;
+    this.schemaRegistryPort = b.schemaRegistryPort;
     this.javaHome = b.javaHome;
     this.startTimeout = b.startTimeout;
     this.stopTimeout = b.stopTimeout;
@@ -117,6 +121,13 @@ public final class ServicesConfig {
             "freshet.object-store.port",
             "FRESHET_OBJECT_STORE_PORT",
             DEFAULT_OBJECT_STORE_PORT));
+    b.schemaRegistryPort(
+        port(
+            env,
+            sysProps,
+            "freshet.schema-registry.port",
+            "FRESHET_SCHEMA_REGISTRY_PORT",
+            DEFAULT_SCHEMA_REGISTRY_PORT));
     String javaHome =
         StateDirectory.setting(env::get, sysProps, "freshet.java.home", "FRESHET_JAVA_HOME");
     if (javaHome != null) {
@@ -150,11 +161,11 @@ public final class ServicesConfig {
   }
 
   /**
-   * A config on its own state dir and on six ports free right now (see {@link LoopbackPorts}): a
+   * A config on its own state dir and on seven ports free right now (see {@link LoopbackPorts}): a
    * private instance (a test, or one beside the shared services) that must not meet another.
    */
   public static ServicesConfig onFreePorts(Path stateDir) {
-    int[] ports = LoopbackPorts.free(6);
+    int[] ports = LoopbackPorts.free(7);
     return builder()
         .stateDir(stateDir)
         .kafkaPort(ports[0])
@@ -163,6 +174,7 @@ public final class ServicesConfig {
         .cassandraStoragePort(ports[3])
         .restCatalogPort(ports[4])
         .objectStorePort(ports[5])
+        .schemaRegistryPort(ports[6])
         .build();
   }
 
@@ -179,6 +191,7 @@ public final class ServicesConfig {
         .cassandraStoragePort(cassandraStoragePort)
         .restCatalogPort(restCatalogPort)
         .objectStorePort(objectStorePort)
+        .schemaRegistryPort(schemaRegistryPort)
         .javaHome(javaHome)
         .startTimeout(startTimeout)
         .stopTimeout(stopTimeout)
@@ -219,6 +232,11 @@ public final class ServicesConfig {
     return objectStorePort;
   }
 
+  /** The schema registry's port (the optional service). */
+  public int schemaRegistryPort() {
+    return schemaRegistryPort;
+  }
+
   /** The JDK 17 home to run the servers with, if given; otherwise one is searched for. */
   public Optional<Path> javaHome() {
     return Optional.ofNullable(javaHome);
@@ -256,6 +274,8 @@ public final class ServicesConfig {
         + restCatalogPort
         + ", object-store="
         + objectStorePort
+        + ", schema-registry="
+        + schemaRegistryPort
         + "}";
   }
 
@@ -268,6 +288,7 @@ public final class ServicesConfig {
     private int cassandraStoragePort = DEFAULT_CASSANDRA_STORAGE_PORT;
     private int restCatalogPort = DEFAULT_REST_CATALOG_PORT;
     private int objectStorePort = DEFAULT_OBJECT_STORE_PORT;
+    private int schemaRegistryPort = DEFAULT_SCHEMA_REGISTRY_PORT;
     private Path javaHome;
     private Duration startTimeout = DEFAULT_START_TIMEOUT;
     private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
@@ -316,6 +337,11 @@ public final class ServicesConfig {
       return this;
     }
 
+    public Builder schemaRegistryPort(int port) {
+      this.schemaRegistryPort = checkPort("schema registry port", port);
+      return this;
+    }
+
     /** A JDK 17 home for the server JVMs; null means search JAVA_HOME, PATH, /usr/lib/jvm. */
     public Builder javaHome(Path javaHome) {
       this.javaHome = javaHome;
@@ -339,7 +365,8 @@ public final class ServicesConfig {
         cqlPort,
         cassandraStoragePort,
         restCatalogPort,
-        objectStorePort
+        objectStorePort,
+        schemaRegistryPort
       };
       for (int i = 0; i < ports.length; i++) {
         for (int j = i + 1; j < ports.length; j++) {
@@ -348,7 +375,7 @@ public final class ServicesConfig {
                 "Port "
                     + ports[i]
                     + " is configured twice: Kafka, Kafka controller, Cassandra CQL, Cassandra"
-                    + " storage, REST catalog and object store ports must all differ");
+                    + " storage, REST catalog, object store and schema registry ports must all differ");
           }
         }
       }
