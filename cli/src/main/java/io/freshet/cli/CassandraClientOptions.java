@@ -59,6 +59,16 @@ final class CassandraClientOptions {
     return contactPoint == null ? LocalDefaults.cassandraSettings() : java.util.Map.of();
   }
 
+  @Option(
+      names = "--consistency",
+      paramLabel = "LEVEL",
+      defaultValue = "LOCAL_ONE",
+      description =
+          "Read consistency level (default: ${DEFAULT-VALUE}; LOCAL_QUORUM on a multi-node"
+              + " cluster whose writes are LOCAL_QUORUM reads what was acknowledged, see"
+              + " docs/serving.md, \"Consistency levels\").")
+  String consistency;
+
   /** --contact-point, else {@link LocalDefaults#cassandra()}. */
   String contactPoints() {
     return contactPoint != null ? contactPoint : LocalDefaults.cassandra();
@@ -66,11 +76,25 @@ final class CassandraClientOptions {
 
   /** A serving client on these options' cluster and keyspace. */
   FeatureClient.Builder client() {
+    com.datastax.oss.driver.api.core.DefaultConsistencyLevel level;
+    try {
+      level =
+          com.datastax.oss.driver.api.core.DefaultConsistencyLevel.valueOf(
+              consistency.trim().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new CliException(
+          "--consistency "
+              + consistency
+              + " is not a consistency level; use one of "
+              + java.util.List.of(
+                  com.datastax.oss.driver.api.core.DefaultConsistencyLevel.values()));
+    }
     FeatureClient.Builder b =
         FeatureClient.builder()
             .contactPoints(contactPoints())
             .localDatacenter(datacenter)
-            .keyspace(keyspace);
+            .keyspace(keyspace)
+            .consistency(level);
     org.apache.flink.configuration.Configuration conf =
         org.apache.flink.configuration.Configuration.fromMap(securitySettings());
     try {

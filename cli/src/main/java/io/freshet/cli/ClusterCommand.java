@@ -68,6 +68,14 @@ public final class ClusterCommand implements Callable<Integer> {
               + " TaskManager of the state dir.")
   int taskManagers;
 
+  @Option(
+      names = "--ha",
+      description =
+          "With start: JobManager high availability on the local ZooKeeper (services start"
+              + " --zookeeper); a JobManager that dies and is started again takes its jobs back"
+              + " from their latest checkpoints.")
+  boolean ha;
+
   @Mixin FlinkOptions.Conf flink;
 
   @Mixin StateDirOption stateDir;
@@ -78,6 +86,22 @@ public final class ClusterCommand implements Callable<Integer> {
     Map<String, String> settings = new LinkedHashMap<>(flink.sets);
     // metrics as fresh as the progress line of `freshet run --jobmanager` polls them
     settings.putIfAbsent("metrics.fetcher.update-interval", Long.toString(JobProgress.POLL_MILLIS));
+    if (ha) {
+      io.freshet.services.LocalServices services =
+          new io.freshet.services.LocalServices(
+              io.freshet.services.ServicesConfig.builderFromEnvironment()
+                  .stateDir(stateDir.stateDir())
+                  .build());
+      if (!services.status(io.freshet.services.Service.ZOOKEEPER).isUp()) {
+        throw new CliException(
+            "--ha needs the local ZooKeeper: start it with freshet services start --zookeeper");
+      }
+      FlinkCluster.zooKeeperHighAvailability(
+              services.zooKeeperQuorum(),
+              stateDir.stateDir().resolve("flink").resolve("ha"),
+              "/freshet-local")
+          .forEach(settings::putIfAbsent);
+    }
     FlinkCluster cluster =
         new FlinkCluster(
             stateDir.stateDir(), flink.confDir(), restPort, rpcPort, settings, taskManagers);

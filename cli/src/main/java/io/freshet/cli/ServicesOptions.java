@@ -61,6 +61,14 @@ final class ServicesOptions {
   Integer schemaRegistryPort;
 
   @Option(
+      names = "--zookeeper-port",
+      paramLabel = "PORT",
+      description =
+          "ZooKeeper client port, with start --zookeeper (env FRESHET_ZOOKEEPER_PORT; default"
+              + " 29281).")
+  Integer zookeeperPort;
+
+  @Option(
       names = "--java-home",
       paramLabel = "DIR",
       description = "JDK 17 for the servers (env FRESHET_JAVA_HOME; default: searched).")
@@ -91,6 +99,9 @@ final class ServicesOptions {
     }
     if (objectStorePort != null) {
       b.objectStorePort(objectStorePort);
+    }
+    if (zookeeperPort != null) {
+      b.zookeeperPort(zookeeperPort);
     }
     if (schemaRegistryPort != null) {
       b.schemaRegistryPort(schemaRegistryPort);

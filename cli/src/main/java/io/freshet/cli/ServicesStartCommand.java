@@ -70,6 +70,14 @@ final class ServicesStartCommand implements Callable<Integer> {
   boolean schemaRegistry;
 
   @CommandLine.Option(
+      names = "--zookeeper",
+      description =
+          "Also start ZooKeeper, for the session cluster's JobManager high availability"
+              + " (port: --zookeeper-port; see docs/operations.md, \"JobManager high"
+              + " availability\").")
+  boolean zookeeper;
+
+  @CommandLine.Option(
       names = "--secure",
       description =
           "Secure Kafka (TLS, SASL/SCRAM) and Cassandra (TLS, password) of this state dir; needs a"
@@ -91,6 +99,9 @@ final class ServicesStartCommand implements Callable<Integer> {
     }
     if (schemaRegistry) {
       services.add(Service.SCHEMA_REGISTRY);
+    }
+    if (zookeeper) {
+      services.add(Service.ZOOKEEPER);
     }
     List<ServiceStatus> results = new LocalServices(config).start(services);
     results.forEach(s -> out.println(s.describe()));

@@ -68,6 +68,11 @@ final class ServicesStatusCommand implements Callable<Integer> {
                 + "; jobs: --set freshet.iceberg.catalog-type=rest --set freshet.iceberg.uri="
                 + uri
                 + ")");
+      } else if (s.service() == Service.ZOOKEEPER) {
+        out.println(
+            "ZooKeeper: "
+                + s.address()
+                + " (for the session cluster's JobManager high availability: docs/operations.md)");
       } else if (s.service() == Service.SCHEMA_REGISTRY) {
         String url = LocalServices.schemaRegistryUrl(s);
         out.println(

@@ -49,17 +49,19 @@ import org.junit.jupiter.api.Test;
  * the test's own while payments flow into it at a steady rate: the TaskManager JVM is killed with
  * SIGKILL (the test starts a new one), then the Kafka broker is stopped for a few seconds and
  * started again, then Cassandra is stopped and started again, then the JobManager is killed with
- * SIGKILL (no HA: the documented restart, a new JobManager and the job resubmitted from its latest
- * retained checkpoint), then the TaskManager is killed again, each at a seeded moment after at
- * least two completed checkpoints; the job recovers each time. Its size is set by system
- * properties, the defaults being the short version in the test suite: {@code freshet.fault.events}
- * (36,000), {@code freshet.fault.rate} (600 events/s), {@code freshet.fault.taskmanager-kills} (2)
- * and {@code freshet.fault.cassandra-outage-seconds} (20); docs/reliability.md has the long run's
- * command. While Cassandra is down, the serving client answers every read with an error, never a
- * stale PRESENT value, and answers again once it is back. After the stream: Cassandra and the
- * newest history rows equal the naive oracle, and the Iceberg history holds exactly the rows of a
- * clean run of the same input (every column but written_at; no row duplicated, none lost). The
- * input has no late events, so which rows a run writes depends on the event times only, not on when
+ * SIGKILL (with ZooKeeper high availability, a ZooKeeper server of the test's own: a new JobManager
+ * takes the job back by itself; with {@code -Dfreshet.fault.jobmanager-ha=false}, the documented
+ * restart without HA: a new JobManager and the job resubmitted from its latest retained
+ * checkpoint), then the TaskManager is killed again, each at a seeded moment after at least two
+ * completed checkpoints; the job recovers each time. Its size is set by system properties, the
+ * defaults being the short version in the test suite: {@code freshet.fault.events} (36,000), {@code
+ * freshet.fault.rate} (600 events/s), {@code freshet.fault.taskmanager-kills} (2) and {@code
+ * freshet.fault.cassandra-outage-seconds} (20); docs/reliability.md has the long run's command.
+ * While Cassandra is down, the serving client answers every read with an error, never a stale
+ * PRESENT value, and answers again once it is back. After the stream: Cassandra and the newest
+ * history rows equal the naive oracle, and the Iceberg history holds exactly the rows of a clean
+ * run of the same input (every column but written_at; no row duplicated, none lost). The input has
+ * no late events, so which rows a run writes depends on the event times only, not on when
  * watermarks moved.
  */
 @RealServices
@@ -68,6 +70,8 @@ class FaultInjectionIT {
   private static final int RATE = Integer.getInteger("freshet.fault.rate", 600);
   private static final int TASKMANAGER_KILLS =
       Integer.getInteger("freshet.fault.taskmanager-kills", 2);
+  private static final boolean JOBMANAGER_HA =
+      Boolean.parseBoolean(System.getProperty("freshet.fault.jobmanager-ha", "true"));
   private static final int CASSANDRA_OUTAGE_SECONDS =
       Integer.getInteger("freshet.fault.cassandra-outage-seconds", 20);
 
@@ -105,7 +109,10 @@ class FaultInjectionIT {
     Files.createDirectories(dir);
     // a broker and a Cassandra node of the test's own, to stop without disturbing the shared ones
     LocalServices own = new LocalServices(ServicesConfig.onFreePorts(dir.resolve("services")));
-    own.start(EnumSet.of(Service.KAFKA, Service.CASSANDRA));
+    own.start(
+        JOBMANAGER_HA
+            ? EnumSet.of(Service.KAFKA, Service.CASSANDRA, Service.ZOOKEEPER)
+            : EnumSet.of(Service.KAFKA, Service.CASSANDRA));
     String bootstrap = own.kafkaBootstrapServers();
     String topic = "crash-payments";
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
@@ -130,14 +137,7 @@ class FaultInjectionIT {
                     Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.HOURS))
                 .withLateFractions(0, 0));
 
-    FlinkCluster cluster =
-        SessionCluster.create(
-            dir.resolve("state"),
-            Map.of(
-                "metrics.fetcher.update-interval", Long.toString(JobProgress.POLL_MILLIS),
-                // a killed TaskManager is noticed within seconds, not the default 50 s
-                "heartbeat.interval", "1000",
-                "heartbeat.timeout", "5000"));
+    FlinkCluster cluster = SessionCluster.create(dir.resolve("state"), clusterSettings(own, dir));
     Random moments = new Random(17);
     List<String> report = new ArrayList<>();
     try {
@@ -177,6 +177,22 @@ class FaultInjectionIT {
               String.format(
                   Locale.ROOT,
                   "broker stopped for 3 s, up again %.1f s after the stop",
+                  (System.nanoTime() - at) / 1e9);
+        } else if (fault == Fault.KILL_JOBMANAGER && JOBMANAGER_HA) {
+          long pid = cluster.pid(FlinkCluster.JOBMANAGER).orElseThrow();
+          ProcessControl.killHard(pid, Duration.ofSeconds(15));
+          cluster.start(SessionCluster.START_TIMEOUT);
+          double up = (System.nanoTime() - at) / 1e9;
+          // the new JobManager finds the job in ZooKeeper and restores it by itself: same job id
+          long restored = awaitRestored(rest, jobId, atMillis);
+          what =
+              String.format(
+                  Locale.ROOT,
+                  "JobManager pid %d killed; a new one up %.1f s later took the job back from"
+                      + " ZooKeeper, restored from checkpoint %d %.1f s after the kill",
+                  pid,
+                  up,
+                  restored,
                   (System.nanoTime() - at) / 1e9);
         } else if (fault == Fault.KILL_JOBMANAGER) {
           long pid = cluster.pid(FlinkCluster.JOBMANAGER).orElseThrow();
@@ -360,6 +376,25 @@ class FaultInjectionIT {
   }
 
   /**
+   * The session cluster's settings: a killed TaskManager noticed within seconds, and, with {@link
+   * #JOBMANAGER_HA}, ZooKeeper high availability on the test's ZooKeeper (its own cluster id and
+   * storage dir).
+   */
+  private static Map<String, String> clusterSettings(LocalServices own, Path dir) {
+    Map<String, String> conf = new java.util.LinkedHashMap<>();
+    conf.put("metrics.fetcher.update-interval", Long.toString(JobProgress.POLL_MILLIS));
+    // a killed TaskManager is noticed within seconds, not the default 50 s
+    conf.put("heartbeat.interval", "1000");
+    conf.put("heartbeat.timeout", "5000");
+    if (JOBMANAGER_HA) {
+      conf.putAll(
+          FlinkCluster.zooKeeperHighAvailability(
+              own.zooKeeperQuorum(), dir.resolve("ha"), "/fault-it-" + UUID.randomUUID()));
+    }
+    return conf;
+  }
+
+  /**
    * The newest complete checkpoint of a job whose JobManager died: the {@code chk-<n>} directory
    * with the highest n that holds its {@code _metadata} (checkpoints are retained on a crash).
    */
@@ -396,15 +431,21 @@ class FaultInjectionIT {
   private static long awaitRestored(FlinkRest rest, String jobId, long sinceMillis)
       throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    java.io.IOException last = null;
     while (System.nanoTime() < deadline) {
-      var restored = rest.get("/jobs/" + jobId + "/checkpoints").path("latest").path("restored");
-      if (restored.path("restore_timestamp").asLong(0) > sinceMillis
-          && "RUNNING".equals(rest.jobState(jobId))) {
-        return restored.path("id").asLong();
+      try {
+        var restored = rest.get("/jobs/" + jobId + "/checkpoints").path("latest").path("restored");
+        if (restored.path("restore_timestamp").asLong(0) > sinceMillis
+            && "RUNNING".equals(rest.jobState(jobId))) {
+          return restored.path("id").asLong();
+        }
+      } catch (java.io.IOException e) {
+        // a JobManager taking the job back from ZooKeeper answers 500 until its JobMaster is up
+        last = e;
       }
       Thread.sleep(200);
     }
     throw new AssertionError(
-        "job " + jobId + " was not restored from a checkpoint and running within 120 s");
+        "job " + jobId + " was not restored from a checkpoint and running within 120 s", last);
   }
 }

@@ -267,6 +267,24 @@ public final class FlinkCluster {
     return conf;
   }
 
+  /**
+   * The settings of JobManager high availability on ZooKeeper: leader election and the pointers to
+   * the job graphs and checkpoints in {@code quorum}, under {@code clusterId}; the job graphs and
+   * checkpoint metadata themselves in {@code storageDir}. A JobManager that dies and is started
+   * again (or a standby) takes the running jobs back from there, each restored from its latest
+   * checkpoint, with the same job id.
+   */
+  public static Map<String, String> zooKeeperHighAvailability(
+      String quorum, Path storageDir, String clusterId) {
+    Map<String, String> ha = new java.util.LinkedHashMap<>();
+    ha.put("high-availability.type", "zookeeper");
+    ha.put("high-availability.zookeeper.quorum", quorum);
+    ha.put("high-availability.zookeeper.path.root", "/flink");
+    ha.put("high-availability.cluster-id", clusterId);
+    ha.put("high-availability.storageDir", storageDir.toUri().toString());
+    return ha;
+  }
+
   /** The cluster's jars, as resolved by local-services/flink-cluster. */
   static String classpath() {
     return ServerClasspath.of("flink", "Flink").asArgument();

@@ -309,6 +309,11 @@ public final class LocalServices {
         server.credentialsFile());
   }
 
+  /** The running ZooKeeper's address as a quorum string, e.g. "127.0.0.1:29281". */
+  public String zooKeeperQuorum() {
+    return requireRunning(Service.ZOOKEEPER).address();
+  }
+
   /** Kafka's bootstrap servers of the running instance, e.g. "127.0.0.1:29092". */
   public String kafkaBootstrapServers() {
     return requireRunning(Service.KAFKA).address();

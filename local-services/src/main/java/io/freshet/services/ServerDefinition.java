@@ -37,6 +37,7 @@ abstract class ServerDefinition implements AutoCloseable {
       case REST_CATALOG -> new RestCatalogServer(config);
       case OBJECT_STORE -> new ObjectStoreServer(config);
       case SCHEMA_REGISTRY -> new SchemaRegistryServer(config);
+      case ZOOKEEPER -> new ZooKeeperServer(config);
     };
   }
 

@@ -3,14 +3,15 @@ package io.freshet.services;
 /**
  * The servers that {@link LocalServices} runs, each in its own JVM. An optional one starts only
  * when asked for by name ({@code freshet services start --rest-catalog}, {@code --object-store},
- * {@code --schema-registry}).
+ * {@code --schema-registry}, {@code --zookeeper}).
  */
 public enum Service {
   KAFKA("Kafka", "kafka", false),
   CASSANDRA("Cassandra", "cassandra", false),
   REST_CATALOG("Iceberg REST catalog", "rest-catalog", true),
   OBJECT_STORE("S3 object store", "object-store", true),
-  SCHEMA_REGISTRY("Schema registry", "schema-registry", true);
+  SCHEMA_REGISTRY("Schema registry", "schema-registry", true),
+  ZOOKEEPER("ZooKeeper", "zookeeper", true);
 
   private final String displayName;
   private final String id;

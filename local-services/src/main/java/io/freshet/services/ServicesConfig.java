@@ -25,6 +25,7 @@ import java.util.Optional;
  * REST catalog       freshet.rest-catalog.port FRESHET_REST_CATALOG_PORT         (29181)
  * object store (S3)  freshet.object-store.port FRESHET_OBJECT_STORE_PORT         (29190)
  * schema registry    freshet.schema-registry.port FRESHET_SCHEMA_REGISTRY_PORT   (29081)
+ * ZooKeeper          freshet.zookeeper.port  FRESHET_ZOOKEEPER_PORT            (29281)
  * JDK 17 for servers freshet.java.home       FRESHET_JAVA_HOME     (default: searched)
  * </pre>
  */
@@ -34,6 +35,7 @@ public final class ServicesConfig {
   public static final int DEFAULT_REST_CATALOG_PORT = 29181;
   public static final int DEFAULT_OBJECT_STORE_PORT = 29190;
   public static final int DEFAULT_SCHEMA_REGISTRY_PORT = 29081;
+  public static final int DEFAULT_ZOOKEEPER_PORT = 29281;
   public static final int DEFAULT_CQL_PORT = 29042;
   public static final int DEFAULT_CASSANDRA_STORAGE_PORT = 27000;
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(150);
@@ -50,6 +52,7 @@ public final class ServicesConfig {
   private final int restCatalogPort;
   private final int objectStorePort;
   private final int schemaRegistryPort;
+  private final int zookeeperPort;
   private final Path javaHome;
   private final Duration startTimeout;
   private final Duration stopTimeout;
@@ -65,6 +68,7 @@ public final class ServicesConfig {
     this.restCatalogPort = b.restCatalogPort;
     this.objectStorePort = b.objectStorePort;
     this.schemaRegistryPort = b.schemaRegistryPort;
+    this.zookeeperPort = b.zookeeperPort;
     this.javaHome = b.javaHome;
     this.startTimeout = b.startTimeout;
     this.stopTimeout = b.stopTimeout;
@@ -128,6 +132,13 @@ public final class ServicesConfig {
             "freshet.schema-registry.port",
             "FRESHET_SCHEMA_REGISTRY_PORT",
             DEFAULT_SCHEMA_REGISTRY_PORT));
+    b.zookeeperPort(
+        port(
+            env,
+            sysProps,
+            "freshet.zookeeper.port",
+            "FRESHET_ZOOKEEPER_PORT",
+            DEFAULT_ZOOKEEPER_PORT));
     String javaHome =
         StateDirectory.setting(env::get, sysProps, "freshet.java.home", "FRESHET_JAVA_HOME");
     if (javaHome != null) {
@@ -161,11 +172,11 @@ public final class ServicesConfig {
   }
 
   /**
-   * A config on its own state dir and on seven ports free right now (see {@link LoopbackPorts}): a
+   * A config on its own state dir and on eight ports free right now (see {@link LoopbackPorts}): a
    * private instance (a test, or one beside the shared services) that must not meet another.
    */
   public static ServicesConfig onFreePorts(Path stateDir) {
-    int[] ports = LoopbackPorts.free(7);
+    int[] ports = LoopbackPorts.free(8);
     return builder()
         .stateDir(stateDir)
         .kafkaPort(ports[0])
@@ -175,6 +186,7 @@ public final class ServicesConfig {
         .restCatalogPort(ports[4])
         .objectStorePort(ports[5])
         .schemaRegistryPort(ports[6])
+        .zookeeperPort(ports[7])
         .build();
   }
 
@@ -192,6 +204,7 @@ public final class ServicesConfig {
         .restCatalogPort(restCatalogPort)
         .objectStorePort(objectStorePort)
         .schemaRegistryPort(schemaRegistryPort)
+        .zookeeperPort(zookeeperPort)
         .javaHome(javaHome)
         .startTimeout(startTimeout)
         .stopTimeout(stopTimeout)
@@ -237,6 +250,11 @@ public final class ServicesConfig {
     return schemaRegistryPort;
   }
 
+  /** ZooKeeper's client port (the optional service, for Flink's high availability). */
+  public int zookeeperPort() {
+    return zookeeperPort;
+  }
+
   /** The JDK 17 home to run the servers with, if given; otherwise one is searched for. */
   public Optional<Path> javaHome() {
     return Optional.ofNullable(javaHome);
@@ -276,6 +294,8 @@ public final class ServicesConfig {
         + objectStorePort
         + ", schema-registry="
         + schemaRegistryPort
+        + ", zookeeper="
+        + zookeeperPort
         + "}";
   }
 
@@ -289,6 +309,7 @@ public final class ServicesConfig {
     private int restCatalogPort = DEFAULT_REST_CATALOG_PORT;
     private int objectStorePort = DEFAULT_OBJECT_STORE_PORT;
     private int schemaRegistryPort = DEFAULT_SCHEMA_REGISTRY_PORT;
+    private int zookeeperPort = DEFAULT_ZOOKEEPER_PORT;
     private Path javaHome;
     private Duration startTimeout = DEFAULT_START_TIMEOUT;
     private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
@@ -342,6 +363,11 @@ public final class ServicesConfig {
       return this;
     }
 
+    public Builder zookeeperPort(int port) {
+      this.zookeeperPort = checkPort("ZooKeeper port", port);
+      return this;
+    }
+
     /** A JDK 17 home for the server JVMs; null means search JAVA_HOME, PATH, /usr/lib/jvm. */
     public Builder javaHome(Path javaHome) {
       this.javaHome = javaHome;
@@ -366,7 +392,8 @@ public final class ServicesConfig {
         cassandraStoragePort,
         restCatalogPort,
         objectStorePort,
-        schemaRegistryPort
+        schemaRegistryPort,
+        zookeeperPort
       };
       for (int i = 0; i < ports.length; i++) {
         for (int j = i + 1; j < ports.length; j++) {
@@ -375,7 +402,7 @@ public final class ServicesConfig {
                 "Port "
                     + ports[i]
                     + " is configured twice: Kafka, Kafka controller, Cassandra CQL, Cassandra"
-                    + " storage, REST catalog, object store and schema registry ports must all differ");
+                    + " storage, REST catalog, object store, schema registry and ZooKeeper ports must all differ");
           }
         }
       }
