@@ -88,24 +88,7 @@ public final class CheckConsistencyCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     FeatureSpec featureSpec = SpecParser.parse(specFile);
     Duration graceTime = Durations.parse(grace);
-    List<ViewSpec> selected = new ArrayList<>();
-    for (ViewSpec v : featureSpec.views()) {
-      if (views.isEmpty() || views.contains(v.name())) {
-        selected.add(v);
-      }
-    }
-    for (String name : views) {
-      if (featureSpec.views().stream().noneMatch(v -> v.name().equals(name))) {
-        throw new CliException(
-            "view '"
-                + name
-                + "' is not in "
-                + specFile
-                + " (views: "
-                + featureSpec.views().stream().map(ViewSpec::name).toList()
-                + ")");
-      }
-    }
+    List<ViewSpec> selected = SpecViews.chosen(featureSpec, specFile, views);
     Map<String, String> props = catalogOptions.properties();
     Catalog catalog = HistoryCatalogs.load(catalogOptions.catalogName, props);
     long problems = 0;

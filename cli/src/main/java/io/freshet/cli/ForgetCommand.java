@@ -80,23 +80,7 @@ public final class ForgetCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     FeatureSpec featureSpec = SpecParser.parse(specFile);
-    List<ViewSpec> chosen = new ArrayList<>();
-    for (ViewSpec v : featureSpec.views()) {
-      if (views.isEmpty() || views.contains(v.name())) {
-        chosen.add(v);
-      }
-    }
-    for (String v : views) {
-      if (featureSpec.views().stream().noneMatch(s -> s.name().equals(v))) {
-        throw new CliException(
-            "view '"
-                + v
-                + "' is not in "
-                + specFile
-                + "; its views: "
-                + featureSpec.views().stream().map(ViewSpec::name).toList());
-      }
-    }
+    List<ViewSpec> chosen = SpecViews.chosen(featureSpec, specFile, views);
     Set<String> ids = new LinkedHashSet<>(entities);
     if (ids.stream().anyMatch(String::isEmpty)) {
       throw new CliException("--entity is empty; give the id as the events carry it");

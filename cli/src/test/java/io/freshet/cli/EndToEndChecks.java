@@ -252,7 +252,26 @@ final class EndToEndChecks {
       throws Exception {
     java.nio.file.Path spine = dir.resolve("labels.csv");
     long rows = Labels.write(generator, spine);
-    java.nio.file.Path output = dir.resolve("train.parquet");
+    cliTrainingSetEqualsOracle(
+        spec, specFile, view, generator, spine, rows, dir.resolve("train.parquet"), catalogArgs);
+  }
+
+  /**
+   * {@code freshet training-set} of {@code spine} (entity column customer_id, timestamp column
+   * timestamp, {@code rows} rows) for three features of the view, with the catalog {@code
+   * catalogArgs} name, into {@code output}: it exits 0 and its rows equal the oracle of {@code
+   * events}.
+   */
+  static void cliTrainingSetEqualsOracle(
+      FeatureSpec spec,
+      java.nio.file.Path specFile,
+      ViewSpec view,
+      Iterable<PaymentsGenerator.Event> events,
+      java.nio.file.Path spine,
+      long rows,
+      java.nio.file.Path output,
+      List<String> catalogArgs)
+      throws Exception {
     List<String> selected = List.of("txn_count_1h", "amount_sum_24h", "last_country");
     List<String> args =
         new ArrayList<>(
@@ -276,7 +295,7 @@ final class EndToEndChecks {
     assertThat(cli.run(args.toArray(String[]::new)))
         .as("freshet training-set: %s", cli.err())
         .isZero();
-    trainingSetEqualsOracle(spec, view, generator, output, selected, rows);
+    trainingSetEqualsOracle(spec, view, events, output, selected, rows);
   }
 
   /**

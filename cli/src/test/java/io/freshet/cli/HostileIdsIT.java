@@ -231,28 +231,8 @@ class HostileIdsIT {
         rows++;
       }
     }
-    Path output = dir.resolve("train.parquet");
-    List<String> selected = List.of("txn_count_1h", "amount_sum_24h", "last_country");
-    CliRunner cli = new CliRunner();
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "training-set",
-                "--spec",
-                specFile.toString(),
-                "--spine",
-                spine.toString(),
-                "--entity-column",
-                "customer_id",
-                "--timestamp-column",
-                "timestamp",
-                "-f",
-                String.join(",", selected.stream().map(f -> view.name() + ":" + f).toList()),
-                "-o",
-                output.toString()));
-    args.addAll(catalogArgs);
-    assertThat(cli.run(args.toArray(String[]::new))).as("training-set: %s", cli.err()).isZero();
-    EndToEndChecks.trainingSetEqualsOracle(spec, view, events, output, selected, rows);
+    EndToEndChecks.cliTrainingSetEqualsOracle(
+        spec, specFile, view, events, spine, rows, dir.resolve("train.parquet"), catalogArgs);
   }
 
   private static String csv(String field) {

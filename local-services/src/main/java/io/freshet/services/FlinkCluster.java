@@ -282,6 +282,9 @@ public final class FlinkCluster {
     ha.put("high-availability.zookeeper.path.root", "/flink");
     ha.put("high-availability.cluster-id", clusterId);
     ha.put("high-availability.storageDir", storageDir.toUri().toString());
+    // a dead JobManager keeps its leadership until its ZooKeeper session expires (Flink's default
+    // 60 s): 10 s lets a new one take over sooner, and still rides out a long GC pause
+    ha.put("high-availability.zookeeper.client.session-timeout", "10000");
     return ha;
   }
 

@@ -101,6 +101,7 @@ public final class EventDecoder {
   private final int timePos;
   private final GenericDatumReader<GenericRecord> reader;
   private BinaryDecoder decoder;
+  private BinaryDecoder skipper;
 
   public EventDecoder(SourceSpec source, List<String> fields) {
     this(source, fields, Limits.DEFAULTS);
@@ -165,11 +166,27 @@ public final class EventDecoder {
       start = 5;
     }
     GenericRecord r;
+    int length = value.length - start;
     try {
-      // the whole-array form only: with an offset and length, a corrupt length prefix made Avro
-      // allocate what it claimed (MalformedCorpusTest ran out of heap), so a framed body is copied
-      byte[] body = start == 0 ? value : java.util.Arrays.copyOfRange(value, start, value.length);
-      decoder = DecoderFactory.get().binaryDecoder(body, decoder);
+      // Avro allocates a string, bytes or array of the length its prefix claims before reading
+      // it: a corrupt prefix of a few bytes could make it allocate gigabytes (MalformedCorpusTest
+      // ran out of a 2 GB heap now and then). A first pass skips the record with the writer's
+      // schema, which allocates nothing and fails where a length runs past the value's end; only
+      // a record whose every length fits is read.
+      skipper = DecoderFactory.get().binaryDecoder(value, start, length, skipper);
+      GenericDatumReader.skip(datumReader.getSchema(), skipper);
+    } catch (IOException | RuntimeException e) {
+      return dead(
+          raw,
+          "NOT_AVRO",
+          "not an Avro "
+              + source.schema().getFullName()
+              + ": a length or count in it runs past its end ("
+              + e
+              + ")");
+    }
+    try {
+      decoder = DecoderFactory.get().binaryDecoder(value, start, length, decoder);
       r = datumReader.read(null, decoder);
       if (!decoder.isEnd()) {
         return dead(

@@ -74,6 +74,24 @@ class EventDecoderTest {
   }
 
   @Test
+  void aLengthPrefixClaimingGigabytesIsADeadLetterWithoutAllocatingThem() {
+    // payment_id's length prefix claims 2,147,483,000 bytes (zigzag varint), then 20 bytes follow:
+    // Avro alone allocates the claimed array first (an OutOfMemoryError in a 2 GB test heap)
+    long zigzag = 2 * 2_147_483_000L;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    while ((zigzag & ~0x7FL) != 0) {
+      out.write((int) ((zigzag & 0x7F) | 0x80));
+      zigzag >>>= 7;
+    }
+    out.write((int) zigzag);
+    out.writeBytes(new byte[20]);
+    Decoded d = decode(out.toByteArray());
+    assertThat(d.getEvent()).isNull();
+    assertThat(d.getDeadLetter().getReasonCode()).isEqualTo("NOT_AVRO");
+    assertThat(d.getDeadLetter().getReason()).contains("runs past its end");
+  }
+
+  @Test
   void anEventTimeFurtherAheadOfItsKafkaTimestampThanTheLimitIsBad() throws Exception {
     EventDecoder hour =
         new EventDecoder(SPEC.source(), FIELDS, new EventDecoder.Limits(100, 3_600_000L));

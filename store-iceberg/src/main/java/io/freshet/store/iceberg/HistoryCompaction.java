@@ -266,6 +266,18 @@ public final class HistoryCompaction {
         table.currentSnapshot().snapshotId());
   }
 
+  /** A writer of generic records into a new Parquet data file of the table's partition. */
+  static DataWriter<Record> parquetWriter(
+      Table table, PartitionSpec spec, StructLike partition, String location) throws IOException {
+    Schema schema = table.schema();
+    return Parquet.writeData(table.io().newOutputFile(location))
+        .forTable(table)
+        .withSpec(spec)
+        .withPartition(partition)
+        .createWriterFunc(type -> GenericParquetWriter.create(schema, type))
+        .build();
+  }
+
   /** Writes the rows of a group's files into new files of up to the target size. */
   private static final class Rewriter {
     private final Table table;
@@ -349,12 +361,7 @@ public final class HistoryCompaction {
       String name = FileFormat.PARQUET.addExtension("compacted-" + runId + "-" + written.size());
       String location = table.locationProvider().newDataLocation(g.spec(), g.partition(), name);
       written.add(location);
-      return Parquet.writeData(table.io().newOutputFile(location))
-          .forTable(table)
-          .withSpec(g.spec())
-          .withPartition(g.partition())
-          .createWriterFunc(type -> GenericParquetWriter.create(schema, type))
-          .build();
+      return parquetWriter(table, g.spec(), g.partition(), location);
     }
 
     /** Deletes the files written so far (best effort): they were never committed. */

@@ -17,7 +17,6 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
-import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.expressions.Expression;
@@ -230,12 +229,7 @@ public final class HistoryErasure {
       written.add(location);
       try {
         DataWriter<Record> w =
-            Parquet.writeData(table.io().newOutputFile(location))
-                .forTable(table)
-                .withSpec(spec)
-                .withPartition(file.partition())
-                .createWriterFunc(type -> GenericParquetWriter.create(schema, type))
-                .build();
+            HistoryCompaction.parquetWriter(table, spec, file.partition(), location);
         try (w) {
           for (Record r : kept) {
             w.write(r);
