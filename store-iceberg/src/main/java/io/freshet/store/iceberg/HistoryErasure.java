@@ -171,7 +171,7 @@ public final class HistoryErasure {
 
   private static int olderSnapshots(Table table) {
     int n = 0;
-    for (Snapshot s : table.snapshots()) {
+    for (Snapshot ignored : table.snapshots()) {
       n++;
     }
     return Math.max(0, n - 1);
@@ -191,53 +191,93 @@ public final class HistoryErasure {
       this.schema = table.schema();
     }
 
+    /**
+     * Two streaming passes, so that a large (compacted) file is never held in memory: the entity
+     * column alone counts the erased rows; only a file that holds some is read whole and its other
+     * rows written.
+     */
     Outcome withoutEntities(DataFile file, Set<String> entities) {
-      List<Record> kept = new ArrayList<>();
+      Schema entityOnly = schema.select(StoreColumn.ENTITY.column());
       long erased = 0;
-      try (CloseableIterable<Record> records =
-          Parquet.read(table.io().newInputFile(file))
-              .project(schema)
-              .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(schema, fileSchema))
-              .build()) {
+      long rows = 0;
+      try (CloseableIterable<Record> records = read(file, entityOnly)) {
         for (Record r : records) {
-          Object entity = r.getField(StoreColumn.ENTITY.column());
-          if (entity != null && entities.contains(entity.toString())) {
+          rows++;
+          if (erasedEntity(r, entities)) {
             erased++;
-          } else {
-            kept.add(r.copy());
           }
         }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + file.location() + ": " + e.getMessage(), e);
       }
-      if (erased + kept.size() != file.recordCount()) {
-        throw new IllegalStateException(
-            "read "
-                + (erased + kept.size())
-                + " rows of "
-                + file.location()
-                + ", which holds "
-                + file.recordCount()
-                + ": nothing erased");
-      }
-      if (erased == 0 || kept.isEmpty()) {
+      checkCount(file, rows);
+      if (erased == 0 || erased == rows) {
         return new Outcome(erased, null);
       }
       PartitionSpec spec = table.specs().get(file.specId());
       String name = FileFormat.PARQUET.addExtension("erased-" + runId + "-" + written.size());
       String location = table.locationProvider().newDataLocation(spec, file.partition(), name);
       written.add(location);
+      long read = 0;
+      long erasedAgain = 0;
+      DataWriter<Record> w;
       try {
-        DataWriter<Record> w =
-            HistoryCompaction.parquetWriter(table, spec, file.partition(), location);
-        try (w) {
-          for (Record r : kept) {
-            w.write(r);
+        w = HistoryCompaction.parquetWriter(table, spec, file.partition(), location);
+        try (w;
+            CloseableIterable<Record> records = read(file, schema)) {
+          for (Record r : records) {
+            read++;
+            if (erasedEntity(r, entities)) {
+              erasedAgain++;
+            } else {
+              w.write(r);
+            }
           }
         }
-        return new Outcome(erased, w.toDataFile());
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot write " + location + ": " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "cannot rewrite " + file.location() + " as " + location + ": " + e.getMessage(), e);
+      }
+      checkCount(file, read);
+      if (erasedAgain != erased || w.toDataFile().recordCount() != rows - erased) {
+        throw new IllegalStateException(
+            "the two passes over "
+                + file.location()
+                + " disagree ("
+                + erased
+                + " and "
+                + erasedAgain
+                + " rows to erase, "
+                + w.toDataFile().recordCount()
+                + " written of "
+                + (rows - erased)
+                + "): nothing erased");
+      }
+      return new Outcome(erased, w.toDataFile());
+    }
+
+    private CloseableIterable<Record> read(DataFile file, Schema projection) {
+      return Parquet.read(table.io().newInputFile(file))
+          .project(projection)
+          .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(projection, fileSchema))
+          .build();
+    }
+
+    private static boolean erasedEntity(Record r, Set<String> entities) {
+      Object entity = r.getField(StoreColumn.ENTITY.column());
+      return entity != null && entities.contains(entity.toString());
+    }
+
+    private static void checkCount(DataFile file, long read) {
+      if (read != file.recordCount()) {
+        throw new IllegalStateException(
+            "read "
+                + read
+                + " rows of "
+                + file.location()
+                + ", which holds "
+                + file.recordCount()
+                + ": nothing erased");
       }
     }
 
