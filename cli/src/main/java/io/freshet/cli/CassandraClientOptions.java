@@ -76,28 +76,15 @@ final class CassandraClientOptions {
 
   /** A serving client on these options' cluster and keyspace. */
   FeatureClient.Builder client() {
-    com.datastax.oss.driver.api.core.DefaultConsistencyLevel level;
-    try {
-      level =
-          com.datastax.oss.driver.api.core.DefaultConsistencyLevel.valueOf(
-              consistency.trim().toUpperCase(java.util.Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new CliException(
-          "--consistency "
-              + consistency
-              + " is not a consistency level; use one of "
-              + java.util.List.of(
-                  com.datastax.oss.driver.api.core.DefaultConsistencyLevel.values()));
-    }
     FeatureClient.Builder b =
         FeatureClient.builder()
             .contactPoints(contactPoints())
             .localDatacenter(datacenter)
-            .keyspace(keyspace)
-            .consistency(level);
+            .keyspace(keyspace);
     org.apache.flink.configuration.Configuration conf =
         org.apache.flink.configuration.Configuration.fromMap(securitySettings());
     try {
+      b.consistency(CassandraSessions.consistencyLevel(consistency, "--consistency"));
       CassandraSessions.credentials(conf).ifPresent(c -> b.credentials(c.getKey(), c.getValue()));
       javax.net.ssl.SSLContext ssl = CassandraSessions.sslContext(conf);
       if (ssl != null) {

@@ -447,11 +447,20 @@ public final class LocalServices {
     Path java = JdkLocator.findJava17(config.javaHome());
     try {
       Files.createDirectories(config.logDir());
+    } catch (IOException e) {
+      throw new LocalServicesException("Cannot create " + config.logDir() + ": " + e, e);
+    }
+    try {
       if (config.secure()) {
         LocalSecurity.of(config.stateDir()).create(java);
       }
     } catch (IOException e) {
-      throw new LocalServicesException("Cannot create " + config.logDir() + ": " + e, e);
+      throw new LocalServicesException(
+          "Cannot make the secured setup in "
+              + LocalSecurity.of(config.stateDir()).dir()
+              + ": "
+              + e,
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LocalServicesException("Interrupted while making the secured setup", e);

@@ -145,12 +145,21 @@ public final class CassandraSessions {
   }
 
   static DefaultConsistencyLevel consistency(Configuration conf) {
-    String c = conf.get(CassandraOptions.CONSISTENCY).trim().toUpperCase(Locale.ROOT);
+    return consistencyLevel(
+        conf.get(CassandraOptions.CONSISTENCY), CassandraOptions.CONSISTENCY.key());
+  }
+
+  /**
+   * The consistency level named {@code value} (any case); an unknown one fails naming {@code
+   * setting} and the levels there are.
+   */
+  public static DefaultConsistencyLevel consistencyLevel(String value, String setting) {
+    String c = value.trim().toUpperCase(Locale.ROOT);
     try {
       return DefaultConsistencyLevel.valueOf(c);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          CassandraOptions.CONSISTENCY.key()
+          setting
               + " '"
               + c
               + "' is not a consistency level; use one of "
