@@ -34,6 +34,10 @@ import javax.net.ssl.TrustManagerFactory;
  * store-password             the password of the three PKCS12 files
  * kafka-client.properties    Kafka client settings: SASL_SSL, SCRAM-SHA-512, user freshet and its
  *                            password, the trust store (Kafka's own format, as its tools' --command-config)
+ * kafka-password             the SCRAM password of user freshet, for the broker's own login and
+ *                            the storage format that adds the user
+ * ca.crt                     the CA's certificate (public, mode 644), for other clients' trust
+ * keytool.log                what keytool printed while making the certificates
  * cassandra-password         the password of Cassandra's role freshet
  * cassandra-client.properties Freshet's Cassandra settings (freshet.cassandra.username,
  *                            password-file, ssl.*), naming the files above; no secret in it
@@ -114,7 +118,7 @@ public final class LocalSecurity {
     return firstLine(cassandraPasswordFile());
   }
 
-  /** The SCRAM password of {@link #USER}, from the Kafka client settings. */
+  /** The SCRAM password of {@link #USER}, from {@code kafka-password}. */
   String kafkaPassword() throws IOException {
     return load(dir.resolve("kafka-password")).getProperty("password");
   }
