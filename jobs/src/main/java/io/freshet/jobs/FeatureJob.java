@@ -1,5 +1,6 @@
 package io.freshet.jobs;
 
+import io.freshet.avro.CheckPartial;
 import io.freshet.avro.DeadLetter;
 import io.freshet.avro.Decoded;
 import io.freshet.avro.EventRow;
@@ -8,6 +9,7 @@ import io.freshet.avro.Violation;
 import io.freshet.operators.features.Expectations;
 import io.freshet.operators.features.SourceFields;
 import io.freshet.operators.flink.ExpectationOperator;
+import io.freshet.operators.flink.FeatureExpectationOperator;
 import io.freshet.operators.flink.LateToDeadLetter;
 import io.freshet.operators.flink.SplitDeadLetters;
 import io.freshet.operators.flink.StampWrittenAt;
@@ -16,7 +18,9 @@ import io.freshet.operators.flink.ViolationJudge;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SourceSpec;
 import io.freshet.spec.ViewSpec;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -29,15 +33,18 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  *  source (decode per partition, watermarks)
- *    ─► expectations ─► split ─┬─► dead letters ───────────────────────────┐
- *         │                    └─► keyBy(entity)                           │
- *         │                         ├─► features: view A ─► sinks          │
- *         │                         │      └─ too late ────────────────────┤
- *         │                         └─► features: view B ─► sinks          ├─► dead-letter sink
- *         └─► period counts, heartbeats ─► keyBy(check) ─► violations ─► violation sink
+ *    ─► expectations ─► split ─┬─► dead letters ──────────────────────────────────┐
+ *         │                    └─► keyBy(entity)                                  │
+ *         │                         ├─► features: view A ─► feature checks ─► sinks
+ *         │                         │      ├─ too late ───────────────────────────┤
+ *         │                         │      └─ period counts (feature checks) ──┐  │
+ *         │                         └─► features: view B ─► sinks              │  ├─► dead-letter sink
+ *         └─► period counts, heartbeats ───────────────────────────────────────┤
+ *                                     keyBy(check) ─► violations ─► violation sink
  * </pre>
  *
- * The expectations operator is there only when the spec has expectations or a freshness SLA.
+ * The expectations operator is there only when the spec has expectations on source fields or a
+ * freshness SLA, a view's feature expectations operator only when it has feature_expectations.
  *
  * <p>Every operator's uid derives from the source and view names, so savepoints survive upgrades.
  */
@@ -72,8 +79,8 @@ public final class FeatureJob {
             .withIdleness(src.idleTimeout());
     DataStream<Decoded> decoded = source.create(env, src, fields.names(), watermarks);
     Expectations expectations = Expectations.of(spec, fields);
-    DataStream<Violation> violations = null;
-    if (!expectations.isEmpty() || src.freshness() != null) {
+    List<DataStream<CheckPartial>> partials = new ArrayList<>();
+    if (!expectations.sourceChecks().isEmpty() || src.freshness() != null) {
       SingleOutputStreamOperator<Decoded> checked =
           decoded
               .transform(
@@ -83,13 +90,7 @@ public final class FeatureJob {
               .uid("expectations-" + src.name())
               .name("expectations: " + src.name())
               .setParallelism(decoded.getParallelism()); // chained to the source
-      violations =
-          checked
-              .getSideOutput(ExpectationOperator.PARTIALS)
-              .keyBy(p -> p.getCheck().toString())
-              .process(new ViolationJudge(src, expectations), new AvroTypeInfo<>(Violation.class))
-              .uid("violations-" + src.name())
-              .name("violations: " + src.name());
+      partials.add(checked.getSideOutput(ExpectationOperator.PARTIALS));
       decoded = checked;
     }
     SingleOutputStreamOperator<EventRow> events =
@@ -125,6 +126,18 @@ public final class FeatureJob {
               .uid("too-late-" + src.name() + "-" + view.name())
               .name("too late: " + view.name());
       dead = dead.union(late);
+      if (!expectations.featureChecks(view.name()).isEmpty()) {
+        viewUpdates =
+            viewUpdates
+                .transform(
+                    "feature expectations: " + view.name(),
+                    new AvroTypeInfo<>(FeatureUpdate.class),
+                    new FeatureExpectationOperator(view.name(), expectations))
+                .uid("feature-expectations-" + src.name() + "-" + view.name())
+                .name("feature expectations: " + view.name())
+                .setParallelism(viewUpdates.getParallelism()); // chained to the features
+        partials.add(viewUpdates.getSideOutput(ExpectationOperator.PARTIALS));
+      }
       DataStream<FeatureUpdate> stamped =
           viewUpdates
               .map(new StampWrittenAt(), new AvroTypeInfo<>(FeatureUpdate.class))
@@ -134,7 +147,17 @@ public final class FeatureJob {
       sinks.updates(src, view, stamped);
     }
     sinks.deadLetters(src, dead);
-    if (violations != null) {
+    DataStream<Violation> violations = null;
+    if (!partials.isEmpty()) {
+      DataStream<CheckPartial> all = partials.get(0);
+      for (DataStream<CheckPartial> more : partials.subList(1, partials.size())) {
+        all = all.union(more);
+      }
+      violations =
+          all.keyBy(p -> p.getCheck().toString())
+              .process(new ViolationJudge(src, expectations), new AvroTypeInfo<>(Violation.class))
+              .uid("violations-" + src.name())
+              .name("violations: " + src.name());
       sinks.violations(src, violations);
     }
     return new Outputs(updates, dead, violations);

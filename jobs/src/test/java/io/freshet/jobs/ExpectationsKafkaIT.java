@@ -49,10 +49,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * In-stream expectations in the feature job on a MiniCluster (parallelism 2) reading the real Kafka
  * broker: random payments with an injected null burst, out-of-range amounts, a currency not allowed
- * (dead-lettered, as the spec says) and payments breaking a cross-field rule. The violations topic
- * must hold exactly what a naive recount of the input per hour of event time says: each check's
- * failing and total records per period, and the null rate against its bound; the violations table
- * in Iceberg the same rows, column by column.
+ * (dead-lettered, as the spec says) and payments breaking a cross-field rule, and checks on a
+ * feature's values (its max and null rate). The violations topic must hold exactly what a naive
+ * recount per hour of event time says, of the input for the source checks and of the job's updates
+ * for the feature checks: each check's failing and total records per period, and the null rate
+ * against its bound; the violations table in Iceberg the same rows, column by column.
  */
 @ExtendWith(RealServicesExtension.class)
 class ExpectationsKafkaIT {
@@ -77,6 +78,9 @@ class ExpectationsKafkaIT {
           expectation_period: 1h
           features:
             - {name: txn_count_1h, agg: count, window: 1h}
+            - {name: amount_max_1h, agg: max, field: amount, window: 1h}
+          feature_expectations:
+            amount_max_1h: {max: 1000, max_null_rate: 0.1}
           expectations:
             amount: {min: 0, max: 1000, max_null_rate: 0.2}
             currency: {allowed: [EUR], dead_letter: true}
@@ -146,7 +150,8 @@ class ExpectationsKafkaIT {
             IcebergViolationSink.append(found, src, conf);
           }
         };
-    FeatureJobKafkaIT.runToEnd(spec, conf, sinks, FeatureJobKafkaIT.pipelineConfig());
+    List<FeatureUpdate> updates =
+        FeatureJobKafkaIT.runToEnd(spec, conf, sinks, FeatureJobKafkaIT.pipelineConfig());
 
     // the naive recount: per hour of event time, every check over every payment
     Map<String, long[]> expected = new TreeMap<>(); // "rule@periodStart" -> failing, records
@@ -170,11 +175,23 @@ class ExpectationsKafkaIT {
           country != null && amount != null && country.equals("US") && !(amount < 300.0);
       count(expected, firstObserved, "rule:small_abroad", start, ruleBroken, null);
     }
+    // and of the feature values: per hour of valid_from, over every update the job emitted
+    assertThat(updates)
+        .as("no update is warming up or a correction here")
+        .isNotEmpty()
+        .allMatch(u -> u.getWarmingUp().isEmpty() && !u.getCorrection());
+    for (FeatureUpdate u : updates) {
+      long start = Math.floorDiv(u.getValidFrom(), HOUR) * HOUR;
+      Double max = (Double) u.getValues().get(1);
+      count(expected, firstObserved, "feature_max", start, max != null && max > 1000, max);
+      count(expected, firstObserved, "feature_max_null_rate", start, max == null, null);
+    }
     List<String> expectedViolations = new ArrayList<>();
     expected.forEach(
         (k, v) -> {
-          boolean nullRate = k.startsWith("max_null_rate@");
-          if (nullRate ? v[0] / (double) v[1] > 0.2 : v[0] > 0) {
+          double bound = k.startsWith("feature_max_null_rate@") ? 0.1 : 0.2;
+          boolean nullRate = k.contains("max_null_rate@");
+          if (nullRate ? v[0] / (double) v[1] > bound : v[0] > 0) {
             expectedViolations.add(k + " " + v[0] + "/" + v[1]);
           }
         });
@@ -184,7 +201,9 @@ class ExpectationsKafkaIT {
         .anyMatch(s -> s.startsWith("max@"))
         .anyMatch(s -> s.startsWith("allowed@"))
         .anyMatch(s -> s.startsWith("max_null_rate@"))
-        .anyMatch(s -> s.startsWith("rule:small_abroad@"));
+        .anyMatch(s -> s.startsWith("rule:small_abroad@"))
+        .anyMatch(s -> s.startsWith("feature_max@"))
+        .anyMatch(s -> s.startsWith("feature_max_null_rate@"));
 
     List<Violation> violations =
         FeatureJobKafkaIT.readAll(
@@ -208,8 +227,17 @@ class ExpectationsKafkaIT {
       assertThat(v.getPeriodEnd()).isEqualTo(v.getPeriodStart() + HOUR);
       assertThat(v.getSource()).isEqualTo("payments");
       assertThat(v.getView()).isEqualTo("risk");
-      assertThat(v.getSamples()).isNotEmpty().allMatch(s -> s.matches("\\d+:\\d+ entity=.*"));
-      if (v.getRule().equals("max_null_rate")) {
+      if (v.getRule().startsWith("feature_")) {
+        assertThat(v.getField()).isEqualTo("amount_max_1h");
+        assertThat(v.getSamples())
+            .isNotEmpty()
+            .allMatch(s -> s.toString().matches("entity=.* valid_from=\\d+ revision=\\d+ .*"));
+      } else {
+        assertThat(v.getSamples())
+            .isNotEmpty()
+            .allMatch(s -> s.toString().matches("\\d+:\\d+ entity=.*"));
+      }
+      if (v.getRule().endsWith("max_null_rate")) {
         assertThat(v.getObserved())
             .isEqualTo(
                 String.format(
@@ -227,6 +255,13 @@ class ExpectationsKafkaIT {
                 .orElseThrow()
                 .getObserved())
         .isEqualTo("-3.0");
+    assertThat(
+            violations.stream()
+                .filter(v -> v.getRule().equals("feature_max"))
+                .findFirst()
+                .orElseThrow()
+                .getObserved())
+        .isEqualTo("5000.0");
 
     // the violations table holds the same violations, column by column
     Table table =

@@ -14,8 +14,9 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 
 /**
- * The rules of a view's {@code expectations:}: one entry per source field, min and max only on
- * numeric fields and in order, and a null rate that is a fraction.
+ * The rules of a view's {@code expectations:} and {@code feature_expectations:}: one entry per
+ * source field or feature, min and max only on numeric ones and in order, allowed values only on
+ * strings, a null rate that is a fraction, and dead letters only for source records.
  */
 final class ExpectationRules {
 
@@ -35,24 +36,92 @@ final class ExpectationRules {
     this.schema = schema;
   }
 
+  /** What an expectation checks, a source field or a feature: its value type and a description. */
+  private record Target(Optional<ValueType> type, String description) {}
+
+  /** A source field's or a feature's {@link Target}, or null after reporting it unknown. */
+  private interface Targets {
+    Target resolve(Node at, String path, String name);
+  }
+
   /** The expectations (none if the node is absent), or null after reporting any problem. */
   List<Expectation> expectations(Node node, String path) {
+    Targets fields =
+        (at, p, name) -> {
+          // without the source's schema the field cannot be checked; that error is at the source
+          Schema.Field field = schema == null ? null : schema.field(in, at, p, name);
+          return field == null
+              ? null
+              : new Target(AvroTypes.valueType(field.schema()), AvroTypes.describe(field.schema()));
+        };
+    return expectations(
+        node,
+        path,
+        fields,
+        "field",
+        "expectations is a mapping from source field to checks, e.g. amount: {min: 0,"
+            + " max_null_rate: 0.02}");
+  }
+
+  /**
+   * The view's {@code feature_expectations:} (checks on the values the view computes), none if the
+   * node is absent, or null after reporting any problem.
+   *
+   * @param features the view's features, or null if they have errors (already reported)
+   */
+  List<Expectation> featureExpectations(Node node, String path, List<FeatureDef> features) {
+    Targets byName =
+        (at, p, name) -> {
+          if (features == null) {
+            return null;
+          }
+          List<String> names = features.stream().map(FeatureDef::name).toList();
+          for (FeatureDef f : features) {
+            if (f.name().equals(name)) {
+              return new Target(
+                  Optional.of(f.outputType()),
+                  "a "
+                      + f.outputType().name().toLowerCase(java.util.Locale.ROOT)
+                      + " feature ("
+                      + f.aggregation().specName()
+                      + ")");
+            }
+          }
+          in.error(
+              at,
+              p,
+              "no feature "
+                  + quote(name)
+                  + " in this view"
+                  + Suggestions.didYouMean(name, names, Map.of())
+                  + "; its features are: "
+                  + String.join(", ", names)
+                  + " (checks on source fields go under expectations:)");
+          return null;
+        };
+    return expectations(
+        node,
+        path,
+        byName,
+        "feature",
+        "feature_expectations is a mapping from feature name to checks, e.g. amount_avg_7d:"
+            + " {min: 0, max_null_rate: 0.05}");
+  }
+
+  private List<Expectation> expectations(
+      Node node, String path, Targets targets, String noun, String shape) {
     if (node == null) {
       return List.of();
     }
     if (!(node instanceof MappingNode map)) {
-      in.error(
-          node,
-          path,
-          "expectations is a mapping from source field to checks, e.g. amount: {min: 0,"
-              + " max_null_rate: 0.02}");
+      in.error(node, path, shape);
       return null;
     }
     List<Expectation> out = new ArrayList<>();
     boolean ok = true;
     Map<String, Node> seen = new HashMap<>();
     for (NodeTuple t : map.getValue()) {
-      Expectation e = expectation(t, path, seen);
+      Expectation e = expectation(t, path, seen, targets, noun);
       if (e == null) {
         ok = false;
       } else {
@@ -62,20 +131,20 @@ final class ExpectationRules {
     return ok ? out : null;
   }
 
-  /** The checks on one field, or null after reporting any problem with them. */
-  private Expectation expectation(NodeTuple t, String path, Map<String, Node> seen) {
-    String fieldName = in.keyName(t.getKeyNode(), path);
-    if (fieldName == null) {
+  /** The checks on one field or feature, or null after reporting any problem with them. */
+  private Expectation expectation(
+      NodeTuple t, String path, Map<String, Node> seen, Targets targets, String noun) {
+    String name = in.keyName(t.getKeyNode(), path);
+    if (name == null) {
       return null;
     }
-    String fp = path + "." + fieldName;
+    String fp = path + "." + name;
     if (!in.unique(
-        seen, fieldName, t.getKeyNode(), fp, "expectations for", "; merge them into one mapping")) {
+        seen, name, t.getKeyNode(), fp, "expectations for", "; merge them into one mapping")) {
       return null;
     }
-    // without the source's schema the field cannot be checked; that error is at the source
-    Schema.Field field = schema == null ? null : schema.field(in, t.getKeyNode(), fp, fieldName);
-    boolean ok = field != null;
+    Target target = targets.resolve(t.getKeyNode(), fp, name);
+    boolean ok = target != null;
     YamlWalker.Fields f =
         in.fields(
             t.getValueNode(),
@@ -102,16 +171,16 @@ final class ExpectationRules {
           }
         }
       }
-      Optional<ValueType> vt =
-          field == null ? Optional.empty() : AvroTypes.valueType(field.schema());
-      if (field != null && (vt.isEmpty() || vt.get() != ValueType.STRING)) {
+      if (target != null && (target.type().isEmpty() || target.type().get() != ValueType.STRING)) {
         in.error(
             allowedNode,
             fp + ".allowed",
-            "allowed applies to string fields, but "
-                + quote(fieldName)
+            "allowed applies to string "
+                + noun
+                + "s, but "
+                + quote(name)
                 + " is "
-                + AvroTypes.describe(field.schema())
+                + target.description()
                 + "; use min and max for numbers");
         ok = false;
       }
@@ -119,6 +188,16 @@ final class ExpectationRules {
     Node deadNode = f.get("dead_letter");
     Boolean dead = deadNode == null ? Boolean.FALSE : in.bool(deadNode, fp + ".dead_letter");
     ok &= dead != null;
+    if (deadNode != null && noun.equals("feature")) {
+      in.error(
+          deadNode,
+          fp + ".dead_letter",
+          "a feature value is never dead-lettered: it is the job's own output, and leaving it out"
+              + " would make the stores differ from a recomputation of the events; remove"
+              + " dead_letter (a broken check is counted and reported), or put the check on the"
+              + " source field under expectations:");
+      ok = false;
+    }
     Node minNode = f.get("min");
     Node maxNode = f.get("max");
     Node nullRateNode = f.get("max_null_rate");
@@ -146,21 +225,22 @@ final class ExpectationRules {
               + scalarText(nullRateNode));
       ok = false;
     }
-    if (field != null && (minNode != null || maxNode != null)) {
-      Optional<ValueType> vt = AvroTypes.valueType(field.schema());
-      if (vt.isEmpty() || !vt.get().isNumeric()) {
+    if (target != null && (minNode != null || maxNode != null)) {
+      if (target.type().isEmpty() || !target.type().get().isNumeric()) {
         in.error(
             minNode != null ? minNode : maxNode,
             fp + (minNode != null ? ".min" : ".max"),
-            "min and max apply to numeric fields, but "
-                + quote(fieldName)
+            "min and max apply to numeric "
+                + noun
+                + "s, but "
+                + quote(name)
                 + " is "
-                + AvroTypes.describe(field.schema())
+                + target.description()
                 + "; keep only max_null_rate for it");
         ok = false;
       }
     }
-    return ok ? new Expectation(fieldName, min, max, nullRate, allowed, dead) : null;
+    return ok ? new Expectation(name, min, max, nullRate, allowed, dead) : null;
   }
 
   /**

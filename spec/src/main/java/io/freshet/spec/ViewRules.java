@@ -27,6 +27,7 @@ final class ViewRules {
           "request_fields",
           "request_features",
           "expectations",
+          "feature_expectations",
           "rules",
           "expectation_period",
           "description",
@@ -146,6 +147,9 @@ final class ViewRules {
     Docs docs = in.docs(f, path);
     List<FeatureDef> defs =
         read.valid() ? read.read().stream().map(FeatureRules.Feature::def).toList() : null;
+    List<Expectation> featureChecks =
+        expectations.featureExpectations(
+            f.get("feature_expectations"), path + ".feature_expectations", defs);
     Map<String, ValueType> requestFields =
         requests.fields(
             f.get("request_fields"), path + ".request_fields", defs == null ? List.of() : defs);
@@ -162,6 +166,7 @@ final class ViewRules {
         || ttl == null
         || tileBroken
         || checks == null
+        || featureChecks == null
         || docs == null
         || requestFields == null
         || requestFeatures == null
@@ -189,7 +194,8 @@ final class ViewRules {
             requestFields,
             requestFeatures,
             rules,
-            period));
+            period,
+            featureChecks));
   }
 
   private Features features(YamlWalker.Fields f, String path, Duration tile, boolean tileBroken) {

@@ -30,6 +30,8 @@ import java.util.Map;
  * @param rules cross-field expectations on source fields
  * @param expectationPeriod the event-time period over which null rates are measured and violations
  *     reported
+ * @param featureExpectations data expectations on the values of the view's features (field: the
+ *     feature's name), checked on every update; never dead-lettered
  */
 public record ViewSpec(
     String name,
@@ -42,7 +44,8 @@ public record ViewSpec(
     Map<String, ValueType> requestFields,
     List<RequestFeature> requestFeatures,
     List<ExpectationRule> rules,
-    Duration expectationPeriod)
+    Duration expectationPeriod,
+    List<Expectation> featureExpectations)
     implements java.io.Serializable {
 
   /** The expectation period when the spec gives none. */
@@ -57,6 +60,35 @@ public record ViewSpec(
     requestFeatures = List.copyOf(requestFeatures);
     rules = List.copyOf(rules);
     expectationPeriod = expectationPeriod == null ? DEFAULT_EXPECTATION_PERIOD : expectationPeriod;
+    featureExpectations = List.copyOf(featureExpectations);
+  }
+
+  /** A view without expectations on feature values. */
+  public ViewSpec(
+      String name,
+      Duration ttl,
+      Duration tile,
+      List<FeatureDef> features,
+      List<Expectation> expectations,
+      Docs docs,
+      Map<String, Docs> featureDocs,
+      Map<String, ValueType> requestFields,
+      List<RequestFeature> requestFeatures,
+      List<ExpectationRule> rules,
+      Duration expectationPeriod) {
+    this(
+        name,
+        ttl,
+        tile,
+        features,
+        expectations,
+        docs,
+        featureDocs,
+        requestFields,
+        requestFeatures,
+        rules,
+        expectationPeriod,
+        List.of());
   }
 
   /** A view without rules, with the default expectation period. */

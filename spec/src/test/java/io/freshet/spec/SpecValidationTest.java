@@ -575,6 +575,65 @@ class SpecValidationTest {
         .contains("did you mean min?");
   }
 
+  @Test
+  void featureExpectationsAreParsedPerFeature() {
+    ViewSpec v =
+        SpecParser.parse(
+                SpecTestSupport.inlineFile(),
+                oneView(
+                        OK_FEATURE,
+                        "{name: avg_price, agg: avg, field: price, window: 1h}",
+                        "{name: last_page, agg: last, field: page, window: 1h}")
+                    + """
+                    feature_expectations:
+                      avg_price: {min: 0, max: 500, max_null_rate: 0.05}
+                      last_page: {allowed: [home, cart]}
+                """)
+            .views()
+            .get(0);
+    assertThat(v.featureExpectations())
+        .containsExactly(
+            new Expectation("avg_price", 0.0, 500.0, 0.05),
+            new Expectation("last_page", null, null, null, List.of("home", "cart"), false));
+    assertThat(v.expectations()).isEmpty();
+  }
+
+  @Test
+  void featureExpectationRules() {
+    String yaml =
+        oneView(
+                OK_FEATURE,
+                "{name: avg_price, agg: avg, field: price, window: 1h}",
+                "{name: last_page, agg: last, field: page, window: 1h}")
+            + """
+                feature_expectations:
+                  avg_prise: {min: 0}
+                  last_page: {min: 0}
+                  n: {allowed: [a]}
+                  avg_price: {max: 10, dead_letter: true}
+                  price: {max_null_rate: 0.1}
+            """;
+    List<SpecError> errors = errors(yaml);
+    assertThat(errors).hasSize(5);
+    SpecError unknown = errorAt(errors, "views[0].feature_expectations.avg_prise");
+    assertThat(unknown.line()).isEqualTo(15);
+    assertThat(unknown.message())
+        .contains("no feature \"avg_prise\" in this view")
+        .contains("did you mean avg_price?")
+        .contains("its features are: n, avg_price, last_page");
+    assertThat(errorAt(errors, "views[0].feature_expectations.last_page.min").message())
+        .contains("apply to numeric features")
+        .contains("a string feature (last)");
+    assertThat(errorAt(errors, "views[0].feature_expectations.n.allowed").message())
+        .contains("allowed applies to string features")
+        .contains("a long feature (count)");
+    SpecError dead = errorAt(errors, "views[0].feature_expectations.avg_price.dead_letter");
+    assertThat(dead.line()).isEqualTo(18);
+    assertThat(dead.message()).contains("never dead-lettered").contains("remove dead_letter");
+    assertThat(errorAt(errors, "views[0].feature_expectations.price").message())
+        .contains("checks on source fields go under expectations:");
+  }
+
   // ------------------------------------------------------------------ all at once
 
   @Test

@@ -13,13 +13,20 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * A spec's data expectations compiled into checks on decoded events (plain Java, no Flink): per
- * record, a field's min, max and allowed values and each cross-field rule; over each event-time
- * period of its view, a field's null rate. A null value passes min, max and allowed (the null rate
- * watches nulls), and a rule with a null input is not evaluated (it neither holds nor breaks).
+ * A spec's data expectations compiled into checks (plain Java, no Flink) on decoded events and on
+ * the values of a view's updates: per record, a field's (or feature's) min, max and allowed values
+ * and each cross-field rule; over each event-time period of its view, a field's null rate. A null
+ * value passes min, max and allowed (the null rate watches nulls), and a rule with a null input is
+ * not evaluated (it neither holds nor breaks).
  */
 public final class Expectations implements Serializable {
   private static final long serialVersionUID = 1L;
+
+  /**
+   * How the rules of checks on feature values start ({@code feature_min}, {@code
+   * feature_max_null_rate}, ...), telling them from checks on a source field of the same name.
+   */
+  public static final String FEATURE_RULE_PREFIX = "feature_";
 
   /** What a check tests. */
   public enum Kind {
@@ -84,9 +91,19 @@ public final class Expectations implements Serializable {
       return view;
     }
 
-    /** The source field, or null for a rule. */
+    /** The source field or feature, or null for a rule. */
     public String field() {
       return field;
+    }
+
+    /** Whether this checks a feature's value in a view's updates, not a source record. */
+    public boolean onFeature() {
+      return rule.startsWith(FEATURE_RULE_PREFIX);
+    }
+
+    /** The check's name in metrics: {@code field.rule}, or the rule alone. */
+    public String label() {
+      return (field == null ? "" : field + ".") + rule;
     }
 
     /** min, max, allowed, max_null_rate or rule:NAME. */
@@ -116,9 +133,15 @@ public final class Expectations implements Serializable {
       return bound;
     }
 
-    /** Whether a record counts for this check (MAX_NULL_RATE: whether its value is null). */
-    public boolean isNull(List<Object> values) {
-      return values.get(fieldIndex) == null;
+    /**
+     * What the record shows that counts as failing this check, or null: for MAX_NULL_RATE "null"
+     * when the value is null, else {@link #broken}.
+     */
+    public String observe(List<Object> values) {
+      if (kind == Kind.MAX_NULL_RATE) {
+        return values.get(fieldIndex) == null ? "null" : null;
+      }
+      return broken(values);
     }
 
     /**
@@ -171,77 +194,16 @@ public final class Expectations implements Serializable {
     this.checks = List.copyOf(checks);
   }
 
-  /** The checks of every view of the spec, over events laid out by {@code fields}. */
+  /**
+   * The checks of every view of the spec: on source fields, over events laid out by {@code fields},
+   * and on feature values, over a view's update values.
+   */
   public static Expectations of(FeatureSpec spec, SourceFields fields) {
     List<Check> out = new ArrayList<>();
     for (ViewSpec v : spec.views()) {
       long period = v.expectationPeriod().toMillis();
       for (Expectation e : v.expectations()) {
-        int at = fields.indexOf(e.field());
-        if (e.min() != null) {
-          out.add(
-              new Check(
-                  v.name(),
-                  e.field(),
-                  "min",
-                  ">= " + num(e.min()),
-                  Kind.MIN,
-                  at,
-                  e.min(),
-                  null,
-                  null,
-                  null,
-                  e.deadLetter(),
-                  period));
-        }
-        if (e.max() != null) {
-          out.add(
-              new Check(
-                  v.name(),
-                  e.field(),
-                  "max",
-                  "<= " + num(e.max()),
-                  Kind.MAX,
-                  at,
-                  e.max(),
-                  null,
-                  null,
-                  null,
-                  e.deadLetter(),
-                  period));
-        }
-        if (!e.allowed().isEmpty()) {
-          out.add(
-              new Check(
-                  v.name(),
-                  e.field(),
-                  "allowed",
-                  "one of " + e.allowed(),
-                  Kind.ALLOWED,
-                  at,
-                  0,
-                  new HashSet<>(e.allowed()),
-                  null,
-                  null,
-                  e.deadLetter(),
-                  period));
-        }
-        if (e.maxNullRate() != null) {
-          out.add(
-              new Check(
-                  v.name(),
-                  e.field(),
-                  "max_null_rate",
-                  "null rate <= " + num(e.maxNullRate()),
-                  Kind.MAX_NULL_RATE,
-                  at,
-                  e.maxNullRate(),
-                  null,
-                  null,
-                  null,
-                  false,
-                  period));
-        }
+        fieldChecks(out, v.name(), e, fields.indexOf(e.field()), "", period);
       }
       for (ExpectationRule r : v.rules()) {
         List<String> inputs = r.expression().inputs();
@@ -264,8 +226,83 @@ public final class Expectations implements Serializable {
                 r.deadLetter(),
                 period));
       }
+      for (Expectation e : v.featureExpectations()) {
+        fieldChecks(out, v.name(), e, v.indexOf(e.field()), FEATURE_RULE_PREFIX, period);
+      }
     }
     return new Expectations(out);
+  }
+
+  /**
+   * The per-record and null-rate checks of one source field or feature ({@code at}: its position in
+   * the values checked), their rules named with {@code prefix}.
+   */
+  private static void fieldChecks(
+      List<Check> out, String view, Expectation e, int at, String prefix, long period) {
+    if (e.min() != null) {
+      out.add(
+          new Check(
+              view,
+              e.field(),
+              prefix + "min",
+              ">= " + num(e.min()),
+              Kind.MIN,
+              at,
+              e.min(),
+              null,
+              null,
+              null,
+              e.deadLetter(),
+              period));
+    }
+    if (e.max() != null) {
+      out.add(
+          new Check(
+              view,
+              e.field(),
+              prefix + "max",
+              "<= " + num(e.max()),
+              Kind.MAX,
+              at,
+              e.max(),
+              null,
+              null,
+              null,
+              e.deadLetter(),
+              period));
+    }
+    if (!e.allowed().isEmpty()) {
+      out.add(
+          new Check(
+              view,
+              e.field(),
+              prefix + "allowed",
+              "one of " + e.allowed(),
+              Kind.ALLOWED,
+              at,
+              0,
+              new HashSet<>(e.allowed()),
+              null,
+              null,
+              e.deadLetter(),
+              period));
+    }
+    if (e.maxNullRate() != null) {
+      out.add(
+          new Check(
+              view,
+              e.field(),
+              prefix + "max_null_rate",
+              "null rate <= " + num(e.maxNullRate()),
+              Kind.MAX_NULL_RATE,
+              at,
+              e.maxNullRate(),
+              null,
+              null,
+              null,
+              false,
+              period));
+    }
   }
 
   private static String num(double d) {
@@ -274,8 +311,19 @@ public final class Expectations implements Serializable {
         : String.valueOf(d);
   }
 
+  /** Every check, on source fields and on feature values. */
   public List<Check> checks() {
     return checks;
+  }
+
+  /** The checks on source records (fields and rules), in the source's task. */
+  public List<Check> sourceChecks() {
+    return checks.stream().filter(c -> !c.onFeature()).toList();
+  }
+
+  /** The checks on the values of one view's features, on its updates. */
+  public List<Check> featureChecks(String view) {
+    return checks.stream().filter(c -> c.onFeature() && c.view.equals(view)).toList();
   }
 
   public boolean isEmpty() {

@@ -10,10 +10,7 @@ import io.freshet.spec.SourceSpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
@@ -55,12 +52,7 @@ public final class ExpectationOperator extends AbstractStreamOperator<Decoded>
 
   private transient List<Expectations.Check> checks;
   private transient Counter[] failures;
-  private transient Map<Long, CheckPartial>[] open;
-
-  /** Per check, the period last counted into and its partial: events mostly arrive in order. */
-  private transient long[] lastStart;
-
-  private transient CheckPartial[] last;
+  private transient PeriodCounts counts;
   private transient int subtask;
   private transient long lastEventAt;
   private transient long watermark;
@@ -75,27 +67,25 @@ public final class ExpectationOperator extends AbstractStreamOperator<Decoded>
     return "freshness:" + source.name();
   }
 
-  @Override
-  @SuppressWarnings("unchecked")
-  public void open() throws Exception {
-    super.open();
-    checks = expectations.checks();
-    failures = new Counter[checks.size()];
-    open = new Map[checks.size()];
-    MetricGroup group = getMetricGroup().addGroup("expectations");
+  /** A counter of failing records per check: {@code expectations.view.<v>.check.<c>.failures}. */
+  static Counter[] failureCounters(MetricGroup operator, List<Expectations.Check> checks) {
+    MetricGroup group = operator.addGroup("expectations");
+    Counter[] failures = new Counter[checks.size()];
     for (int i = 0; i < checks.size(); i++) {
       Expectations.Check c = checks.get(i);
       failures[i] =
-          group
-              .addGroup("view", c.view())
-              .addGroup("check", (c.field() == null ? "" : c.field() + ".") + c.rule())
-              .counter("failures");
-      open[i] = new HashMap<>();
+          group.addGroup("view", c.view()).addGroup("check", c.label()).counter("failures");
     }
-    lastStart = new long[checks.size()];
-    java.util.Arrays.fill(lastStart, Long.MIN_VALUE);
-    last = new CheckPartial[checks.size()];
+    return failures;
+  }
+
+  @Override
+  public void open() throws Exception {
+    super.open();
+    checks = expectations.sourceChecks();
+    failures = failureCounters(getMetricGroup(), checks);
     subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+    counts = new PeriodCounts(checks, subtask);
     lastEventAt = -1;
     watermark = Long.MIN_VALUE;
     Freshness f = source.freshness();
@@ -120,49 +110,34 @@ public final class ExpectationOperator extends AbstractStreamOperator<Decoded>
     String deadBecause = null;
     for (int i = 0; i < checks.size(); i++) {
       Expectations.Check c = checks.get(i);
-      String observed;
-      if (c.kind() == Expectations.Kind.MAX_NULL_RATE) {
-        observed = c.isNull(values) ? "null" : null;
-      } else {
-        observed = c.broken(values);
-        if (observed != null) {
-          failures[i].inc();
-          if (c.deadLetter() && deadBecause == null) {
-            deadBecause =
-                "expectation "
-                    + c.view()
-                    + ":"
-                    + (c.field() == null ? "" : c.field() + ":")
-                    + c.rule()
-                    + " ("
-                    + c.expected()
-                    + ") broken: "
-                    + observed;
-          }
+      String observed = c.observe(values);
+      if (observed != null && c.kind() != Expectations.Kind.MAX_NULL_RATE) {
+        failures[i].inc();
+        if (c.deadLetter() && deadBecause == null) {
+          deadBecause =
+              "expectation "
+                  + c.view()
+                  + ":"
+                  + (c.field() == null ? "" : c.field() + ":")
+                  + c.rule()
+                  + " ("
+                  + c.expected()
+                  + ") broken: "
+                  + observed;
         }
       }
-      long period = c.periodMillis();
-      long start = Math.floorDiv(e.getEventTime(), period) * period;
-      CheckPartial p = lastStart[i] == start ? last[i] : partial(i, start);
-      p.setRecords(p.getRecords() + 1);
-      if (observed != null) {
-        p.setFailing(p.getFailing() + 1);
-        if (p.getFirstObserved() == null) {
-          p.setFirstObserved(observed);
-        }
-        if (p.getSamples().size() < SAMPLES) {
-          p.getSamples()
-              .add(
-                  d.getPartition()
-                      + ":"
-                      + d.getOffset()
-                      + " entity="
-                      + e.getEntity()
-                      + " event_time="
-                      + e.getEventTime()
-                      + " "
-                      + observed);
-        }
+      List<String> samples = counts.count(i, e.getEventTime(), observed);
+      if (samples != null) {
+        samples.add(
+            d.getPartition()
+                + ":"
+                + d.getOffset()
+                + " entity="
+                + e.getEntity()
+                + " event_time="
+                + e.getEventTime()
+                + " "
+                + observed);
       }
     }
     if (deadBecause == null) {
@@ -188,45 +163,11 @@ public final class ExpectationOperator extends AbstractStreamOperator<Decoded>
     }
   }
 
-  /** The partial of check {@code i} for the period from {@code start}, made if new. */
-  private CheckPartial partial(int i, long start) {
-    CheckPartial p =
-        open[i].computeIfAbsent(
-            start,
-            s ->
-                new CheckPartial(
-                    checks.get(i).id(),
-                    subtask,
-                    s,
-                    0L,
-                    0L,
-                    null,
-                    new ArrayList<>(),
-                    -1L,
-                    Long.MIN_VALUE));
-    lastStart[i] = start;
-    last[i] = p;
-    return p;
-  }
-
   @Override
   public void processWatermark(Watermark mark) throws Exception {
     watermark = mark.getTimestamp();
-    for (int i = 0; i < checks.size(); i++) {
-      long period = checks.get(i).periodMillis();
-      for (Iterator<Map.Entry<Long, CheckPartial>> it = open[i].entrySet().iterator();
-          it.hasNext(); ) {
-        Map.Entry<Long, CheckPartial> p = it.next();
-        if (p.getKey() + period <= watermark) {
-          output.collect(PARTIALS, new StreamRecord<>(p.getValue(), p.getKey()));
-          it.remove();
-          if (lastStart[i] == p.getKey()) {
-            lastStart[i] = Long.MIN_VALUE;
-            last[i] = null;
-          }
-        }
-      }
-    }
+    counts.closeUpTo(
+        watermark, (p, start) -> output.collect(PARTIALS, new StreamRecord<>(p, start)));
     super.processWatermark(mark);
   }
 

@@ -79,7 +79,7 @@ public final class ViolationJudge extends KeyedProcessFunction<String, CheckPart
     metrics = getRuntimeContext().getMetricGroup().addGroup("expectations");
     violations = new ConcurrentHashMap<>();
     for (Expectations.Check c : expectations.checks()) {
-      counter(c.view() + "/" + (c.field() == null ? "" : c.field() + ".") + c.rule());
+      counter(c.view() + "/" + c.label());
     }
     silenceMs = -1;
     watermarkLagMs = -1;
@@ -168,7 +168,7 @@ public final class ViolationJudge extends KeyedProcessFunction<String, CheckPart
   }
 
   private Violation violation(Expectations.Check c, CheckPartial p, long now) {
-    counter(c.view() + "/" + (c.field() == null ? "" : c.field() + ".") + c.rule()).inc();
+    counter(c.view() + "/" + c.label()).inc();
     return new Violation(
         source.name(),
         c.view(),
