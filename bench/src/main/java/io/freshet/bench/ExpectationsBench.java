@@ -2,9 +2,11 @@ package io.freshet.bench;
 
 import io.freshet.avro.Decoded;
 import io.freshet.avro.EventRow;
+import io.freshet.avro.FeatureUpdate;
 import io.freshet.operators.features.Expectations;
 import io.freshet.operators.features.SourceFields;
 import io.freshet.operators.flink.ExpectationOperator;
+import io.freshet.operators.flink.FeatureExpectationOperator;
 import io.freshet.spec.FeatureSpec;
 import io.freshet.spec.SpecParser;
 import java.nio.file.Path;
@@ -12,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 
@@ -19,8 +23,9 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
  * The cost of in-stream expectations per event (issue 14), a command: the expectations operator in
  * Flink's operator test harness over the engine benchmark's generated payments, with no checks (the
  * harness and the operator's own pass-through), with the payments example's checks, and with those
- * plus a CEL cross-field rule. Prints nanoseconds per event of each (min and median of the timed
- * passes) and the checks' own cost (the difference to no checks). Run by
+ * plus a CEL cross-field rule; then the feature expectations operator over one update per event,
+ * without and with the spec's feature_expectations. Prints nanoseconds per event of each (min and
+ * median of the timed passes) and the checks' own cost (the difference to no checks). Run by
  * bench/run-expectations-bench.sh, which first prints the engine's CPU per event from the engine
  * benchmark, the figure the checks' cost is a share of.
  *
@@ -66,13 +71,7 @@ public final class ExpectationsBench {
         events,
         passes,
         fields.names());
-    double[] none =
-        time(
-            "no checks",
-            rule,
-            Expectations.of(new FeatureSpec(rule.file(), rule.source(), noChecks(rule)), fields),
-            input,
-            passes);
+    double[] none = time("no checks", rule, noChecks(rule, fields), input, passes);
     double[] checks = time("example checks", plain, Expectations.of(plain, fields), input, passes);
     double[] all =
         time("example checks + 1 rule", rule, Expectations.of(rule, fields), input, passes);
@@ -82,6 +81,56 @@ public final class ExpectationsBench {
             + " ns/event%n",
         checks[1] - none[1],
         all[1] - none[1]);
+
+    // checks on feature values: one update per event, the view's values as the engine lays them
+    io.freshet.spec.ViewSpec view = rule.views().get(0);
+    List<StreamRecord<FeatureUpdate>> updates = new ArrayList<>(events);
+    for (StreamRecord<Decoded> r : input) {
+      EventRow e = r.getValue().getEvent();
+      Object amount = e.getValues().get(fields.indexOf("amount"));
+      List<Object> values = new ArrayList<>(view.features().size());
+      for (io.freshet.spec.FeatureDef f : view.features()) {
+        values.add(f.outputType() == io.freshet.spec.ValueType.LONG ? (Object) 1L : amount);
+      }
+      updates.add(
+          new StreamRecord<>(
+              new FeatureUpdate(
+                  e.getEntity(),
+                  view.name(),
+                  e.getEventTime(),
+                  e.getEventTime(),
+                  values,
+                  "bench",
+                  false,
+                  0,
+                  0L,
+                  List.of()),
+              e.getEventTime()));
+    }
+    Expectations featureChecks = Expectations.of(rule, fields);
+    Expectations noFeatureChecks = noChecks(rule, fields);
+    double[] noneOnFeatures =
+        time(
+            "no feature checks",
+            noFeatureChecks.featureChecks(view.name()).size(),
+            () -> new FeatureExpectationOperator(view.name(), noFeatureChecks),
+            updates,
+            passes);
+    double[] onFeatures =
+        time(
+            "feature checks",
+            featureChecks.featureChecks(view.name()).size(),
+            () -> new FeatureExpectationOperator(view.name(), featureChecks),
+            updates,
+            passes);
+    System.out.printf(
+        Locale.ROOT,
+        "feature checks' own cost (median minus no checks): %.0f ns/update%n",
+        onFeatures[1] - noneOnFeatures[1]);
+  }
+
+  private static Expectations noChecks(FeatureSpec s, SourceFields fields) {
+    return Expectations.of(new FeatureSpec(s.file(), s.source(), noChecks(s)), fields);
   }
 
   private static List<io.freshet.spec.ViewSpec> withoutRules(FeatureSpec s) {
@@ -118,14 +167,30 @@ public final class ExpectationsBench {
       List<StreamRecord<Decoded>> input,
       int passes)
       throws Exception {
+    return time(
+        what,
+        checks.sourceChecks().size(),
+        () -> new ExpectationOperator(spec.source(), checks),
+        input,
+        passes);
+  }
+
+  /** Runs every record through a fresh operator per pass; returns {min, median} ns per record. */
+  private static <T> double[] time(
+      String what,
+      int checkCount,
+      Supplier<OneInputStreamOperator<T, T>> operator,
+      List<StreamRecord<T>> input,
+      int passes)
+      throws Exception {
     double[] ns = new double[passes + 2];
     for (int pass = 0; pass < ns.length; pass++) { // the first two warm up
-      try (OneInputStreamOperatorTestHarness<Decoded, Decoded> h =
-          new OneInputStreamOperatorTestHarness<>(new ExpectationOperator(spec.source(), checks))) {
+      try (OneInputStreamOperatorTestHarness<T, T> h =
+          new OneInputStreamOperatorTestHarness<>(operator.get())) {
         h.open();
         long t0 = System.nanoTime();
         int n = 0;
-        for (StreamRecord<Decoded> r : input) {
+        for (StreamRecord<T> r : input) {
           h.processElement(r);
           if (++n % 10_000 == 0) {
             h.getOutput().clear();
@@ -140,9 +205,9 @@ public final class ExpectationsBench {
     double median = timed[timed.length / 2];
     System.out.printf(
         Locale.ROOT,
-        "%-24s %d checks: min %.0f ns/event, median %.0f ns/event (passes: %s)%n",
+        "%-24s %d checks: min %.0f ns/record, median %.0f ns/record (passes: %s)%n",
         what,
-        checks.checks().size(),
+        checkCount,
         min,
         median,
         Arrays.toString(Arrays.stream(timed).map(Math::rint).toArray()));
