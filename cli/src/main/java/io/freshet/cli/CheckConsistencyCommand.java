@@ -34,8 +34,10 @@ import picocli.CommandLine.Option;
       "Compare every entity's online vector (Cassandra) with its newest history row (Iceberg): the"
           + " same version with the same values agrees. Rows still in flight (the online store is"
           + " written at once, the history on each checkpoint) count as problems only once older"
-          + " than --grace; expired vectors are left out. Prints a summary per view and the first"
-          + " problems; exits 1 if there are any."
+          + " than --grace; expired vectors are left out. Some entities (--recompute) are also"
+          + " recomputed from the source topic's events, where the topic still holds them, and"
+          + " both stores compared with that. Prints a summary per view and the first problems;"
+          + " exits 1 if there are any."
     },
     footer = {
       "",
@@ -79,7 +81,19 @@ public final class CheckConsistencyCommand implements Callable<Integer> {
           "Check N entities per view (the same pseudo-random choice every time; default: all).")
   int sample;
 
+  @Option(
+      names = "--recompute",
+      paramLabel = "N",
+      defaultValue = "100",
+      description =
+          "Also recompute N of the checked entities' vectors from the source topic's events (the"
+              + " first of the same pseudo-random choice) and compare both stores with them; 0"
+              + " does not read the topic (default: ${DEFAULT-VALUE}).")
+  int recompute;
+
   @Mixin CassandraClientOptions cassandra;
+
+  @Mixin KafkaClientOptions kafka;
 
   @Mixin CatalogOptions catalogOptions;
 
@@ -112,7 +126,11 @@ public final class CheckConsistencyCommand implements Callable<Integer> {
                 System.currentTimeMillis(),
                 graceTime,
                 examples,
-                sample);
+                sample,
+                recompute,
+                entities ->
+                    Recomputation.read(
+                        featureSpec, entities, kafka.bootstrapServers(), kafka.clientSettings()));
         print(out, r);
         problems += r.problems();
       }
@@ -143,6 +161,25 @@ public final class CheckConsistencyCommand implements Callable<Integer> {
             (kind, n) ->
                 line.append(String.format(java.util.Locale.ROOT, ", %,d %s", n, label(kind))));
     out.println(line);
+    ConsistencyCheck.Recomputed rc = r.recomputed();
+    if (rc.chosen() > 0) {
+      StringBuilder re =
+          new StringBuilder(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "  recomputed from the source events: %,d of %,d chosen agree",
+                  rc.agreeing(),
+                  rc.chosen()));
+      if (rc.unavailable() != null) {
+        re.append("; none recomputed: ").append(rc.unavailable());
+      } else {
+        rc.notRecomputable()
+            .forEach(
+                (why, n) ->
+                    re.append(String.format(java.util.Locale.ROOT, "; %,d left out: %s", n, why)));
+      }
+      out.println(re);
+    }
     for (ConsistencyCheck.Finding f : r.examples()) {
       out.println("  " + label(f.kind()) + " " + f.entity() + ": " + f.detail());
     }

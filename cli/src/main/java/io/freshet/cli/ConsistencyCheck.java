@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
@@ -40,6 +41,11 @@ final class ConsistencyCheck {
   enum Kind {
     /** Same version, other values: the worst case, training and serving disagree. */
     DIFFERENT_VALUES(true),
+    /**
+     * A stored vector (online or history) differs from the naive recomputation from the source
+     * events: what was served or trained is not what the spec defines.
+     */
+    RECOMPUTED_DIFFERS(true),
     /** The online row is older than the history's newest, past the grace period. */
     ONLINE_BEHIND(true),
     /** The online row is newer than the committed history, past the grace period. */
@@ -69,7 +75,12 @@ final class ConsistencyCheck {
    * @param examples the first findings that are problems (up to the limit asked)
    */
   record Report(
-      String view, long entities, long agreeing, Map<Kind, Long> counts, List<Finding> examples) {
+      String view,
+      long entities,
+      long agreeing,
+      Map<Kind, Long> counts,
+      List<Finding> examples,
+      Recomputed recomputed) {
     long problems() {
       long n = 0;
       for (Map.Entry<Kind, Long> e : counts.entrySet()) {
@@ -79,9 +90,28 @@ final class ConsistencyCheck {
     }
   }
 
+  /**
+   * How the recomputation from the source events went.
+   *
+   * @param chosen entities chosen for it (with a vector not expired)
+   * @param agreeing those whose stored vectors both equal the recomputation
+   * @param notRecomputable those left out, by reason
+   * @param unavailable why nothing was recomputed, or null
+   */
+  record Recomputed(
+      long chosen, long agreeing, Map<String, Long> notRecomputable, String unavailable) {
+    static final Recomputed NONE = new Recomputed(0, 0, Map.of(), null);
+  }
+
   /** A stored version of an entity's vector. */
   private record Version(
-      long validFrom, int revision, long lastEventTime, long writtenAt, Object[] values) {
+      long validFrom,
+      int revision,
+      long lastEventTime,
+      long writtenAt,
+      String specVersion,
+      Set<String> warmingUp,
+      Object[] values) {
     boolean newerThan(Version o) {
       return validFrom != o.validFrom ? validFrom > o.validFrom : revision > o.revision;
     }
@@ -99,6 +129,9 @@ final class ConsistencyCheck {
    * @param grace how long the stores may differ in flight
    * @param examples how many problems to keep as examples
    * @param sample check this many entities (a fixed pseudo-random choice), or all when 0
+   * @param recompute recompute this many of the checked entities (the first of the same choice)
+   *     from the source events, with {@code events}; none when 0
+   * @param events reads the source events of the entities given
    */
   static Report check(
       ViewSpec view,
@@ -108,71 +141,139 @@ final class ConsistencyCheck {
       long now,
       Duration grace,
       int examples,
-      int sample) {
+      int sample,
+      int recompute,
+      Function<Set<String>, Recomputation> events) {
     Map<String, Version> offline = newestHistory(view, history);
     Map<String, Version> online = onlineRows(view, session, keyspace);
-    Set<String> entities = new HashSet<>(offline.keySet());
-    entities.addAll(online.keySet());
-    if (sample > 0 && entities.size() > sample) {
-      // the same entities every time: the smallest by a hash of the id
-      entities =
-          new HashSet<>(
-              entities.stream()
-                  .sorted(
-                      java.util.Comparator.comparingInt((String e) -> mix(e.hashCode()))
-                          .thenComparing(e -> e))
-                  .limit(sample)
-                  .toList());
+    Set<String> all = new HashSet<>(offline.keySet());
+    all.addAll(online.keySet());
+    long ttl = view.ttl().toMillis();
+    // the same entities every time: the smallest by a hash of the id
+    List<String> byHash =
+        all.stream()
+            .sorted(
+                java.util.Comparator.comparingInt((String e) -> mix(e.hashCode()))
+                    .thenComparing(e -> e))
+            .toList();
+    Set<String> entities =
+        new HashSet<>(sample > 0 ? byHash.subList(0, Math.min(sample, byHash.size())) : byHash);
+    Set<String> toRecompute = new HashSet<>();
+    for (String e : byHash) {
+      Version newest = newest(offline.get(e), online.get(e));
+      if (toRecompute.size() < recompute
+          && entities.contains(e)
+          && now - newest.lastEventTime <= ttl) {
+        toRecompute.add(e);
+      }
     }
+    Recomputation rc = toRecompute.isEmpty() ? null : events.apply(toRecompute);
+    Map<String, Long> notRecomputable = new java.util.TreeMap<>();
+    long recomputedAgreeing = 0;
     Map<Kind, Long> counts = new java.util.EnumMap<>(Kind.class);
     List<Finding> found = new ArrayList<>();
     long agreeing = 0;
-    long ttl = view.ttl().toMillis();
     long graceMillis = grace.toMillis();
     for (String entity : entities.stream().sorted().toList()) {
       Version h = offline.get(entity);
       Version c = online.get(entity);
-      Finding f;
-      if (h != null && c != null && h.validFrom == c.validFrom && h.revision == c.revision) {
-        String diff = differences(view, h, c);
-        if (diff.isEmpty()) {
-          agreeing++;
-          continue;
+      Finding f = null;
+      if (rc != null && toRecompute.contains(entity)) {
+        String why = rc.notRecomputable(view, entity, newest(h, c).specVersion);
+        if (why != null) {
+          notRecomputable.merge(why, 1L, Long::sum);
+        } else {
+          String diff = recomputedDifferences(view, rc, entity, h, c);
+          if (diff.isEmpty()) {
+            recomputedAgreeing++;
+          } else {
+            f = new Finding(entity, Kind.RECOMPUTED_DIFFERS, diff);
+          }
         }
-        f = new Finding(entity, Kind.DIFFERENT_VALUES, diff);
-      } else if (now - (h != null ? h : c).lastEventTime > ttl) {
-        f = new Finding(entity, Kind.EXPIRED, "");
-      } else if (c == null) {
-        f =
-            new Finding(
-                entity,
-                now - h.writtenAt > graceMillis ? Kind.MISSING_ONLINE : Kind.IN_FLIGHT,
-                "history " + version(h) + ", no online row");
-      } else if (h == null) {
-        f =
-            new Finding(
-                entity,
-                now - c.writtenAt > graceMillis ? Kind.MISSING_OFFLINE : Kind.IN_FLIGHT,
-                "online " + version(c) + ", no history row");
-      } else if (c.newerThan(h)) {
-        f =
-            new Finding(
-                entity,
-                now - c.writtenAt > graceMillis ? Kind.ONLINE_AHEAD : Kind.IN_FLIGHT,
-                "online " + version(c) + ", history " + version(h));
-      } else {
-        f =
-            new Finding(
-                entity,
-                now - h.writtenAt > graceMillis ? Kind.ONLINE_BEHIND : Kind.IN_FLIGHT,
-                "online " + version(c) + ", history " + version(h));
+      }
+      if (f == null) {
+        f = storesFinding(view, entity, h, c, now, graceMillis);
+      }
+      if (f == null) {
+        agreeing++;
+        continue;
       }
       counts.merge(f.kind(), 1L, Long::sum);
       if (f.kind().problem && found.size() < examples) {
         found.add(f);
       }
     }
-    return new Report(view.name(), entities.size(), agreeing, counts, found);
+    Recomputed recomputed =
+        rc == null
+            ? Recomputed.NONE
+            : new Recomputed(
+                toRecompute.size(), recomputedAgreeing, notRecomputable, rc.unavailable());
+    return new Report(view.name(), entities.size(), agreeing, counts, found, recomputed);
+  }
+
+  /**
+   * How the online row and the newest history row of one entity compare, or null when they agree.
+   */
+  private static Finding storesFinding(
+      ViewSpec view, String entity, Version h, Version c, long now, long graceMillis) {
+    long ttl = view.ttl().toMillis();
+    if (h != null && c != null && h.validFrom == c.validFrom && h.revision == c.revision) {
+      String diff = differences(view, h, c);
+      return diff.isEmpty() ? null : new Finding(entity, Kind.DIFFERENT_VALUES, diff);
+    } else if (now - (h != null ? h : c).lastEventTime > ttl) {
+      return new Finding(entity, Kind.EXPIRED, "");
+    } else if (c == null) {
+      return new Finding(
+          entity,
+          now - h.writtenAt > graceMillis ? Kind.MISSING_ONLINE : Kind.IN_FLIGHT,
+          "history " + version(h) + ", no online row");
+    } else if (h == null) {
+      return new Finding(
+          entity,
+          now - c.writtenAt > graceMillis ? Kind.MISSING_OFFLINE : Kind.IN_FLIGHT,
+          "online " + version(c) + ", no history row");
+    } else if (c.newerThan(h)) {
+      return new Finding(
+          entity,
+          now - c.writtenAt > graceMillis ? Kind.ONLINE_AHEAD : Kind.IN_FLIGHT,
+          "online " + version(c) + ", history " + version(h));
+    } else {
+      return new Finding(
+          entity,
+          now - h.writtenAt > graceMillis ? Kind.ONLINE_BEHIND : Kind.IN_FLIGHT,
+          "online " + version(c) + ", history " + version(h));
+    }
+  }
+
+  /** The newer of two versions, either of which may be missing (not both). */
+  private static Version newest(Version a, Version b) {
+    return a == null ? b : b == null || a.newerThan(b) ? a : b;
+  }
+
+  /**
+   * Each stored vector's differences from the recomputation at its own valid_from, as "online: ...;
+   * history: ..."; empty when both equal it.
+   */
+  private static String recomputedDifferences(
+      ViewSpec view, Recomputation rc, String entity, Version h, Version c) {
+    String online =
+        c == null ? "" : rc.differences(view, entity, c.validFrom, c.values, c.warmingUp);
+    String history =
+        h == null ? "" : rc.differences(view, entity, h.validFrom, h.values, h.warmingUp);
+    if (!online.isEmpty()
+        && online.equals(history)
+        && h.validFrom == c.validFrom
+        && h.revision == c.revision) {
+      return "online and history " + version(h) + ": " + online;
+    }
+    List<String> out = new ArrayList<>();
+    if (!online.isEmpty()) {
+      out.add("online " + version(c) + ": " + online);
+    }
+    if (!history.isEmpty()) {
+      out.add("history " + version(h) + ": " + history);
+    }
+    return String.join("; ", out);
   }
 
   /** Spreads a hash code (murmur3's finalizer), so that a sample is not the ids' sort order. */
@@ -213,7 +314,9 @@ final class ConsistencyCheck {
             StoreColumn.VALID_FROM,
             StoreColumn.REVISION,
             StoreColumn.LAST_EVENT_TIME,
-            StoreColumn.WRITTEN_AT)) {
+            StoreColumn.WRITTEN_AT,
+            StoreColumn.SPEC_VERSION,
+            StoreColumn.WARMING_UP)) {
       columns.add(c.column());
     }
     for (FeatureDef f : view.features()) {
@@ -232,6 +335,8 @@ final class ConsistencyCheck {
                 (Integer) r.getField(StoreColumn.REVISION.column()),
                 millis(r.getField(StoreColumn.LAST_EVENT_TIME.column())),
                 millis(r.getField(StoreColumn.WRITTEN_AT.column())),
+                String.valueOf(r.getField(StoreColumn.SPEC_VERSION.column())),
+                names(r.getField(StoreColumn.WARMING_UP.column())),
                 values);
         newest.merge(
             r.getField(StoreColumn.ENTITY.column()).toString(),
@@ -248,7 +353,8 @@ final class ConsistencyCheck {
   private static Map<String, Version> onlineRows(
       ViewSpec view, CqlSession session, String keyspace) {
     StringBuilder cols =
-        new StringBuilder("entity, valid_from, revision, last_event_time, written_at");
+        new StringBuilder(
+            "entity, valid_from, revision, last_event_time, written_at, spec_version, warming_up");
     for (FeatureDef f : view.features()) {
       cols.append(", \"").append(f.name()).append('"');
     }
@@ -258,13 +364,29 @@ final class ConsistencyCheck {
     for (Row r : session.execute(SimpleStatement.newInstance(cql).setPageSize(5_000))) {
       Object[] values = new Object[view.features().size()];
       for (int i = 0; i < values.length; i++) {
-        values[i] = r.getObject(5 + i);
+        values[i] = r.getObject(7 + i);
       }
       rows.put(
           r.getString(0),
-          new Version(r.getLong(1), r.getInt(2), r.getLong(3), r.getLong(4), values));
+          new Version(
+              r.getLong(1),
+              r.getInt(2),
+              r.getLong(3),
+              r.getLong(4),
+              r.getString(5),
+              names(r.getObject(6)),
+              values));
     }
     return rows;
+  }
+
+  /** A warming_up column's feature names (a list or set of strings, or null for none). */
+  private static Set<String> names(Object column) {
+    Set<String> out = new HashSet<>();
+    if (column instanceof java.util.Collection<?> c) {
+      c.forEach(n -> out.add(String.valueOf(n)));
+    }
+    return out;
   }
 
   private static long millis(Object timestamp) {

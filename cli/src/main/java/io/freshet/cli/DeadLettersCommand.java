@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,11 +21,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -224,37 +218,14 @@ public final class DeadLettersCommand implements Callable<Integer> {
 
   /** Every dead letter in the topic up to its end offsets as of now. */
   static List<Letter> read(String bootstrapServers, Properties clientSettings, String topic) {
-    Properties p = new Properties();
-    p.putAll(clientSettings);
-    p.put("bootstrap.servers", bootstrapServers);
-    p.put("key.deserializer", ByteArrayDeserializer.class.getName());
-    p.put("value.deserializer", ByteArrayDeserializer.class.getName());
-    p.put("enable.auto.commit", "false");
-    p.put("isolation.level", "read_committed");
-    p.put("allow.auto.create.topics", "false");
     List<Letter> letters = new ArrayList<>();
     SpecificDatumReader<DeadLetter> reader = new SpecificDatumReader<>(DeadLetter.class);
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-      List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-      if (infos == null || infos.isEmpty()) {
-        return letters; // no dead letter yet: the topic is made with the first
-      }
-      List<TopicPartition> partitions = new ArrayList<>();
-      for (PartitionInfo i : infos) {
-        partitions.add(new TopicPartition(topic, i.partition()));
-      }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        if (System.nanoTime() > deadline) {
-          throw new CliException("reading " + topic + " took more than 5 minutes");
-        }
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          if (r.offset() >= end.get(new TopicPartition(topic, r.partition()))) {
-            continue;
-          }
+    // no dead letter yet leaves the topic absent: it is made with the first
+    TopicScan.read(
+        bootstrapServers,
+        clientSettings,
+        topic,
+        r -> {
           try {
             DeadLetter d = reader.read(null, DecoderFactory.get().binaryDecoder(r.value(), null));
             letters.add(new Letter(r.partition(), r.offset(), d));
@@ -268,9 +239,7 @@ public final class DeadLettersCommand implements Callable<Integer> {
                     + " is not a Freshet dead letter: "
                     + e.getMessage());
           }
-        }
-      }
-    }
+        });
     return letters;
   }
 }
