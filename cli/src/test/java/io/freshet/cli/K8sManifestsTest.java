@@ -59,6 +59,7 @@ class K8sManifestsTest {
           "v1/PersistentVolumeClaim", PersistentVolumeClaim.class,
           "apps/v1/Deployment", Deployment.class,
           "apps/v1/StatefulSet", StatefulSet.class,
+          "batch/v1/CronJob", io.fabric8.kubernetes.api.model.batch.v1.CronJob.class,
           "flink.apache.org/v1beta1/FlinkDeployment", FlinkDeploymentModel.class,
           "kustomize.config.k8s.io/v1beta1/Kustomization", KustomizationModel.class);
 
@@ -234,6 +235,39 @@ class K8sManifestsTest {
           .as("%s: the job's parallelism within its TaskManagers' slots", overlay)
           .isLessThanOrEqualTo((replicas == null ? 1 : replicas) * slots);
     }
+  }
+
+  /**
+   * The consistency CronJob runs the CLI's main class, which the feature server's image holds, with
+   * arguments its check-consistency command accepts, reading the spec from the ConfigMap mounted
+   * where --spec points.
+   */
+  @Test
+  void theConsistencyCronJobRunsACommandTheCliAccepts() throws Exception {
+    List<io.fabric8.kubernetes.api.model.batch.v1.CronJob> jobs =
+        manifests().stream()
+            .map(Manifest::model)
+            .filter(io.fabric8.kubernetes.api.model.batch.v1.CronJob.class::isInstance)
+            .map(io.fabric8.kubernetes.api.model.batch.v1.CronJob.class::cast)
+            .toList();
+    assertThat(jobs).hasSize(1);
+    var pod = jobs.get(0).getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
+    var container = pod.getContainers().get(0);
+    assertThat(container.getCommand()).endsWith(FreshetCli.class.getName());
+    assertThat(Files.readString(K8S.resolve("serving/Dockerfile")))
+        .contains("COPY cli/target/dependency/ /opt/freshet/lib/");
+    List<String> args = container.getArgs();
+    assertThat(args.get(0)).isEqualTo("check-consistency");
+    picocli.CommandLine.ParseResult parsed =
+        new picocli.CommandLine(new FreshetCli()).parseArgs(args.toArray(String[]::new));
+    assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("check-consistency");
+    assertThat(parsed.subcommand().unmatched()).isEmpty();
+    String spec = args.get(args.indexOf("--spec") + 1);
+    assertThat(container.getVolumeMounts())
+        .anyMatch(m -> m.getMountPath().equals(Path.of(spec).getParent().toString()));
+    assertThat(pod.getVolumes())
+        .anyMatch(
+            v -> v.getConfigMap() != null && v.getConfigMap().getName().equals("freshet-spec"));
   }
 
   /** Checks the job of the one FlinkDeployment among {@code all} and returns it. */
