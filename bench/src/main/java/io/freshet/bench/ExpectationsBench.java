@@ -75,12 +75,18 @@ public final class ExpectationsBench {
     double[] checks = time("example checks", plain, Expectations.of(plain, fields), input, passes);
     double[] all =
         time("example checks + 1 rule", rule, Expectations.of(rule, fields), input, passes);
+    FeatureSpec celRule = new FeatureSpec(rule.file(), rule.source(), celOnlyRules(rule));
+    double[] cel =
+        time("the same, rule by CEL", celRule, Expectations.of(celRule, fields), input, passes);
     System.out.printf(
         Locale.ROOT,
         "checks' own cost (median minus no checks): example checks %.0f ns/event, with the rule %.0f"
+            + " ns/event (evaluated by nodes: %s), with the rule by CEL's interpreter %.0f"
             + " ns/event%n",
         checks[1] - none[1],
-        all[1] - none[1]);
+        all[1] - none[1],
+        rule.views().get(0).rules().get(0).expression().evaluatedByNodes(),
+        cel[1] - none[1]);
 
     // checks on feature values: one update per event, the view's values as the engine lays them
     io.freshet.spec.ViewSpec view = rule.views().get(0);
@@ -131,6 +137,23 @@ public final class ExpectationsBench {
 
   private static Expectations noChecks(FeatureSpec s, SourceFields fields) {
     return Expectations.of(new FeatureSpec(s.file(), s.source(), noChecks(s)), fields);
+  }
+
+  /** The spec's views with each rule evaluated by CEL's interpreter alone (the baseline). */
+  private static List<io.freshet.spec.ViewSpec> celOnlyRules(FeatureSpec s) {
+    return s.views().stream()
+        .map(
+            v ->
+                copy(
+                    v,
+                    v.expectations(),
+                    v.rules().stream()
+                        .map(
+                            r ->
+                                new io.freshet.spec.ExpectationRule(
+                                    r.name(), r.expression().celOnly(), r.deadLetter()))
+                        .toList()))
+        .toList();
   }
 
   private static List<io.freshet.spec.ViewSpec> withoutRules(FeatureSpec s) {

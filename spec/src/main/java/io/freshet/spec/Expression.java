@@ -40,6 +40,10 @@ import java.util.function.IntFunction;
  * overflow) or a non-finite result (a double division by zero) throws {@link Failure}, which
  * callers count and treat as null.
  *
+ * <p>Evaluated by CEL's interpreter, or, for the subset {@link ConditionTree} describes (the
+ * comparisons and logic most rules are), by plain Java nodes made from CEL's checked syntax tree:
+ * the same results at a few nanoseconds instead of about 300.
+ *
  * <p>Serializable: the text and input types travel, the compiled program is made again where it
  * runs. Thread-safe once made.
  */
@@ -60,8 +64,18 @@ public final class Expression implements Serializable {
   private final Map<String, ValueType> declared;
   private final ValueType type;
   private final List<String> inputs;
+
+  /**
+   * True only for {@link #celOnly}; transient and false by default, so that a deserialized copy
+   * (field initializers do not run then) uses the nodes too.
+   */
+  private transient boolean celOnly;
+
   private transient CelRuntime.Program program;
   private transient String[] inputNames;
+
+  /** The expression as plain Java nodes ({@link ConditionTree}), or null: CEL evaluates it. */
+  private transient ConditionTree.Node nodes;
 
   private Expression(
       String text, Map<String, ValueType> declared, ValueType type, List<String> inputs) {
@@ -208,20 +222,32 @@ public final class Expression implements Serializable {
         return null;
       }
     }
+    CelRuntime.Program p = program();
+    ConditionTree.Node fast = nodes;
+    if (fast != null) {
+      try {
+        Object out = fast.eval(in);
+        if (out instanceof Double d && !Double.isFinite(d)) {
+          throw new Failure("the result is " + d + " (a division by zero?)");
+        }
+        return out;
+      } catch (ConditionTree.NeedsCel e) {
+        // these inputs are CEL's to decide
+      }
+    }
     Object out;
     try {
       out =
-          program()
-              .eval(
-                  (CelVariableResolver)
-                      name -> {
-                        for (int i = 0; i < names.length; i++) {
-                          if (names[i].equals(name)) {
-                            return Optional.of(in[i]);
-                          }
-                        }
-                        return Optional.empty();
-                      });
+          p.eval(
+              (CelVariableResolver)
+                  name -> {
+                    for (int i = 0; i < names.length; i++) {
+                      if (names[i].equals(name)) {
+                        return Optional.of(in[i]);
+                      }
+                    }
+                    return Optional.empty();
+                  });
     } catch (CelEvaluationException e) {
       throw new Failure(e.getMessage());
     }
@@ -317,13 +343,31 @@ public final class Expression implements Serializable {
     CelRuntime.Program p = program;
     if (p == null) {
       try {
-        p = Cel.RUNTIME.createProgram(compiler(declared).compile(text).getAst());
+        CelAbstractSyntaxTree ast = compiler(declared).compile(text).getAst();
+        nodes = celOnly ? null : ConditionTree.of(ast, inputs);
+        p = Cel.RUNTIME.createProgram(ast);
       } catch (CelValidationException | CelEvaluationException e) {
         throw new IllegalStateException("expression " + text + " compiled before: " + e, e);
       }
       program = p;
     }
     return p;
+  }
+
+  /** Whether it is evaluated as plain Java nodes rather than by CEL (for tests and benchmarks). */
+  public boolean evaluatedByNodes() {
+    program();
+    return nodes != null;
+  }
+
+  /**
+   * The same expression evaluated by CEL's interpreter alone, for tests and benchmarks (not kept
+   * when serialized: a copy sent to a Flink task uses the nodes again).
+   */
+  public Expression celOnly() {
+    Expression e = new Expression(text, declared, type, inputs);
+    e.celOnly = true;
+    return e;
   }
 
   /** Names to types, the shape {@link #compile} takes, from parallel lists. */
