@@ -50,17 +50,7 @@ class CheckConsistencyIT {
       TestServices services, String topic, Path specFile, Path events, Path dir, long now)
       throws Exception {
     CliRunner cli = new CliRunner();
-    assertThat(
-            cli.run(
-                "produce",
-                "--spec",
-                specFile.toString(),
-                "--file",
-                events.toString(),
-                "--bootstrap-servers",
-                services.kafkaBootstrapServers()))
-        .as(cli.err())
-        .isZero();
+    produce(cli, services, specFile, events);
     assertThat(
             cli.run(
                 "run",
@@ -102,17 +92,7 @@ class CheckConsistencyIT {
         List.of(
             ExampleSpec.payment(
                 "late", "c7", "m1", 7.5, now - Duration.ofHours(19).toMillis() + 1_000)));
-    assertThat(
-            cli.run(
-                "produce",
-                "--spec",
-                specFile.toString(),
-                "--file",
-                late.toString(),
-                "--bootstrap-servers",
-                services.kafkaBootstrapServers()))
-        .as(cli.err())
-        .isZero();
+    produce(cli, services, specFile, late);
 
     // A value changed online (a later write timestamp wins), a row gone, a row the history lacks.
     var session = services.cqlSession();
@@ -188,5 +168,19 @@ class CheckConsistencyIT {
                 + topic
                 + " no longer holds every event (partition 0 starts at offset 1)")
         .contains("different values c3: txn_count_24h: online 999, history ");
+  }
+
+  private static void produce(CliRunner cli, TestServices services, Path specFile, Path events) {
+    assertThat(
+            cli.run(
+                "produce",
+                "--spec",
+                specFile.toString(),
+                "--file",
+                events.toString(),
+                "--bootstrap-servers",
+                services.kafkaBootstrapServers()))
+        .as(cli.err())
+        .isZero();
   }
 }

@@ -1,5 +1,7 @@
 package io.freshet.operators.flink;
 
+import static io.freshet.operators.flink.ViolationJudgeHarness.forward;
+import static io.freshet.operators.flink.ViolationJudgeHarness.only;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.freshet.avro.CheckPartial;
@@ -14,8 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -84,39 +84,7 @@ class ExpectationsTest {
 
   private static KeyedOneInputStreamOperatorTestHarness<String, CheckPartial, Violation> judge()
       throws Exception {
-    var h =
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(new ViolationJudge(SPEC.source(), CHECKS)),
-            p -> p.getCheck().toString(),
-            Types.STRING);
-    h.setProcessingTime(0);
-    h.open();
-    return h;
-  }
-
-  /** Moves the readers' partials so far into the judge, then the watermark. */
-  private static void forward(
-      List<OneInputStreamOperatorTestHarness<Decoded, Decoded>> readers,
-      KeyedOneInputStreamOperatorTestHarness<String, CheckPartial, Violation> judge,
-      long watermark)
-      throws Exception {
-    for (var r : readers) {
-      r.processWatermark(watermark);
-      var partials = r.getSideOutput(ExpectationOperator.PARTIALS);
-      if (partials != null) {
-        for (StreamRecord<CheckPartial> p : partials) {
-          judge.processElement(p);
-        }
-        partials.clear();
-      }
-    }
-    judge.processWatermark(watermark);
-  }
-
-  private static Violation only(List<Violation> vs, String rule) {
-    List<Violation> of = vs.stream().filter(v -> v.getRule().equals(rule)).toList();
-    assertThat(of).as("violations of %s among %s", rule, vs).hasSize(1);
-    return of.get(0);
+    return ViolationJudgeHarness.judge(SPEC.source(), CHECKS);
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.freshet.operators.flink;
 
+import static io.freshet.operators.flink.ViolationJudgeHarness.forward;
+import static io.freshet.operators.flink.ViolationJudgeHarness.only;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.freshet.avro.CheckPartial;
@@ -13,8 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -85,37 +85,7 @@ class FeatureExpectationsTest {
 
   private static KeyedOneInputStreamOperatorTestHarness<String, CheckPartial, Violation> judge()
       throws Exception {
-    var h =
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(new ViolationJudge(SPEC.source(), CHECKS)),
-            p -> p.getCheck().toString(),
-            Types.STRING);
-    h.open();
-    return h;
-  }
-
-  private static void forward(
-      List<OneInputStreamOperatorTestHarness<FeatureUpdate, FeatureUpdate>> checkers,
-      KeyedOneInputStreamOperatorTestHarness<String, CheckPartial, Violation> judge,
-      long watermark)
-      throws Exception {
-    for (var c : checkers) {
-      c.processWatermark(watermark);
-      var partials = c.getSideOutput(ExpectationOperator.PARTIALS);
-      if (partials != null) {
-        for (StreamRecord<CheckPartial> p : partials) {
-          judge.processElement(p);
-        }
-        partials.clear();
-      }
-    }
-    judge.processWatermark(watermark);
-  }
-
-  private static Violation only(List<Violation> vs, String rule) {
-    List<Violation> of = vs.stream().filter(v -> v.getRule().equals(rule)).toList();
-    assertThat(of).as("violations of %s among %s", rule, vs).hasSize(1);
-    return of.get(0);
+    return ViolationJudgeHarness.judge(SPEC.source(), CHECKS);
   }
 
   @Test
