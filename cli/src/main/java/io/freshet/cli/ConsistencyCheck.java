@@ -179,11 +179,17 @@ final class ConsistencyCheck {
       Version c = online.get(entity);
       Finding f = null;
       if (rc != null && toRecompute.contains(entity)) {
-        String why = rc.notRecomputable(view, entity, newest(h, c).specVersion);
+        String why = rc.notRecomputable(entity);
+        boolean hCurrent = h != null && rc.current(view, h.specVersion);
+        boolean cCurrent = c != null && rc.current(view, c.specVersion);
+        if (why == null && !hCurrent && !cCurrent) {
+          why = "written by spec version " + newest(h, c).specVersion;
+        }
         if (why != null) {
           notRecomputable.merge(why, 1L, Long::sum);
         } else {
-          String diff = recomputedDifferences(view, rc, entity, h, c);
+          String diff =
+              recomputedDifferences(view, rc, entity, hCurrent ? h : null, cCurrent ? c : null);
           if (diff.isEmpty()) {
             recomputedAgreeing++;
           } else {

@@ -23,10 +23,10 @@ import java.util.Set;
  * ({@link NaiveOracle}, the definition the engine is tested against), for the consistency check to
  * compare the stored vectors with.
  *
- * <p>The events are read and decoded as the job reads them ({@link EventDecoder}, plain Avro),
- * leaving out what the job leaves out: records it dead-letters as undecodable, and records that
- * break an expectation marked {@code dead_letter}. A vector is recomputed only where that is sure
- * to be what the job saw:
+ * <p>The events are read and decoded as the job reads them ({@link EventDecoder}, plain Avro: a
+ * topic in another wire format is not supported here), leaving out what the job leaves out: records
+ * it dead-letters as undecodable, and records that break an expectation marked {@code dead_letter}.
+ * A vector is recomputed only where that is sure to be what the job saw:
  *
  * <ul>
  *   <li>every partition of the topic still starts at offset 0 (retention has removed nothing);
@@ -35,8 +35,10 @@ import java.util.Set;
  *       out-of-orderness, the highest the job's watermark can have been when it read it (the job's
  *       watermark is the least over partitions of that bound). Late events are applied on arrival
  *       or dropped as too late, which the topic alone cannot replay;
- *   <li>the row was written by the spec's current definition of the view (its spec_version), and
- *       features still warming up are left out.
+ *   <li>the row was written by the spec's current definition of the view (its spec_version; a row
+ *       of another is not compared), and features still warming up are left out;
+ *   <li>some record of the topic decodes as an event (else the topic is in another wire format than
+ *       the settings given).
  * </ul>
  *
  * This assumes the job read the topic from its start (the default, {@code committed-or-earliest}
@@ -64,7 +66,7 @@ final class Recomputation {
     this.spec = spec;
   }
 
-  /** Reads the events of {@code entities} from the spec's source topic. */
+  /** Reads the events of {@code entities} from the spec's source topic (plain Avro). */
   static Recomputation read(
       FeatureSpec spec, Set<String> entities, String bootstrapServers, Properties clientSettings) {
     SourceFields fields = SourceFields.of(spec);
@@ -148,22 +150,20 @@ final class Recomputation {
     return unavailable;
   }
 
-  /**
-   * Why this entity's vectors cannot be recomputed, or null when they can.
-   *
-   * @param specVersion the row's spec_version
-   */
-  String notRecomputable(ViewSpec view, String entity, String specVersion) {
+  /** Why this entity's vectors cannot be recomputed, or null when they can. */
+  String notRecomputable(String entity) {
     if (unavailable != null) {
       return unavailable;
     }
     if (possiblyLate.contains(entity)) {
       return "an event may have come late";
     }
-    if (!view.version(spec.source()).equals(specVersion)) {
-      return "written by spec version " + specVersion;
-    }
     return null;
+  }
+
+  /** Whether a row of this spec_version holds the view's current definition's values. */
+  boolean current(ViewSpec view, String specVersion) {
+    return view.version(spec.source()).equals(specVersion);
   }
 
   /**

@@ -33,7 +33,6 @@ class FeatureJobMainTest {
             "dead-letter-sink-payments",
             "dead-letter-split-payments",
             "expectations-payments",
-            "feature-expectations-payments-customer_risk",
             "features-payments-customer_risk",
             "iceberg-history-payments-customer_risk",
             "iceberg-history-payments-customer_risk-rows",

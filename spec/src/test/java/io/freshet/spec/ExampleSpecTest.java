@@ -56,9 +56,6 @@ class ExampleSpecTest {
     assertThat(lastCountry.isLifetime()).isTrue();
     assertThat(lastCountry.outputType()).isEqualTo(ValueType.STRING);
     assertThat(risk.expectations()).contains(new Expectation("amount", 0.0, 100000.0, 0.02));
-    assertThat(risk.featureExpectations())
-        .containsExactly(
-            new Expectation("amount_avg_7d", 0.0, 100000.0, null),
-            new Expectation("merchants_24h", null, 500.0, null));
+    assertThat(risk.featureExpectations()).isEmpty();
   }
 }
