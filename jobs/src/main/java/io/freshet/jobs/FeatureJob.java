@@ -105,6 +105,7 @@ public final class FeatureJob {
         env.getConfiguration()
             .getOptional(JobOptions.DECODED_ENTITIES)
             .orElse(ViewFeatureOperator.DECODED_ENTITIES_BY_HEAP);
+    boolean liveWriteBack = env.getConfiguration().get(JobOptions.LIVE_WRITE_BACK);
     Map<String, DataStream<FeatureUpdate>> updates = new LinkedHashMap<>();
     for (ViewSpec view : spec.views()) {
       SingleOutputStreamOperator<FeatureUpdate> viewUpdates =
@@ -113,7 +114,7 @@ public final class FeatureJob {
               .transform(
                   "features: " + view.name(),
                   new AvroTypeInfo<>(FeatureUpdate.class),
-                  new ViewFeatureOperator(src, view, fields, decodedEntities))
+                  new ViewFeatureOperator(src, view, fields, decodedEntities, liveWriteBack))
               .uid("features-" + src.name() + "-" + view.name())
               .name("features: " + view.name());
       DataStream<DeadLetter> late =

@@ -19,4 +19,16 @@ public final class JobOptions {
                   + " holds every entity touched since the last checkpoint and ignores this."
                   + " Default: an eighth of the JVM's maximum heap at 32 KB per entity, at least"
                   + " 1024.");
+
+  public static final ConfigOption<Boolean> LIVE_WRITE_BACK =
+      ConfigOptions.key("freshet.state.live-write-back")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "On RocksDB state: while the job is live (its watermark within a minute of the wall"
+                  + " clock), each feature subtask writes the entities changed since the last"
+                  + " watermark back to RocksDB at every watermark, so that a checkpoint, which"
+                  + " holds the task while it writes the rest, finds few left. Off: every changed"
+                  + " entity is written at the checkpoint only (fewer writes, longer pauses). A"
+                  + " backfill or a catch-up writes at checkpoints either way.");
 }

@@ -5,6 +5,7 @@ import io.freshet.state.ViewLayout;
 import io.freshet.state.ViewState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
 import java.util.List;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.streaming.api.operators.KeyContext;
@@ -26,6 +27,9 @@ import org.apache.flink.streaming.api.operators.KeyContext;
  *       backend, whose copy-on-write hands out a copy while a snapshot needs the original.
  *   <li>State kept as bytes (RocksDB, bounded): the least recently used entities leave first, and a
  *       changed one is written back as it leaves; the flush writes the changed ones and keeps all.
+ *       {@link #writeBack()} writes the changed ones at any other time (a live job does so at each
+ *       watermark, so that a checkpoint finds few left to write: the task processes nothing while
+ *       the flush runs).
  * </ul>
  *
  * <p>The operator must route every read, write and removal of the two states through this class,
@@ -38,8 +42,11 @@ final class DecodedEntities {
     ViewState view;
     PendingEvents pending;
     boolean held;
-    // Bounded only: changed since last written to the keyed state.
+    // Bounded only: changed since last written to the keyed state (then it is queued in
+    // changedOrder), and whether its view state is among the changes (else only its pending
+    // events are).
     boolean dirty;
+    boolean viewDirty;
     // EntityTable's order, oldest first.
     Entity before;
     Entity after;
@@ -55,6 +62,9 @@ final class DecodedEntities {
   private final boolean heap;
   private final int capacity;
   private final EntityTable entities;
+  // Bounded only: every dirty entity, in the order it became dirty; an entry whose entity has
+  // been written or removed since is skipped (an entity is queued again when changed again).
+  private final ArrayDeque<Entity> changedOrder = new ArrayDeque<>();
   private final ViewLayout layout;
   private final List<String> fields;
 
@@ -130,7 +140,6 @@ final class DecodedEntities {
       if (eldest.dirty) {
         Object current = keys.getCurrentKey();
         write(eldest);
-        eldest.dirty = false;
         keys.setCurrentKey(current);
       }
     }
@@ -138,11 +147,23 @@ final class DecodedEntities {
 
   /** Records that the entity changed (its view state, its pending events or both). */
   void changed(Entity e) {
+    changedPending(e);
+    e.viewDirty = !heap;
+  }
+
+  /** Records that the entity's pending events changed and its view state did not. */
+  void changedPending(Entity e) {
     if (!e.held) {
       hold(e);
     }
-    if (!heap) {
+    if (!heap && !e.dirty) {
       e.dirty = true;
+      changedOrder.add(e);
+      if (changedOrder.size() > 2 * capacity + 16) {
+        // Dirty entities are held, at most capacity of them: the rest are stale entries, which
+        // would keep entities that left alive until the next write-back.
+        changedOrder.removeIf(x -> !x.dirty);
+      }
     }
   }
 
@@ -153,6 +174,7 @@ final class DecodedEntities {
       e.held = false;
     }
     e.dirty = false;
+    e.viewDirty = false;
     keys.setCurrentKey(e.key);
     viewState.clear();
     pendingState.clear();
@@ -165,18 +187,41 @@ final class DecodedEntities {
    * @return the entities written
    */
   int flush() {
+    if (!heap) {
+      return writeBack();
+    }
     Object current = keys.getCurrentKey();
     int written = 0;
     for (Entity e = entities.eldest(); e != null; e = EntityTable.newer(e)) {
-      if (heap || e.dirty) {
+      write(e);
+      written++;
+      e.held = false;
+    }
+    entities.clear();
+    if (current != null) {
+      keys.setCurrentKey(current);
+    }
+    return written;
+  }
+
+  /**
+   * On state kept as bytes: writes every changed entity to the keyed state and keeps holding it
+   * (nothing to do on heap state, whose entities are written only by {@link #flush}); the current
+   * key is left as it was.
+   *
+   * @return the entities written
+   */
+  int writeBack() {
+    if (heap || changedOrder.isEmpty()) {
+      return 0;
+    }
+    Object current = keys.getCurrentKey();
+    int written = 0;
+    for (Entity e; (e = changedOrder.poll()) != null; ) {
+      if (e.dirty) { // else written as it left, or removed, since it was queued
         write(e);
-        e.dirty = false;
         written++;
       }
-      e.held = !heap;
-    }
-    if (heap) {
-      entities.clear();
     }
     if (current != null) {
       keys.setCurrentKey(current);
@@ -184,13 +229,20 @@ final class DecodedEntities {
     return written;
   }
 
+  /**
+   * Writes the entity to the keyed state: on heap state all of it; on state kept as bytes what
+   * changed since it was last written (its view state is left alone if only its pending events
+   * changed: encoding a view's tiles is the larger cost).
+   */
   private void write(Entity e) {
     keys.setCurrentKey(e.key);
     try {
-      if (e.view == null) {
-        viewState.clear();
-      } else {
-        viewState.update(e.view);
+      if (heap || e.viewDirty) {
+        if (e.view == null) {
+          viewState.clear();
+        } else {
+          viewState.update(e.view);
+        }
       }
       if (e.pending == null) {
         pendingState.clear();
@@ -200,11 +252,18 @@ final class DecodedEntities {
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);
     }
+    e.dirty = false;
+    e.viewDirty = false;
   }
 
   /** Entities held (for tests). */
   int held() {
     return entities.size();
+  }
+
+  /** Entries in the queue of changed entities, stale ones included (for tests). */
+  int changedQueued() {
+    return changedOrder.size();
   }
 
   /** Entities held whose changes the keyed state does not have yet (for tests). */

@@ -114,6 +114,17 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
   private volatile long writeBackMillis;
 
   private volatile int writeBackEntities;
+
+  /**
+   * How close to the wall clock the watermark must be, either side, for the job to count as live:
+   * then (with {@link #liveWriteBack}) every watermark writes the entities changed since the last
+   * one back to the keyed state, and a checkpoint's write-back finds few left. A backfill or a
+   * catch-up leaves them to the checkpoint, where each is written once however often it changed.
+   */
+  static final long LIVE = Duration.ofMinutes(1).toMillis();
+
+  private final boolean liveWriteBack;
+  private transient Counter liveWriteBacks;
   private transient LongCounter updatesTotal;
   private transient LongCounter correctionsTotal;
   private transient LongCounter tooLateTotal;
@@ -128,11 +139,27 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
    */
   public ViewFeatureOperator(
       SourceSpec source, ViewSpec view, SourceFields fields, int decodedCacheEntities) {
+    this(source, view, fields, decodedCacheEntities, true);
+  }
+
+  /**
+   * @param decodedCacheEntities entities kept decoded on RocksDB state, or {@link
+   *     #DECODED_ENTITIES_BY_HEAP}
+   * @param liveWriteBack on RocksDB state, whether a live job writes changed entities back to the
+   *     keyed state at each watermark rather than all at the next checkpoint ({@link #LIVE})
+   */
+  public ViewFeatureOperator(
+      SourceSpec source,
+      ViewSpec view,
+      SourceFields fields,
+      int decodedCacheEntities,
+      boolean liveWriteBack) {
     if (decodedCacheEntities < 0 && decodedCacheEntities != DECODED_ENTITIES_BY_HEAP) {
       throw new IllegalArgumentException(
           "decoded entities must be 0 or more, got " + decodedCacheEntities);
     }
     this.decodedCacheEntities = decodedCacheEntities;
+    this.liveWriteBack = liveWriteBack;
     this.view = view;
     this.fields = fields;
     this.specVersion = view.version(source);
@@ -228,6 +255,7 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
     tooLate = metrics.counter("lateEventsDropped");
     metrics.gauge("checkpointWriteBackMs", () -> writeBackMillis);
     metrics.gauge("checkpointWriteBackEntities", () -> writeBackEntities);
+    liveWriteBacks = metrics.counter("liveWriteBackEntities");
     updatesTotal = new LongCounter();
     correctionsTotal = new LongCounter();
     tooLateTotal = new LongCounter();
@@ -256,6 +284,16 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
     return entities.unwritten();
   }
 
+  /** Entries in the queue of changed entities, stale ones included (for tests). */
+  int changedQueued() {
+    return entities.changedQueued();
+  }
+
+  /** Entities written back to the keyed state at watermarks of a live job (for tests). */
+  long liveWriteBacks() {
+    return liveWriteBacks.getCount();
+  }
+
   /** Entities the last snapshot wrote back to the keyed state (for tests). */
   int lastWriteBack() {
     return writeBackEntities;
@@ -278,7 +316,7 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
       }
       entity.pending.add(ts, e.getValues());
       arm(entity, ts);
-      entities.changed(entity);
+      entities.changedPending(entity);
       return;
     }
     if (watermark - ts > allowedLatenessMillis) {
@@ -336,6 +374,12 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
       if (p != null && p.wake == t) { // else stale: the entity was re-armed earlier
         p.wake = NONE;
         advance(entity, w);
+      }
+    }
+    if (liveWriteBack) {
+      long now = getProcessingTimeService().getCurrentProcessingTime();
+      if (w >= now - LIVE && w <= now + LIVE) {
+        liveWriteBacks.inc(entities.writeBack());
       }
     }
     super.processWatermark(mark);

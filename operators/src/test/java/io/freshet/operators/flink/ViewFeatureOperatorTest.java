@@ -321,6 +321,71 @@ class ViewFeatureOperatorTest {
     assertThat(canonical(restoredRun)).isEqualTo(uninterrupted);
   }
 
+  /**
+   * On RocksDB, while the watermark is within a minute of the wall clock (a live job), every
+   * watermark writes the entities changed since the last one back to the keyed state, and a
+   * checkpoint right after one finds none left to write; far behind it (a backfill) they wait for
+   * the checkpoint. Either way the output, and that of a run restored from the checkpoint, are
+   * exactly an uninterrupted run's.
+   */
+  @ParameterizedTest(name = "wall clock {0} ms ahead of the watermark, {1} decoded entities")
+  @CsvSource({"2000, 4096", "-30000, 4096", "86400000, 4096", "2000, 6", "86400000, 6"})
+  void aLiveJobWritesChangedEntitiesBackAtEveryWatermark(long clockAhead, int cache)
+      throws Exception {
+    boolean live = Math.abs(clockAhead) <= ViewFeatureOperator.LIVE;
+    FeatureSpec spec = TestSpecs.everyAggregation(Duration.ofHours(30), Duration.ofMinutes(5));
+    List<Object[]> input = randomInput(new java.util.Random(12), 3000);
+    List<String> uninterrupted;
+    try (Harness h = new Harness(spec)) {
+      feed(h, input, 0, input.size());
+      uninterrupted = canonical(h.take());
+    }
+    int half = input.size() / 2;
+    while (input.get(half - 1)[0] != null) {
+      half++; // the first half ends with a watermark
+    }
+    List<FeatureUpdate> restoredRun = new java.util.ArrayList<>();
+    org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+    try (Harness first = new Harness(spec, null, true, cache)) {
+      feedAtWallClock(first, input, 0, half, clockAhead);
+      assertThat(first.operator.changedQueued())
+          .as("stale entries of entities that left are dropped")
+          .isLessThanOrEqualTo(2 * cache + 16);
+      restoredRun.addAll(first.take());
+      int unwritten = first.operator.unwritten();
+      if (live) {
+        assertThat(first.operator.liveWriteBacks()).as("written back at watermarks").isPositive();
+        assertThat(unwritten).as("nothing changed since the last watermark").isZero();
+      } else {
+        assertThat(first.operator.liveWriteBacks()).as("a backfill writes at checkpoints").isZero();
+        assertThat(unwritten).as("changes held back until the snapshot").isPositive();
+      }
+      snapshot = first.snapshot();
+      assertThat(first.operator.lastWriteBack()).isEqualTo(unwritten);
+    }
+    try (Harness second = new Harness(spec, snapshot, true, cache)) {
+      feedAtWallClock(second, input, half, input.size(), clockAhead);
+      restoredRun.addAll(second.take());
+      assertThat(second.leftOver()).as("state and wake-ups drained").isZero();
+      assertThat(second.operator.liveWriteBacks() > 0).isEqualTo(live);
+    }
+    assertThat(uninterrupted).hasSizeGreaterThan(input.size());
+    assertThat(canonical(restoredRun)).isEqualTo(uninterrupted);
+  }
+
+  /** As {@link #feed}, the wall clock {@code clockAhead} ms ahead of each watermark. */
+  private static void feedAtWallClock(
+      Harness h, List<Object[]> in, int from, int to, long clockAhead) throws Exception {
+    for (Object[] x : in.subList(from, to)) {
+      if (x[0] == null) {
+        h.h.setProcessingTime((Long) x[1] + clockAhead);
+        h.watermark((Long) x[1]);
+      } else {
+        h.event((String) x[0], (Long) x[1], java.util.Arrays.copyOfRange(x, 2, x.length));
+      }
+    }
+  }
+
   /** Rows of {entity, ts, values...} and watermarks {null, wm}; ends with the final watermark. */
   private static List<Object[]> randomInput(java.util.Random r, int events) {
     List<Object[]> in = new java.util.ArrayList<>();
