@@ -139,7 +139,7 @@ public final class ViewFeatureOperator extends AbstractStreamOperator<FeatureUpd
    */
   public ViewFeatureOperator(
       SourceSpec source, ViewSpec view, SourceFields fields, int decodedCacheEntities) {
-    this(source, view, fields, decodedCacheEntities, true);
+    this(source, view, fields, decodedCacheEntities, false);
   }
 
   /**

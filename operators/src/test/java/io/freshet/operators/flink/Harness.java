@@ -42,9 +42,21 @@ final class Harness implements AutoCloseable {
   /** ... with a decoded-entity cache of {@code cache} entities (on RocksDB). */
   Harness(FeatureSpec spec, OperatorSubtaskState restoreFrom, boolean rocksdb, int cache)
       throws Exception {
+    this(spec, restoreFrom, rocksdb, cache, false);
+  }
+
+  /** ... and live write-back on or off. */
+  Harness(
+      FeatureSpec spec,
+      OperatorSubtaskState restoreFrom,
+      boolean rocksdb,
+      int cache,
+      boolean liveWriteBack)
+      throws Exception {
     this.spec = spec;
     this.fields = SourceFields.of(spec);
-    operator = new ViewFeatureOperator(spec.source(), spec.views().get(0), fields, cache);
+    operator =
+        new ViewFeatureOperator(spec.source(), spec.views().get(0), fields, cache, liveWriteBack);
     h = new KeyedOneInputStreamOperatorTestHarness<>(operator, r -> r.getEntity(), Types.STRING);
     if (rocksdb) {
       h.setStateBackend(new EmbeddedRocksDBStateBackend());

@@ -322,17 +322,25 @@ class ViewFeatureOperatorTest {
   }
 
   /**
-   * On RocksDB, while the watermark is within a minute of the wall clock (a live job), every
-   * watermark writes the entities changed since the last one back to the keyed state, and a
-   * checkpoint right after one finds none left to write; far behind it (a backfill) they wait for
-   * the checkpoint. Either way the output, and that of a run restored from the checkpoint, are
-   * exactly an uninterrupted run's.
+   * With live write-back on RocksDB, while the watermark is within a minute of the wall clock (a
+   * live job), every watermark writes the entities changed since the last one back to the keyed
+   * state, and a checkpoint right after one finds none left to write; far behind it (a backfill)
+   * they wait for the checkpoint. Either way the output, and that of a run restored from the
+   * checkpoint, are exactly an uninterrupted run's.
    */
-  @ParameterizedTest(name = "wall clock {0} ms ahead of the watermark, {1} decoded entities")
-  @CsvSource({"2000, 4096", "-30000, 4096", "86400000, 4096", "2000, 6", "86400000, 6"})
-  void aLiveJobWritesChangedEntitiesBackAtEveryWatermark(long clockAhead, int cache)
-      throws Exception {
-    boolean live = Math.abs(clockAhead) <= ViewFeatureOperator.LIVE;
+  @ParameterizedTest(
+      name = "wall clock {0} ms ahead of the watermark, {1} decoded entities, live write-back {2}")
+  @CsvSource({
+    "2000, 4096, true",
+    "-30000, 4096, true",
+    "86400000, 4096, true",
+    "2000, 6, true",
+    "86400000, 6, true",
+    "2000, 4096, false"
+  })
+  void aLiveJobWritesChangedEntitiesBackAtEveryWatermark(
+      long clockAhead, int cache, boolean liveWriteBack) throws Exception {
+    boolean live = liveWriteBack && Math.abs(clockAhead) <= ViewFeatureOperator.LIVE;
     FeatureSpec spec = TestSpecs.everyAggregation(Duration.ofHours(30), Duration.ofMinutes(5));
     List<Object[]> input = randomInput(new java.util.Random(12), 3000);
     List<String> uninterrupted;
@@ -346,7 +354,7 @@ class ViewFeatureOperatorTest {
     }
     List<FeatureUpdate> restoredRun = new java.util.ArrayList<>();
     org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
-    try (Harness first = new Harness(spec, null, true, cache)) {
+    try (Harness first = new Harness(spec, null, true, cache, liveWriteBack)) {
       feedAtWallClock(first, input, 0, half, clockAhead);
       assertThat(first.operator.changedQueued())
           .as("stale entries of entities that left are dropped")
@@ -357,13 +365,13 @@ class ViewFeatureOperatorTest {
         assertThat(first.operator.liveWriteBacks()).as("written back at watermarks").isPositive();
         assertThat(unwritten).as("nothing changed since the last watermark").isZero();
       } else {
-        assertThat(first.operator.liveWriteBacks()).as("a backfill writes at checkpoints").isZero();
+        assertThat(first.operator.liveWriteBacks()).as("written at checkpoints only").isZero();
         assertThat(unwritten).as("changes held back until the snapshot").isPositive();
       }
       snapshot = first.snapshot();
       assertThat(first.operator.lastWriteBack()).isEqualTo(unwritten);
     }
-    try (Harness second = new Harness(spec, snapshot, true, cache)) {
+    try (Harness second = new Harness(spec, snapshot, true, cache, liveWriteBack)) {
       feedAtWallClock(second, input, half, input.size(), clockAhead);
       restoredRun.addAll(second.take());
       assertThat(second.leftOver()).as("state and wake-ups drained").isZero();
