@@ -287,11 +287,7 @@ class ViewFeatureOperatorTest {
       throws Exception {
     FeatureSpec spec = TestSpecs.everyAggregation(Duration.ofHours(30), Duration.ofMinutes(5));
     List<Object[]> input = randomInput(new java.util.Random(11), 3000);
-    List<String> uninterrupted;
-    try (Harness h = new Harness(spec)) {
-      feed(h, input, 0, input.size());
-      uninterrupted = canonical(h.take());
-    }
+    List<String> uninterrupted = uninterrupted(spec, input);
     List<FeatureUpdate> restoredRun = new java.util.ArrayList<>();
     org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
     try (Harness first = new Harness(spec, null, rocksdb, cache)) {
@@ -343,11 +339,7 @@ class ViewFeatureOperatorTest {
     boolean live = liveWriteBack && Math.abs(clockAhead) <= ViewFeatureOperator.LIVE;
     FeatureSpec spec = TestSpecs.everyAggregation(Duration.ofHours(30), Duration.ofMinutes(5));
     List<Object[]> input = randomInput(new java.util.Random(12), 3000);
-    List<String> uninterrupted;
-    try (Harness h = new Harness(spec)) {
-      feed(h, input, 0, input.size());
-      uninterrupted = canonical(h.take());
-    }
+    List<String> uninterrupted = uninterrupted(spec, input);
     int half = input.size() / 2;
     while (input.get(half - 1)[0] != null) {
       half++; // the first half ends with a watermark
@@ -379,6 +371,15 @@ class ViewFeatureOperatorTest {
     }
     assertThat(uninterrupted).hasSizeGreaterThan(input.size());
     assertThat(canonical(restoredRun)).isEqualTo(uninterrupted);
+  }
+
+  /** What an operator on heap state, never restored, emits for the input (canonical order). */
+  private static List<String> uninterrupted(FeatureSpec spec, List<Object[]> input)
+      throws Exception {
+    try (Harness h = new Harness(spec)) {
+      feed(h, input, 0, input.size());
+      return canonical(h.take());
+    }
   }
 
   /** As {@link #feed}, the wall clock {@code clockAhead} ms ahead of each watermark. */
