@@ -195,12 +195,7 @@ final class Recomputation {
    */
   static boolean same(FeatureDef f, Object stored, Object recomputed) {
     if (stored instanceof Number s && recomputed instanceof Number r) {
-      double bound =
-          switch (f.aggregation()) {
-            case APPROX_PERCENTILE -> 0.01;
-            case APPROX_COUNT_DISTINCT -> 0.08;
-            default -> 1e-9;
-          };
+      double bound = Math.max(f.aggregation().relativeAccuracy(), 1e-9);
       if (stored instanceof Double || recomputed instanceof Double || bound > 1e-9) {
         double tolerance = bound * Math.abs(r.doubleValue()) + 1e-6;
         return Math.abs(s.doubleValue() - r.doubleValue()) <= tolerance;

@@ -45,6 +45,20 @@ public enum Aggregation {
     return AggregationRules.of(this).field() == AggregationRules.FieldKind.ORDERED;
   }
 
+  /**
+   * How far, relative to the exact answer, a value of this aggregation may be from a recomputation
+   * from raw events (docs/semantics.md): {@code approx_percentile} within 1% beyond its exact
+   * limit, {@code approx_count_distinct} within five standard errors of its sketch (8%); 0 for the
+   * exact aggregations.
+   */
+  public double relativeAccuracy() {
+    return switch (this) {
+      case APPROX_PERCENTILE -> 0.01;
+      case APPROX_COUNT_DISTINCT -> 0.08;
+      default -> 0;
+    };
+  }
+
   /** The type of this aggregation's value, given the type of its input field. */
   public ValueType outputType(ValueType input) {
     return switch (this) {

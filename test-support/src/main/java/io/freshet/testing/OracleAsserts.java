@@ -40,12 +40,7 @@ public final class OracleAsserts {
    * other feature as {@link #assertSame}.
    */
   public static void assertFeature(FeatureDef f, String what, Object actual, Object expected) {
-    double bound =
-        switch (f.aggregation()) {
-          case APPROX_PERCENTILE -> 0.01;
-          case APPROX_COUNT_DISTINCT -> 0.08;
-          default -> 0;
-        };
+    double bound = f.aggregation().relativeAccuracy();
     if (bound > 0 && expected instanceof Number e && actual instanceof Number a) {
       double tolerance = bound * Math.abs(e.doubleValue()) + 1e-9;
       assertThat(a.doubleValue()).as(what).isCloseTo(e.doubleValue(), Offset.offset(tolerance));
