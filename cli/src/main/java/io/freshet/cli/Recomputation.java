@@ -195,8 +195,9 @@ final class Recomputation {
    */
   static boolean same(FeatureDef f, Object stored, Object recomputed) {
     if (stored instanceof Number s && recomputed instanceof Number r) {
-      double bound = Math.max(f.aggregation().relativeAccuracy(), 1e-9);
-      if (stored instanceof Double || recomputed instanceof Double || bound > 1e-9) {
+      double accuracy = f.aggregation().relativeAccuracy();
+      double bound = accuracy > 0 ? accuracy : 1e-9;
+      if (stored instanceof Double || recomputed instanceof Double || accuracy > 0) {
         double tolerance = bound * Math.abs(r.doubleValue()) + 1e-6;
         return Math.abs(s.doubleValue() - r.doubleValue()) <= tolerance;
       }
