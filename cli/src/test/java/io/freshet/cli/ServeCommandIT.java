@@ -89,7 +89,7 @@ class ServeCommandIT {
               now,
               List.of()),
           null);
-      w.flush(false);
+      w.flush(true);
     }
     Path tokens = Files.writeString(dir.resolve("tokens"), "t0ken\n");
 

@@ -4,10 +4,13 @@ import io.freshet.avro.FeatureUpdate;
 import io.freshet.spec.SourceSpec;
 import io.freshet.spec.ViewSpec;
 import java.io.IOException;
+import java.util.Collection;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsWriterState;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * The online store of one view: a Sink V2 writing each {@link FeatureUpdate} as an idempotent,
@@ -19,11 +22,13 @@ import org.apache.flink.configuration.Configuration;
  * name.
  *
  * <p>Guarantee: at-least-once delivery with idempotent writes, so after a checkpoint completes
- * every update before it is in Cassandra, and after a restore Cassandra converges to the same
- * values (replays cannot regress a value). Subtask 0 creates and evolves the table on start; the
- * others wait for it.
+ * every update before it is in Cassandra or in the checkpoint (the writes not finished then, which
+ * a restored writer sends again first; see {@link CassandraFeatureWriter}), and after a restore
+ * Cassandra converges to the same values (replays cannot regress a value). Subtask 0 creates and
+ * evolves the table on start; the others wait for it.
  */
-public final class CassandraFeatureSink implements Sink<FeatureUpdate> {
+public final class CassandraFeatureSink
+    implements Sink<FeatureUpdate>, SupportsWriterState<FeatureUpdate, FeatureUpdate> {
   private static final long serialVersionUID = 1L;
 
   private final SourceSpec source;
@@ -53,7 +58,7 @@ public final class CassandraFeatureSink implements Sink<FeatureUpdate> {
   }
 
   @Override
-  public SinkWriter<FeatureUpdate> createWriter(WriterInitContext context) throws IOException {
+  public CassandraFeatureWriter createWriter(WriterInitContext context) throws IOException {
     return CassandraFeatureWriter.open(
         source,
         view,
@@ -61,5 +66,18 @@ public final class CassandraFeatureSink implements Sink<FeatureUpdate> {
         context.getTaskInfo().getIndexOfThisSubtask(),
         context.metricGroup(),
         System::currentTimeMillis);
+  }
+
+  @Override
+  public StatefulSinkWriter<FeatureUpdate, FeatureUpdate> restoreWriter(
+      WriterInitContext context, Collection<FeatureUpdate> unfinished) throws IOException {
+    CassandraFeatureWriter writer = createWriter(context);
+    writer.restore(unfinished);
+    return writer;
+  }
+
+  @Override
+  public SimpleVersionedSerializer<FeatureUpdate> getWriterStateSerializer() {
+    return new PendingWritesSerializer();
   }
 }

@@ -12,8 +12,13 @@ import io.freshet.spec.ViewSpec;
 import io.freshet.store.StoreColumn;
 import io.freshet.store.StoreNames;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
-import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -47,6 +52,15 @@ import org.slf4j.LoggerFactory;
  * entity, until the next checkpoint (or until too many entities wait), so that a backfill writes
  * about one row per entity and checkpoint. The table ends the same either way.
  *
+ * <p><b>Checkpoints do not wait for Cassandra.</b> At a checkpoint the writer releases its held
+ * updates to the waiting ones and puts every write it has not finished (waiting, or in flight
+ * including retries; the newest per entity) into the checkpoint ({@link #snapshotState}); a writer
+ * restored from that checkpoint sends them again first. The writes are idempotent and versioned, so
+ * a write sent twice, or one that lands after a newer one of its entity, changes nothing. The task
+ * therefore never pauses at a checkpoint for Cassandra, which a cold or slow node made take
+ * seconds. With {@link CassandraOptions#DRAIN_ON_CHECKPOINT} the writer instead waits, at every
+ * checkpoint, until everything before it is in Cassandra, and checkpoints nothing.
+ *
  * <p><b>Error contract.</b>
  *
  * <ul>
@@ -63,9 +77,10 @@ import org.slf4j.LoggerFactory;
  *       one that ran out of attempts is recorded, and the next {@link #write} or {@link #flush} on
  *       the task thread throws it as a {@link CassandraWriteException} naming the view, the entity
  *       and the attempt count: the job fails and restores from its last checkpoint.
- *   <li>{@link #flush} (called on every checkpoint and at end of input) returns only when every
- *       write issued before it succeeded, else throws: a completed checkpoint means everything
- *       before it is in Cassandra.
+ *   <li>{@link #flush} at end of input (and at every checkpoint with {@link
+ *       CassandraOptions#DRAIN_ON_CHECKPOINT}) returns only when every write issued before it
+ *       succeeded, else throws. Otherwise a completed checkpoint means that everything before it is
+ *       in Cassandra or in the checkpoint, to be sent again on restore.
  *   <li>A view that no longer matches its table (retyped feature) fails the job on start without
  *       restarts ({@link SuppressRestartsException} around a {@link ViewSchemaException} that says
  *       to rename the feature or declare a new view). A removed feature's column stays; every
@@ -74,7 +89,8 @@ import org.slf4j.LoggerFactory;
  *       are skipped and counted ({@code expiredSkipped}).
  * </ul>
  */
-public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
+public final class CassandraFeatureWriter
+    implements StatefulSinkWriter<FeatureUpdate, FeatureUpdate> {
   private static final Logger LOG = LoggerFactory.getLogger(CassandraFeatureWriter.class);
   private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
 
@@ -122,6 +138,17 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
   /** Historical updates held until the next flush, newest per entity (task thread only). */
   private final LinkedHashMap<String, FeatureUpdate> held = new LinkedHashMap<>();
 
+  /**
+   * The newest update sent per entity whose write (or its retries) has not succeeded yet: what a
+   * checkpoint must still hold. Added under the lock of {@link #waiting} in the same step that
+   * takes the update from there, removed when its write succeeds.
+   */
+  private final ConcurrentHashMap<String, FeatureUpdate> inFlight = new ConcurrentHashMap<>();
+
+  private final boolean drainOnCheckpoint;
+  private final long closeDrainNanos;
+  private final Counter restored;
+
   private final int maxWaiting;
   private final long holdOlderThanMillis;
 
@@ -144,6 +171,8 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
     this.permits = new Semaphore(maxInFlight);
     this.maxWaiting = conf.get(CassandraOptions.MAX_WAITING);
     this.holdOlderThanMillis = conf.get(CassandraOptions.HOLD_OLDER_THAN).toMillis();
+    this.drainOnCheckpoint = conf.get(CassandraOptions.DRAIN_ON_CHECKPOINT);
+    this.closeDrainNanos = conf.get(CassandraOptions.REQUEST_TIMEOUT).toNanos();
     this.maxAttempts = conf.get(CassandraOptions.RETRY_MAX_ATTEMPTS);
     this.initialBackoffMillis = conf.get(CassandraOptions.RETRY_INITIAL_BACKOFF).toMillis();
     this.maxBackoffMillis = conf.get(CassandraOptions.RETRY_MAX_BACKOFF).toMillis();
@@ -167,6 +196,7 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
     this.retries = g.counter("cassandraRetries");
     this.expiredSkipped = g.counter("expiredSkipped");
     this.coalesced = g.counter("cassandraCoalesced");
+    this.restored = g.counter("cassandraRestoredWrites");
     g.gauge("cassandraWaiting", this::waitingCount);
     g.gauge("cassandraHeld", held::size);
     g.gauge("cassandraInFlight", () -> maxInFlight - permits.availablePermits());
@@ -280,6 +310,48 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
   @Override
   public void write(FeatureUpdate u, Context context) throws IOException, InterruptedException {
     rethrowFailure();
+    enqueue(u);
+    sendWhatFits();
+    while (held.size() + waitingCount() > maxWaiting) {
+      if (waitingCount() == 0) {
+        release(Math.max(1, maxWaiting / 4));
+      }
+      if (permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+        sendNext();
+      }
+      rethrowFailure();
+    }
+  }
+
+  /**
+   * Sends again the writes a checkpoint held ({@link #snapshotState}) before anything new: called
+   * once, on the task thread, when the writer is restored.
+   */
+  void restore(Collection<FeatureUpdate> pending) {
+    for (FeatureUpdate u : pending) {
+      enqueue(u);
+      restored.inc();
+    }
+    if (!pending.isEmpty()) {
+      LOG.info(
+          "View {}: sending again {} Cassandra writes the checkpoint held",
+          view.name(),
+          pending.size());
+    }
+    sendWhatFits();
+  }
+
+  /** Uses the free slots. */
+  private void sendWhatFits() {
+    while (permits.tryAcquire()) {
+      if (!sendNext()) {
+        break;
+      }
+    }
+  }
+
+  /** Adds an update to the waiting or the held ones, replacing an older one of its entity. */
+  private void enqueue(FeatureUpdate u) {
     String entity = u.getEntity().toString();
     // An entity is in at most one of the two maps.
     synchronized (waiting) {
@@ -302,21 +374,6 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
         held.remove(entity);
         waiting.put(entity, u);
       }
-    }
-    // Use the free slots; wait for one only when too many entities wait.
-    while (permits.tryAcquire()) {
-      if (!sendNext()) {
-        break;
-      }
-    }
-    while (held.size() + waitingCount() > maxWaiting) {
-      if (waitingCount() == 0) {
-        release(Math.max(1, maxWaiting / 4));
-      }
-      if (permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-        sendNext();
-      }
-      rethrowFailure();
     }
   }
 
@@ -365,23 +422,26 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
   private boolean sendNext() {
     while (true) {
       FeatureUpdate u;
+      int ttl;
       synchronized (waiting) {
         var oldest = waiting.entrySet().iterator();
         if (!oldest.hasNext()) {
           permits.release();
           return false;
         }
-        u = oldest.next().getValue();
+        var e = oldest.next();
+        u = e.getValue();
         oldest.remove();
+        ttl =
+            WriteVersion.ttlSeconds(
+                u.getLastEventTime(), ttlMillis, retentionMillis, clock.getAsLong());
+        if (ttl <= 0) {
+          expiredSkipped.inc(); // keep the slot for the next one
+          continue;
+        }
+        inFlight.put(e.getKey(), u); // with the removal from waiting: a snapshot sees it in one
       }
-      int ttl =
-          WriteVersion.ttlSeconds(
-              u.getLastEventTime(), ttlMillis, retentionMillis, clock.getAsLong());
-      if (ttl <= 0) {
-        expiredSkipped.inc(); // keep the slot for the next one
-        continue;
-      }
-      send(bind(u, ttl), u.getEntity().toString(), u.getValidFrom(), 1);
+      send(bind(u, ttl), u, 1);
       return true;
     }
   }
@@ -444,7 +504,7 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
     return b.setIdempotence(true).build();
   }
 
-  private void send(BoundStatement st, String entity, long validFrom, int attempt) {
+  private void send(BoundStatement st, FeatureUpdate u, int attempt) {
     long started = System.nanoTime();
     session
         .executeAsync(st)
@@ -452,17 +512,18 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
             (rs, error) -> {
               if (error == null) {
                 writeLatency.update((System.nanoTime() - started) / 1_000_000L);
-                onlineLag = System.currentTimeMillis() - validFrom;
+                onlineLag = System.currentTimeMillis() - u.getValidFrom();
                 written.inc();
+                // unless a newer update of the entity was sent since
+                inFlight.computeIfPresent(u.getEntity().toString(), (k, v) -> v == u ? null : v);
                 sendNext(); // hands the slot on, or frees it
               } else {
-                onError(st, entity, validFrom, attempt, CassandraErrors.unwrap(error));
+                onError(st, u, attempt, CassandraErrors.unwrap(error));
               }
             });
   }
 
-  private void onError(
-      BoundStatement st, String entity, long validFrom, int attempt, Throwable error) {
+  private void onError(BoundStatement st, FeatureUpdate u, int attempt, Throwable error) {
     boolean retryable = CassandraErrors.isRetryable(error);
     if (retryable && attempt < maxAttempts && failure.get() == null) {
       retries.inc();
@@ -479,8 +540,7 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
             error.toString());
       }
       try {
-        retryTimer.schedule(
-            () -> send(st, entity, validFrom, attempt + 1), backoff, TimeUnit.MILLISECONDS);
+        retryTimer.schedule(() -> send(st, u, attempt + 1), backoff, TimeUnit.MILLISECONDS);
         return;
       } catch (RejectedExecutionException closing) {
         // the writer is closing: fall through and record the failure
@@ -493,7 +553,7 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
                 + " the Cassandra write of view '"
                 + view.name()
                 + "', entity '"
-                + entity
+                + u.getEntity()
                 + "' after "
                 + attempt
                 + (attempt == 1 ? " attempt" : " attempts")
@@ -504,23 +564,69 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
   }
 
   /**
-   * Sends every waiting update and waits for every write in flight (and its retries) to finish;
-   * throws the first failure. Called by Flink before each checkpoint and at end of input.
+   * Called by Flink before each checkpoint and at end of input. Releases the held updates; at end
+   * of input (or with {@link CassandraOptions#DRAIN_ON_CHECKPOINT}) then sends every waiting update
+   * and waits for every write in flight (and its retries) to finish. Throws the first failure.
    */
   @Override
   public void flush(boolean endOfInput) throws IOException, InterruptedException {
     release(held.size());
+    sendWhatFits();
+    rethrowFailure();
+    if (endOfInput || drainOnCheckpoint) {
+      drain(Long.MAX_VALUE);
+    } // else the unfinished writes go into the checkpoint (snapshotState)
+  }
+
+  /**
+   * Sends every waiting and held update and waits for every write in flight (and its retries) to
+   * finish, or until {@code deadline} ({@link System#nanoTime}); throws the first failure. Returns
+   * whether everything was written.
+   */
+  private boolean drain(long deadline) throws IOException, InterruptedException {
+    release(held.size());
     while (waitingCount() > 0) {
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
       if (permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
         sendNext();
       }
       rethrowFailure();
     }
     while (!permits.tryAcquire(maxInFlight, 100, TimeUnit.MILLISECONDS)) {
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
       rethrowFailure();
     }
     permits.release(maxInFlight);
     rethrowFailure();
+    return true;
+  }
+
+  /**
+   * The writes not finished at this checkpoint, the newest per entity: waiting, held and in flight
+   * (with retries). Empty after a drain. Runs on the task thread after {@link #flush}.
+   */
+  @Override
+  public List<FeatureUpdate> snapshotState(long checkpointId) throws IOException {
+    rethrowFailure();
+    Map<String, FeatureUpdate> pending = new HashMap<>();
+    synchronized (waiting) {
+      pending.putAll(inFlight);
+      for (var maps : List.of(held, waiting)) {
+        for (var e : maps.entrySet()) {
+          pending.merge(e.getKey(), e.getValue(), (a, b) -> version(b) >= version(a) ? b : a);
+        }
+      }
+    }
+    return new ArrayList<>(pending.values());
+  }
+
+  /** Writes not finished (waiting, held or in flight), for tests. */
+  int unfinishedWrites() throws IOException {
+    return snapshotState(-1).size();
   }
 
   private void rethrowFailure() throws IOException {
@@ -530,8 +636,39 @@ public final class CassandraFeatureWriter implements SinkWriter<FeatureUpdate> {
     }
   }
 
+  /**
+   * Writes what is still unfinished, for at most the request timeout, then closes. A job stopped
+   * with a savepoint (no drain) thus leaves Cassandra with every update it emitted, not only those
+   * written before the savepoint (the rest are also in the savepoint, and sent again when the job
+   * resumes). After a write failed, or when the task is interrupted, it closes at once: the job
+   * restores from its last checkpoint, which holds them.
+   */
   @Override
   public void close() {
+    if (failure.get() == null) {
+      try {
+        if (!drain(System.nanoTime() + closeDrainNanos)) {
+          LOG.warn(
+              "Closing the Cassandra writer of view {} with {} writes unfinished after {} ms; the"
+                  + " last checkpoint holds them, or the job replays them",
+              view.name(),
+              unfinishedWrites(),
+              closeDrainNanos / 1_000_000);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (IOException e) {
+        LOG.warn("Closing the Cassandra writer of view {}: {}", view.name(), e.toString());
+      }
+    }
+    abandon();
+  }
+
+  /**
+   * Closes without writing what is unfinished, as if the writer's process had died (for tests; the
+   * end of {@link #close}).
+   */
+  void abandon() {
     retryTimer.shutdownNow();
     if (ownsSession) {
       try {

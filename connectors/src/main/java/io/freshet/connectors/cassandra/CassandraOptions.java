@@ -129,6 +129,17 @@ public final class CassandraOptions {
                   + " update at once. Recorded in the history table, where as-served training sets"
                   + " flag the rows it held.");
 
+  public static final ConfigOption<Boolean> DRAIN_ON_CHECKPOINT =
+      ConfigOptions.key("freshet.cassandra.drain-on-checkpoint")
+          .booleanType()
+          .defaultValue(false)
+          .withDescription(
+              "At every checkpoint, wait until every write before it is in Cassandra (the task"
+                  + " processes nothing meanwhile) instead of putting the unfinished writes into"
+                  + " the checkpoint to be sent again on restore. Off, a checkpoint never waits for"
+                  + " Cassandra; on, a completed checkpoint means that Cassandra holds everything"
+                  + " before it.");
+
   public static final ConfigOption<Duration> REQUEST_TIMEOUT =
       ConfigOptions.key("freshet.cassandra.request-timeout")
           .durationType()

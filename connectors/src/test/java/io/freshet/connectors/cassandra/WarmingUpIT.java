@@ -61,7 +61,7 @@ class WarmingUpIT {
       FeatureUpdate warming = update(spec, "c1", T, T, 0, 3L, null);
       warming.setWarmingUp(List.of("amount_max_1h"));
       w.write(warming, null);
-      w.flush(false);
+      w.flush(true);
       FeatureVector v = client.get("warm", "c1");
       assertThat(v.get("txn_count_1h").status()).isEqualTo(FeatureStatus.PRESENT);
       assertThat(v.get("amount_max_1h").status()).isEqualTo(FeatureStatus.WARMING_UP);
@@ -70,7 +70,7 @@ class WarmingUpIT {
 
       // warmed up with no event in its window: still null, but MISSING, not WARMING_UP
       w.write(update(spec, "c1", T + 1000, T, 0, 3L, null), null);
-      w.flush(false);
+      w.flush(true);
       v = client.get("warm", "c1");
       assertThat(v.get("amount_max_1h").status()).isEqualTo(FeatureStatus.MISSING);
       assertThat(v.warmingUp()).isEmpty();
@@ -104,7 +104,7 @@ class WarmingUpIT {
     }
     try (CassandraFeatureWriter w = writer(services, spec)) {
       w.write(update(spec, "c1", T, T, 0, 2L), null);
-      w.flush(false);
+      w.flush(true);
     }
     assertThat(
             session
