@@ -574,19 +574,20 @@ public final class CassandraFeatureWriter
     sendWhatFits();
     rethrowFailure();
     if (endOfInput || drainOnCheckpoint) {
-      drain(Long.MAX_VALUE);
+      drain(-1);
     } // else the unfinished writes go into the checkpoint (snapshotState)
   }
 
   /**
    * Sends every waiting and held update and waits for every write in flight (and its retries) to
-   * finish, or until {@code deadline} ({@link System#nanoTime}); throws the first failure. Returns
-   * whether everything was written.
+   * finish, for at most {@code timeoutNanos} (without limit if negative); throws the first failure.
+   * Returns whether everything was written.
    */
-  private boolean drain(long deadline) throws IOException, InterruptedException {
+  private boolean drain(long timeoutNanos) throws IOException, InterruptedException {
+    long started = System.nanoTime();
     release(held.size());
     while (waitingCount() > 0) {
-      if (System.nanoTime() - deadline > 0) {
+      if (timeoutNanos >= 0 && System.nanoTime() - started > timeoutNanos) {
         return false;
       }
       if (permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
@@ -595,7 +596,7 @@ public final class CassandraFeatureWriter
       rethrowFailure();
     }
     while (!permits.tryAcquire(maxInFlight, 100, TimeUnit.MILLISECONDS)) {
-      if (System.nanoTime() - deadline > 0) {
+      if (timeoutNanos >= 0 && System.nanoTime() - started > timeoutNanos) {
         return false;
       }
       rethrowFailure();
@@ -647,7 +648,7 @@ public final class CassandraFeatureWriter
   public void close() {
     if (failure.get() == null) {
       try {
-        if (!drain(System.nanoTime() + closeDrainNanos)) {
+        if (!drain(closeDrainNanos)) {
           LOG.warn(
               "Closing the Cassandra writer of view {} with {} writes unfinished after {} ms; the"
                   + " last checkpoint holds them, or the job replays them",
