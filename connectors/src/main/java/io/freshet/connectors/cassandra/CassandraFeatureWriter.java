@@ -570,12 +570,13 @@ public final class CassandraFeatureWriter
    */
   @Override
   public void flush(boolean endOfInput) throws IOException, InterruptedException {
-    release(held.size());
-    sendWhatFits();
-    rethrowFailure();
     if (endOfInput || drainOnCheckpoint) {
       drain(-1);
-    } // else the unfinished writes go into the checkpoint (snapshotState)
+      return;
+    }
+    release(held.size());
+    sendWhatFits();
+    rethrowFailure(); // the unfinished writes go into the checkpoint (snapshotState)
   }
 
   /**

@@ -1,21 +1,16 @@
 package io.freshet.connectors.cassandra;
 
 import io.freshet.avro.FeatureUpdate;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificDatumWriter;
+import java.nio.ByteBuffer;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * The checkpointed form of a write the Cassandra sink had not finished when a checkpoint was taken
- * (waiting, held or in flight): the {@link FeatureUpdate} as Avro binary, written and read with the
- * FeatureUpdate schema Freshet is built with. A change of that schema that cannot read the bytes of
- * the one before needs a new version here.
+ * (waiting, held or in flight): the {@link FeatureUpdate} in Avro's single-object encoding (the
+ * generated class's cached encoder and decoder; the bytes carry the schema's fingerprint, so bytes
+ * of another FeatureUpdate schema fail loudly). A change of that schema that cannot read the bytes
+ * of the one before needs a new version here.
  */
 final class PendingWritesSerializer implements SimpleVersionedSerializer<FeatureUpdate> {
   static final int VERSION = 1;
@@ -27,11 +22,10 @@ final class PendingWritesSerializer implements SimpleVersionedSerializer<Feature
 
   @Override
   public byte[] serialize(FeatureUpdate update) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-    new SpecificDatumWriter<>(FeatureUpdate.class).write(update, encoder);
-    encoder.flush();
-    return out.toByteArray();
+    ByteBuffer bytes = update.toByteBuffer();
+    byte[] out = new byte[bytes.remaining()];
+    bytes.get(out);
+    return out;
   }
 
   @Override
@@ -45,7 +39,6 @@ final class PendingWritesSerializer implements SimpleVersionedSerializer<Feature
               + "): restore with the Freshet version that took the checkpoint, or start the job"
               + " without it");
     }
-    BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(serialized, null);
-    return new SpecificDatumReader<>(FeatureUpdate.class).read(null, decoder);
+    return FeatureUpdate.fromByteBuffer(ByteBuffer.wrap(serialized));
   }
 }
