@@ -178,6 +178,11 @@ public final class DemoCommand implements Callable<Integer> {
                 + " --from-savepoint "
                 + r.savepoint());
       }
+      if (r.signal() != 0) {
+        out.println("  stopped by a signal: the demo ends here");
+        out.flush();
+        return r.exitCode();
+      }
 
       step("5/6 live feature vectors from Cassandra (FeatureClient)");
       printVectors(cql, featureSpec, view, payments);

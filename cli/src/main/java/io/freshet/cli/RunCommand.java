@@ -149,14 +149,14 @@ public final class RunCommand implements Callable<Integer> {
                 @Override
                 public void savepoint(String path) {
                   try {
-                    runs.savepoint(source, path); // Ctrl-C: the run ends in the shutdown hook
+                    runs.savepoint(source, path); // the run ended in the JVM's shutdown hook
                   } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                   }
                 }
               });
       finished(out, runs, source, r);
-      return 0;
+      return r.exitCode();
     }
     Configuration clusterSettings = new Configuration();
     settings.forEach(clusterSettings::setString);

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
@@ -64,10 +65,17 @@ public final class FeatureJobRunner {
   }
 
   /**
-   * The outcome of a run: the last progress snapshot, the job's exact counts, and the savepoint it
-   * was stopped with (null if it was not stopped with one).
+   * The outcome of a run: the last progress snapshot, the job's exact counts, the savepoint it was
+   * stopped with (null if it was not stopped with one) and the number of the signal that stopped a
+   * local run (Ctrl-C: 2, SIGTERM: 15, SIGHUP: 1; 0 if none did).
    */
-  public record Result(String jobId, JobProgress.Snapshot last, Counts counts, String savepoint) {
+  public record Result(
+      String jobId, JobProgress.Snapshot last, Counts counts, String savepoint, int signal) {
+    /** The exit code of a command that ran the job: 128 + the signal that stopped it, else 0. */
+    public int exitCode() {
+      return signal == 0 ? 0 : 128 + signal;
+    }
+
     /** The closing line of a run. */
     public String summary() {
       String line =
@@ -157,9 +165,10 @@ public final class FeatureJobRunner {
   /**
    * Builds the job with the production source and sinks, runs it on a local MiniCluster and follows
    * it (progress on {@code progress}) until it ends. With {@code untilEnd}, stops it with a
-   * savepoint, without draining, once the source has read the topic up to those offsets. Ctrl-C
-   * (the JVM's shutdown) also stops it with a savepoint. Fails with {@link JobFailedException} if
-   * the job fails for good.
+   * savepoint, without draining, once the source has read the topic up to those offsets. Ctrl-C,
+   * SIGTERM and SIGHUP also stop it with a savepoint ({@link StopOnSignal}), after which this
+   * returns with {@link Result#signal} set. Fails with {@link JobFailedException} if the job fails
+   * for good.
    *
    * @param listener told the job id as soon as the job is submitted, and the savepoint
    */
@@ -181,29 +190,39 @@ public final class FeatureJobRunner {
     listener.started(jobId);
     FlinkRest rest = new FlinkRest(localRestAddress(conf));
     String savepointDir = conf.getString("execution.checkpointing.savepoint-dir", null);
+    Supplier<String> stopWithSavepoint =
+        () -> {
+          try {
+            return client
+                .stopWithSavepoint(false, savepointDir, SavepointFormatType.CANONICAL)
+                .get(SAVEPOINT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+          } catch (Exception e) {
+            progress.println("no savepoint (" + e + ")");
+            progress.flush();
+            return null;
+          }
+        };
+    StopOnSignal signals = new StopOnSignal(stopWithSavepoint, progress);
+    // What a signal handler cannot catch (or a JVM that reserves the signals) ends the run here.
+    // Iceberg's pools shut down in their own hooks at the same time, so the stop may fail there.
     Thread stopOnExit =
         new Thread(
             () -> {
-              if (client.getJobExecutionResult().isDone()) {
+              if (signals.signal() != 0 || client.getJobExecutionResult().isDone()) {
                 return;
               }
               progress.println();
               progress.println("stopping the job with a savepoint");
               progress.flush();
-              try {
-                String path =
-                    client
-                        .stopWithSavepoint(false, savepointDir, SavepointFormatType.CANONICAL)
-                        .get(SAVEPOINT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+              String path = stopWithSavepoint.get();
+              if (path != null) {
                 listener.savepoint(path);
                 progress.println("savepoint: " + path);
                 progress.println(resumeHint(path));
-              } catch (Exception e) {
-                progress.println("no savepoint (" + e + ")");
               }
               progress.flush();
             },
-            "freshet-run-stop");
+            "freshet-run-stop-on-exit");
     Runtime.getRuntime().addShutdownHook(stopOnExit);
     try {
       JobProgress p = new JobProgress(rest, jobId);
@@ -218,12 +237,19 @@ public final class FeatureJobRunner {
         }
         throw failed(jobId, p, e.getCause());
       }
+      int signal = signals.signal();
+      String savepoint =
+          signal != 0
+              ? signals.awaitSavepoint(SAVEPOINT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+              : stop.savepoint;
       return new Result(
           r.getJobID().toHexString(),
           p.last().withState("FINISHED"),
           Counts.of(r.getAllAccumulatorResults()),
-          stop.savepoint);
+          savepoint,
+          signal);
     } finally {
+      signals.close();
       if (untilEnd != null) {
         untilEnd.close();
       }
@@ -350,7 +376,7 @@ public final class FeatureJobRunner {
               + (f.isEmpty() ? "" : ": " + f.get(0).summary()),
           null);
     }
-    return new Result(jobId, last, Counts.of(rest.accumulators(jobId)), stop.savepoint);
+    return new Result(jobId, last, Counts.of(rest.accumulators(jobId)), stop.savepoint, 0);
   }
 
   /**
