@@ -5,6 +5,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import org.apache.flink.api.common.accumulators.ListAccumulator;
 import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.accumulators.LongMaximum;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.types.Row;
@@ -22,6 +23,12 @@ abstract class Probe<T> extends ProcessFunction<T, Void> {
   static final String COUNT = "records";
   static final String SAMPLES = "samples";
 
+  /**
+   * The greatest time (valid_from, event time) among the records a subtask saw: one accumulator per
+   * subtask, named with this prefix and the subtask's index.
+   */
+  static final String MAX_TIME = "maxTime.";
+
   /** One sampled output: an entity's feature values at a time, in the spec's feature order. */
   record Sample(
       String entity, long time, long eventId, boolean correction, ArrayList<Object> values)
@@ -30,6 +37,7 @@ abstract class Probe<T> extends ProcessFunction<T, Void> {
   private final String name;
   private final int sampleEvery;
   private transient LongCounter count;
+  private transient LongMaximum maxTime;
   private transient ArrayList<Sample> samples;
 
   Probe(String name, int sampleEvery) {
@@ -40,6 +48,11 @@ abstract class Probe<T> extends ProcessFunction<T, Void> {
   @Override
   public void open(OpenContext ctx) {
     count = getRuntimeContext().getLongCounter(name + "." + COUNT);
+    maxTime = new LongMaximum();
+    getRuntimeContext()
+        .addAccumulator(
+            name + "." + MAX_TIME + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+            maxTime);
     samples = new ArrayList<>();
   }
 
@@ -58,14 +71,23 @@ abstract class Probe<T> extends ProcessFunction<T, Void> {
   @Override
   public void processElement(T record, Context ctx, Collector<Void> out) {
     count.add(1L);
+    if (!timed()) {
+      return;
+    }
+    long time = time(record);
+    maxTime.add(time);
     if (sampleEvery <= 0) {
       return;
     }
     String entity = entity(record);
-    long time = time(record);
     if (PaymentGenerator.sampled(entity, time, sampleEvery)) {
       samples.add(sample(record));
     }
+  }
+
+  /** Whether the records have a time ({@link #time}); counted only if not. */
+  boolean timed() {
+    return true;
   }
 
   abstract String entity(T record);
@@ -134,6 +156,11 @@ abstract class Probe<T> extends ProcessFunction<T, Void> {
 
     Counter(String name) {
       super(name, 0);
+    }
+
+    @Override
+    boolean timed() {
+      return false;
     }
 
     @Override

@@ -97,14 +97,13 @@ final class SqlBaseline {
     JobExecutionResult result = env.execute("sql baseline");
     long wall = (System.nanoTime() - start) / 1_000_000;
     Long rows = result.getAccumulatorResult("rows." + Probe.COUNT);
-    return new RunResult(
+    return RunResult.complete(
         gen.events(),
         result.getNetRuntime(),
         wall,
         rows == null ? 0 : rows,
         0,
-        new ArrayList<>(result.<List<Probe.Sample>>getAccumulatorResult("rows." + Probe.SAMPLES)),
-        0);
+        new ArrayList<>(result.<List<Probe.Sample>>getAccumulatorResult("rows." + Probe.SAMPLES)));
   }
 
   static void build(
