@@ -1,5 +1,7 @@
 package io.freshet.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.freshet.examples.payments.Payment;
 import io.freshet.serving.FeatureClient;
 import io.freshet.serving.FeatureVector;
@@ -44,8 +46,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * FeatureClient} until the vector's last event time reaches the probe's, and records the delay from
  * the event time (every 50 ms while the probe is younger than 1.5 s, then every 5 ms). The job's
  * Prometheus endpoint is scraped every 5 s for backpressure and the source's records not yet read.
- * The first probe is sent as the producer starts, so start-up and every checkpoint are inside the
- * measurement.
+ * The producer starts, with the first probe, once the job has started (every task of the job
+ * RUNNING, {@link #awaitStarted}), so the job's first seconds (cold code, the first watermark, the
+ * first writes to a new table) and every checkpoint are inside the measurement.
  *
  * <p>Usage: {@code bench/run-freshness-bench.sh --rates 1000,4000 --seconds 60}. Needs the local
  * services ({@code bin/freshet services start}).
@@ -187,7 +190,7 @@ public final class FreshnessBench {
             .keyspace(id)
             .requestTimeout(Duration.ofSeconds(2))
             .build()) {
-      awaitView(client, job, log);
+      awaitStarted(client, job, log);
       return measure(rate, seconds, topic, client, job);
     } finally {
       job.destroy();
@@ -228,21 +231,70 @@ public final class FreshnessBench {
     }
   }
 
-  /** Waits until the job's Cassandra sink has registered the view: its tasks run. */
-  private static void awaitView(FeatureClient client, Process job, Path log) throws Exception {
+  /**
+   * Waits until the job has started: its Cassandra sink has registered the view, and every task of
+   * the job is RUNNING (the REST API of the run's MiniCluster, its address from the run's first
+   * line). Events sent before that wait for the job's start, whatever the job does.
+   */
+  private static void awaitStarted(FeatureClient client, Process job, Path log) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    HttpClient http = HttpClient.newHttpClient();
+    ObjectMapper json = new ObjectMapper();
+    String rest = null;
+    boolean registered = false;
     while (true) {
+      String why;
       try {
-        client.viewMetadata("customer_risk");
-        return;
-      } catch (RuntimeException notYet) {
-        if (!job.isAlive() || System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              "the job did not start (see " + log + "): " + notYet.getMessage());
+        if (!registered) {
+          client.viewMetadata("customer_risk");
+          registered = true;
         }
-        Thread.sleep(250);
+        if (rest == null) {
+          Matcher m = REST_ADDRESS.matcher(Files.readString(log));
+          if (m.find()) {
+            rest = m.group(1);
+          }
+        }
+        why = rest == null ? "no REST address in the log yet" : notRunning(http, json, rest);
+        if (why == null) {
+          return;
+        }
+      } catch (RuntimeException | IOException notYet) {
+        why = notYet.getMessage();
+      }
+      if (!job.isAlive() || System.nanoTime() > deadline) {
+        throw new IllegalStateException("the job did not start (see " + log + "): " + why);
+      }
+      Thread.sleep(registered ? 100 : 250);
+    }
+  }
+
+  private static final Pattern REST_ADDRESS = Pattern.compile("REST API (http://[0-9.:]+)");
+
+  /** Null when every task of the run's one job is RUNNING, else what is not. */
+  private static String notRunning(HttpClient http, ObjectMapper json, String rest)
+      throws IOException, InterruptedException {
+    JsonNode jobs = get(http, json, rest + "/jobs/overview").path("jobs");
+    if (jobs.size() != 1) {
+      return jobs.size() + " jobs";
+    }
+    JsonNode job = get(http, json, rest + "/jobs/" + jobs.get(0).path("jid").asText());
+    for (JsonNode v : job.path("vertices")) {
+      int running = v.path("tasks").path("RUNNING").asInt();
+      if (running != v.path("parallelism").asInt()) {
+        return v.path("name").asText() + ": " + running + " tasks running";
       }
     }
+    return job.path("vertices").isEmpty() ? "no vertices" : null;
+  }
+
+  private static JsonNode get(HttpClient http, ObjectMapper json, String url)
+      throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    return json.readTree(r.body());
   }
 
   private Result measure(int rate, int seconds, String topic, FeatureClient client, Process job)
