@@ -385,6 +385,24 @@ final class EndToEndChecks {
     servingEqualsHistoryEqualsOracle(spec, generated, services, catalog, namespace, Map.of());
   }
 
+  /** As above, reading the history from the test catalog under {@code dir} ({@link #catalog}). */
+  static void servingEqualsHistoryEqualsOracle(
+      FeatureSpec spec,
+      Iterable<PaymentsGenerator.Event> generated,
+      TestServices services,
+      java.nio.file.Path dir,
+      String namespace)
+      throws Exception {
+    Catalog catalog = catalog(dir);
+    try {
+      servingEqualsHistoryEqualsOracle(spec, generated, services, catalog, namespace);
+    } finally {
+      if (catalog instanceof AutoCloseable c) {
+        c.close();
+      }
+    }
+  }
+
   /**
    * As above, with features added to saved state: {@code warming} maps "view:feature" to the
    * instant its warm-up has ended by for every entity. Before it, a row may hold null for the
