@@ -238,8 +238,9 @@ public final class FeatureJobRunner {
         throw failed(jobId, p, e.getCause());
       }
       int signal = signals.signal();
+      // a signal during a bounded run's own stop: that stop's savepoint, the signal's failing
       String savepoint =
-          signal != 0
+          signal != 0 && stop.savepoint == null
               ? signals.awaitSavepoint(SAVEPOINT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
               : stop.savepoint;
       return new Result(
