@@ -1,8 +1,8 @@
 package io.freshet.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.freshet.examples.payments.Payment;
+import io.freshet.services.FlinkRest;
 import io.freshet.serving.FeatureClient;
 import io.freshet.serving.FeatureVector;
 import java.io.ByteArrayOutputStream;
@@ -238,9 +238,7 @@ public final class FreshnessBench {
    */
   private static void awaitStarted(FeatureClient client, Process job, Path log) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-    HttpClient http = HttpClient.newHttpClient();
-    ObjectMapper json = new ObjectMapper();
-    String rest = null;
+    FlinkRest rest = null;
     boolean registered = false;
     while (true) {
       String why;
@@ -252,10 +250,10 @@ public final class FreshnessBench {
         if (rest == null) {
           Matcher m = REST_ADDRESS.matcher(Files.readString(log));
           if (m.find()) {
-            rest = m.group(1);
+            rest = new FlinkRest(m.group(1));
           }
         }
-        why = rest == null ? "no REST address in the log yet" : notRunning(http, json, rest);
+        why = rest == null ? "no REST address in the log yet" : notRunning(rest);
         if (why == null) {
           return;
         }
@@ -272,13 +270,12 @@ public final class FreshnessBench {
   private static final Pattern REST_ADDRESS = Pattern.compile("REST API (http://[0-9.:]+)");
 
   /** Null when every task of the run's one job is RUNNING, else what is not. */
-  private static String notRunning(HttpClient http, ObjectMapper json, String rest)
-      throws IOException, InterruptedException {
-    JsonNode jobs = get(http, json, rest + "/jobs/overview").path("jobs");
+  private static String notRunning(FlinkRest rest) throws IOException {
+    JsonNode jobs = rest.get("/jobs/overview", Duration.ofSeconds(5)).path("jobs");
     if (jobs.size() != 1) {
       return jobs.size() + " jobs";
     }
-    JsonNode job = get(http, json, rest + "/jobs/" + jobs.get(0).path("jid").asText());
+    JsonNode job = rest.job(jobs.get(0).path("jid").asText());
     for (JsonNode v : job.path("vertices")) {
       int running = v.path("tasks").path("RUNNING").asInt();
       if (running != v.path("parallelism").asInt()) {
@@ -286,15 +283,6 @@ public final class FreshnessBench {
       }
     }
     return job.path("vertices").isEmpty() ? "no vertices" : null;
-  }
-
-  private static JsonNode get(HttpClient http, ObjectMapper json, String url)
-      throws IOException, InterruptedException {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-            HttpResponse.BodyHandlers.ofString());
-    return json.readTree(r.body());
   }
 
   private Result measure(int rate, int seconds, String topic, FeatureClient client, Process job)
