@@ -3,6 +3,8 @@ package io.freshet.connectors.cassandra;
 import io.freshet.avro.FeatureUpdate;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
@@ -11,9 +13,15 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * generated class's cached encoder and decoder; the bytes carry the schema's fingerprint, so bytes
  * of another FeatureUpdate schema fail loudly). A change of that schema that cannot read the bytes
  * of the one before needs a new version here.
+ *
+ * <p>Versions: 2, single-object encoding; 1 (the first builds of the non-draining sink,
+ * 2026-12-04), plain Avro binary of the same schema, still read.
  */
 final class PendingWritesSerializer implements SimpleVersionedSerializer<FeatureUpdate> {
-  static final int VERSION = 1;
+  static final int VERSION = 2;
+
+  /** Plain Avro binary, without the single-object header: read only. */
+  static final int PLAIN_BINARY = 1;
 
   @Override
   public int getVersion() {
@@ -30,11 +38,17 @@ final class PendingWritesSerializer implements SimpleVersionedSerializer<Feature
 
   @Override
   public FeatureUpdate deserialize(int version, byte[] serialized) throws IOException {
+    if (version == PLAIN_BINARY) {
+      return new SpecificDatumReader<>(FeatureUpdate.class)
+          .read(null, DecoderFactory.get().binaryDecoder(serialized, null));
+    }
     if (version != VERSION) {
       throw new IOException(
           "a pending Cassandra write of serializer version "
               + version
-              + " cannot be read by this Freshet (it reads version "
+              + " cannot be read by this Freshet (it reads versions "
+              + PLAIN_BINARY
+              + " and "
               + VERSION
               + "): restore with the Freshet version that took the checkpoint, or start the job"
               + " without it");
