@@ -289,9 +289,9 @@ public final class JobProgress {
   public Snapshot follow(
       PrintWriter out, boolean terminal, BooleanSupplier ended, Consumer<Snapshot> each)
       throws InterruptedException {
-    Snapshot prev = last;
     long lastPrint = 0;
     int failuresShown = 0;
+    EventRate eventRate = new EventRate(POLL_MILLIS / 1000.0);
     while (true) {
       Snapshot s;
       try {
@@ -318,8 +318,7 @@ public final class JobProgress {
         out.flush();
       }
       each.accept(s);
-      double dt = s.seconds() - prev.seconds();
-      long rate = dt > 0 ? Math.max(0, Math.round((s.events() - prev.events()) / dt)) : 0;
+      long rate = eventRate.next(s.seconds(), s.events());
       String line =
           String.format(
               "  %-8s %6.0fs | events %,d (%,d/s) | watermark %s | updates %,d (corrections %,d)"
@@ -348,8 +347,43 @@ public final class JobProgress {
       if (done) {
         return s;
       }
-      prev = s;
       Thread.sleep(POLL_MILLIS);
+    }
+  }
+
+  /**
+   * Events per second between the last two changes of the events count. The REST API refreshes its
+   * metrics every {@link #POLL_MILLIS} ms, as often as the line polls, so a poll can see the same
+   * count as the one before though events came (the line showed "0/s" every few lines, then twice
+   * the rate): an unchanged count keeps the last rate until the count has stood still for longer
+   * than two refreshes, which is a stop, not a stale read.
+   */
+  static final class EventRate {
+    private final double refreshSeconds;
+    private double changedAt = Double.NaN;
+    private long countAtChange;
+    private long rate;
+
+    EventRate(double refreshSeconds) {
+      this.refreshSeconds = refreshSeconds;
+    }
+
+    /** The rate to show for a poll at {@code seconds} (job time) that saw {@code events}. */
+    long next(double seconds, long events) {
+      if (Double.isNaN(changedAt)) {
+        changedAt = seconds;
+        countAtChange = events;
+        return 0;
+      }
+      if (events != countAtChange) {
+        double dt = seconds - changedAt;
+        rate = dt > 0 ? Math.max(0, Math.round((events - countAtChange) / dt)) : rate;
+        changedAt = seconds;
+        countAtChange = events;
+      } else if (seconds - changedAt > 2 * refreshSeconds) {
+        rate = 0;
+      }
+      return rate;
     }
   }
 }
