@@ -191,7 +191,7 @@ public final class FreshnessBench {
             .requestTimeout(Duration.ofSeconds(2))
             .build()) {
       awaitStarted(client, job, log);
-      return measure(rate, seconds, topic, client, job);
+      return measure(rate, seconds, topic, client, job, dir.resolve("probes.csv"));
     } finally {
       job.destroy();
       if (!job.waitFor(60, TimeUnit.SECONDS)) {
@@ -285,7 +285,8 @@ public final class FreshnessBench {
     return job.path("vertices").isEmpty() ? "no vertices" : null;
   }
 
-  private Result measure(int rate, int seconds, String topic, FeatureClient client, Process job)
+  private Result measure(
+      int rate, int seconds, String topic, FeatureClient client, Process job, Path probesCsv)
       throws Exception {
     Properties props = new Properties();
     props.put("bootstrap.servers", kafka);
@@ -303,6 +304,7 @@ public final class FreshnessBench {
     Thread pollThread = new Thread(poller, "probe-poller");
     pollThread.setDaemon(true);
     long start = System.currentTimeMillis();
+    System.out.printf("rate %,d/s: sending from %s%n", rate, Instant.ofEpochMilli(start));
     pollThread.start();
     long sent = 0;
     long probeSeq = 0;
@@ -370,6 +372,19 @@ public final class FreshnessBench {
     synchronized (delays) {
       d = new ArrayList<>(delays);
     }
+    StringBuilder csv = new StringBuilder("sent_ms_into_run,delay_ms,last_read_ms\n");
+    d.stream()
+        .sorted(java.util.Comparator.comparingLong(x -> x[0]))
+        .forEach(
+            x ->
+                csv.append(x[0] - start)
+                    .append(',')
+                    .append(x[1])
+                    .append(',')
+                    .append(x[2])
+                    .append('\n'));
+    Files.writeString(probesCsv, csv);
+    System.out.printf("rate %,d/s: every probe in %s%n", rate, probesCsv);
     long[] all = d.stream().mapToLong(x -> x[1]).sorted().toArray();
     long[] firstTen = d.stream().filter(x -> x[0] - start < 10_000).mapToLong(x -> x[1]).toArray();
     long lastFrom = start + (seconds - 60) * 1000L;
@@ -479,10 +494,11 @@ public final class FreshnessBench {
             continue;
           }
           try {
+            long asked = System.currentTimeMillis();
             FeatureVector v = client.get("customer_risk", e.getKey());
             long seen = System.currentTimeMillis();
             if (v.found() && v.lastEventTime() >= eventTime) {
-              delays.add(new long[] {eventTime, seen - eventTime});
+              delays.add(new long[] {eventTime, seen - eventTime, seen - asked});
               outstanding.remove(e.getKey());
               nextPoll.remove(e.getKey());
               continue;
