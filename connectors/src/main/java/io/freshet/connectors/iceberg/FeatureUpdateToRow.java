@@ -3,11 +3,8 @@ package io.freshet.connectors.iceberg;
 import io.freshet.avro.FeatureUpdate;
 import io.freshet.spec.ViewSpec;
 import io.freshet.store.StoreColumn;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.table.data.ArrayData;
 import org.apache.flink.table.data.GenericArrayData;
 import org.apache.flink.table.data.GenericRowData;
@@ -21,29 +18,19 @@ import org.apache.iceberg.Schema;
  * column: {@code featureIndex[i]} is the index in the update's values of the table's i-th feature
  * column, so a table whose columns were added over time still lines up with the spec's order; a
  * negative index marks a column of a feature the spec no longer has, which the row holds null in.
- *
- * <p>In the history sink it runs in the writer's task and, when that opens, warms the writer up
- * ({@link HistoryWriterWarmUp}).
  */
-final class FeatureUpdateToRow extends RichMapFunction<FeatureUpdate, RowData> {
-  private static final long serialVersionUID = 2L;
+final class FeatureUpdateToRow implements MapFunction<FeatureUpdate, RowData> {
+  private static final long serialVersionUID = 1L;
 
   private final int[] featureIndex;
-
-  /** The table's schema and properties for the warm-up at open, or null for none. */
-  private final Schema warmUpSchema;
-
-  private final HashMap<String, String> warmUpProperties;
 
   /** The spec version of the previous row and its string data: it rarely changes. */
   private transient String lastSpecVersion;
 
   private transient StringData lastSpecVersionData;
 
-  private FeatureUpdateToRow(int[] featureIndex, Schema warmUpSchema, Map<String, String> props) {
+  FeatureUpdateToRow(int[] featureIndex) {
     this.featureIndex = featureIndex.clone();
-    this.warmUpSchema = warmUpSchema;
-    this.warmUpProperties = props == null ? null : new HashMap<>(props);
   }
 
   /**
@@ -52,31 +39,12 @@ final class FeatureUpdateToRow extends RichMapFunction<FeatureUpdate, RowData> {
    * no longer has (a removed feature) is null.
    */
   static FeatureUpdateToRow forTable(Schema schema, ViewSpec view) {
-    return new FeatureUpdateToRow(featureIndex(schema, view), null, null);
-  }
-
-  /**
-   * As {@link #forTable}, warming the history writer up at open for a table of these properties.
-   */
-  static FeatureUpdateToRow forWriter(
-      Schema schema, Map<String, String> properties, ViewSpec view) {
-    return new FeatureUpdateToRow(featureIndex(schema, view), schema, properties);
-  }
-
-  private static int[] featureIndex(Schema schema, ViewSpec view) {
     int meta = StoreColumn.ALL.size();
     int[] featureIndex = new int[schema.columns().size() - meta];
     for (int i = 0; i < featureIndex.length; i++) {
       featureIndex[i] = view.indexOf(schema.columns().get(meta + i).name());
     }
-    return featureIndex;
-  }
-
-  @Override
-  public void open(OpenContext context) {
-    if (warmUpSchema != null) {
-      HistoryWriterWarmUp.run(warmUpSchema, warmUpProperties);
-    }
+    return new FeatureUpdateToRow(featureIndex);
   }
 
   @Override

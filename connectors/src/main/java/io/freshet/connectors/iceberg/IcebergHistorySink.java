@@ -59,7 +59,6 @@ public final class IcebergHistorySink {
       ViewSpec view,
       Configuration configuration) {
     String namespace = configuration.get(IcebergOptions.NAMESPACE);
-    Map<String, String> properties = new java.util.HashMap<>();
     Schema schema =
         withCatalog(
             configuration,
@@ -67,7 +66,6 @@ public final class IcebergHistorySink {
               Table table = HistoryTables.ensure(catalog, namespace, source, view);
               HistoryTables.recordOnlineHold(
                   table, configuration.get(CassandraOptions.HOLD_OLDER_THAN).toMillis());
-              properties.putAll(table.properties());
               return table.schema();
             });
     TableIdentifier id = HistoryTables.identifier(namespace, view.name());
@@ -76,9 +74,7 @@ public final class IcebergHistorySink {
     String uid = "iceberg-history-" + source.name() + "-" + view.name();
     DataStream<RowData> rows =
         updates
-            .map(
-                FeatureUpdateToRow.forWriter(schema, properties, view),
-                InternalTypeInfo.of(rowType))
+            .map(FeatureUpdateToRow.forTable(schema, view), InternalTypeInfo.of(rowType))
             .uid(uid + "-rows")
             .name("history rows: " + view.name())
             // a task of its own: closing the Parquet files at each checkpoint (a second or more of
