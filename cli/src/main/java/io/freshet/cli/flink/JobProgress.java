@@ -292,6 +292,7 @@ public final class JobProgress {
     long lastPrint = 0;
     int failuresShown = 0;
     EventRate eventRate = new EventRate(POLL_MILLIS / 1000.0);
+    eventRate.next(last.seconds(), last.events()); // the first line's rate is since then
     while (true) {
       Snapshot s;
       try {

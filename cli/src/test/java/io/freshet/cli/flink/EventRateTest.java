@@ -28,4 +28,11 @@ class EventRateTest {
     assertThat(rate.next(12, 6_000)).isZero();
     assertThat(rate.next(15, 7_500)).isEqualTo(125); // 1,500 events over the 12 s it stood
   }
+
+  @Test
+  void theFirstChangeIsMeasuredFromTheStartingPoint() {
+    JobProgress.EventRate rate = new JobProgress.EventRate(3);
+    rate.next(0, 0); // the job's state before the first poll: nothing read at second 0
+    assertThat(rate.next(12, 24_000)).isEqualTo(2_000);
+  }
 }
