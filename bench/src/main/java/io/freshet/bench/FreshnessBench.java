@@ -42,13 +42,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <p>Per rate: a topic of its own, the job started on it, then a producer sending payments of
  * random customers at that rate, each stamped with the current time as its event time. Five times a
- * second one of ten probe customers pays too; a reader polls that customer through {@link
+ * second one of 20 probe customers pays too; a reader polls that customer through {@link
  * FeatureClient} until the vector's last event time reaches the probe's, and records the delay from
  * the event time (every 50 ms while the probe is younger than 1.5 s, then every 5 ms). The job's
  * Prometheus endpoint is scraped every 5 s for backpressure and the source's records not yet read.
- * The producer starts, with the first probe, once the job has started (every task of the job
- * RUNNING, {@link #awaitStarted}), so the job's first seconds (cold code, the first watermark, the
- * first writes to a new table) and every checkpoint are inside the measurement.
+ * Every probe (send time into the run, delay, duration of the read that saw it) goes to {@code
+ * probes.csv} in the run's directory. The producer starts, with the first probe, once the job has
+ * started (every task of the job RUNNING, {@link #awaitStarted}), so the job's first seconds (cold
+ * code, the first watermark, the first writes to a new table) and every checkpoint are inside the
+ * measurement.
  *
  * <p>Usage: {@code bench/run-freshness-bench.sh --rates 1000,4000 --seconds 60}. Needs the local
  * services ({@code bin/freshet services start}).
