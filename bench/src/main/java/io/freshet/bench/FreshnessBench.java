@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,12 +47,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * second one of 20 probe customers pays too; a reader polls that customer through {@link
  * FeatureClient} until the vector's last event time reaches the probe's, and records the delay from
  * the event time (every 50 ms while the probe is younger than 1.5 s, then every 5 ms). The job's
- * Prometheus endpoint is scraped every 5 s for backpressure and the source's records not yet read.
- * Every probe (send time into the run, delay, duration of the read that saw it) goes to {@code
- * probes.csv} in the run's directory. The producer starts, with the first probe, once the job has
- * started (every task of the job RUNNING, {@link #awaitStarted}), so the job's first seconds (cold
- * code, the first watermark, the first writes to a new table) and every checkpoint are inside the
- * measurement.
+ * Prometheus endpoint is scraped every 5 s, on a thread of its own, for backpressure and the
+ * source's records not yet read. Every probe (send time into the run, delay, duration of the read
+ * that saw it) goes to {@code probes.csv} in the run's directory. The producer starts, with the
+ * first probe, once the job has started (every task of the job RUNNING, {@link #awaitStarted}), so
+ * the job's first seconds (cold code, the first watermark, the first writes to a new table) and
+ * every checkpoint are inside the measurement.
  *
  * <p>Usage: {@code bench/run-freshness-bench.sh --rates 1000,4000 --seconds 60}. Needs the local
  * services ({@code bin/freshet services start}).
@@ -305,17 +307,32 @@ public final class FreshnessBench {
     Scraper scraper = new Scraper();
     Thread pollThread = new Thread(poller, "probe-poller");
     pollThread.setDaemon(true);
-    long start = System.currentTimeMillis();
-    System.out.printf("rate %,d/s: sending from %s%n", rate, Instant.ofEpochMilli(start));
-    pollThread.start();
+    // the scrape has a thread of its own: on the sending thread, a slow answer from the job's
+    // metrics endpoint (over a second while the job starts) paused the payments, and with them
+    // the watermark, so the probes waited for the benchmark rather than for the job
+    ScheduledExecutorService scrapes =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "metrics-scraper");
+              t.setDaemon(true);
+              return t;
+            });
     long sent = 0;
     long probeSeq = 0;
     double achieved = -1;
     Map<String, Long> cpuStart = null;
     String cpu = "";
+    long longestPauseNanos = 0;
+    long start;
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+      // the topic's metadata before the first payment, which would otherwise wait for it
+      producer.partitionsFor(topic);
+      start = System.currentTimeMillis();
+      System.out.printf("rate %,d/s: sending from %s%n", rate, Instant.ofEpochMilli(start));
+      pollThread.start();
+      scrapes.scheduleWithFixedDelay(scraper::scrape, 0, 5, TimeUnit.SECONDS);
       long startNanos = System.nanoTime();
-      long nextScrape = startNanos;
+      long lastLoop = startNanos;
       long end = startNanos + TimeUnit.SECONDS.toNanos(seconds);
       // after the measurement the payments go on (no more probes) until the last probes are seen:
       // without events the watermark stops, and so would the last probes' updates
@@ -324,6 +341,10 @@ public final class FreshnessBench {
       long cpuFrom = startNanos + TimeUnit.SECONDS.toNanos(Math.min(20, seconds / 3));
       while (true) {
         long now = System.nanoTime();
+        if (now < end) {
+          longestPauseNanos = Math.max(longestPauseNanos, now - lastLoop);
+        }
+        lastLoop = now;
         if (now >= end && (outstanding.isEmpty() || now >= drainEnd)) {
           break;
         }
@@ -359,16 +380,17 @@ public final class FreshnessBench {
           }
           nextProbe += 200_000_000L;
         }
-        if (now >= nextScrape) {
-          scraper.scrape();
-          nextScrape += 5_000_000_000L;
-        }
         Thread.sleep(1);
       }
     }
     int unseen = outstanding.size();
     poller.stop = true;
     pollThread.join();
+    scrapes.shutdown();
+    scrapes.awaitTermination(30, TimeUnit.SECONDS);
+    System.out.printf(
+        "rate %,d/s: the sending thread's longest pause %,d ms (a pause stops the watermark)%n",
+        rate, TimeUnit.NANOSECONDS.toMillis(longestPauseNanos));
 
     List<long[]> d;
     synchronized (delays) {
