@@ -10,5 +10,5 @@
 set -euo pipefail
 # shellcheck source=bench/build.sh
 source "$(dirname "${BASH_SOURCE[0]}")/build.sh"
-exec "$java_bin" -Xmx512m -XX:+UseSerialGC -cp "$classes:$(cat "$cp_file")" \
+exec "$java_bin" -Xmx512m -XX:+UseSerialGC ${FRESHET_BENCH_JAVA_OPTS:--XX:TieredStopAtLevel=1} -cp "$classes:$(cat "$cp_file")" \
   io.freshet.bench.FreshnessBench --root "$root" "$@"
