@@ -7,6 +7,10 @@
 #
 #   bench/run-freshness-bench.sh [--rates 500,1000,2000,4000] [--seconds 60] [--customers 10000]
 #                                [--partitions 2] [--set 'flink.key=value;freshet.key=value']
+#
+# The benchmark's own JVM runs with the JIT's first tier only (FRESHET_BENCH_JAVA_OPTS replaces
+# that): C2 compiling the producer took cores from the job in its first measured seconds. The job's
+# JVM takes FRESHET_JAVA_OPTS, as bin/freshet does.
 set -euo pipefail
 # shellcheck source=bench/build.sh
 source "$(dirname "${BASH_SOURCE[0]}")/build.sh"
