@@ -52,7 +52,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * that saw it) goes to {@code probes.csv} in the run's directory. The producer starts, with the
  * first probe, once the job has started (every task of the job RUNNING, {@link #awaitStarted}), so
  * the job's first seconds (cold code, the first watermark, the first writes to a new table) and
- * every checkpoint are inside the measurement.
+ * every checkpoint are inside the measurement; the benchmark's own producer and reader are warmed
+ * up before it ({@link #warmUpProducer}, {@link #warmUpReader}).
  *
  * <p>Usage: {@code bench/run-freshness-bench.sh --rates 1000,4000 --seconds 60}. Needs the local
  * services ({@code bin/freshet services start}).
@@ -433,11 +434,12 @@ public final class FreshnessBench {
         }
         Thread.sleep(1);
       }
+    } finally {
+      scrapes.shutdown();
     }
     int unseen = outstanding.size();
     poller.stop = true;
     pollThread.join();
-    scrapes.shutdown();
     scrapes.awaitTermination(30, TimeUnit.SECONDS);
     System.out.printf(
         "rate %,d/s: the sending thread's longest pause %,d ms (a pause stops the watermark)%n",
