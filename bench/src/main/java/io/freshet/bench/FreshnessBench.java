@@ -60,6 +60,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class FreshnessBench {
   private static final int PROBES = 20;
+
+  /** The example spec's view, which the probes read. */
+  private static final String VIEW = "customer_risk";
+
+  private static final String[] COUNTRIES = {"DE", "FR", "NL", "PL", "GB"};
   private static final int WARM_UP_PAYMENTS = 60_000;
 
   /**
@@ -263,7 +268,7 @@ public final class FreshnessBench {
       String why;
       try {
         if (!registered) {
-          client.viewMetadata("customer_risk");
+          client.viewMetadata(VIEW);
           registered = true;
         }
         if (rest == null) {
@@ -323,11 +328,10 @@ public final class FreshnessBench {
     SpecificDatumWriter<Payment> writer = new SpecificDatumWriter<>(Payment.class);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
     SplittableRandom random = new SplittableRandom(7);
-    String[] countries = {"DE", "FR", "NL", "PL", "GB"};
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps())) {
       for (int i = 0; i < WARM_UP_PAYMENTS; i++) {
         String customer = "c" + random.nextInt(customers);
-        send(producer, warmUpTopic, writer, bytes, customer, random, countries, 0L);
+        send(producer, warmUpTopic, writer, bytes, customer, random, 0L);
         if (i % 1_000 == 999) {
           producer.flush();
         }
@@ -341,7 +345,7 @@ public final class FreshnessBench {
    */
   private static void warmUpReader(FeatureClient client) {
     for (int i = 0; i < WARM_UP_READS; i++) {
-      client.get("customer_risk", "warm-up-" + (i % 50));
+      client.get(VIEW, "warm-up-" + (i % 50));
     }
   }
 
@@ -352,7 +356,6 @@ public final class FreshnessBench {
     SpecificDatumWriter<Payment> writer = new SpecificDatumWriter<>(Payment.class);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
     SplittableRandom random = new SplittableRandom(42);
-    String[] countries = {"DE", "FR", "NL", "PL", "GB"};
     Map<String, long[]> outstanding = new ConcurrentHashMap<>(); // probe -> {eventTime, sent}
     List<long[]> delays = java.util.Collections.synchronizedList(new ArrayList<>());
     Poller poller = new Poller(client, outstanding, delays);
@@ -413,22 +416,14 @@ public final class FreshnessBench {
         long due = (now - startNanos) * rate / 1_000_000_000L;
         for (; sent < due; sent++) {
           String customer = "c" + random.nextInt(customers);
-          send(
-              producer,
-              topic,
-              writer,
-              bytes,
-              customer,
-              random,
-              countries,
-              System.currentTimeMillis());
+          send(producer, topic, writer, bytes, customer, random, System.currentTimeMillis());
         }
         if (now < end && now >= nextProbe) {
           String probe = "probe-" + (probeSeq++ % PROBES);
           if (!outstanding.containsKey(probe)) {
             long t = System.currentTimeMillis();
             outstanding.put(probe, new long[] {t, t});
-            send(producer, topic, writer, bytes, probe, random, countries, t);
+            send(producer, topic, writer, bytes, probe, random, t);
           }
           nextProbe += 200_000_000L;
         }
@@ -513,7 +508,6 @@ public final class FreshnessBench {
       ByteArrayOutputStream bytes,
       String customer,
       SplittableRandom random,
-      String[] countries,
       long eventTime)
       throws IOException {
     Payment p =
@@ -523,7 +517,7 @@ public final class FreshnessBench {
             "m" + random.nextInt(500),
             Math.round(random.nextDouble(1, 500) * 100) / 100.0,
             "EUR",
-            countries[random.nextInt(countries.length)],
+            COUNTRIES[random.nextInt(COUNTRIES.length)],
             Instant.ofEpochMilli(eventTime));
     bytes.reset();
     BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(bytes, null);
@@ -572,7 +566,7 @@ public final class FreshnessBench {
           }
           try {
             long asked = System.currentTimeMillis();
-            FeatureVector v = client.get("customer_risk", e.getKey());
+            FeatureVector v = client.get(VIEW, e.getKey());
             long seen = System.currentTimeMillis();
             if (v.found() && v.lastEventTime() >= eventTime) {
               delays.add(new long[] {eventTime, seen - eventTime, seen - asked});
